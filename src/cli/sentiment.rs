@@ -1,0 +1,173 @@
+//! `newstone sentiment [--input FILE|-] [--output FILE|-]`.
+//!
+//! Targets are either given (`{"text": "Oracle"}` — every occurrence counts — or
+//! `{"start": 10, "end": 16}` in characters) or, when absent, the companies the entity
+//! finder finds.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use serde_json::{json, Map, Value};
+
+use super::io::{byte_to_char, char_to_byte, lang_field, map_lines, text_field};
+use crate::entities::{EntityFinder, EntityKind};
+use crate::sentiment::{combine, SentimentModel};
+use crate::stages::entities::load_finder;
+use crate::stages::sentiment::{evidence_cell, load_model};
+
+/// One requested target: its byte spans in the text (several when given by text).
+struct Target {
+    text: String,
+    spans: Vec<(usize, usize)>,
+    entity_id: Option<String>,
+}
+
+/// Every occurrence of `needle` (exact case first, else case-insensitive).
+fn occurrences(text: &str, needle: &str) -> Vec<(usize, usize)> {
+    if needle.is_empty() {
+        return Vec::new();
+    }
+    let exact: Vec<(usize, usize)> = text
+        .match_indices(needle)
+        .map(|(s, m)| (s, s + m.len()))
+        .collect();
+    if !exact.is_empty() {
+        return exact;
+    }
+    regex::RegexBuilder::new(&regex::escape(needle))
+        .case_insensitive(true)
+        .build()
+        .map(|re| re.find_iter(text).map(|m| (m.start(), m.end())).collect())
+        .unwrap_or_default()
+}
+
+fn parse_targets(
+    obj: &Map<String, Value>,
+    text: &str,
+    finder: &EntityFinder,
+    lang: crate::text::lang::Lang,
+) -> Result<Vec<Target>, String> {
+    let found = finder.find(text, lang);
+    let entity_at = |s: usize, e: usize| -> Option<String> {
+        found
+            .iter()
+            .find(|m| m.start < e && s < m.end && m.kind == EntityKind::Company)
+            .map(|m| m.entity_id.clone())
+    };
+    match obj.get("targets") {
+        None | Some(Value::Null) => {
+            // The companies found, one target per entity with all its mentions.
+            let mut targets: Vec<Target> = Vec::new();
+            for m in found.iter().filter(|m| m.kind == EntityKind::Company) {
+                match targets
+                    .iter_mut()
+                    .find(|t| t.entity_id.as_deref() == Some(m.entity_id.as_str()))
+                {
+                    Some(t) => t.spans.push((m.start, m.end)),
+                    None => targets.push(Target {
+                        text: text.get(m.start..m.end).unwrap_or("").to_string(),
+                        spans: vec![(m.start, m.end)],
+                        entity_id: Some(m.entity_id.clone()),
+                    }),
+                }
+            }
+            Ok(targets)
+        }
+        Some(Value::Array(items)) => items
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                if let Some(s) = t.get("text").and_then(Value::as_str) {
+                    let spans = occurrences(text, s);
+                    let entity_id = spans.first().and_then(|&(a, b)| entity_at(a, b));
+                    Ok(Target {
+                        text: s.to_string(),
+                        spans,
+                        entity_id,
+                    })
+                } else {
+                    let (Some(s), Some(e)) = (
+                        t.get("start").and_then(Value::as_u64),
+                        t.get("end").and_then(Value::as_u64),
+                    ) else {
+                        return Err(format!(
+                            "targets[{i}] needs \"text\" or \"start\" and \"end\" (character offsets)"
+                        ));
+                    };
+                    let (Some(bs), Some(be)) =
+                        (char_to_byte(text, s as usize), char_to_byte(text, e as usize))
+                    else {
+                        return Err(format!("targets[{i}]: offsets {s}..{e} are outside the text"));
+                    };
+                    if bs >= be {
+                        return Err(format!("targets[{i}]: start must be before end"));
+                    }
+                    Ok(Target {
+                        text: text[bs..be].to_string(),
+                        spans: vec![(bs, be)],
+                        entity_id: entity_at(bs, be),
+                    })
+                }
+            })
+            .collect(),
+        Some(_) => Err("\"targets\" must be a list".into()),
+    }
+}
+
+/// Scores one JSON line.
+pub fn score_line(
+    obj: &Map<String, Value>,
+    model: &SentimentModel,
+    finder: &EntityFinder,
+) -> Result<Value, String> {
+    let text = text_field(obj)?;
+    let lang = lang_field(obj, text);
+    let targets = parse_targets(obj, text, finder, lang)?;
+    let doc = model.document(text, lang);
+    // All spans at once, so clauses can be split between targets.
+    let all: Vec<(usize, usize)> = targets.iter().flat_map(|t| t.spans.clone()).collect();
+    let scores = if all.is_empty() {
+        Vec::new()
+    } else {
+        model.targets(text, lang, &all)
+    };
+    let mut k = 0;
+    let out: Vec<Value> = targets
+        .iter()
+        .map(|t| {
+            let ps = scores.get(k..k + t.spans.len()).unwrap_or(&[]);
+            k += t.spans.len();
+            let first = t.spans.first();
+            if ps.is_empty() {
+                return json!({"text": t.text, "start": null, "end": null, "entity_id": t.entity_id,
+                    "score": 0.0, "label": "neutral", "evidence": [], "note": "target not found in text"});
+            }
+            let c = combine(ps);
+            json!({
+                "text": t.text,
+                "start": first.map(|s| byte_to_char(text, s.0)),
+                "end": first.map(|s| byte_to_char(text, s.1)),
+                "entity_id": t.entity_id,
+                "score": (f64::from(c.score) * 1e4).round() / 1e4,
+                "label": c.label.as_str(),
+                "evidence": c.evidence,
+            })
+        })
+        .collect();
+    Ok(json!({
+        "id": obj.get("id"),
+        "score": (f64::from(doc.score) * 1e4).round() / 1e4,
+        "label": doc.label.as_str(),
+        "evidence": evidence_cell(&doc),
+        "targets": out,
+    }))
+}
+
+pub fn sentiment(input: &str, output: &str, gazetteer: &Path, lexicons: &Path) -> Result<ExitCode> {
+    let finder = load_finder(gazetteer)?;
+    let model = load_model(lexicons)?;
+    let (ok, bad) = map_lines(input, output, |obj| score_line(obj, &model, &finder))?;
+    tracing::info!("sentiment: {ok} lines done, {bad} lines with errors");
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,459 @@
+//! JSON Lines reader (`.jsonl`, `.ndjson`, `.json`), plus `.json` files holding one array.
+//!
+//! Lines are read as bytes so that one line of bad UTF-8 or broken JSON becomes one reject
+//! and the rest of the file is still read.
+
+use std::io::{BufRead, ErrorKind};
+use std::path::Path;
+
+use serde_json::{Map, Value};
+
+use super::{
+    non_empty, open_input, plain_extension, read_whole, FieldMap, Item, RawRecord, Reject,
+    SourceError, LANG_FIELDS, MAX_WHOLE_FILE_BYTES,
+};
+
+/// Longest line kept: one article is never this big, and an endless line (a binary file
+/// named `.jsonl`) must not eat the memory.
+const MAX_LINE_BYTES: usize = MAX_WHOLE_FILE_BYTES as usize;
+
+/// Reads one JSON Lines file (or a `.json` array) and emits its records in order.
+pub fn read(path: &Path, fields: &FieldMap, emit: &mut dyn FnMut(Item)) -> Result<(), SourceError> {
+    let shown = path.display().to_string();
+    let mut reader = open_input(path)?;
+    if plain_extension(path) == "json" && starts_with_bracket(&mut reader) {
+        drop(reader);
+        return read_array(path, fields, emit);
+    }
+
+    let mut buf = Vec::new();
+    let mut line_no: u64 = 0;
+    loop {
+        buf.clear();
+        let (n, overflow) = match read_line_capped(&mut reader, &mut buf, MAX_LINE_BYTES) {
+            Ok(r) => r,
+            Err(e) => {
+                // Mid-file failure (truncated gzip, disk error): keep what was read.
+                emit(reject(
+                    &shown,
+                    line_no + 1,
+                    format!("read error, rest of the file skipped ({e})"),
+                ));
+                return Ok(());
+            }
+        };
+        if n == 0 {
+            return Ok(());
+        }
+        line_no += 1;
+        if overflow {
+            emit(reject(
+                &shown,
+                line_no,
+                format!("line longer than {MAX_LINE_BYTES} bytes, skipped"),
+            ));
+            continue;
+        }
+        let mut bytes: &[u8] = &buf;
+        if line_no == 1 {
+            bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        }
+        let Ok(line) = std::str::from_utf8(bytes) else {
+            emit(reject(&shown, line_no, "not valid UTF-8".to_string()));
+            continue;
+        };
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        match serde_json::from_str::<Value>(line) {
+            Err(e) => emit(reject(&shown, line_no, format!("broken JSON ({e})"))),
+            Ok(Value::Object(obj)) => emit(Item::Record(record_from_object(
+                &obj,
+                fields,
+                &shown,
+                format!("line {line_no}"),
+            ))),
+            Ok(other) => emit(reject(
+                &shown,
+                line_no,
+                format!(
+                    "not a JSON object (found {}), each line must be one article object",
+                    kind(&other)
+                ),
+            )),
+        }
+    }
+}
+
+/// A `.json` file holding one array of article objects, read whole (size capped).
+fn read_array(
+    path: &Path,
+    fields: &FieldMap,
+    emit: &mut dyn FnMut(Item),
+) -> Result<(), SourceError> {
+    let shown = path.display().to_string();
+    let Some(bytes) = read_whole(path, MAX_WHOLE_FILE_BYTES)? else {
+        return Err(SourceError::TooLarge {
+            path: shown,
+            size: MAX_WHOLE_FILE_BYTES + 1,
+            limit: MAX_WHOLE_FILE_BYTES,
+        });
+    };
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let values: Vec<Value> = serde_json::from_slice(bytes).map_err(|e| SourceError::BadJson {
+        path: shown.clone(),
+        detail: e.to_string(),
+    })?;
+    for (i, value) in values.into_iter().enumerate() {
+        let label = format!("item {}", i + 1);
+        match value {
+            Value::Object(obj) => emit(Item::Record(record_from_object(
+                &obj, fields, &shown, label,
+            ))),
+            other => emit(Item::Reject(Reject {
+                source_file: shown.clone(),
+                record: label,
+                reason: format!("not a JSON object (found {})", kind(&other)),
+            })),
+        }
+    }
+    Ok(())
+}
+
+/// Peeks (without consuming) whether the first non-blank byte is `[`.
+fn starts_with_bracket(reader: &mut dyn BufRead) -> bool {
+    match reader.fill_buf() {
+        Ok(buf) => {
+            let buf = buf.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(buf);
+            buf.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[')
+        }
+        Err(_) => false,
+    }
+}
+
+/// Like `read_until(b'\n')` but stores at most `cap` bytes (the rest of an over-long line is
+/// consumed and dropped). Returns bytes consumed and whether the line overflowed.
+pub(crate) fn read_line_capped(
+    reader: &mut dyn BufRead,
+    out: &mut Vec<u8>,
+    cap: usize,
+) -> std::io::Result<(usize, bool)> {
+    let mut consumed = 0;
+    let mut overflow = false;
+    loop {
+        let available = match reader.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if available.is_empty() {
+            return Ok((consumed, overflow));
+        }
+        let (chunk, done) = match available.iter().position(|&b| b == b'\n') {
+            Some(i) => (&available[..=i], true),
+            None => (available, false),
+        };
+        let room = cap.saturating_sub(out.len());
+        if chunk.len() > room {
+            overflow = true;
+        }
+        out.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        let used = chunk.len();
+        reader.consume(used);
+        consumed += used;
+        if done {
+            return Ok((consumed, overflow));
+        }
+    }
+}
+
+fn reject(file: &str, line_no: u64, reason: String) -> Item {
+    Item::Reject(Reject {
+        source_file: file.to_string(),
+        record: format!("line {line_no}"),
+        reason,
+    })
+}
+
+/// Plain name of a JSON value's type, for reject messages.
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Maps one JSON object onto a record through the field map.
+pub(crate) fn record_from_object(
+    obj: &Map<String, Value>,
+    fields: &FieldMap,
+    file: &str,
+    label: String,
+) -> RawRecord {
+    let lang_names: Vec<String> = LANG_FIELDS.iter().map(|s| (*s).to_string()).collect();
+    RawRecord {
+        source_file: file.to_string(),
+        record: label,
+        id: pick(obj, &fields.id),
+        title: pick(obj, &fields.title),
+        text: pick(obj, &fields.text),
+        date: pick(obj, &fields.date),
+        url: pick(obj, &fields.url),
+        source_name: pick(obj, &fields.source),
+        lang: pick(obj, &lang_names),
+    }
+}
+
+/// First candidate that is present and non-empty. A name is tried as a literal key first
+/// (keys may contain dots), then as a dotted path, then case-insensitively.
+pub(crate) fn pick(obj: &Map<String, Value>, names: &[String]) -> Option<String> {
+    names.iter().find_map(|name| {
+        let v = obj
+            .get(name)
+            .or_else(|| lookup_path(obj, name))
+            .or_else(|| {
+                obj.iter()
+                    .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                    .map(|(_, v)| v)
+            })?;
+        value_to_string(v)
+    })
+}
+
+fn lookup_path<'a>(obj: &'a Map<String, Value>, dotted: &str) -> Option<&'a Value> {
+    if !dotted.contains('.') {
+        return None;
+    }
+    let mut parts = dotted.split('.');
+    let mut cur = obj.get(parts.next()?)?;
+    for part in parts {
+        cur = cur.as_object()?.get(part)?;
+    }
+    Some(cur)
+}
+
+/// Strings as they are; numbers and booleans as text (ids, unix timestamps); an array of
+/// strings (paragraphs) joined by blank lines; null, objects and empty strings are absent.
+fn value_to_string(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => non_empty(s),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Array(items) => {
+            let parts: Vec<String> = items.iter().filter_map(value_to_string).collect();
+            if parts.is_empty() {
+                None
+            } else {
+                Some(parts.join("\n\n"))
+            }
+        }
+        Value::Null | Value::Object(_) => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn collect(path: &Path, fields: &FieldMap) -> Vec<Item> {
+        let mut items = Vec::new();
+        read(path, fields, &mut |it| items.push(it)).unwrap();
+        items
+    }
+
+    fn rec(item: &Item) -> &RawRecord {
+        match item {
+            Item::Record(r) => r,
+            Item::Reject(r) => panic!("expected a record, got reject {r:?}"),
+        }
+    }
+
+    fn rej(item: &Item) -> &Reject {
+        match item {
+            Item::Reject(r) => r,
+            Item::Record(r) => panic!("expected a reject, got record {r:?}"),
+        }
+    }
+
+    #[test]
+    fn reads_lines_and_rejects_broken_ones_without_stopping() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("wire.jsonl");
+        let mut content = Vec::new();
+        content.extend_from_slice(
+            "{\"id\": 42, \"headline\": \"Renault relève ses prévisions\", \"body\": \"Le constructeur a annoncé mardi à Paris…\", \"published_at\": 1646643600, \"lang\": \"fr\"}\n"
+                .as_bytes(),
+        );
+        content.extend_from_slice(b"\n   \n");
+        content.extend_from_slice(b"{\"id\": \"x\", \"text\": \"Ford cuts jobs\"\n");
+        content.extend_from_slice(b"{\"id\": \"y\", \"text\": \"caf\xE9 latin-1\"}\n");
+        content.extend_from_slice(b"[1, 2]\n");
+        content
+            .extend_from_slice(b"{\"id\": \"z\", \"text\": \"\", \"title\": \"Empty body\"}\r\n");
+        content.extend_from_slice(b"{\"guid\": \"last\", \"content\": \"Tesla shares jump.\"}");
+        std::fs::write(&p, content).unwrap();
+
+        let items = collect(&p, &FieldMap::default());
+        assert_eq!(items.len(), 6);
+        let first = rec(&items[0]);
+        assert_eq!(first.record, "line 1");
+        assert_eq!(first.id.as_deref(), Some("42"));
+        assert_eq!(
+            first.title.as_deref(),
+            Some("Renault relève ses prévisions")
+        );
+        assert_eq!(first.date.as_deref(), Some("1646643600"));
+        assert_eq!(first.lang.as_deref(), Some("fr"));
+        assert!(first.source_file.ends_with("wire.jsonl"));
+
+        let broken = rej(&items[1]);
+        assert_eq!(broken.record, "line 4");
+        assert!(
+            broken.reason.starts_with("broken JSON ("),
+            "{}",
+            broken.reason
+        );
+        assert_eq!(rej(&items[2]).record, "line 5");
+        assert_eq!(rej(&items[2]).reason, "not valid UTF-8");
+        assert!(rej(&items[3])
+            .reason
+            .contains("not a JSON object (found an array)"));
+
+        // Empty text is still a record: the normalize stage rejects it as "no text".
+        let empty = rec(&items[4]);
+        assert_eq!(empty.record, "line 7");
+        assert_eq!(empty.text, None);
+        assert_eq!(empty.title.as_deref(), Some("Empty body"));
+
+        let last = rec(&items[5]);
+        assert_eq!(last.id.as_deref(), Some("last"));
+        assert_eq!(last.text.as_deref(), Some("Tesla shares jump."));
+    }
+
+    #[test]
+    fn custom_fields_with_dotted_paths() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.ndjson");
+        std::fs::write(
+            &p,
+            r#"{"article_body": ["Airbus wins a large order.", "Shares rose 3%."], "meta": {"published": "2022-03-08"}, "Link": "https://example.org/a"}"#,
+        )
+        .unwrap();
+        let fields: FieldMap =
+            toml::from_str("text = \"article_body\"\ndate = \"meta.published\"").unwrap();
+        let items = collect(&p, &fields);
+        let r = rec(&items[0]);
+        assert_eq!(
+            r.text.as_deref(),
+            Some("Airbus wins a large order.\n\nShares rose 3%.")
+        );
+        assert_eq!(r.date.as_deref(), Some("2022-03-08"));
+        // Case-insensitive fallback for keys.
+        assert_eq!(r.url.as_deref(), Some("https://example.org/a"));
+    }
+
+    #[test]
+    fn gzipped_lines_and_empty_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.jsonl.gz");
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(
+            "{\"text\": \"Danone annonce un plan d’économies.\"}\n{\"text\": \"Sanofi\"}\n"
+                .as_bytes(),
+        )
+        .unwrap();
+        std::fs::write(&p, gz.finish().unwrap()).unwrap();
+        let items = collect(&p, &FieldMap::default());
+        assert_eq!(items.len(), 2);
+        assert_eq!(
+            rec(&items[0]).text.as_deref(),
+            Some("Danone annonce un plan d’économies.")
+        );
+
+        let empty = dir.path().join("empty.jsonl");
+        std::fs::write(&empty, b"").unwrap();
+        assert!(collect(&empty, &FieldMap::default()).is_empty());
+    }
+
+    #[test]
+    fn truncated_gzip_keeps_what_was_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("cut.jsonl.gz");
+        let mut body = String::new();
+        for i in 0..2000 {
+            body.push_str(&format!("{{\"id\": {i}, \"text\": \"Orange signe un accord numéro {i} avec un partenaire.\"}}\n"));
+        }
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(body.as_bytes()).unwrap();
+        let bytes = gz.finish().unwrap();
+        std::fs::write(&p, &bytes[..bytes.len() / 2]).unwrap();
+        let items = collect(&p, &FieldMap::default());
+        let records = items
+            .iter()
+            .filter(|i| matches!(i, Item::Record(_)))
+            .count();
+        assert!(records > 0 && records < 2000, "{records}");
+        let last = rej(items.last().unwrap());
+        assert!(last.reason.starts_with("read error"), "{}", last.reason);
+    }
+
+    #[test]
+    fn json_array_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("export.json");
+        std::fs::write(
+            &p,
+            "\u{feff} [ {\"id\": 1, \"text\": \"LVMH ouvre une boutique à Londres.\"}, \"oops\" ]",
+        )
+        .unwrap();
+        let items = collect(&p, &FieldMap::default());
+        assert_eq!(rec(&items[0]).record, "item 1");
+        assert_eq!(rej(&items[1]).record, "item 2");
+
+        // A broken array makes the whole file unreadable.
+        std::fs::write(&p, "[{\"id\": 1},").unwrap();
+        let err = read(&p, &FieldMap::default(), &mut |_| {}).unwrap_err();
+        assert!(matches!(err, SourceError::BadJson { .. }), "{err}");
+
+        // A .json file holding lines is read as lines.
+        std::fs::write(&p, "{\"id\": 1}\n{\"id\": 2}\n").unwrap();
+        assert_eq!(collect(&p, &FieldMap::default()).len(), 2);
+    }
+
+    #[test]
+    fn capped_line_reader() {
+        let data = b"abcdef\nxy\nlast";
+        let mut r: &[u8] = data;
+        let mut out = Vec::new();
+        assert_eq!(read_line_capped(&mut r, &mut out, 3).unwrap(), (7, true));
+        assert_eq!(out, b"abc");
+        out.clear();
+        assert_eq!(read_line_capped(&mut r, &mut out, 3).unwrap(), (3, false));
+        assert_eq!(out, b"xy\n");
+        out.clear();
+        assert_eq!(read_line_capped(&mut r, &mut out, 10).unwrap(), (4, false));
+        out.clear();
+        assert_eq!(read_line_capped(&mut r, &mut out, 10).unwrap(), (0, false));
+    }
+
+    #[test]
+    fn missing_file_is_an_error() {
+        let err = read(
+            Path::new("/nonexistent/wire.jsonl"),
+            &FieldMap::default(),
+            &mut |_| {},
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("cannot open /nonexistent/wire.jsonl"),
+            "{err}"
+        );
+    }
+}

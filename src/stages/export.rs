@@ -1,0 +1,323 @@
+//! Stage 6 — export: the final tables, each as `<out>/<table>.parquet` and `.csv`.
+//!
+//! Tables are streamed part by part into one Parquet file (one row group per part) and
+//! one CSV file, both written under a temporary name and renamed when complete, so a
+//! notebook never opens a half-written table.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context as _, Result};
+use polars::prelude::*;
+
+use crate::artefact::{read_parquet, tmp_sibling, Manifest, StageDir};
+use crate::entities::Gazetteer;
+use crate::stages::{aggregate, list_parts, secs, Context, Stage};
+use crate::tables::{
+    articles_export_frame, articles_from_frame, rejects_from_frame, rejects_to_frame,
+    scored_from_frame, scored_to_frame, tones_from_frame, RejectRow,
+};
+
+/// The tables written by export, in the order they are written.
+pub const TABLES: [&str; 7] = [
+    "articles",
+    "mentions",
+    "article_entities",
+    "company_daily",
+    "entities",
+    "discovered_companies",
+    "rejects",
+];
+
+/// Writes one table as Parquet (+ CSV) from a sequence of frames with the same schema.
+pub struct TableWriter {
+    parquet_path: PathBuf,
+    csv_path: Option<PathBuf>,
+    parquet: Option<polars::io::parquet::write::BatchedWriter<fs::File>>,
+    csv: Option<csv::Writer<std::io::BufWriter<fs::File>>>,
+    rows: u64,
+}
+
+impl TableWriter {
+    pub fn new(out: &Path, table: &str, with_csv: bool) -> TableWriter {
+        TableWriter {
+            parquet_path: out.join(format!("{table}.parquet")),
+            csv_path: with_csv.then(|| out.join(format!("{table}.csv"))),
+            parquet: None,
+            csv: None,
+            rows: 0,
+        }
+    }
+
+    /// Appends a frame (the first one fixes the schema and opens the files).
+    pub fn write(&mut self, df: &DataFrame) -> Result<()> {
+        if self.parquet.is_none() {
+            let f = fs::File::create(tmp_sibling(&self.parquet_path))
+                .with_context(|| format!("cannot create {}", self.parquet_path.display()))?;
+            let w = ParquetWriter::new(f)
+                .with_compression(ParquetCompression::Zstd(None))
+                .batched(df.schema())?;
+            self.parquet = Some(w);
+            if let Some(p) = &self.csv_path {
+                let f = fs::File::create(tmp_sibling(p))
+                    .with_context(|| format!("cannot create {}", p.display()))?;
+                let mut w = csv::Writer::from_writer(std::io::BufWriter::new(f));
+                w.write_record(df.get_column_names().iter().map(|n| n.as_str()))?;
+                self.csv = Some(w);
+            }
+        }
+        if let Some(w) = self.parquet.as_mut() {
+            if df.height() > 0 || self.rows == 0 {
+                w.write_batch(df)?;
+            }
+        }
+        if let Some(w) = self.csv.as_mut() {
+            write_csv_rows(w, df)?;
+        }
+        self.rows += df.height() as u64;
+        Ok(())
+    }
+
+    /// Closes and renames the files into place.
+    pub fn finish(mut self) -> Result<u64> {
+        if let Some(w) = self.parquet.take() {
+            w.finish()?;
+            fs::rename(tmp_sibling(&self.parquet_path), &self.parquet_path)
+                .with_context(|| format!("cannot write {}", self.parquet_path.display()))?;
+        }
+        if let (Some(mut w), Some(p)) = (self.csv.take(), self.csv_path.as_ref()) {
+            w.flush()?;
+            drop(w);
+            fs::rename(tmp_sibling(p), p)
+                .with_context(|| format!("cannot write {}", p.display()))?;
+        }
+        Ok(self.rows)
+    }
+}
+
+/// Formats each column to text once, then writes rows: dates as `YYYY-MM-DD`,
+/// timestamps as RFC 3339 UTC (`2022-01-01T10:15:03Z`), nulls as empty cells.
+fn write_csv_rows<W: std::io::Write>(w: &mut csv::Writer<W>, df: &DataFrame) -> Result<()> {
+    let cols: Vec<Vec<String>> = df
+        .get_columns()
+        .iter()
+        .map(format_column)
+        .collect::<Result<_>>()?;
+    let mut record: Vec<&str> = Vec::with_capacity(cols.len());
+    for i in 0..df.height() {
+        record.clear();
+        record.extend(cols.iter().map(|c| c[i].as_str()));
+        w.write_record(&record)?;
+    }
+    Ok(())
+}
+
+fn format_column(c: &Column) -> Result<Vec<String>> {
+    let opt = |v: Option<String>| v.unwrap_or_default();
+    Ok(match c.dtype() {
+        DataType::String => c.str()?.iter().map(|v| opt(v.map(str::to_owned))).collect(),
+        DataType::Int64 => c.i64()?.iter().map(|v| opt(v.map(|x| x.to_string()))).collect(),
+        DataType::Float64 => c
+            .f64()?
+            .iter()
+            .map(|v| opt(v.map(|x| format!("{}", (x * 1e6).round() / 1e6))))
+            .collect(),
+        DataType::Boolean => c.bool()?.iter().map(|v| opt(v.map(|x| x.to_string()))).collect(),
+        DataType::Date => c
+            .date()?
+            .physical()
+            .iter()
+            .map(|v| {
+                opt(v.and_then(|d| {
+                    chrono::NaiveDate::from_num_days_from_ce_opt(d + 719_163)
+                        .map(|d| d.format("%Y-%m-%d").to_string())
+                }))
+            })
+            .collect(),
+        DataType::Datetime(_, _) => c
+            .datetime()?
+            .physical()
+            .iter()
+            .map(|v| {
+                opt(v.and_then(|us| {
+                    chrono::DateTime::from_timestamp_micros(us)
+                        .map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+                }))
+            })
+            .collect(),
+        other => {
+            let s = c.cast(&DataType::String)?;
+            let _ = other;
+            s.str()?.iter().map(|v| opt(v.map(str::to_owned))).collect()
+        }
+    })
+}
+
+/// The `entities` table: the gazetteer plus discovered companies.
+fn entities_frame(gaz: &Gazetteer, discovered: &DataFrame) -> Result<DataFrame> {
+    let mut id = Vec::new();
+    let mut name = Vec::new();
+    let mut kind = Vec::new();
+    let mut country: Vec<Option<String>> = Vec::new();
+    let mut ticker: Vec<Option<String>> = Vec::new();
+    let mut parent: Vec<Option<String>> = Vec::new();
+    let mut aliases = Vec::new();
+    for e in gaz.entities() {
+        id.push(e.id.clone());
+        name.push(e.name.clone());
+        kind.push(e.kind.as_str().to_string());
+        country.push(e.country.clone());
+        ticker.push(e.ticker.clone());
+        parent.push(e.parent_id.clone());
+        aliases.push(e.aliases.join("|"));
+    }
+    let d_ids = discovered.column("entity_id")?.str()?;
+    let d_names = discovered.column("name")?.str()?;
+    for (i, n) in d_ids.iter().zip(d_names.iter()) {
+        id.push(i.unwrap_or_default().to_string());
+        name.push(n.unwrap_or_default().to_string());
+        kind.push("company".into());
+        country.push(None);
+        ticker.push(None);
+        parent.push(None);
+        aliases.push(String::new());
+    }
+    Ok(DataFrame::new_infer_height(vec![
+        Column::new("entity_id".into(), id),
+        Column::new("name".into(), name),
+        Column::new("type".into(), kind),
+        Column::new("country".into(), country),
+        Column::new("ticker".into(), ticker),
+        Column::new("parent_id".into(), parent),
+        Column::new("aliases".into(), aliases),
+    ])?)
+}
+
+/// Writes a stage's parts of `table` through `convert` into one exported table.
+fn export_parts(
+    out: &Path,
+    table: &str,
+    csv: bool,
+    frames: impl Iterator<Item = Result<DataFrame>>,
+) -> Result<u64> {
+    let mut w = TableWriter::new(out, table, csv);
+    for df in frames {
+        w.write(&df?)?;
+    }
+    w.finish()
+}
+
+/// Runs the export stage.
+pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
+    let t0 = Instant::now();
+    let p = ctx.pipeline;
+    let out = p.out.clone();
+    let csv = p.export.csv;
+    fs::create_dir_all(&out).with_context(|| format!("cannot create {}", out.display()))?;
+    let norm = ctx.stage_dir(Stage::Normalize);
+    let sent = ctx.stage_dir(Stage::Sentiment);
+    let art_parts = list_parts(&norm, "articles")?;
+    let tone_parts = list_parts(&sent, "tones")?;
+    let bar = ctx.bar(Stage::Export, TABLES.len() as u64, "tables");
+    let mut extra = std::collections::BTreeMap::new();
+
+    let n = export_parts(
+        &out,
+        "articles",
+        csv,
+        art_parts.iter().zip(tone_parts.iter()).map(|(a, t)| {
+            let arts = articles_from_frame(&read_parquet(a)?)?;
+            let tones = tones_from_frame(&read_parquet(t)?)?;
+            let by_id: std::collections::HashMap<&str, f64> =
+                tones.iter().map(|t| (t.article_id.as_str(), t.tone)).collect();
+            let tone: Vec<Option<f64>> = arts
+                .iter()
+                .map(|a| by_id.get(a.article_id.as_str()).copied())
+                .collect();
+            articles_export_frame(&arts, &tone)
+        }),
+    )?;
+    extra.insert("articles".to_string(), n);
+    bar.inc(1);
+
+    let n = export_parts(
+        &out,
+        "mentions",
+        csv,
+        list_parts(&sent, "mentions")?
+            .into_iter()
+            .map(|p| scored_to_frame(&scored_from_frame(&read_parquet(&p)?)?, true)),
+    )?;
+    extra.insert("mentions".to_string(), n);
+    bar.inc(1);
+
+    let n = export_parts(
+        &out,
+        "article_entities",
+        csv,
+        list_parts(&sent, "article_entities")?
+            .into_iter()
+            .map(|p| read_parquet(&p)),
+    )?;
+    extra.insert("article_entities".to_string(), n);
+    bar.inc(1);
+
+    let (daily, discovered) = aggregate::read_outputs(&ctx.stage_dir(Stage::Aggregate))?;
+    let n = export_parts(&out, "company_daily", csv, std::iter::once(Ok(daily)))?;
+    extra.insert("company_daily".to_string(), n);
+    bar.inc(1);
+
+    let finder_gaz = Gazetteer::load(&p.entities.gazetteer).map_err(|e| {
+        anyhow::anyhow!(
+            "cannot load the gazetteer from {}: {e}",
+            p.entities.gazetteer.display()
+        )
+    })?;
+    let n = export_parts(
+        &out,
+        "entities",
+        csv,
+        std::iter::once(entities_frame(&finder_gaz, &discovered)),
+    )?;
+    extra.insert("entities".to_string(), n);
+    bar.inc(1);
+
+    let n = export_parts(
+        &out,
+        "discovered_companies",
+        csv,
+        std::iter::once(Ok(discovered)),
+    )?;
+    extra.insert("discovered_companies".to_string(), n);
+    bar.inc(1);
+
+    let mut rejects: Vec<RejectRow> = Vec::new();
+    for stage in [Stage::Ingest, Stage::Normalize] {
+        let df = read_parquet(&ctx.stage_dir(stage).join("rejects.parquet"))?;
+        rejects.extend(rejects_from_frame(&df)?);
+    }
+    let n = export_parts(
+        &out,
+        "rejects",
+        csv,
+        std::iter::once(rejects_to_frame(&rejects)),
+    )?;
+    extra.insert("rejects".to_string(), n);
+    bar.inc(1);
+    bar.finish_and_clear();
+
+    // A marker stage folder so `status` and reruns know the export is complete.
+    let dir = StageDir::create(&ctx.stages_dir, Stage::Export.name())?;
+    let total: u64 = extra.values().sum();
+    let m = Manifest {
+        rows_in: total,
+        rows_out: total,
+        parts: 1,
+        seconds: secs(t0),
+        extra,
+        ..manifest
+    };
+    dir.commit(&m)?;
+    Ok(m)
+}

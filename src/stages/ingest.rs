@@ -1,0 +1,288 @@
+//! Stage 1 — ingest: every input record becomes a raw row or a reject.
+//!
+//! Reads the files named by the pipeline (globs, files, folders) with the readers in
+//! [`crate::sources`] and writes raw rows in parts of `ingest.batch_size` records, so
+//! memory stays flat whatever the corpus size.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context as _, Result};
+
+use crate::artefact::{part_name, write_parquet, Manifest, StageDir};
+use crate::config::{InputSpec, Pipeline};
+use crate::sources::{self, Format, Item};
+use crate::stages::{secs, Context, Stage};
+use crate::tables::{raw_to_frame, rejects_to_frame, RawRow, RejectRow};
+
+/// One file to read, with the pipeline input it came from.
+#[derive(Debug, Clone)]
+pub struct ResolvedInput {
+    pub spec: usize,
+    pub path: PathBuf,
+}
+
+/// Expands every pipeline input into files (sorted, each file once).
+pub fn resolve_inputs(p: &Pipeline) -> Result<Vec<ResolvedInput>> {
+    if p.inputs.is_empty() {
+        anyhow::bail!(
+            "the pipeline has no inputs: add an [[inputs]] section with a `path`, or pass --input PATH"
+        );
+    }
+    let base = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let mut out: Vec<ResolvedInput> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for (i, spec) in p.inputs.iter().enumerate() {
+        let files = sources::expand_input(&spec.path, &base)
+            .with_context(|| format!("input {:?}", spec.path))?;
+        for path in files {
+            if seen.insert(path.clone()) {
+                out.push(ResolvedInput { spec: i, path });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Fingerprint of the inputs' contents and of the way they are read.
+pub fn input_fingerprint(p: &Pipeline, inputs: &[ResolvedInput]) -> Result<String> {
+    let mut fp = crate::artefact::Fingerprint::new();
+    for input in inputs {
+        fp.add_file(&input.path)?;
+        fp.add_json("spec", &p.inputs[input.spec]);
+    }
+    Ok(fp.hex())
+}
+
+struct Writer<'a> {
+    dir: &'a StageDir,
+    batch: Vec<RawRow>,
+    batch_size: usize,
+    parts: usize,
+    rows: u64,
+}
+
+impl Writer<'_> {
+    fn push(&mut self, row: RawRow) -> Result<()> {
+        self.batch.push(row);
+        self.rows += 1;
+        if self.batch.len() >= self.batch_size {
+            self.flush()?;
+        }
+        Ok(())
+    }
+    fn flush(&mut self) -> Result<()> {
+        if self.batch.is_empty() && self.parts > 0 {
+            return Ok(());
+        }
+        let mut df = raw_to_frame(&self.batch)?;
+        write_parquet(&self.dir.path(&part_name("raw", self.parts)), &mut df)?;
+        self.parts += 1;
+        self.batch.clear();
+        Ok(())
+    }
+}
+
+/// Runs the ingest stage over `inputs`.
+pub fn run(ctx: &Context, inputs: &[ResolvedInput], manifest: Manifest) -> Result<Manifest> {
+    let t0 = Instant::now();
+    let p = ctx.pipeline;
+    let dir = StageDir::create(&ctx.stages_dir, Stage::Ingest.name())?;
+    let mut w = Writer {
+        dir: &dir,
+        batch: Vec::new(),
+        batch_size: p.ingest.batch_size,
+        parts: 0,
+        rows: 0,
+    };
+    let mut rejects: Vec<RejectRow> = Vec::new();
+    let bar = ctx.bar(Stage::Ingest, inputs.len() as u64, "files");
+    for input in inputs {
+        let spec = &p.inputs[input.spec];
+        read_one(spec, &input.path, &mut w, &mut rejects)?;
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    // Always at least one part, so downstream stages see a (possibly empty) table.
+    if !w.batch.is_empty() || w.parts == 0 {
+        w.flush()?;
+    }
+    let mut rej = rejects_to_frame(&rejects)?;
+    write_parquet(&dir.path("rejects.parquet"), &mut rej)?;
+    let m = Manifest {
+        rows_in: w.rows + rejects.len() as u64,
+        rows_out: w.rows,
+        rejects: rejects.len() as u64,
+        parts: w.parts,
+        seconds: secs(t0),
+        ..manifest
+    };
+    dir.commit(&m)?;
+    Ok(m)
+}
+
+fn display(path: &Path) -> String {
+    path.to_string_lossy().into_owned()
+}
+
+/// Reads one file; problems with the whole file become one reject row.
+fn read_one(
+    spec: &InputSpec,
+    path: &Path,
+    w: &mut Writer,
+    rejects: &mut Vec<RejectRow>,
+) -> Result<()> {
+    let file_reject = |reason: String| RejectRow {
+        source: display(path),
+        record: "file".into(),
+        reason,
+    };
+    let format = if spec.format == "auto" {
+        match sources::detect_format(path) {
+            Ok(Some(f)) => f,
+            Ok(None) => {
+                rejects.push(file_reject(
+                    "unsupported file type: set `format` on this input in the pipeline file"
+                        .into(),
+                ));
+                return Ok(());
+            }
+            Err(e) => {
+                rejects.push(file_reject(e.to_string()));
+                return Ok(());
+            }
+        }
+    } else {
+        // Validated when the pipeline was loaded.
+        spec.format
+            .parse::<Format>()
+            .map_err(|_| anyhow::anyhow!("unknown format {:?}", spec.format))?
+    };
+    if matches!(format, Format::Parquet) {
+        return read_parquet_input(spec, path, w, rejects);
+    }
+    let mut err: Option<anyhow::Error> = None;
+    let result = sources::read_file(path, format, &spec.fields, &mut |item| {
+        if err.is_some() {
+            return;
+        }
+        match item {
+            Item::Record(r) => {
+                let row = RawRow {
+                    source_file: r.source_file,
+                    record: r.record,
+                    id: r.id,
+                    title: r.title,
+                    text: r.text,
+                    date: r.date,
+                    url: r.url,
+                    source: r.source_name.or_else(|| spec.source.clone()),
+                    lang: r.lang,
+                };
+                if let Err(e) = w.push(row) {
+                    err = Some(e);
+                }
+            }
+            Item::Reject(r) => rejects.push(RejectRow {
+                source: r.source_file,
+                record: r.record,
+                reason: r.reason,
+            }),
+        }
+    });
+    if let Some(e) = err {
+        return Err(e);
+    }
+    if let Err(e) = result {
+        rejects.push(file_reject(e.to_string()));
+    }
+    Ok(())
+}
+
+/// Parquet inputs: columns are picked with the same field map as JSON/CSV inputs.
+fn read_parquet_input(
+    spec: &InputSpec,
+    path: &Path,
+    w: &mut Writer,
+    rejects: &mut Vec<RejectRow>,
+) -> Result<()> {
+    use polars::prelude::*;
+    let df = match crate::artefact::read_parquet(path) {
+        Ok(df) => df,
+        Err(e) => {
+            rejects.push(RejectRow {
+                source: display(path),
+                record: "file".into(),
+                reason: format!("cannot read as Parquet: {e:#}"),
+            });
+            return Ok(());
+        }
+    };
+    // The first candidate column that exists, cast to strings (ids and dates may be numbers).
+    let pick = |names: &[String]| -> Option<Vec<Option<String>>> {
+        let name = names.iter().find(|n| df.column(n).is_ok())?;
+        let col = df.column(name).ok()?;
+        // Typed timestamps become RFC 3339 so the date parser sees an unambiguous instant.
+        if let DataType::Datetime(unit, _) = col.dtype() {
+            let per_sec: i64 = match unit {
+                TimeUnit::Nanoseconds => 1_000_000_000,
+                TimeUnit::Microseconds => 1_000_000,
+                TimeUnit::Milliseconds => 1_000,
+            };
+            let ca = col.datetime().ok()?;
+            return Some(
+                ca.physical()
+                    .iter()
+                    .map(|v| {
+                        let v = v?;
+                        let secs = v.div_euclid(per_sec);
+                        let nanos = (v.rem_euclid(per_sec) * (1_000_000_000 / per_sec)) as u32;
+                        chrono::DateTime::from_timestamp(secs, nanos).map(|d| d.to_rfc3339())
+                    })
+                    .collect(),
+            );
+        }
+        let col = col.cast(&DataType::String).ok()?;
+        let ca = col.str().ok()?;
+        Some(ca.iter().map(|v| v.map(str::to_owned)).collect())
+    };
+    let f = &spec.fields;
+    let n = df.height();
+    let take = |v: &mut Option<Vec<Option<String>>>, i: usize| -> Option<String> {
+        v.as_mut().and_then(|v| v.get_mut(i).and_then(Option::take))
+    };
+    let (mut id, mut title, mut text, mut date, mut url, mut source, mut lang) = (
+        pick(&f.id),
+        pick(&f.title),
+        pick(&f.text),
+        pick(&f.date),
+        pick(&f.url),
+        pick(&f.source),
+        pick(&["lang".to_string(), "language".to_string()]),
+    );
+    if text.is_none() && title.is_none() {
+        rejects.push(RejectRow {
+            source: display(path),
+            record: "file".into(),
+            reason: format!(
+                "no text column: looked for {:?}; set `fields.text` on this input",
+                f.text
+            ),
+        });
+        return Ok(());
+    }
+    for i in 0..n {
+        w.push(RawRow {
+            source_file: display(path),
+            record: format!("row {}", i + 1),
+            id: take(&mut id, i),
+            title: take(&mut title, i),
+            text: take(&mut text, i),
+            date: take(&mut date, i),
+            url: take(&mut url, i),
+            source: take(&mut source, i).or_else(|| spec.source.clone()),
+            lang: take(&mut lang, i),
+        })?;
+    }
+    Ok(())
+}

@@ -1,0 +1,124 @@
+//! The six stages. Each has one entry point `run(&Context, …) -> Result<Manifest>` that
+//! reads the previous stage's artefacts and writes its own under `<out>/_stages/<stage>/`.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::config::Pipeline;
+
+pub mod aggregate;
+pub mod entities;
+pub mod export;
+pub mod ingest;
+pub mod normalize;
+pub mod sentiment;
+
+/// The stages in run order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, clap::ValueEnum)]
+pub enum Stage {
+    Ingest,
+    Normalize,
+    Entities,
+    Sentiment,
+    Aggregate,
+    Export,
+}
+
+impl Stage {
+    pub const ALL: [Stage; 6] = [
+        Stage::Ingest,
+        Stage::Normalize,
+        Stage::Entities,
+        Stage::Sentiment,
+        Stage::Aggregate,
+        Stage::Export,
+    ];
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::Ingest => "ingest",
+            Stage::Normalize => "normalize",
+            Stage::Entities => "entities",
+            Stage::Sentiment => "sentiment",
+            Stage::Aggregate => "aggregate",
+            Stage::Export => "export",
+        }
+    }
+    /// Stages whose artefacts this one reads.
+    pub fn upstream(self) -> &'static [Stage] {
+        match self {
+            Stage::Ingest => &[],
+            Stage::Normalize => &[Stage::Ingest],
+            Stage::Entities => &[Stage::Normalize],
+            Stage::Sentiment => &[Stage::Normalize, Stage::Entities],
+            Stage::Aggregate => &[Stage::Sentiment],
+            Stage::Export => &[
+                Stage::Ingest,
+                Stage::Normalize,
+                Stage::Entities,
+                Stage::Sentiment,
+                Stage::Aggregate,
+            ],
+        }
+    }
+}
+
+/// What every stage needs to know about the run.
+pub struct Context<'a> {
+    pub pipeline: &'a Pipeline,
+    /// `<out>/_stages`.
+    pub stages_dir: PathBuf,
+    /// Draw progress bars (only on a terminal).
+    pub progress: bool,
+}
+
+impl Context<'_> {
+    /// Folder of a completed stage's artefacts.
+    pub fn stage_dir(&self, stage: Stage) -> PathBuf {
+        self.stages_dir.join(stage.name())
+    }
+
+    /// A progress bar over `len` units, hidden when stderr is not a terminal.
+    pub fn bar(&self, stage: Stage, len: u64, unit: &str) -> ProgressBar {
+        let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
+        if !self.progress {
+            bar.set_draw_target(ProgressDrawTarget::hidden());
+        }
+        let template = format!(
+            "{{prefix:>10}} [{{bar:30}}] {{pos}}/{{len}} {unit} {{elapsed_precise}} ETA {{eta}}"
+        );
+        if let Ok(style) = ProgressStyle::with_template(&template) {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        bar.set_prefix(stage.name());
+        bar
+    }
+}
+
+/// Seconds since `t`, rounded for manifests and logs.
+pub fn secs(t: Instant) -> f64 {
+    (t.elapsed().as_secs_f64() * 1000.0).round() / 1000.0
+}
+
+/// Lists `table-00000.parquet`, `table-00001.parquet`… in a stage folder, in order.
+pub fn list_parts(dir: &std::path::Path, table: &str) -> anyhow::Result<Vec<PathBuf>> {
+    let prefix = format!("{table}-");
+    let mut parts: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "cannot read stage artefacts in {} ({e}); run the previous stages first",
+                dir.display()
+            )
+        })?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with(&prefix) && n.ends_with(".parquet"))
+        })
+        .collect();
+    parts.sort();
+    Ok(parts)
+}

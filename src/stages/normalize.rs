@@ -1,0 +1,322 @@
+//! Stage 2 — normalize: clean text, detect language, parse dates, give each article a
+//! stable id, and drop duplicates.
+//!
+//! Cleaning is parallel within a part (rayon, order preserved); de-duplication is a
+//! sequential pass in input order, so the first occurrence always wins whatever the
+//! thread count. The only state kept across parts is a set of 128-bit digests.
+
+use std::collections::HashSet;
+use std::time::Instant;
+
+use anyhow::Result;
+use chrono::NaiveDate;
+use rayon::prelude::*;
+
+use crate::artefact::{part_name, read_parquet, write_parquet, Manifest, StageDir};
+use crate::config::{DatePolicy, NormalizeConfig};
+use crate::stages::{list_parts, secs, Context, Stage};
+use crate::tables::{
+    articles_to_frame, raw_from_frame, rejects_to_frame, Article, RawRow, RejectRow,
+};
+use crate::text::clean::{clean_line, clean_text};
+use crate::text::dates::{local_day, parse_date};
+use crate::text::lang::{detect, Lang};
+
+/// Days from 0001-01-01 (chrono's CE day 1) to 1970-01-01.
+const EPOCH_DAYS_FROM_CE: i32 = 719_163;
+
+/// Days since the Unix epoch, the physical value of a Polars/Arrow `Date`.
+pub fn epoch_days(d: NaiveDate) -> i32 {
+    use chrono::Datelike;
+    d.num_days_from_ce() - EPOCH_DAYS_FROM_CE
+}
+
+/// Outcome of normalizing one raw record.
+#[derive(Debug)]
+pub enum Normalized {
+    Article(Box<Article>),
+    Reject(RejectRow),
+}
+
+/// Normalizes one record (pure function: the unit of parallel work).
+pub fn normalize_record(raw: &RawRow, cfg: &NormalizeConfig, tz: chrono_tz::Tz) -> Normalized {
+    let reject = |reason: String| {
+        Normalized::Reject(RejectRow {
+            source: raw.source_file.clone(),
+            record: raw.record.clone(),
+            reason,
+        })
+    };
+    let title = raw.title.as_deref().map(clean_line).unwrap_or_default();
+    let mut text = raw.text.as_deref().map(clean_text).unwrap_or_default();
+    let n_title = title.chars().count();
+    let mut n_text = text.chars().count();
+    if n_text == 0 && n_title == 0 {
+        return reject("no text: the record has no title and no body".into());
+    }
+    if n_title + n_text < cfg.min_chars {
+        return reject(format!(
+            "no text: {} characters, fewer than normalize.min_chars = {}",
+            n_title + n_text,
+            cfg.min_chars
+        ));
+    }
+    if n_text > cfg.max_chars {
+        if let Some((cut, _)) = text.char_indices().nth(cfg.max_chars) {
+            text.truncate(cut);
+            n_text = cfg.max_chars;
+        }
+    }
+    let (published_at, date) = match raw.date.as_deref().map(str::trim) {
+        Some(s) if !s.is_empty() => match parse_date(s, tz) {
+            Some(d) => (
+                Some(d.utc.timestamp_micros()),
+                Some(epoch_days(local_day(d.utc, tz))),
+            ),
+            None if cfg.date_policy == DatePolicy::Reject => {
+                return reject(format!(
+                    "unparseable date {:?} (set normalize.date_policy = \"keep\" to keep such articles with a null date)",
+                    crate::text::lang::prefix_chars(s, 60)
+                ))
+            }
+            None => (None, None),
+        },
+        _ if cfg.date_policy == DatePolicy::Reject => {
+            return reject(
+                "no date (set normalize.date_policy = \"keep\" to keep such articles with a null date)"
+                    .into(),
+            )
+        }
+        _ => (None, None),
+    };
+    let lang = {
+        let sample = if text.is_empty() { &title } else { &text };
+        let (detected, code) = detect(sample);
+        let declared = raw.lang.as_deref().map(Lang::from_code);
+        match (detected, declared) {
+            (Lang::En | Lang::Fr, _) => detected.code().to_string(),
+            // Too short or unclear to detect: trust what the source declares.
+            (_, Some(l @ (Lang::En | Lang::Fr))) if code == "und" || sample.len() < 200 => {
+                l.code().to_string()
+            }
+            _ => code.to_string(),
+        }
+    };
+    let article_id = match raw
+        .id
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .or_else(|| raw.url.as_deref().map(str::trim).filter(|s| !s.is_empty()))
+    {
+        Some(id) => id.to_string(),
+        None => {
+            let h = blake3::hash(format!("{title}\u{0}{text}").as_bytes());
+            format!("h:{}", &h.to_hex()[..16])
+        }
+    };
+    let source = raw
+        .source
+        .as_deref()
+        .map(clean_line)
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| {
+            std::path::Path::new(&raw.source_file)
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        });
+    Normalized::Article(Box::new(Article {
+        article_id,
+        source,
+        url: raw
+            .url
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned),
+        title,
+        text,
+        published_at,
+        date,
+        lang,
+        n_chars: (n_title + n_text) as i64,
+    }))
+}
+
+/// Digest of the normalized content, for "same title + text" duplicates.
+fn content_key(a: &Article) -> u128 {
+    let mut h = blake3::Hasher::new();
+    for part in [&a.title, &a.text] {
+        for w in part.split_whitespace() {
+            h.update(w.to_lowercase().as_bytes());
+            h.update(b" ");
+        }
+        h.update(b"\x00");
+    }
+    let b = h.finalize();
+    u128::from_le_bytes(b.as_bytes()[..16].try_into().unwrap_or([0; 16]))
+}
+
+fn id_key(id: &str) -> u128 {
+    let b = blake3::hash(id.as_bytes());
+    u128::from_le_bytes(b.as_bytes()[..16].try_into().unwrap_or([0; 16]))
+}
+
+/// Runs the normalize stage over the ingest parts.
+pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
+    let t0 = Instant::now();
+    let cfg = &ctx.pipeline.normalize;
+    let tz = ctx.pipeline.tz()?;
+    let input_dir = ctx.stage_dir(Stage::Ingest);
+    let parts = list_parts(&input_dir, "raw")?;
+    let dir = StageDir::create(&ctx.stages_dir, Stage::Normalize.name())?;
+    let mut seen_ids: HashSet<u128> = HashSet::new();
+    let mut seen_content: HashSet<u128> = HashSet::new();
+    let (mut rows_in, mut rows_out, mut duplicates) = (0u64, 0u64, 0u64);
+    let mut rejects: Vec<RejectRow> = Vec::new();
+    let bar = ctx.bar(Stage::Normalize, parts.len() as u64, "parts");
+    for (i, part) in parts.iter().enumerate() {
+        let raw = raw_from_frame(&read_parquet(part)?)?;
+        rows_in += raw.len() as u64;
+        let results: Vec<Normalized> = raw
+            .par_iter()
+            .map(|r| normalize_record(r, cfg, tz))
+            .collect();
+        let mut articles = Vec::with_capacity(results.len());
+        for r in results {
+            match r {
+                Normalized::Reject(rej) => rejects.push(rej),
+                Normalized::Article(a) => {
+                    let new_id = seen_ids.insert(id_key(&a.article_id));
+                    let new_content = seen_content.insert(content_key(&a));
+                    if new_id && new_content {
+                        articles.push(*a);
+                    } else {
+                        duplicates += 1;
+                    }
+                }
+            }
+        }
+        rows_out += articles.len() as u64;
+        let mut df = articles_to_frame(&articles)?;
+        write_parquet(&dir.path(&part_name("articles", i)), &mut df)?;
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    let mut rej = rejects_to_frame(&rejects)?;
+    write_parquet(&dir.path("rejects.parquet"), &mut rej)?;
+    let m = Manifest {
+        rows_in,
+        rows_out,
+        rejects: rejects.len() as u64,
+        duplicates,
+        parts: parts.len(),
+        seconds: secs(t0),
+        ..manifest
+    };
+    dir.commit(&m)?;
+    Ok(m)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(id: Option<&str>, title: &str, text: &str, date: Option<&str>) -> RawRow {
+        RawRow {
+            source_file: "wire.jsonl".into(),
+            record: "line 1".into(),
+            id: id.map(str::to_owned),
+            title: Some(title.into()),
+            text: Some(text.into()),
+            date: date.map(str::to_owned),
+            url: None,
+            source: Some("Wire".into()),
+            lang: None,
+        }
+    }
+
+    fn article(n: Normalized) -> Article {
+        match n {
+            Normalized::Article(a) => *a,
+            Normalized::Reject(r) => panic!("unexpected reject: {}", r.reason),
+        }
+    }
+
+    #[test]
+    fn cleans_dates_and_detects_french() {
+        let r = raw(
+            Some("a1"),
+            "Renault&nbsp;: l&rsquo;action bondit",
+            "<p>Le constructeur automobile a annoncé jeudi des résultats meilleurs que prévu, et l’action a bondi de 8&nbsp;% à la Bourse de Paris.</p>",
+            Some("Thu, 10 Mar 2022 23:30:00 +0000"),
+        );
+        let tz: chrono_tz::Tz = "Europe/Paris".parse().unwrap();
+        let a = article(normalize_record(&r, &NormalizeConfig::default(), tz));
+        assert_eq!(a.article_id, "a1");
+        assert_eq!(a.title, "Renault : l'action bondit");
+        assert!(a.text.starts_with("Le constructeur automobile"));
+        assert!(a.text.contains("l'action a bondi de 8 %"));
+        assert_eq!(a.lang, "fr");
+        // 23:30 UTC is already the next day in Paris.
+        let d = NaiveDate::from_ymd_opt(2022, 3, 11).unwrap();
+        assert_eq!(a.date, Some(epoch_days(d)));
+        assert_eq!(a.published_at, Some(1_646_955_000_000_000));
+    }
+
+    #[test]
+    fn date_policy_rejects_or_keeps() {
+        let r = raw(
+            None,
+            "Apple shares rise",
+            "Apple shares rose on Monday after the company reported strong iPhone sales.",
+            Some("sometime last week"),
+        );
+        let mut cfg = NormalizeConfig::default();
+        match normalize_record(&r, &cfg, chrono_tz::UTC) {
+            Normalized::Reject(rej) => assert!(rej.reason.contains("unparseable date")),
+            Normalized::Article(_) => panic!("should be rejected"),
+        }
+        cfg.date_policy = DatePolicy::Keep;
+        let a = article(normalize_record(&r, &cfg, chrono_tz::UTC));
+        assert_eq!(a.date, None);
+        assert_eq!(a.lang, "en");
+        assert!(a.article_id.starts_with("h:"), "content hash id: {}", a.article_id);
+    }
+
+    #[test]
+    fn empty_text_is_rejected() {
+        let r = raw(Some("x"), "", "   ", Some("2022-03-07"));
+        match normalize_record(&r, &NormalizeConfig::default(), chrono_tz::UTC) {
+            Normalized::Reject(rej) => assert!(rej.reason.starts_with("no text")),
+            Normalized::Article(_) => panic!("should be rejected"),
+        }
+    }
+
+    #[test]
+    fn epoch_days_matches_arrow() {
+        assert_eq!(epoch_days(NaiveDate::from_ymd_opt(1970, 1, 1).unwrap()), 0);
+        assert_eq!(
+            epoch_days(NaiveDate::from_ymd_opt(2022, 1, 1).unwrap()),
+            18993
+        );
+    }
+
+    #[test]
+    fn same_content_same_key_whatever_the_spacing() {
+        let tz = chrono_tz::UTC;
+        let cfg = NormalizeConfig::default();
+        let a = article(normalize_record(
+            &raw(Some("1"), "Airbus wins order", "Airbus won a large order  from an airline.", Some("2022-03-07")),
+            &cfg,
+            tz,
+        ));
+        let b = article(normalize_record(
+            &raw(Some("2"), "Airbus wins order", "Airbus won a large order from an airline.", Some("2022-03-08")),
+            &cfg,
+            tz,
+        ));
+        assert_eq!(content_key(&a), content_key(&b));
+    }
+}

@@ -1,0 +1,197 @@
+//! Stage 4 — sentiment: the sentiment toward each mentioned entity (per mention and per
+//! article-entity) and the tone of each article.
+//!
+//! Reads normalize part *k* and entities part *k* together (the parts are aligned), so a
+//! lexicon change reruns only this stage and the ones after it.
+
+use std::collections::HashMap;
+use std::time::Instant;
+
+use anyhow::Result;
+use rayon::prelude::*;
+
+use crate::artefact::{part_name, read_parquet, write_parquet, Manifest, StageDir};
+use crate::sentiment::{combine, Polarity, SentimentModel};
+use crate::stages::{list_parts, secs, Context, Stage};
+use crate::tables::{
+    article_entities_to_frame, articles_from_frame, mentions_from_frame, scored_to_frame,
+    tones_to_frame, Article, ArticleEntity, MentionRow, ScoredMention, Tone,
+};
+use crate::text::lang::Lang;
+use crate::text::tokenize::sentence_spans;
+
+/// Loads the sentiment model named by the pipeline.
+pub fn load_model(dir: &std::path::Path) -> Result<SentimentModel> {
+    SentimentModel::load(dir).map_err(|e| {
+        anyhow::anyhow!(
+            "cannot load the sentiment lexicons from {}: {e} (check sentiment.lexicons in the pipeline file)",
+            dir.display()
+        )
+    })
+}
+
+/// Evidence words as one cell: `"beat; record profit"`.
+pub fn evidence_cell(p: &Polarity) -> String {
+    p.evidence.join("; ")
+}
+
+/// Everything the sentiment stage produces for one article.
+pub struct ArticleSentiment {
+    pub tone: Tone,
+    pub mentions: Vec<ScoredMention>,
+    pub entities: Vec<ArticleEntity>,
+}
+
+/// Scores one article and its mentions.
+pub fn score_article(model: &SentimentModel, a: &Article, mentions: &[MentionRow]) -> ArticleSentiment {
+    let doc = a.doc();
+    let lang = Lang::from_code(&a.lang);
+    let tone = model.document(&doc, lang);
+    let spans: Vec<(usize, usize)> = mentions
+        .iter()
+        .map(|m| (m.doc_start as usize, m.doc_end as usize))
+        .collect();
+    let polarities = if spans.is_empty() {
+        Vec::new()
+    } else {
+        model.targets(&doc, lang, &spans)
+    };
+    let sentences = if spans.is_empty() {
+        Vec::new()
+    } else {
+        sentence_spans(&doc)
+    };
+    let sentence_of = |start: usize| -> String {
+        sentences
+            .iter()
+            .find(|(s, e)| *s <= start && start < *e)
+            .and_then(|(s, e)| doc.get(*s..*e))
+            .map(|s| s.trim().to_string())
+            .unwrap_or_default()
+    };
+    let mut scored = Vec::with_capacity(mentions.len());
+    // Article-entities in order of first mention; index by entity id.
+    let mut order: Vec<&str> = Vec::new();
+    let mut groups: HashMap<&str, (Vec<Polarity>, bool, &MentionRow)> = HashMap::new();
+    for (m, p) in mentions.iter().zip(polarities.iter()) {
+        scored.push(ScoredMention {
+            mention: m.clone(),
+            sentence: sentence_of(m.doc_start as usize),
+            sentiment: f64::from(p.score),
+            label: p.label.as_str().to_string(),
+            evidence: evidence_cell(p),
+        });
+        let g = groups.entry(m.entity_id.as_str()).or_insert_with(|| {
+            order.push(m.entity_id.as_str());
+            (Vec::new(), false, m)
+        });
+        g.0.push(p.clone());
+        g.1 |= m.field == "title";
+    }
+    let entities = order
+        .iter()
+        .filter_map(|id| groups.get(id))
+        .map(|(ps, in_title, first)| {
+            let c = combine(ps);
+            ArticleEntity {
+                article_id: a.article_id.clone(),
+                date: a.date,
+                entity_id: first.entity_id.clone(),
+                name: first.name.clone(),
+                kind: first.kind.clone(),
+                mentions: ps.len() as i64,
+                in_title: *in_title,
+                sentiment: f64::from(c.score),
+                label: c.label.as_str().to_string(),
+                evidence: evidence_cell(&c),
+            }
+        })
+        .collect();
+    ArticleSentiment {
+        tone: Tone {
+            article_id: a.article_id.clone(),
+            tone: f64::from(tone.score),
+            tone_label: tone.label.as_str().to_string(),
+        },
+        mentions: scored,
+        entities,
+    }
+}
+
+/// Runs the sentiment stage.
+pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
+    let t0 = Instant::now();
+    let model = load_model(&ctx.pipeline.sentiment.lexicons)?;
+    let art_parts = list_parts(&ctx.stage_dir(Stage::Normalize), "articles")?;
+    let men_parts = list_parts(&ctx.stage_dir(Stage::Entities), "mentions")?;
+    if art_parts.len() != men_parts.len() {
+        anyhow::bail!(
+            "the normalize and entities artefacts do not match ({} vs {} parts): rerun with --from entities",
+            art_parts.len(),
+            men_parts.len()
+        );
+    }
+    let dir = StageDir::create(&ctx.stages_dir, Stage::Sentiment.name())?;
+    let (mut rows_in, mut rows_out) = (0u64, 0u64);
+    let mut labels = std::collections::BTreeMap::new();
+    let bar = ctx.bar(Stage::Sentiment, art_parts.len() as u64, "parts");
+    for (i, (ap, mp)) in art_parts.iter().zip(&men_parts).enumerate() {
+        let articles = articles_from_frame(&read_parquet(ap)?)?;
+        let mentions = mentions_from_frame(&read_parquet(mp)?)?;
+        rows_in += mentions.len() as u64;
+        // Mentions are stored in article order: slice them per article.
+        let mut by_article: HashMap<&str, (usize, usize)> = HashMap::new();
+        let mut s = 0;
+        while s < mentions.len() {
+            let id = mentions[s].article_id.as_str();
+            let mut e = s + 1;
+            while e < mentions.len() && mentions[e].article_id == id {
+                e += 1;
+            }
+            by_article.insert(id, (s, e));
+            s = e;
+        }
+        let results: Vec<ArticleSentiment> = articles
+            .par_iter()
+            .map(|a| {
+                let ms = by_article
+                    .get(a.article_id.as_str())
+                    .map_or(&mentions[0..0], |&(s, e)| &mentions[s..e]);
+                score_article(&model, a, ms)
+            })
+            .collect();
+        let mut tones = Vec::with_capacity(results.len());
+        let mut scored = Vec::new();
+        let mut ents = Vec::new();
+        for r in results {
+            tones.push(r.tone);
+            scored.extend(r.mentions);
+            ents.extend(r.entities);
+        }
+        for e in &ents {
+            *labels.entry(format!("{}_{}", e.kind, e.label)).or_insert(0u64) += 1;
+        }
+        rows_out += scored.len() as u64;
+        write_parquet(
+            &dir.path(&part_name("mentions", i)),
+            &mut scored_to_frame(&scored, false)?,
+        )?;
+        write_parquet(
+            &dir.path(&part_name("article_entities", i)),
+            &mut article_entities_to_frame(&ents)?,
+        )?;
+        write_parquet(&dir.path(&part_name("tones", i)), &mut tones_to_frame(&tones)?)?;
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    let m = Manifest {
+        rows_in,
+        rows_out,
+        parts: art_parts.len(),
+        seconds: secs(t0),
+        extra: labels,
+        ..manifest
+    };
+    dir.commit(&m)?;
+    Ok(m)
+}

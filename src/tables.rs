@@ -1,0 +1,504 @@
+//! The rows that flow between stages, and their (de)serialisation to Polars frames.
+//!
+//! One struct per table keeps each stage's code about text, not about columns; the
+//! conversions live here so the Parquet schema of every artefact is defined once.
+
+use anyhow::{Context as _, Result};
+use polars::prelude::*;
+
+/// A record as read by ingest (strings as found in the input).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RawRow {
+    pub source_file: String,
+    pub record: String,
+    pub id: Option<String>,
+    pub title: Option<String>,
+    pub text: Option<String>,
+    pub date: Option<String>,
+    pub url: Option<String>,
+    pub source: Option<String>,
+    pub lang: Option<String>,
+}
+
+/// An input record that did not become an article, and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RejectRow {
+    pub source: String,
+    pub record: String,
+    pub reason: String,
+}
+
+/// A normalized article.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Article {
+    pub article_id: String,
+    pub source: String,
+    pub url: Option<String>,
+    pub title: String,
+    pub text: String,
+    /// Microseconds since the Unix epoch, UTC.
+    pub published_at: Option<i64>,
+    /// Days since the Unix epoch: the calendar day in the pipeline's timezone.
+    pub date: Option<i32>,
+    /// `en`, `fr`, or another ISO 639-3 code / `und`.
+    pub lang: String,
+    pub n_chars: i64,
+}
+
+impl Article {
+    /// The text the NLP stages analyse: title and body separated by a blank line,
+    /// so sentence splitting never glues them together.
+    pub fn doc(&self) -> String {
+        if self.title.is_empty() {
+            self.text.clone()
+        } else {
+            format!("{}\n\n{}", self.title, self.text)
+        }
+    }
+    /// Byte length of the title part of [`Article::doc`] (0 when no title).
+    pub fn title_len(&self) -> usize {
+        self.title.len()
+    }
+}
+
+/// An entity mention found in an article.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MentionRow {
+    pub article_id: String,
+    pub entity_id: String,
+    pub name: String,
+    /// company, person or location.
+    pub kind: String,
+    /// gazetteer, discovered or coref.
+    pub via: String,
+    pub confidence: f64,
+    pub surface: String,
+    /// `title` or `text`: which field `start`/`end` index into.
+    pub field: String,
+    /// Unicode character offsets in `field`, end exclusive.
+    pub start: i64,
+    pub end: i64,
+    /// Byte offsets in [`Article::doc`], for the sentiment stage.
+    pub doc_start: i64,
+    pub doc_end: i64,
+}
+
+/// A mention with the sentiment toward its entity.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScoredMention {
+    pub mention: MentionRow,
+    pub sentence: String,
+    pub sentiment: f64,
+    pub label: String,
+    pub evidence: String,
+}
+
+/// One entity in one article, with the article-level sentiment toward it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArticleEntity {
+    pub article_id: String,
+    pub date: Option<i32>,
+    pub entity_id: String,
+    pub name: String,
+    pub kind: String,
+    pub mentions: i64,
+    pub in_title: bool,
+    pub sentiment: f64,
+    pub label: String,
+    pub evidence: String,
+}
+
+/// The tone of a whole article.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tone {
+    pub article_id: String,
+    pub tone: f64,
+    pub tone_label: String,
+}
+
+// ---- building frames --------------------------------------------------------
+
+fn str_col<'a>(name: &str, it: impl Iterator<Item = &'a str>) -> Column {
+    Column::new(name.into(), it.collect::<Vec<&str>>())
+}
+fn opt_str_col<'a>(name: &str, it: impl Iterator<Item = Option<&'a str>>) -> Column {
+    Column::new(name.into(), it.collect::<Vec<Option<&str>>>())
+}
+fn i64_col(name: &str, it: impl Iterator<Item = i64>) -> Column {
+    Column::new(name.into(), it.collect::<Vec<i64>>())
+}
+fn f64_col(name: &str, it: impl Iterator<Item = f64>) -> Column {
+    Column::new(name.into(), it.collect::<Vec<f64>>())
+}
+fn bool_col(name: &str, it: impl Iterator<Item = bool>) -> Column {
+    Column::new(name.into(), it.collect::<Vec<bool>>())
+}
+/// A `Date` column from days since the epoch.
+pub fn date_col(name: &str, it: impl Iterator<Item = Option<i32>>) -> Column {
+    let ca: Int32Chunked = it.collect();
+    ca.with_name(name.into()).into_date().into_series().into()
+}
+/// A UTC `Datetime[μs]` column from microseconds since the epoch.
+fn ts_col(name: &str, it: impl Iterator<Item = Option<i64>>) -> Column {
+    let ca: Int64Chunked = it.collect();
+    ca.with_name(name.into())
+        .into_datetime(TimeUnit::Microseconds, Some(TimeZone::UTC))
+        .into_series()
+        .into()
+}
+
+fn frame(cols: Vec<Column>) -> Result<DataFrame> {
+    DataFrame::new_infer_height(cols).map_err(anyhow::Error::from)
+        .context("internal error: building a table")
+}
+
+// ---- reading frames ---------------------------------------------------------
+
+fn get<'a>(df: &'a DataFrame, name: &str) -> Result<&'a Column> {
+    df.column(name)
+        .map_err(anyhow::Error::from)
+        .with_context(|| format!("artefact has no column {name:?}: it was written by another version; rerun with --force"))
+}
+fn strs(df: &DataFrame, name: &str) -> Result<Vec<Option<String>>> {
+    Ok(get(df, name)?
+        .str()?
+        .iter()
+        .map(|v| v.map(str::to_owned))
+        .collect())
+}
+fn strs_req(df: &DataFrame, name: &str) -> Result<Vec<String>> {
+    Ok(strs(df, name)?
+        .into_iter()
+        .map(Option::unwrap_or_default)
+        .collect())
+}
+fn i64s(df: &DataFrame, name: &str) -> Result<Vec<Option<i64>>> {
+    Ok(get(df, name)?.i64()?.iter().collect())
+}
+fn f64s(df: &DataFrame, name: &str) -> Result<Vec<f64>> {
+    Ok(get(df, name)?
+        .f64()?
+        .iter()
+        .map(|v| v.unwrap_or(0.0))
+        .collect())
+}
+fn bools(df: &DataFrame, name: &str) -> Result<Vec<bool>> {
+    Ok(get(df, name)?
+        .bool()?
+        .iter()
+        .map(|v| v.unwrap_or(false))
+        .collect())
+}
+fn dates(df: &DataFrame, name: &str) -> Result<Vec<Option<i32>>> {
+    Ok(get(df, name)?.date()?.physical().iter().collect())
+}
+fn timestamps(df: &DataFrame, name: &str) -> Result<Vec<Option<i64>>> {
+    Ok(get(df, name)?.datetime()?.physical().iter().collect())
+}
+
+// ---- per table --------------------------------------------------------------
+
+pub fn raw_to_frame(rows: &[RawRow]) -> Result<DataFrame> {
+    frame(vec![
+        str_col("source_file", rows.iter().map(|r| r.source_file.as_str())),
+        str_col("record", rows.iter().map(|r| r.record.as_str())),
+        opt_str_col("id", rows.iter().map(|r| r.id.as_deref())),
+        opt_str_col("title", rows.iter().map(|r| r.title.as_deref())),
+        opt_str_col("text", rows.iter().map(|r| r.text.as_deref())),
+        opt_str_col("date", rows.iter().map(|r| r.date.as_deref())),
+        opt_str_col("url", rows.iter().map(|r| r.url.as_deref())),
+        opt_str_col("source", rows.iter().map(|r| r.source.as_deref())),
+        opt_str_col("lang", rows.iter().map(|r| r.lang.as_deref())),
+    ])
+}
+
+pub fn raw_from_frame(df: &DataFrame) -> Result<Vec<RawRow>> {
+    let source_file = strs_req(df, "source_file")?;
+    let record = strs_req(df, "record")?;
+    let id = strs(df, "id")?;
+    let title = strs(df, "title")?;
+    let text = strs(df, "text")?;
+    let date = strs(df, "date")?;
+    let url = strs(df, "url")?;
+    let source = strs(df, "source")?;
+    let lang = strs(df, "lang")?;
+    Ok(itertools_zip9(
+        source_file,
+        record,
+        id,
+        title,
+        text,
+        date,
+        url,
+        source,
+        lang,
+    ))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn itertools_zip9(
+    source_file: Vec<String>,
+    record: Vec<String>,
+    id: Vec<Option<String>>,
+    title: Vec<Option<String>>,
+    text: Vec<Option<String>>,
+    date: Vec<Option<String>>,
+    url: Vec<Option<String>>,
+    source: Vec<Option<String>>,
+    lang: Vec<Option<String>>,
+) -> Vec<RawRow> {
+    let mut id = id.into_iter();
+    let mut title = title.into_iter();
+    let mut text = text.into_iter();
+    let mut date = date.into_iter();
+    let mut url = url.into_iter();
+    let mut source = source.into_iter();
+    let mut lang = lang.into_iter();
+    source_file
+        .into_iter()
+        .zip(record)
+        .map(|(source_file, record)| RawRow {
+            source_file,
+            record,
+            id: id.next().flatten(),
+            title: title.next().flatten(),
+            text: text.next().flatten(),
+            date: date.next().flatten(),
+            url: url.next().flatten(),
+            source: source.next().flatten(),
+            lang: lang.next().flatten(),
+        })
+        .collect()
+}
+
+pub fn rejects_to_frame(rows: &[RejectRow]) -> Result<DataFrame> {
+    frame(vec![
+        str_col("source", rows.iter().map(|r| r.source.as_str())),
+        str_col("record", rows.iter().map(|r| r.record.as_str())),
+        str_col("reason", rows.iter().map(|r| r.reason.as_str())),
+    ])
+}
+
+pub fn rejects_from_frame(df: &DataFrame) -> Result<Vec<RejectRow>> {
+    let source = strs_req(df, "source")?;
+    let record = strs_req(df, "record")?;
+    let reason = strs_req(df, "reason")?;
+    Ok(source
+        .into_iter()
+        .zip(record)
+        .zip(reason)
+        .map(|((source, record), reason)| RejectRow {
+            source,
+            record,
+            reason,
+        })
+        .collect())
+}
+
+/// Articles with their text (the normalize artefact).
+pub fn articles_to_frame(rows: &[Article]) -> Result<DataFrame> {
+    frame(vec![
+        str_col("article_id", rows.iter().map(|r| r.article_id.as_str())),
+        str_col("source", rows.iter().map(|r| r.source.as_str())),
+        opt_str_col("url", rows.iter().map(|r| r.url.as_deref())),
+        str_col("title", rows.iter().map(|r| r.title.as_str())),
+        str_col("text", rows.iter().map(|r| r.text.as_str())),
+        ts_col("published_at", rows.iter().map(|r| r.published_at)),
+        date_col("date", rows.iter().map(|r| r.date)),
+        str_col("lang", rows.iter().map(|r| r.lang.as_str())),
+        i64_col("n_chars", rows.iter().map(|r| r.n_chars)),
+    ])
+}
+
+pub fn articles_from_frame(df: &DataFrame) -> Result<Vec<Article>> {
+    let article_id = strs_req(df, "article_id")?;
+    let source = strs_req(df, "source")?;
+    let mut url = strs(df, "url")?.into_iter();
+    let mut title = strs_req(df, "title")?.into_iter();
+    let mut text = strs_req(df, "text")?.into_iter();
+    let mut published_at = timestamps(df, "published_at")?.into_iter();
+    let mut date = dates(df, "date")?.into_iter();
+    let mut lang = strs_req(df, "lang")?.into_iter();
+    let mut n_chars = i64s(df, "n_chars")?.into_iter();
+    Ok(article_id
+        .into_iter()
+        .zip(source)
+        .map(|(article_id, source)| Article {
+            article_id,
+            source,
+            url: url.next().flatten(),
+            title: title.next().unwrap_or_default(),
+            text: text.next().unwrap_or_default(),
+            published_at: published_at.next().flatten(),
+            date: date.next().flatten(),
+            lang: lang.next().unwrap_or_default(),
+            n_chars: n_chars.next().flatten().unwrap_or(0),
+        })
+        .collect())
+}
+
+/// The exported `articles` table: no body text, plus the article tone.
+pub fn articles_export_frame(rows: &[Article], tones: &[Option<f64>]) -> Result<DataFrame> {
+    frame(vec![
+        str_col("article_id", rows.iter().map(|r| r.article_id.as_str())),
+        str_col("source", rows.iter().map(|r| r.source.as_str())),
+        opt_str_col("url", rows.iter().map(|r| r.url.as_deref())),
+        str_col("title", rows.iter().map(|r| r.title.as_str())),
+        ts_col("published_at", rows.iter().map(|r| r.published_at)),
+        date_col("date", rows.iter().map(|r| r.date)),
+        str_col("lang", rows.iter().map(|r| r.lang.as_str())),
+        i64_col("n_chars", rows.iter().map(|r| r.n_chars)),
+        Column::new("tone".into(), tones.to_vec()),
+    ])
+}
+
+fn mention_cols(rows: &[&MentionRow]) -> Vec<Column> {
+    vec![
+        str_col("article_id", rows.iter().map(|r| r.article_id.as_str())),
+        str_col("entity_id", rows.iter().map(|r| r.entity_id.as_str())),
+        str_col("name", rows.iter().map(|r| r.name.as_str())),
+        str_col("type", rows.iter().map(|r| r.kind.as_str())),
+        str_col("via", rows.iter().map(|r| r.via.as_str())),
+        f64_col("confidence", rows.iter().map(|r| r.confidence)),
+        str_col("surface", rows.iter().map(|r| r.surface.as_str())),
+        str_col("field", rows.iter().map(|r| r.field.as_str())),
+        i64_col("start", rows.iter().map(|r| r.start)),
+        i64_col("end", rows.iter().map(|r| r.end)),
+        i64_col("doc_start", rows.iter().map(|r| r.doc_start)),
+        i64_col("doc_end", rows.iter().map(|r| r.doc_end)),
+    ]
+}
+
+pub fn mentions_to_frame(rows: &[MentionRow]) -> Result<DataFrame> {
+    let refs: Vec<&MentionRow> = rows.iter().collect();
+    frame(mention_cols(&refs))
+}
+
+pub fn mentions_from_frame(df: &DataFrame) -> Result<Vec<MentionRow>> {
+    let article_id = strs_req(df, "article_id")?;
+    let mut entity_id = strs_req(df, "entity_id")?.into_iter();
+    let mut name = strs_req(df, "name")?.into_iter();
+    let mut kind = strs_req(df, "type")?.into_iter();
+    let mut via = strs_req(df, "via")?.into_iter();
+    let mut confidence = f64s(df, "confidence")?.into_iter();
+    let mut surface = strs_req(df, "surface")?.into_iter();
+    let mut field = strs_req(df, "field")?.into_iter();
+    let mut start = i64s(df, "start")?.into_iter();
+    let mut end = i64s(df, "end")?.into_iter();
+    let mut doc_start = i64s(df, "doc_start")?.into_iter();
+    let mut doc_end = i64s(df, "doc_end")?.into_iter();
+    Ok(article_id
+        .into_iter()
+        .map(|article_id| MentionRow {
+            article_id,
+            entity_id: entity_id.next().unwrap_or_default(),
+            name: name.next().unwrap_or_default(),
+            kind: kind.next().unwrap_or_default(),
+            via: via.next().unwrap_or_default(),
+            confidence: confidence.next().unwrap_or(0.0),
+            surface: surface.next().unwrap_or_default(),
+            field: field.next().unwrap_or_default(),
+            start: start.next().flatten().unwrap_or(0),
+            end: end.next().flatten().unwrap_or(0),
+            doc_start: doc_start.next().flatten().unwrap_or(0),
+            doc_end: doc_end.next().flatten().unwrap_or(0),
+        })
+        .collect())
+}
+
+/// Scored mentions. `export` drops the internal `doc_*` columns.
+pub fn scored_to_frame(rows: &[ScoredMention], export: bool) -> Result<DataFrame> {
+    let refs: Vec<&MentionRow> = rows.iter().map(|r| &r.mention).collect();
+    let mut cols = mention_cols(&refs);
+    if export {
+        cols.retain(|c| !c.name().starts_with("doc_"));
+    }
+    cols.push(str_col("sentence", rows.iter().map(|r| r.sentence.as_str())));
+    cols.push(f64_col("sentiment", rows.iter().map(|r| r.sentiment)));
+    cols.push(str_col("label", rows.iter().map(|r| r.label.as_str())));
+    cols.push(str_col("evidence", rows.iter().map(|r| r.evidence.as_str())));
+    frame(cols)
+}
+
+pub fn scored_from_frame(df: &DataFrame) -> Result<Vec<ScoredMention>> {
+    let mentions = mentions_from_frame(df)?;
+    let mut sentence = strs_req(df, "sentence")?.into_iter();
+    let mut sentiment = f64s(df, "sentiment")?.into_iter();
+    let mut label = strs_req(df, "label")?.into_iter();
+    let mut evidence = strs_req(df, "evidence")?.into_iter();
+    Ok(mentions
+        .into_iter()
+        .map(|mention| ScoredMention {
+            mention,
+            sentence: sentence.next().unwrap_or_default(),
+            sentiment: sentiment.next().unwrap_or(0.0),
+            label: label.next().unwrap_or_default(),
+            evidence: evidence.next().unwrap_or_default(),
+        })
+        .collect())
+}
+
+pub fn article_entities_to_frame(rows: &[ArticleEntity]) -> Result<DataFrame> {
+    frame(vec![
+        str_col("article_id", rows.iter().map(|r| r.article_id.as_str())),
+        date_col("date", rows.iter().map(|r| r.date)),
+        str_col("entity_id", rows.iter().map(|r| r.entity_id.as_str())),
+        str_col("name", rows.iter().map(|r| r.name.as_str())),
+        str_col("type", rows.iter().map(|r| r.kind.as_str())),
+        i64_col("mentions", rows.iter().map(|r| r.mentions)),
+        bool_col("in_title", rows.iter().map(|r| r.in_title)),
+        f64_col("sentiment", rows.iter().map(|r| r.sentiment)),
+        str_col("label", rows.iter().map(|r| r.label.as_str())),
+        str_col("evidence", rows.iter().map(|r| r.evidence.as_str())),
+    ])
+}
+
+pub fn article_entities_from_frame(df: &DataFrame) -> Result<Vec<ArticleEntity>> {
+    let article_id = strs_req(df, "article_id")?;
+    let mut date = dates(df, "date")?.into_iter();
+    let mut entity_id = strs_req(df, "entity_id")?.into_iter();
+    let mut name = strs_req(df, "name")?.into_iter();
+    let mut kind = strs_req(df, "type")?.into_iter();
+    let mut mentions = i64s(df, "mentions")?.into_iter();
+    let mut in_title = bools(df, "in_title")?.into_iter();
+    let mut sentiment = f64s(df, "sentiment")?.into_iter();
+    let mut label = strs_req(df, "label")?.into_iter();
+    let mut evidence = strs_req(df, "evidence")?.into_iter();
+    Ok(article_id
+        .into_iter()
+        .map(|article_id| ArticleEntity {
+            article_id,
+            date: date.next().flatten(),
+            entity_id: entity_id.next().unwrap_or_default(),
+            name: name.next().unwrap_or_default(),
+            kind: kind.next().unwrap_or_default(),
+            mentions: mentions.next().flatten().unwrap_or(0),
+            in_title: in_title.next().unwrap_or(false),
+            sentiment: sentiment.next().unwrap_or(0.0),
+            label: label.next().unwrap_or_default(),
+            evidence: evidence.next().unwrap_or_default(),
+        })
+        .collect())
+}
+
+pub fn tones_to_frame(rows: &[Tone]) -> Result<DataFrame> {
+    frame(vec![
+        str_col("article_id", rows.iter().map(|r| r.article_id.as_str())),
+        f64_col("tone", rows.iter().map(|r| r.tone)),
+        str_col("tone_label", rows.iter().map(|r| r.tone_label.as_str())),
+    ])
+}
+
+pub fn tones_from_frame(df: &DataFrame) -> Result<Vec<Tone>> {
+    let article_id = strs_req(df, "article_id")?;
+    let mut tone = f64s(df, "tone")?.into_iter();
+    let mut tone_label = strs_req(df, "tone_label")?.into_iter();
+    Ok(article_id
+        .into_iter()
+        .map(|article_id| Tone {
+            article_id,
+            tone: tone.next().unwrap_or(0.0),
+            tone_label: tone_label.next().unwrap_or_default(),
+        })
+        .collect())
+}

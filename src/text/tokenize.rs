@@ -1,0 +1,566 @@
+//! Tokenizer and sentence splitter for French and English news text.
+//!
+//! Both work in one left-to-right pass over the characters (linear time, no regex
+//! backtracking) and report **byte offsets** into the original text, so that every later
+//! stage (entities, sentiment, evidence) can slice the text without copying and without
+//! ever cutting a character in half.
+
+/// What kind of token a [`Token`] is; the sentiment rules treat numbers and punctuation
+/// very differently from words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TokenKind {
+    /// Letters (possibly with inner hyphens/apostrophes, or dotted abbreviations such as `U.S.`).
+    Word,
+    /// Digits, with optional sign, decimal/thousand separators and a trailing `%`.
+    Number,
+    /// Sentence and clause punctuation (`. , ; : ! ? ( ) « »` …).
+    Punct,
+    /// Anything else that is not whitespace (`$`, `€`, `&`, `@`, emoji …).
+    Symbol,
+}
+
+/// A token as a byte range of the source text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Token {
+    /// Byte offset of the first byte.
+    pub start: usize,
+    /// Byte offset one past the last byte.
+    pub end: usize,
+    /// Token category.
+    pub kind: TokenKind,
+}
+
+impl Token {
+    /// The token's text (offsets always lie on char boundaries, so this cannot panic for the
+    /// text the token came from; returns `""` if used with another text).
+    pub fn text<'a>(&self, text: &'a str) -> &'a str {
+        text.get(self.start..self.end).unwrap_or("")
+    }
+}
+
+/// French elided articles/pronouns: `l'entreprise` is split after the apostrophe so that
+/// `entreprise` can be looked up in the lexicons.
+const ELISIONS: &[&str] = &[
+    "l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu",
+    "presqu", "quelqu",
+];
+
+/// Words whose inner apostrophe is part of the word, never an elision.
+const APOSTROPHE_WORDS: &[&str] = &["aujourd'hui", "aujourd’hui", "presqu'île", "presqu’île"];
+
+fn is_apostrophe(c: char) -> bool {
+    c == '\'' || c == '’'
+}
+
+fn is_hyphen(c: char) -> bool {
+    c == '-' || c == '‐' || c == '‑'
+}
+
+/// Whitespace that may separate a number from its `%` sign (French typography uses a
+/// (narrow) no-break space).
+fn is_inline_space(c: char) -> bool {
+    c == ' ' || c == '\u{a0}' || c == '\u{202f}' || c == '\u{2009}'
+}
+
+fn is_punct(c: char) -> bool {
+    matches!(
+        c,
+        '.' | ','
+            | ';'
+            | ':'
+            | '!'
+            | '?'
+            | '('
+            | ')'
+            | '['
+            | ']'
+            | '{'
+            | '}'
+            | '"'
+            | '\''
+            | '«'
+            | '»'
+            | '“'
+            | '”'
+            | '‘'
+            | '’'
+            | '…'
+            | '–'
+            | '—'
+            | '-'
+            | '/'
+            | '‹'
+            | '›'
+            | '¿'
+            | '¡'
+    )
+}
+
+/// Character cursor over `text` with byte positions.
+struct Chars<'a> {
+    chars: Vec<(usize, char)>,
+    text: &'a str,
+}
+
+impl<'a> Chars<'a> {
+    fn new(text: &'a str) -> Self {
+        Chars {
+            chars: text.char_indices().collect(),
+            text,
+        }
+    }
+    fn len(&self) -> usize {
+        self.chars.len()
+    }
+    fn at(&self, i: usize) -> Option<char> {
+        self.chars.get(i).map(|&(_, c)| c)
+    }
+    /// Byte offset of char index `i` (text length past the end).
+    fn byte(&self, i: usize) -> usize {
+        self.chars.get(i).map_or(self.text.len(), |&(b, _)| b)
+    }
+}
+
+/// Splits `text` into word, number, punctuation and symbol tokens.
+///
+/// Handles the cases that matter for news sentiment: French elision (`l'entreprise` →
+/// `l'` + `entreprise`, but `aujourd'hui` stays whole), English possessive (`Tesla's` →
+/// `Tesla` + `'s`), contractions (`didn't` stays whole so negation is visible), hyphenated
+/// names (`Saint-Gobain`), dotted abbreviations (`U.S.`), and signed percentages
+/// (`+5 %`, `5%`, `-3,2 %` are single number tokens).
+pub fn tokenize(text: &str) -> Vec<Token> {
+    let cs = Chars::new(text);
+    let n = cs.len();
+    let mut out = Vec::with_capacity(n / 5 + 1);
+    let mut i = 0;
+    while i < n {
+        let Some(c) = cs.at(i) else { break };
+        if c.is_whitespace() {
+            i += 1;
+            continue;
+        }
+        // Signed number: sign at token start followed by a digit.
+        let signed = (c == '+' || c == '-' || c == '−')
+            && cs.at(i + 1).is_some_and(|d| d.is_ascii_digit())
+            && out
+                .last()
+                .is_none_or(|t: &Token| t.end < cs.byte(i) || t.kind == TokenKind::Punct);
+        if c.is_ascii_digit() || signed {
+            let start = i;
+            let mut j = if signed { i + 1 } else { i };
+            j = scan_number(&cs, j);
+            // Alphanumeric such as "3M", "Q3" handled in word branch; "5bn", "2nd" here.
+            if cs.at(j).is_some_and(|d| d.is_alphabetic()) {
+                while cs.at(j).is_some_and(|d| d.is_alphanumeric()) {
+                    j += 1;
+                }
+                out.push(Token {
+                    start: cs.byte(start),
+                    end: cs.byte(j),
+                    kind: TokenKind::Word,
+                });
+                i = j;
+                continue;
+            }
+            // Trailing percent sign, possibly after one space.
+            if cs.at(j) == Some('%') {
+                j += 1;
+            } else if cs.at(j).is_some_and(is_inline_space) && cs.at(j + 1) == Some('%') {
+                j += 2;
+            }
+            out.push(Token {
+                start: cs.byte(start),
+                end: cs.byte(j),
+                kind: TokenKind::Number,
+            });
+            i = j;
+            continue;
+        }
+        if c.is_alphanumeric() {
+            i = scan_word(&cs, i, &mut out);
+            continue;
+        }
+        if is_apostrophe(c)
+            && cs.at(i + 1).is_some_and(|d| d == 's' || d == 'S')
+            && !cs.at(i + 2).is_some_and(|d| d.is_alphanumeric())
+            && i > 0
+            && cs.at(i - 1).is_some_and(|d| d.is_alphanumeric())
+        {
+            // Possessive after a token that ended on a non-letter is unusual; keep simple.
+            out.push(Token {
+                start: cs.byte(i),
+                end: cs.byte(i + 2),
+                kind: TokenKind::Word,
+            });
+            i += 2;
+            continue;
+        }
+        if is_punct(c) {
+            // Runs of the same mark ("...", "!!!", "--") are one token.
+            let mut j = i + 1;
+            while cs.at(j) == Some(c) {
+                j += 1;
+            }
+            out.push(Token {
+                start: cs.byte(i),
+                end: cs.byte(j),
+                kind: TokenKind::Punct,
+            });
+            i = j;
+            continue;
+        }
+        out.push(Token {
+            start: cs.byte(i),
+            end: cs.byte(i + 1),
+            kind: TokenKind::Symbol,
+        });
+        i += 1;
+    }
+    out
+}
+
+/// Scans digits with inner `.`/`,` separators (and `1 000` style groups); returns the char
+/// index after the number.
+fn scan_number(cs: &Chars<'_>, mut j: usize) -> usize {
+    while j < cs.len() {
+        match cs.at(j) {
+            Some(d) if d.is_ascii_digit() => j += 1,
+            Some('.') | Some(',') if cs.at(j + 1).is_some_and(|d| d.is_ascii_digit()) => j += 1,
+            // French thousands: "1 000" (exactly three digits after a no-break space).
+            Some(s)
+                if (s == '\u{a0}' || s == '\u{202f}')
+                    && (1..=3).all(|k| cs.at(j + k).is_some_and(|d| d.is_ascii_digit()))
+                    && !cs.at(j + 4).is_some_and(|d| d.is_ascii_digit()) =>
+            {
+                j += 4
+            }
+            _ => break,
+        }
+    }
+    j
+}
+
+/// Scans a word starting at char `i`, pushing one or more tokens; returns the next index.
+fn scan_word(cs: &Chars<'_>, i: usize, out: &mut Vec<Token>) -> usize {
+    let start = i;
+    let mut j = i + 1;
+    while j < cs.len() {
+        let Some(c) = cs.at(j) else { break };
+        if c.is_alphanumeric() {
+            j += 1;
+        } else if is_hyphen(c) && cs.at(j + 1).is_some_and(|d| d.is_alphanumeric()) {
+            j += 2;
+        } else if is_apostrophe(c) && cs.at(j + 1).is_some_and(|d| d.is_alphabetic()) {
+            // Elision, possessive or contraction?
+            let head = cs
+                .text
+                .get(cs.byte(start)..cs.byte(j))
+                .unwrap_or("")
+                .to_lowercase();
+            let head_is_elision = ELISIONS.contains(&head.as_str());
+            // Look ahead to the end of the following letters.
+            let mut k = j + 1;
+            while cs.at(k).is_some_and(|d| d.is_alphabetic()) {
+                k += 1;
+            }
+            let whole = cs
+                .text
+                .get(cs.byte(start)..cs.byte(k))
+                .unwrap_or("")
+                .to_lowercase();
+            if APOSTROPHE_WORDS.contains(&whole.as_str()) {
+                j = k;
+                continue;
+            }
+            if head_is_elision {
+                out.push(Token {
+                    start: cs.byte(start),
+                    end: cs.byte(j + 1),
+                    kind: TokenKind::Word,
+                });
+                return j + 1;
+            }
+            let tail = cs
+                .text
+                .get(cs.byte(j + 1)..cs.byte(k))
+                .unwrap_or("")
+                .to_lowercase();
+            if tail == "s" {
+                // Possessive: "Tesla's" → "Tesla" + "'s".
+                out.push(Token {
+                    start: cs.byte(start),
+                    end: cs.byte(j),
+                    kind: TokenKind::Word,
+                });
+                out.push(Token {
+                    start: cs.byte(j),
+                    end: cs.byte(k),
+                    kind: TokenKind::Word,
+                });
+                return k;
+            }
+            // Contraction ("didn't", "o'clock"): keep whole.
+            j = k;
+        } else if c == '.'
+            && j - start <= 3
+            && cs.at(j + 1).is_some_and(|d| d.is_alphabetic())
+            && dotted_abbrev_follows(cs, j + 1)
+        {
+            // "U.S.", "p.ex.", "S.A.": short letter groups joined by dots.
+            let mut k = j;
+            while cs.at(k) == Some('.') {
+                let mut m = k + 1;
+                while m - (k + 1) < 3 && cs.at(m).is_some_and(|d| d.is_alphabetic()) {
+                    m += 1;
+                }
+                if m == k + 1 || cs.at(m).is_some_and(|d| d.is_alphabetic()) {
+                    break;
+                }
+                k = m;
+            }
+            if cs.at(k) == Some('.') {
+                k += 1;
+            }
+            out.push(Token {
+                start: cs.byte(start),
+                end: cs.byte(k),
+                kind: TokenKind::Word,
+            });
+            return k;
+        } else {
+            break;
+        }
+    }
+    out.push(Token {
+        start: cs.byte(start),
+        end: cs.byte(j),
+        kind: TokenKind::Word,
+    });
+    j
+}
+
+/// True if, from char `k`, there is a 1–3 letter group followed by a `.` (so that
+/// `U.S.` is an abbreviation but `end.Next` is not glued).
+fn dotted_abbrev_follows(cs: &Chars<'_>, k: usize) -> bool {
+    let mut m = k;
+    while m - k < 3 && cs.at(m).is_some_and(|d| d.is_alphabetic()) {
+        m += 1;
+    }
+    m > k && cs.at(m) == Some('.')
+}
+
+/// Abbreviations after which a `.` does not end a sentence (compared lowercase, without
+/// the dot).
+const ABBREVIATIONS: &[&str] = &[
+    "m", "mm", "mme", "mmes", "mlle", "mr", "mrs", "ms", "dr", "pr", "prof", "st", "ste", "sr",
+    "jr", "inc", "corp", "co", "ltd", "plc", "cie", "etc", "vs", "no", "nº", "art", "av", "bd",
+    "fig", "jan", "feb", "fév", "apr", "avr", "aug", "sept", "oct", "nov", "dec", "déc", "env",
+    "cf", "p", "ex", "vol", "gen", "gén", "gov", "sen", "rep", "min", "max", "approx", "dept",
+];
+
+/// Splits `text` into sentences, returned as byte ranges (trimmed of surrounding
+/// whitespace).
+///
+/// A sentence ends at `.`, `!`, `?` or `…` (plus closing quotes/brackets), except after
+/// known abbreviations (`M.`, `Mme.`, `Inc.`, `Corp.`, `etc.`), single-letter initials and
+/// dotted abbreviations (`U.S.`, `p.ex.`); decimals never split because they are single
+/// number tokens. A blank line (`\n\n`) always ends a sentence, so titles and paragraphs
+/// without final punctuation stay separate.
+pub fn sentence_spans(text: &str) -> Vec<(usize, usize)> {
+    let toks = tokenize(text);
+    let mut spans = Vec::new();
+    let mut sent_start: Option<usize> = None; // token index
+    let mut i = 0;
+    while i < toks.len() {
+        let t = toks[i];
+        // Paragraph break before this token?
+        if let Some(s) = sent_start {
+            if i > s {
+                let gap = text.get(toks[i - 1].end..t.start).unwrap_or("");
+                if gap.matches('\n').count() >= 2 {
+                    spans.push((toks[s].start, toks[i - 1].end));
+                    sent_start = None;
+                }
+            }
+        }
+        if sent_start.is_none() {
+            sent_start = Some(i);
+        }
+        let tt = t.text(text);
+        let is_end = t.kind == TokenKind::Punct
+            && (tt.starts_with('.') || tt.starts_with('!') || tt.starts_with('?') || tt == "…");
+        if is_end && !(tt == "." && abbreviation_before(text, &toks, i)) {
+            // Absorb closing quotes/brackets and further end marks.
+            let mut j = i + 1;
+            while j < toks.len()
+                && toks[j].kind == TokenKind::Punct
+                && matches!(
+                    toks[j].text(text),
+                    "\"" | "»" | "”" | "’" | "'" | ")" | "]" | "!" | "?" | "." | "…"
+                )
+                && (toks[j].start == toks[j - 1].end
+                    || matches!(toks[j].text(text), "»" | "\"" | ")"))
+            {
+                j += 1;
+            }
+            if let Some(s) = sent_start {
+                spans.push((toks[s].start, toks[j - 1].end));
+            }
+            sent_start = None;
+            i = j;
+            continue;
+        }
+        i += 1;
+    }
+    if let (Some(s), Some(last)) = (sent_start, toks.last()) {
+        if s < toks.len() {
+            spans.push((toks[s].start, last.end));
+        }
+    }
+    spans
+}
+
+/// Whether the `.` token at index `i` follows (without space) an abbreviation or initial.
+fn abbreviation_before(text: &str, toks: &[Token], i: usize) -> bool {
+    if i == 0 {
+        return false;
+    }
+    let prev = toks[i - 1];
+    if prev.end != toks[i].start || prev.kind != TokenKind::Word {
+        return false;
+    }
+    let w = prev.text(text);
+    // Single capital initial: "J. Smith".
+    let mut chars = w.chars();
+    if let (Some(c), None) = (chars.next(), chars.next()) {
+        if c.is_uppercase() {
+            return true;
+        }
+    }
+    let lower = w.to_lowercase();
+    if !ABBREVIATIONS.contains(&lower.as_str()) {
+        return false;
+    }
+    // "etc." and month abbreviations end a sentence when a capitalised word follows a
+    // clear sentence boundary; titles and company suffixes never do.
+    if lower == "etc" {
+        return !toks.get(i + 1).is_some_and(|n| {
+            n.text(text)
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_uppercase())
+        });
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<&str> {
+        tokenize(text).iter().map(|t| t.text(text)).collect()
+    }
+
+    #[test]
+    fn french_elision_is_split_but_aujourdhui_is_not() {
+        assert_eq!(
+            words("L'entreprise qu'il dirige publie aujourd'hui ses comptes."),
+            vec![
+                "L'",
+                "entreprise",
+                "qu'",
+                "il",
+                "dirige",
+                "publie",
+                "aujourd'hui",
+                "ses",
+                "comptes",
+                "."
+            ]
+        );
+        assert_eq!(
+            words("d’après l’analyste"),
+            vec!["d’", "après", "l’", "analyste"]
+        );
+    }
+
+    #[test]
+    fn percentages_are_single_number_tokens() {
+        let text = "Le titre gagne +5 % puis recule de -3,2 % ; Renault prend 5%.";
+        let toks = tokenize(text);
+        let nums: Vec<&str> = toks
+            .iter()
+            .filter(|t| t.kind == TokenKind::Number)
+            .map(|t| t.text(text))
+            .collect();
+        assert_eq!(nums, vec!["+5 %", "-3,2 %", "5%"]);
+        let fr = "une baisse de 12,5\u{a0}% sur 1\u{a0}000 salariés";
+        let nums: Vec<&str> = tokenize(fr)
+            .iter()
+            .filter(|t| t.kind == TokenKind::Number)
+            .map(|t| t.text(fr))
+            .collect();
+        assert_eq!(nums, vec!["12,5\u{a0}%", "1\u{a0}000"]);
+    }
+
+    #[test]
+    fn english_possessive_contraction_and_abbreviation() {
+        assert_eq!(
+            words("Tesla's profit didn't rise in the U.S. market"),
+            vec!["Tesla", "'s", "profit", "didn't", "rise", "in", "the", "U.S.", "market"]
+        );
+        assert_eq!(words("Saint-Gobain year-on-year"), vec!["Saint-Gobain", "year-on-year"]);
+        let t = tokenize("$AAPL up 3.5%");
+        assert_eq!(t[0].kind, TokenKind::Symbol);
+        assert_eq!(t[3].kind, TokenKind::Number);
+    }
+
+    #[test]
+    fn offsets_are_char_boundaries_on_odd_input() {
+        let text = "Élan ’ « déçu » — 😀 l' 3. -+ %% 'ş ’s x’";
+        for t in tokenize(text) {
+            assert!(text.is_char_boundary(t.start) && text.is_char_boundary(t.end));
+            assert!(t.start < t.end);
+        }
+        assert!(tokenize("").is_empty());
+        assert!(sentence_spans("   \n\n ").is_empty());
+    }
+
+    #[test]
+    fn sentences_respect_abbreviations_and_decimals() {
+        let text = "M. Dupont, PDG de Foo Inc., a vu le titre gagner 3.5 % aux U.S. hier. \
+                    Les ventes reculent! Pourquoi? Mme. Martin n'a rien dit, etc. Fin";
+        let s: Vec<&str> = sentence_spans(text)
+            .iter()
+            .map(|&(a, b)| &text[a..b])
+            .collect();
+        assert_eq!(
+            s,
+            vec![
+                "M. Dupont, PDG de Foo Inc., a vu le titre gagner 3.5 % aux U.S. hier.",
+                "Les ventes reculent!",
+                "Pourquoi?",
+                "Mme. Martin n'a rien dit, etc.",
+                "Fin"
+            ]
+        );
+    }
+
+    #[test]
+    fn blank_line_always_splits_and_quotes_stay_attached() {
+        let text = "Airbus livre plus d'avions\n\nLe constructeur a dit « c'est record. » Ensuite";
+        let s: Vec<&str> = sentence_spans(text)
+            .iter()
+            .map(|&(a, b)| &text[a..b])
+            .collect();
+        assert_eq!(
+            s,
+            vec![
+                "Airbus livre plus d'avions",
+                "Le constructeur a dit « c'est record. »",
+                "Ensuite"
+            ]
+        );
+    }
+}

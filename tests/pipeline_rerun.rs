@@ -1,0 +1,131 @@
+//! Reruns: up-to-date detection, one-stage reruns, lexicon changes, determinism.
+
+mod common;
+use common::*;
+use std::fs;
+use std::path::Path;
+
+/// Copies the reference data into `dir` and writes a pipeline using those copies, so a
+/// test can change a lexicon without touching the repository.
+fn private_pipeline(dir: &Path) -> String {
+    let data = dir.join("data");
+    for sub in ["gazetteer", "lexicons", "models"] {
+        copy_dir(&repo().join("data").join(sub), &data.join(sub));
+    }
+    let pipeline = format!(
+        r#"name = "rerun-test"
+out = "{out}"
+timezone = "Europe/Paris"
+[[inputs]]
+path = "data/sample/wire.jsonl"
+[[inputs]]
+path = "data/sample/*.xml"
+[[inputs]]
+path = "data/sample/notes"
+[entities]
+gazetteer = "{d}/gazetteer"
+[sentiment]
+lexicons = "{d}/lexicons"
+models = "{d}/models"
+"#,
+        out = path_str(&dir.join("out")),
+        d = path_str(&data)
+    );
+    let p = dir.join("pipeline.toml");
+    fs::write(&p, pipeline).unwrap();
+    path_str(&p)
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    let Ok(rd) = fs::read_dir(from) else { return };
+    for e in rd.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            copy_dir(&p, &to.join(e.file_name()));
+        } else {
+            fs::copy(&p, to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
+fn ran(stderr: &str, stage: &str) -> bool {
+    stderr
+        .lines()
+        .any(|l| l.contains(&format!(" {stage}: ")) && l.contains(" in → "))
+}
+
+#[test]
+fn second_run_does_nothing_and_lexicon_change_reruns_sentiment_only() {
+    let tmp = tempdir();
+    let pipeline = private_pipeline(tmp.path());
+    let first = newstone_ok(&["run", &pipeline]);
+    for stage in ["ingest", "normalize", "entities", "sentiment", "aggregate", "export"] {
+        assert!(ran(&first, stage), "first run should run {stage}:\n{first}");
+    }
+    assert!(first.contains("balance:"), "{first}");
+
+    let second = newstone_ok(&["run", &pipeline]);
+    assert!(second.contains("nothing to do"), "{second}");
+    assert!(!ran(&second, "ingest"), "{second}");
+
+    let status = newstone(&["status", &pipeline]);
+    let status = String::from_utf8_lossy(&status.stdout).into_owned();
+    assert_eq!(status.matches("up to date").count(), 6, "{status}");
+
+    // Change a lexicon: sentiment and what follows are stale, not before.
+    let lex = tmp.path().join("data/lexicons/en_finance.tsv");
+    let mut text = fs::read_to_string(&lex).unwrap();
+    text.push_str("zzqxnewword\t0.5\n");
+    fs::write(&lex, text).unwrap();
+    let status = newstone(&["status", &pipeline]);
+    let status = String::from_utf8_lossy(&status.stdout).into_owned();
+    for (stage, state) in [
+        ("ingest", "up to date"),
+        ("normalize", "up to date"),
+        ("entities", "up to date"),
+        ("sentiment", "stale"),
+        ("aggregate", "stale"),
+        ("export", "stale"),
+    ] {
+        let line = status.lines().find(|l| l.starts_with(stage)).unwrap();
+        assert!(line.contains(state), "{stage} should be {state}: {line}");
+    }
+    let third = newstone_ok(&["run", &pipeline]);
+    assert!(!ran(&third, "ingest") && !ran(&third, "normalize") && !ran(&third, "entities"), "{third}");
+    assert!(ran(&third, "sentiment") && ran(&third, "aggregate") && ran(&third, "export"), "{third}");
+}
+
+#[test]
+fn one_stage_can_be_rerun_alone() {
+    let tmp = tempdir();
+    let pipeline = private_pipeline(tmp.path());
+    // Before any run, a stage alone cannot run: its inputs do not exist.
+    let out = newstone(&["run", &pipeline, "--stage", "sentiment"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("run the whole pipeline first"), "{err}");
+
+    newstone_ok(&["run", &pipeline]);
+    let again = newstone_ok(&["run", &pipeline, "--stage", "sentiment"]);
+    assert!(ran(&again, "sentiment"), "{again}");
+    assert!(!ran(&again, "aggregate") && !ran(&again, "normalize"), "{again}");
+
+    let from = newstone_ok(&["run", &pipeline, "--from", "aggregate"]);
+    assert!(ran(&from, "aggregate") && ran(&from, "export") && !ran(&from, "sentiment"), "{from}");
+}
+
+#[test]
+fn same_rows_whatever_the_thread_count() {
+    let a = tempdir();
+    let b = tempdir();
+    let pa = private_pipeline(a.path());
+    let pb = private_pipeline(b.path());
+    newstone_ok(&["--threads", "1", "run", &pa]);
+    newstone_ok(&["--threads", "2", "run", &pb]);
+    for table in ["articles", "mentions", "article_entities", "company_daily", "rejects"] {
+        let ca = fs::read_to_string(a.path().join("out").join(format!("{table}.csv"))).unwrap();
+        let cb = fs::read_to_string(b.path().join("out").join(format!("{table}.csv"))).unwrap();
+        assert_eq!(ca, cb, "{table} differs between 1 and 2 threads");
+    }
+}
