@@ -208,13 +208,14 @@ def load_wordlists():
     from english_words import get_english_words_set
 
     web2 = get_english_words_set(["web2"], lower=False, alpha=True)
-    # Webster's capitalises proper nouns; only lowercase entries are ordinary words.
-    en = {w for w in web2 if w.islower() and len(w) >= 2}
+    # Webster's capitalises proper nouns (myths, places, genera: Titan, Orion, Cactus);
+    # both kinds count, as either makes a bare capitalised mention ambiguous.
+    en = {w.lower() for w in web2 if len(w) >= 2}
     fr = set()
     for r in read_csv(CUR / "common_words_fr.csv"):
         fr.add(norm_key(r["word"]))
     names = set()
-    for r in read_csv(CUR / "first_names.csv"):
+    for r in read_csv(CUR / "person_names.csv"):
         names.add(norm_key(r["name"]))
     return en, fr, names
 
@@ -266,30 +267,33 @@ def is_word(form: str, words) -> bool:
 def map_sector(industries: list[str]) -> str:
     s = " ".join(industries).lower()
     rules = [
-        ("semiconductor", "Semiconductors"), ("bank", "Banking"), ("insurance", "Insurance"),
-        ("reinsurance", "Insurance"), ("reit", "Real Estate"), ("real estate", "Real Estate"),
+        ("semiconductor", "Semiconductors"), ("bank", "Banking"), ("reinsurance", "Insurance"),
+        ("insurance", "Insurance"), ("reit", "Real Estate"), ("real estate", "Real Estate"),
         ("pharma", "Pharma"), ("biotech", "Biotech"), ("medical", "Healthcare"),
         ("health", "Healthcare"), ("aerospace", "Aerospace & Defense"),
         ("defense", "Aerospace & Defense"), ("airline", "Airlines"),
-        ("automo", "Automotive"), ("auto ", "Automotive"), ("telecom", "Telecom"),
-        ("media", "Media"), ("entertainment", "Media"), ("broadcast", "Media"),
+        ("automo", "Automotive"), ("auto ", "Automotive"), ("utilit", "Utilities"),
+        ("electric util", "Utilities"), ("oil", "Energy"), ("petroleum", "Energy"),
+        ("natural gas", "Energy"), ("coal", "Energy"), ("telecom", "Telecom"),
         ("software", "Software"), ("internet", "Technology"), ("it services", "Technology"),
-        ("technology", "Technology"), ("electronic", "Technology"),
-        ("oil", "Energy"), ("gas", "Energy"), ("petroleum", "Energy"), ("energy", "Energy"),
-        ("coal", "Energy"), ("utilit", "Utilities"), ("electric util", "Utilities"),
-        ("mining", "Mining"), ("metal", "Mining"), ("steel", "Steel"),
-        ("chemical", "Chemicals"), ("apparel", "Apparel"), ("luxury", "Luxury"),
+        ("semiconductor", "Semiconductors"), ("technology", "Technology"),
+        ("electronic", "Technology"), ("energy", "Energy"), ("mining", "Mining"),
+        ("steel", "Steel"), ("metal", "Mining"), ("chemical", "Chemicals"),
+        ("apparel", "Apparel"), ("luxury", "Luxury"), ("restaurant", "Restaurants"),
+        ("food service", "Business Services"), ("hotel", "Hospitality"), ("travel", "Travel"),
         ("beverage", "Food & Beverage"), ("drink", "Food & Beverage"),
         ("food", "Food & Beverage"), ("tobacco", "Tobacco"), ("retail", "Retail"),
-        ("hotel", "Hospitality"), ("restaurant", "Restaurants"), ("travel", "Travel"),
-        ("construction", "Construction"), ("engineering", "Construction"),
-        ("homebuild", "Construction"), ("railway", "Transport"), ("transport", "Transport"),
-        ("logistic", "Transport"), ("shipping", "Transport"), ("investment", "Financial Services"),
+        ("media", "Media"), ("broadcast", "Media"), ("publishing", "Media"),
+        ("entertainment", "Media"), ("construction", "Construction"),
+        ("engineering", "Construction"), ("homebuild", "Construction"),
+        ("railway", "Transport"), ("transport", "Transport"), ("logistic", "Transport"),
+        ("shipping", "Transport"), ("investment", "Financial Services"),
         ("financial", "Financial Services"), ("asset management", "Financial Services"),
         ("machinery", "Industrials"), ("industrial", "Industrials"),
         ("manufactur", "Industrials"), ("packaging", "Materials"), ("material", "Materials"),
-        ("paper", "Materials"), ("consumer", "Consumer Goods"), ("household", "Consumer Goods"),
-        ("personal", "Consumer Goods"), ("service", "Business Services"),
+        ("paper", "Materials"), ("gas", "Energy"), ("consumer", "Consumer Goods"),
+        ("household", "Consumer Goods"), ("personal", "Consumer Goods"),
+        ("service", "Business Services"),
     ]
     for key, sector in rules:
         if key in s:
@@ -339,26 +343,33 @@ def load_index_companies(en_names: dict, bad_short):
     pts = PyTickerSymbols()
     by_key: dict[str, dict] = {}
     isin_owner: dict[str, str] = {}
-    id_rows = read_csv(CUR / "index_ids.csv")
-    id_override = {r["index_name"]: r["entity_id"] for r in id_rows}
-    # Known data errors in the package (e.g. Elisa carries Elis's ISIN).
-    bad_isins = {(r["index_name"], i) for r in id_rows for i in split_bar(r.get("drop_isins", ""))}
+    used_fixes: set[tuple[str, str]] = set()
+    # index_ids.csv pins entity ids and repairs known data errors of the package. A row
+    # with an `index` value applies to that index only (the package sometimes mixes two
+    # companies under one name, e.g. 'SES S.A.' carries Smiths Group data in the FTSE 100).
     skip = {r["index_name"] for r in read_csv(CUR / "index_skip.csv")}
+    fixes: dict[tuple[str, str], dict] = {}
+    for r in read_csv(CUR / "index_ids.csv"):
+        fixes[(r.get("index", ""), r["index_name"])] = r
     for ix in sorted(pts.get_all_indices()):
         for st in pts.get_stocks_by_index(ix):
             raw_name = st["name"]
             if raw_name in skip:
                 continue
-            full = clean_index_name(raw_name)
-            isins = [i for i in (st.get("isins") or []) if i and (raw_name, i) not in bad_isins]
+            fix = fixes.get((ix, raw_name)) or fixes.get(("", raw_name)) or {}
+            used_fixes.add((fix.get("index", ""), fix.get("index_name", "")))
+            drop_isins = set(split_bar(fix.get("drop_isins", "")))
+            drop_tickers = set(split_bar(fix.get("drop_tickers", "")))
+            full = clean_index_name(fix.get("name") or raw_name)
+            isins = [i for i in (st.get("isins") or []) if i and i not in drop_isins]
             # Canonical name = the brand form ('Apple Inc.' -> 'Apple') unless that form is
             # a generic or common word ('Ball Corporation' stays, 'American' is refused).
             shorts = [f for f in short_forms(full) if not bad_short(f)]
             name = shorts[-1] if shorts else full
-            eid = id_override.get(raw_name) or slugify(name)
+            eid = fix.get("entity_id") or slugify(name)
             # Same ISIN seen under another name -> same company (dedupe across indices).
             for i in isins:
-                if i in isin_owner and isin_owner[i] != eid and raw_name not in id_override:
+                if i in isin_owner and isin_owner[i] != eid and not fix:
                     eid = isin_owner[i]
             rec = by_key.get(eid)
             if rec is None:
@@ -375,9 +386,12 @@ def load_index_companies(en_names: dict, bad_short):
             rec.setdefault("country", country)
             if not rec.get("country"):
                 rec["country"] = country
-            rec["ticker"] += pick_tickers(st, rec["country"])
+            rec["ticker"] += [t for t in pick_tickers(st, rec["country"]) if t not in drop_tickers]
             for i in isins:
                 isin_owner.setdefault(i, eid)
+    stale = sorted(k for k in fixes if k not in used_fixes)
+    if stale:
+        raise SystemExit(f"index_ids.csv rows match no index member: {stale}")
     for rec in by_key.values():
         rec["sector"] = map_sector(rec["industries"])
         rec["aliases"] = uniq(rec["aliases"])
@@ -393,6 +407,7 @@ def build_companies(words, en_names, person_surnames, location_keys):
     sbf = read_csv(CUR / "sbf120.csv")
 
     curated = read_glob("companies_*.csv")
+    unknown_refs: list[str] = []
     for r in curated:
         eid = r["entity_id"]
         rec = companies.get(eid)
@@ -403,6 +418,9 @@ def build_companies(words, en_names, person_surnames, location_keys):
             "curated_ambiguous": split_bar(r["ambiguous"]), "indices": set(),
             "source": "curated:" + r["_file"],
         }
+        if rec is None and r["_file"] == "companies_core.csv":
+            unknown_refs.append(eid)
+            continue
         if rec is None:
             new["aliases"] = uniq(new["aliases"] + [f for f in short_forms(r["name"]) if not generic(f)])
             companies[eid] = new
@@ -420,6 +438,9 @@ def build_companies(words, en_names, person_surnames, location_keys):
             rec["curated_ambiguous"] = new["curated_ambiguous"]
             rec["source"] += "+curated"
 
+    if unknown_refs:
+        raise SystemExit("companies_core.csv refines unknown index entities (map them in "
+                         f"index_ids.csv): {unknown_refs}")
     for r in sbf:
         eid = r["entity_id"]
         if eid not in companies:
@@ -525,8 +546,8 @@ def build_locations():
     gcountries = gc.get_countries()
     locs: dict[str, dict] = {}
     extra = read_csv(CUR / "locations_extra.csv")
-    skip_iso = {"EU", "EZ", "UN", "QO", "XA", "XB", "XK", "ZZ", "AQ", "BV", "HM", "UM", "TF",
-                "IO", "CP", "DG", "EA", "IC", "TA", "AC"}
+    skip_iso = {"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ", "AQ", "BV", "HM", "UM", "TF",
+                "IO", "CP", "DG", "EA", "IC", "TA", "AC", "GS"}
 
     def add(eid, name, aliases, kind, country):
         rec = locs.setdefault(eid, {"entity_id": eid, "name": name, "aliases": [],
@@ -540,11 +561,24 @@ def build_locations():
         fr = fr_terr.get(iso, "")
         names = [en, g["name"], fr.replace("’", "'")]
         add("loc:" + slugify(en), en, names, "country", iso)
-        cap = g.get("capital")
-    # Curated rows: extra aliases for countries (short forms, demonym-free), French names
-    # of world cities, French regions and cities. Same id -> aliases merged.
+    country_id = {r["country"]: eid for eid, r in locs.items() if r["kind"] == "country"}
+    # Curated rows: extra aliases and readable names for countries (matched by ISO code),
+    # French names of world cities, French regions and cities. Same id -> aliases merged.
     for r in extra:
-        add(r["entity_id"], r["name"], split_bar(r["aliases"]), r["kind"], r["country"])
+        if r["kind"] == "country":
+            eid = country_id.get(r["country"])
+            if eid is None:
+                raise SystemExit(f"locations_extra.csv: unknown country {r['country']}")
+            rec = locs.pop(eid)
+            new_id = "loc:" + slugify(r["name"]) if r["name"] else eid
+            rec["entity_id"] = new_id
+            if r["name"]:
+                rec["name"] = r["name"]
+            rec["aliases"] = uniq([rec["name"]] + rec["aliases"] + split_bar(r["aliases"]))
+            locs[new_id] = rec
+            country_id[r["country"]] = new_id
+        else:
+            add(r["entity_id"], r["name"], split_bar(r["aliases"]), r["kind"], r["country"])
 
     # Capitals (every country) and cities of >= 1M inhabitants from GeoNames.
     cap_of = {g["capital"]: iso for iso, g in gcountries.items() if g.get("capital")}
@@ -577,6 +611,13 @@ def build_locations():
         if eid in locs:  # Georgia the country
             eid = "loc:" + slugify(s["name"]) + "-us"
         add(eid, s["name"], [], "region", "US")
+    # Babel's English names carry notes ("Myanmar (Burma)", "Hong Kong SAR China"):
+    # keep them only as names, never as aliases a matcher should look for.
+    for rec in locs.values():
+        rec["aliases"] = [a for a in rec["aliases"] if "(" not in a and " SAR " not in f" {a} "
+                          and "R.A.S." not in a]
+        if rec["name"] not in rec["aliases"] and "(" not in rec["name"]:
+            rec["aliases"].insert(0, rec["name"])
     return locs
 
 
@@ -585,7 +626,59 @@ def build_locations():
 # ---------------------------------------------------------------------------------------
 
 
+def check_outputs() -> int:
+    """Validate the committed CSVs with the standard library only (usable in CI).
+
+    Checks the contract the Rust matcher relies on: headers, unique ids across the three
+    files, non-empty names, existing parent/company ids, every ambiguous form listed among
+    the aliases, no alias owned by two companies, and the coverage floor.
+    """
+    errors = []
+
+    def load(name, cols):
+        with (GAZ / name).open(newline="", encoding="utf-8") as f:
+            r = csv.DictReader(f)
+            if r.fieldnames != cols:
+                errors.append(f"{name}: header {r.fieldnames} != {cols}")
+            return list(r)
+
+    comps = load("companies.csv", COMPANY_COLS)
+    pers = load("persons.csv", PERSON_COLS)
+    locs = load("locations.csv", LOCATION_COLS)
+    ids = Counter(r["entity_id"] for r in comps + pers + locs)
+    errors += [f"duplicate id {k}" for k, v in ids.items() if v > 1]
+    cids = {r["entity_id"] for r in comps}
+    owner = defaultdict(set)
+    for r in comps:
+        aliases = split_bar(r["aliases"])
+        if not r["name"] or not aliases:
+            errors.append(f"{r['entity_id']}: empty name or aliases")
+        if r["parent_id"] and r["parent_id"] not in cids:
+            errors.append(f"{r['entity_id']}: unknown parent {r['parent_id']}")
+        for a in split_bar(r["ambiguous"]):
+            if a not in aliases:
+                errors.append(f"{r['entity_id']}: ambiguous {a!r} not an alias")
+        for a in aliases:
+            owner[norm_key(a)].add(r["entity_id"])
+    errors += [f"alias {k!r} shared by {sorted(v)}" for k, v in owner.items() if len(v) > 1]
+    for r in pers:
+        if r["company_id"] and r["company_id"] not in cids:
+            errors.append(f"{r['entity_id']}: unknown company {r['company_id']}")
+    for r in locs:
+        if r["kind"] not in ("country", "city", "region"):
+            errors.append(f"{r['entity_id']}: bad kind {r['kind']}")
+    if len(comps) < MIN_COMPANIES:
+        errors.append(f"only {len(comps)} companies")
+    for e in errors[:50]:
+        print("ERROR:", e, file=sys.stderr)
+    print(f"check: {len(comps)} companies, {len(pers)} persons, {len(locs)} locations, "
+          f"{len(errors)} errors")
+    return 1 if errors else 0
+
+
 def main() -> int:
+    if "--check" in sys.argv:
+        return check_outputs()
     from babel import Locale
 
     en_terr = Locale("en").territories

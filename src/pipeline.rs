@@ -12,7 +12,6 @@ use anyhow::{bail, Result};
 use serde_json::json;
 
 use crate::artefact::{Fingerprint, Manifest, CODE_VERSION};
-use crate::config::Pipeline;
 use crate::stages::{self, ingest, Context, Stage};
 
 /// How a stage's artefacts compare with what the pipeline would produce now.
@@ -143,6 +142,15 @@ pub struct RunReport {
 
 /// One summary line per stage (rows in/out, rejects, duplicates, seconds).
 pub fn summary_line(m: &Manifest) -> String {
+    if m.stage == Stage::Export.name() {
+        let tables: Vec<String> = m.extra.iter().map(|(k, v)| format!("{k} {v}")).collect();
+        return format!(
+            "export: wrote {} tables ({}) ({:.2} s)",
+            m.extra.len(),
+            tables.join(", "),
+            m.seconds
+        );
+    }
     let mut s = format!("{}: {} in → {} out", m.stage, m.rows_in, m.rows_out);
     if m.rejects > 0 {
         s.push_str(&format!(", {} rejects", m.rejects));

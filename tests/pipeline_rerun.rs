@@ -50,9 +50,9 @@ fn copy_dir(from: &Path, to: &Path) {
 }
 
 fn ran(stderr: &str, stage: &str) -> bool {
-    stderr
-        .lines()
-        .any(|l| l.contains(&format!(" {stage}: ")) && l.contains(" in → "))
+    stderr.lines().any(|l| {
+        l.contains(&format!(" {stage}: ")) && (l.contains(" in → ") || l.contains(": wrote "))
+    })
 }
 
 #[test]

@@ -15,7 +15,7 @@ fn bad_records_become_rejects_and_the_run_goes_on() {
     jsonl.extend_from_slice(b"{\"id\": \"latin1\", \"text\": \"Soci\xe9t\xe9 G\xe9n\xe9rale\"}\n");
     jsonl.extend_from_slice(br#"{"id": "empty", "title": "", "text": "   ", "date": "2022-03-07"}"#);
     jsonl.push(b'\n');
-    jsonl.extend_from_slice(br#"{"id": "nodate", "title": "Renault", "text": "Renault a présenté mardi sa nouvelle stratégie électrique devant les investisseurs.", "date": "sometime last week"}"#);
+    jsonl.extend_from_slice(r#"{"id": "nodate", "title": "Renault", "text": "Renault a présenté mardi sa nouvelle stratégie électrique devant les investisseurs.", "date": "sometime last week"}"#.as_bytes());
     jsonl.push(b'\n');
     jsonl.extend_from_slice(br#"[1, 2, 3]"#);
     jsonl.push(b'\n');
@@ -50,7 +50,8 @@ fn bad_records_become_rejects_and_the_run_goes_on() {
     assert_eq!(find("UTF-8"), "line 3");
     assert!(find("no text").contains('4'));
     assert_eq!(find("unparseable date"), "line 5");
-    find("XML");
+    assert_eq!(find("not a JSON object"), "line 6");
+    assert!(find("ends inside this item").starts_with("item"));
     // 6 JSONL records + the truncated feed; count in = articles + rejects + duplicates.
     assert!(stderr.contains("balance:"), "{stderr}");
     assert!(!stderr.contains("NOT add up"), "{stderr}");

@@ -120,14 +120,15 @@ impl Gazetteer {
     /// Loads `companies.csv` (required), `persons.csv` and `locations.csv` (optional:
     /// a missing file means an empty list) from `dir`.
     pub fn load(dir: &Path) -> Result<Self, GazetteerError> {
-        let read = |name: &str, required: bool| -> Result<Option<(PathBuf, String)>, GazetteerError> {
-            let path = dir.join(name);
-            match fs::read_to_string(&path) {
-                Ok(s) => Ok(Some((path, s))),
-                Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-                Err(source) => Err(GazetteerError::Io { path, source }),
-            }
-        };
+        let read =
+            |name: &str, required: bool| -> Result<Option<(PathBuf, String)>, GazetteerError> {
+                let path = dir.join(name);
+                match fs::read_to_string(&path) {
+                    Ok(s) => Ok(Some((path, s))),
+                    Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+                    Err(source) => Err(GazetteerError::Io { path, source }),
+                }
+            };
         let companies = read("companies.csv", true)?;
         let persons = read("persons.csv", false)?;
         let locations = read("locations.csv", false)?;
@@ -184,10 +185,6 @@ impl Gazetteer {
         &self.tickers
     }
 
-    pub(crate) fn index_of(&self, id: &str) -> Option<usize> {
-        self.index.get(id).copied()
-    }
-
     fn add_csv(&mut self, path: &Path, data: &str, kind: EntityKind) -> Result<(), GazetteerError> {
         let cols: &[&'static str] = match kind {
             EntityKind::Company => &COMPANY_COLS,
@@ -206,7 +203,10 @@ impl Gazetteer {
         let headers = rdr.headers().map_err(csv_err)?.clone();
         let mut pos = Vec::with_capacity(cols.len());
         for &c in cols {
-            match headers.iter().position(|h| h.trim_start_matches('\u{feff}') == c) {
+            match headers
+                .iter()
+                .position(|h| h.trim_start_matches('\u{feff}') == c)
+            {
                 Some(i) => pos.push(i),
                 None => {
                     return Err(GazetteerError::MissingColumn {
@@ -224,9 +224,7 @@ impl Gazetteer {
                 let v = field(i);
                 (!v.is_empty()).then(|| v.to_string())
             };
-            let first = |i: usize| {
-                split_list(field(i)).into_iter().next()
-            };
+            let first = |i: usize| split_list(field(i)).into_iter().next();
             let bad = |f: &'static str, m: String| GazetteerError::Field {
                 path: path.to_path_buf(),
                 line,
@@ -237,13 +235,12 @@ impl Gazetteer {
             if id.is_empty() {
                 return Err(bad("entity_id", "empty id".into()));
             }
-            if !id
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
-            {
+            if !id.chars().all(|c| {
+                c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | ':' | '.')
+            }) {
                 return Err(bad(
                     "entity_id",
-                    format!("`{id}` is not a lowercase slug (a-z, 0-9, -)"),
+                    format!("`{id}` is not a lowercase slug (a-z, 0-9, `-_:.`)"),
                 ));
             }
             if self.index.contains_key(&id) {
@@ -370,7 +367,8 @@ fn split_list(s: &str) -> Vec<String> {
 mod tests {
     use super::*;
 
-    const COMPANIES: &str = "entity_id,name,aliases,country,sector,ticker,isin,parent_id,ambiguous\n\
+    const COMPANIES: &str =
+        "entity_id,name,aliases,country,sector,ticker,isin,parent_id,ambiguous\n\
         lvmh,LVMH,Moët Hennessy Louis Vuitton,FR,Luxury,MC.PA,FR0000121014,,\n\
         dior,Christian Dior,Dior,FR,Luxury,CDI.PA,,lvmh,Dior\n";
 
@@ -387,7 +385,10 @@ mod tests {
             .forms()
             .iter()
             .any(|f| f.surface == "Christian Dior" && !f.ambiguous));
-        assert_eq!(g.get("lvmh").and_then(|e| e.isin.clone()).as_deref(), Some("FR0000121014"));
+        assert_eq!(
+            g.get("lvmh").and_then(|e| e.isin.clone()).as_deref(),
+            Some("FR0000121014")
+        );
     }
 
     #[test]
@@ -410,7 +411,8 @@ mod tests {
         let err = Gazetteer::from_csv_strs(dangling, "", "").expect_err("dangling parent");
         assert!(err.to_string().contains("lvmh"));
 
-        let wrong_ambiguous = "entity_id,name,aliases,country,sector,ticker,isin,parent_id,ambiguous\n\
+        let wrong_ambiguous =
+            "entity_id,name,aliases,country,sector,ticker,isin,parent_id,ambiguous\n\
             apple,Apple Inc.,,US,,,,,Pear\n";
         assert!(Gazetteer::from_csv_strs(wrong_ambiguous, "", "").is_err());
     }
@@ -427,9 +429,14 @@ mod tests {
         let locations = "entity_id,name,aliases,kind,country\nlondon,Londres,London,city,GB\n";
         let g = Gazetteer::from_csv_strs(COMPANIES, persons, locations).expect("valid");
         assert_eq!(g.get("london").map(|e| e.kind), Some(EntityKind::Location));
-        assert_eq!(g.get("london").and_then(|e| e.sector.clone()).as_deref(), Some("city"));
         assert_eq!(
-            g.get("bernard-arnault").and_then(|e| e.parent_id.clone()).as_deref(),
+            g.get("london").and_then(|e| e.sector.clone()).as_deref(),
+            Some("city")
+        );
+        assert_eq!(
+            g.get("bernard-arnault")
+                .and_then(|e| e.parent_id.clone())
+                .as_deref(),
             Some("lvmh")
         );
     }

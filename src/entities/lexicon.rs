@@ -1,24 +1,26 @@
 //! Small closed word lists (French and English) used by the entity rules.
 //!
-//! All entries are *folded* (lowercase, no accents, `'` apostrophes) so they compare
-//! directly with [`super::fold::fold_str`] output. They describe language in general,
-//! never particular companies.
+//! All entries are folded (lowercase, no accents, `'` apostrophes) so they compare
+//! directly with [`super::fold::fold_word`] output; multi-word entries are also
+//! compiled into the automaton through [`super::fold::fold_str`]. They describe
+//! language in general, never particular companies.
 
 /// Words that are company context: a nearby occurrence is evidence that an ambiguous
 /// name ("Orange", "Apple") is used as a company.
+#[rustfmt::skip]
 pub const EVIDENCE: &[&str] = &[
     // French
-    "groupe", "societe", "entreprise", "firme", "operateur", "constructeur", "pdg", "patron",
-    "patronne", "directeur general", "directrice generale", "action", "actions", "actionnaire",
-    "actionnaires", "titre", "chiffre d'affaires", "benefice", "benefices", "resultats",
-    "bourse", "cac 40", "sbf 120", "filiale", "filiales", "salaries", "rachat", "racheter",
-    "fusion", "dividende", "dividendes", "capitalisation", "cotee", "cote", "marque",
-    "enseigne", "magasins", "abonnes", "start-up", "startup", "fabricant", "usine", "usines",
-    "conseil d'administration", "licenciements", "plan social", "concurrent", "concurrents",
-    "rival", "rivaux", "analystes", "maison", "smartphones", "forfaits", "distributeur",
-    "assureur", "banque", "constructeurs", "entreprises", "societes", "groupes", "geant",
-    "trimestre", "trimestriel", "trimestriels", "semestre", "semestriels", "wall street",
-    "investisseurs",
+    "groupe", "societe", "entreprise", "firme", "operateur", "constructeur", "pdg",
+    "patron", "patronne", "directeur general", "directrice generale", "action", "actions",
+    "actionnaire", "actionnaires", "titre", "chiffre d'affaires", "benefice", "benefices",
+    "resultats", "bourse", "cac 40", "sbf 120", "filiale", "filiales", "salaries", "rachat",
+    "racheter", "fusion", "dividende", "dividendes", "capitalisation", "cotee", "cote",
+    "marque", "enseigne", "magasins", "abonnes", "start-up", "startup", "fabricant",
+    "usine", "usines", "conseil d'administration", "licenciements", "plan social",
+    "concurrent", "concurrents", "rival", "rivaux", "analystes", "maison", "smartphones",
+    "forfaits", "distributeur", "assureur", "banque", "constructeurs", "entreprises",
+    "societes", "groupes", "geant", "trimestre", "trimestriel", "trimestriels", "semestre",
+    "semestriels", "wall street", "investisseurs",
     // English
     "company", "companies", "firm", "shares", "share price", "stock", "stocks", "ceo",
     "chief executive", "inc", "inc.", "corp", "corp.", "revenue", "revenues", "earnings",
@@ -28,11 +30,49 @@ pub const EVIDENCE: &[&str] = &[
     "market cap", "valuation", "dividend", "ipo", "layoffs", "employees", "chairman",
     "board", "lawsuit", "antitrust", "regulators", "carmaker", "automaker", "retailer",
     "giant", "operator", "manufacturer", "chipmaker", "insurer", "lender", "conglomerate",
-    "outlook", "guidance",
+    "outlook", "guidance", "quarter", "sales", "business", "stake", "store", "deal",
+    "contract", "takeover", "ventes", "contrat", "offre publique", "factory", "factories",
+    "warehouse", "entrepot", "entrepots", "workers", "jobs", "emplois", "postes",
+];
+
+/// Verbs of corporate action: right after a capitalised ambiguous name (`Amazon va
+/// construire`, `Visa processed`) they show the name is an agent.
+#[rustfmt::skip]
+pub const AGENT_VERBS: &[&str] = &[
+    // French (present, past participle after `a`, infinitive after `va`)
+    "annonce", "annoncer", "prevoit", "prevoir", "vend", "vendu", "vendre", "rachete",
+    "racheter", "investit", "investi", "investir", "lance", "lancer", "recrute", "recruter",
+    "supprime", "supprimer", "ferme", "fermer", "ouvre", "ouvrir", "construit",
+    "construire", "baisse", "baisser", "augmente", "augmenter", "publie", "publier",
+    "signe", "signer", "cede", "ceder", "acquiert", "acquerir", "embauche", "embaucher",
+    "rappelle", "rappeler", "licencie", "licencier", "livre", "livrer", "devoile",
+    "devoiler", "confirme", "confirmer", "enregistre", "enregistrer", "releve", "relever",
+    "abaisse", "abaisser", "retire", "retirer", "commercialise", "commercialiser",
+    "produit", "produire", "exploite", "exploiter", "facture", "facturer", "presente",
+    "presenter",
+    // English
+    "announced", "announces", "reported", "reports", "posted", "posts", "said", "says",
+    "plans", "planned", "agreed", "agrees", "raised", "raises", "cut", "cuts", "sold",
+    "sells", "sell", "bought", "buys", "buy", "acquired", "acquires", "acquire", "launched",
+    "launches", "launch", "hired", "hires", "hire", "invested", "invests", "invest",
+    "recalled", "recalls", "recall", "unveiled", "unveils", "unveil", "processed",
+    "processes", "shipped", "ships", "sued", "sues", "expects", "expected", "beat", "beats",
+    "missed", "misses", "delivered", "delivers", "deliver", "signed", "signs", "laid",
+    "lays", "lay", "fired", "fires", "build", "builds", "built", "close", "closes",
+    "closed", "open", "opens", "opened", "forecast", "forecasts", "presented", "presents",
+];
+
+/// Auxiliaries that may sit between a name and its verb (`Amazon va construire`,
+/// `Apple has sold`).
+#[rustfmt::skip]
+pub const AUXILIARIES: &[&str] = &[
+    "a", "va", "vont", "doit", "devrait", "veut", "compte", "has", "have", "had", "will",
+    "would", "is", "was", "also", "could", "may",
 ];
 
 /// Common nouns for a company: `la société X` / `the company X` introduce an unknown
 /// company, `le groupe` alone refers back to the last company (coreference).
+#[rustfmt::skip]
 pub const COMPANY_NOUNS: &[&str] = &[
     "groupe", "societe", "entreprise", "firme", "constructeur", "operateur", "start-up",
     "startup", "jeune pousse", "fabricant", "editeur", "assureur", "banque", "distributeur",
@@ -44,6 +84,7 @@ pub const COMPANY_NOUNS: &[&str] = &[
 
 /// The subset of [`COMPANY_NOUNS`] that, after a definite article and without a name,
 /// refers back to the last company mentioned.
+#[rustfmt::skip]
 pub const COREF_NOUNS: &[&str] = &[
     "groupe", "firme", "entreprise", "societe", "constructeur", "operateur", "fabricant",
     "company", "firm", "group", "carmaker", "automaker", "retailer", "lender", "insurer",
@@ -51,6 +92,7 @@ pub const COREF_NOUNS: &[&str] = &[
 
 /// Leader roles: `PDG de X`, `X's CEO` introduce a company; before a capitalised name
 /// they also introduce a person.
+#[rustfmt::skip]
 pub const LEADERS: &[&str] = &[
     "pdg", "ceo", "patron", "patronne", "directeur general", "directrice generale",
     "chief executive", "boss", "chairman", "fondateur", "fondatrice", "founder",
@@ -58,49 +100,65 @@ pub const LEADERS: &[&str] = &[
 ];
 
 /// Person titles: followed by capitalised words they introduce a person.
+#[rustfmt::skip]
 pub const TITLES: &[&str] = &[
     "m.", "mme", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "monsieur", "madame",
     "president", "presidente", "ministre", "minister", "senator", "senateur", "depute",
-    "deputee",
+    "deputee", "general", "colonel", "capitaine", "captain", "marechal", "amiral",
+    "admiral", "docteur", "professeur", "professor", "juge", "judge", "gouverneur",
+    "governor", "pape", "pope", "roi", "king", "reine", "queen", "prince", "princesse",
+    "princess", "lord", "lady", "sir", "physicien", "physicist", "ecrivain", "writer",
+    "chanteur", "chanteuse", "singer", "acteur", "actrice", "actor", "actress", "peintre",
+    "painter", "createur", "creatrice", "designer", "couturier", "styliste", "architecte",
+    "architect", "ingenieur", "inventeur", "inventor", "chef",
 ];
 
 /// Legal-form suffixes (`Acme SA`, `Globex Inc.`), matched case-sensitively against
 /// these exact spellings.
+#[rustfmt::skip]
 pub const LEGAL_SUFFIXES: &[&str] = &[
     "SA", "S.A.", "SAS", "SE", "Inc", "Inc.", "Corp", "Corp.", "Ltd", "Ltd.", "GmbH", "plc",
     "PLC", "AG", "NV", "N.V.", "LLC", "Co.", "Limited", "Group",
 ];
 
 /// Determiners before a coreferent company noun.
-pub const DEFINITE: &[&str] = &["le", "la", "l'", "the", "this", "ce", "cette", "cet", "ledit", "ladite"];
+#[rustfmt::skip]
+pub const DEFINITE: &[&str] = &[
+    "le", "la", "l'", "the", "this", "ce", "cette", "cet", "ledit", "ladite",
+];
 
 /// Indefinite articles of an appositive (`Acme, a Paris-based startup`).
 pub const INDEFINITE: &[&str] = &["a", "an", "un", "une"];
 
 /// Name particles between a first name and a surname (`Léonard de Vinci`).
-pub const PARTICLES: &[&str] = &["de", "da", "di", "del", "van", "von", "du", "der", "le", "la"];
+#[rustfmt::skip]
+pub const PARTICLES: &[&str] = &[
+    "de", "da", "di", "del", "van", "von", "du", "der", "le", "la",
+];
 
 /// Function words and other capitalised words that never start a company or person
 /// name (sentence-initial `Le`, `The`, `Quels`, imperatives, months, days…).
+#[rustfmt::skip]
 pub const STOPWORDS: &[&str] = &[
     // French determiners, pronouns, prepositions, conjunctions, adverbs
     "le", "la", "les", "l'", "un", "une", "des", "du", "de", "d'", "au", "aux", "ce", "cet",
     "cette", "ces", "mon", "ma", "mes", "son", "sa", "ses", "leur", "leurs", "notre", "nos",
     "votre", "vos", "je", "tu", "il", "elle", "on", "nous", "vous", "ils", "elles", "qui",
     "que", "qu'", "quoi", "dont", "ou", "quel", "quels", "quelle", "quelles", "et", "mais",
-    "donc", "or", "ni", "car", "si", "a", "en", "dans", "sur", "sous", "par", "pour", "avec",
-    "sans", "chez", "entre", "vers", "selon", "depuis", "pendant", "apres", "avant", "contre",
-    "malgre", "parmi", "face", "comme", "quand", "lorsque", "puisque", "alors", "aussi",
-    "ainsi", "encore", "deja", "toujours", "jamais", "plus", "moins", "tres", "tout", "tous",
-    "toute", "toutes", "c'", "j'", "n'", "s'", "m'", "t'", "y", "ne", "pas", "voici", "voila",
-    "ici", "la-bas", "pourquoi", "comment", "combien", "oui", "non", "cela", "ceci", "ca",
-    "celui", "celle", "ceux", "lui", "eux", "aujourd'hui", "hier", "demain", "enfin",
-    "ensuite", "puis", "certes", "pourtant", "cependant", "desormais", "mieux", "bien",
-    "seul", "seule", "autre", "autres", "chaque", "plusieurs", "certains", "certaines",
-    "ajoutez", "decouvrez", "lisez", "regardez", "ecoutez", "retrouvez", "suivez", "voir",
-    "est", "sont", "etait", "ete", "fait", "selon", "cote", "faute", "grace", "afin",
-    "nouveau", "nouvelle", "premier", "premiere", "dernier", "derniere", "grand", "grande",
-    "petit", "petite", "bon", "bonne", "vrai", "faux", "mme", "m.", "mr", "ms", "mrs",
+    "donc", "or", "ni", "car", "si", "a", "en", "dans", "sur", "sous", "par", "pour",
+    "avec", "sans", "chez", "entre", "vers", "selon", "depuis", "pendant", "apres", "avant",
+    "contre", "malgre", "parmi", "face", "comme", "quand", "lorsque", "puisque", "alors",
+    "aussi", "ainsi", "encore", "deja", "toujours", "jamais", "plus", "moins", "tres",
+    "tout", "tous", "toute", "toutes", "c'", "j'", "n'", "s'", "m'", "t'", "y", "ne", "pas",
+    "voici", "voila", "ici", "la-bas", "pourquoi", "comment", "combien", "oui", "non",
+    "cela", "ceci", "ca", "celui", "celle", "ceux", "lui", "eux", "aujourd'hui", "hier",
+    "demain", "enfin", "ensuite", "puis", "certes", "pourtant", "cependant", "desormais",
+    "mieux", "bien", "seul", "seule", "autre", "autres", "chaque", "plusieurs", "certains",
+    "certaines", "ajoutez", "decouvrez", "lisez", "regardez", "ecoutez", "retrouvez",
+    "suivez", "voir", "est", "sont", "etait", "ete", "fait", "selon", "cote", "faute",
+    "grace", "afin", "nouveau", "nouvelle", "premier", "premiere", "dernier", "derniere",
+    "grand", "grande", "petit", "petite", "bon", "bonne", "vrai", "faux", "mme", "m.", "mr",
+    "ms", "mrs",
     // English
     "the", "a", "an", "this", "that", "these", "those", "my", "your", "his", "her", "its",
     "our", "their", "i", "you", "he", "she", "it", "we", "they", "who", "whom", "whose",
@@ -110,20 +168,39 @@ pub const STOPWORDS: &[&str] = &[
     "between", "during", "since", "until", "as", "like", "unlike", "while", "although",
     "though", "because", "also", "still", "just", "only", "even", "not", "no", "yes", "all",
     "some", "any", "many", "most", "more", "less", "much", "few", "every", "each", "other",
-    "another", "such", "there", "here", "now", "today", "yesterday", "tomorrow", "meanwhile",
-    "however", "thus", "instead", "new", "old", "big", "top", "is", "are", "was", "were",
-    "be", "been", "has", "have", "had", "do", "does", "did", "will", "would", "can",
-    "could", "should", "may", "might", "must", "read", "watch", "see", "subscribe", "add",
-    "click", "sign", "why", "breaking", "update", "exclusive", "analysis", "opinion",
+    "another", "such", "there", "here", "now", "today", "yesterday", "tomorrow",
+    "meanwhile", "however", "thus", "instead", "new", "old", "big", "top", "is", "are",
+    "was", "were", "be", "been", "has", "have", "had", "do", "does", "did", "will", "would",
+    "can", "could", "should", "may", "might", "must", "read", "watch", "see", "subscribe",
+    "add", "click", "sign", "why", "breaking", "update", "exclusive", "analysis", "opinion",
     "according", "via", "per", "amid", "despite", "shares", "stocks", "stock", "sir",
     // months and days
     "janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre",
     "octobre", "novembre", "decembre", "lundi", "mardi", "mercredi", "jeudi", "vendredi",
-    "samedi", "dimanche", "january", "february", "march", "april", "june", "july",
-    "august", "september", "october", "november", "december", "monday", "tuesday",
-    "wednesday", "thursday", "friday", "saturday", "sunday",
+    "samedi", "dimanche", "january", "february", "march", "april", "june", "july", "august",
+    "september", "october", "november", "december", "monday", "tuesday", "wednesday",
+    "thursday", "friday", "saturday", "sunday",
 ];
 
 /// Words before an ambiguous name that point to a place, not a company (`à Orange`,
 /// `in Orange`), when no stronger company evidence exists.
 pub const PLACE_PREPOSITIONS: &[&str] = &["a", "in", "near", "pres", "vers", "au", "the"];
+
+/// Common French and English given names (folded), used with the gazetteer persons'
+/// first names to tell `Pascal Demurger` (a person) from a company name.
+#[rustfmt::skip]
+pub const GIVEN_NAMES: &[&str] = &[
+    "jean", "pierre", "michel", "philippe", "alain", "nicolas", "patrick", "christophe",
+    "francois", "daniel", "bernard", "eric", "frederic", "laurent", "stephane", "olivier",
+    "thierry", "david", "julien", "sebastien", "vincent", "thomas", "antoine", "guillaume",
+    "pascal", "christian", "jacques", "marc", "paul", "louis", "henri", "gerard", "yves",
+    "xavier", "arnaud", "benoit", "emmanuel", "gilles", "didier", "hugues", "denis",
+    "marie", "nathalie", "isabelle", "sylvie", "catherine", "francoise", "christine",
+    "valerie", "sandrine", "sophie", "anne", "claire", "julie", "camille", "laura",
+    "celine", "helene", "agnes", "elisabeth", "martine", "monique", "brigitte", "john",
+    "james", "robert", "michael", "william", "richard", "joseph", "charles", "mark",
+    "steven", "kevin", "brian", "george", "edward", "peter", "andrew", "jeff", "tim",
+    "bill", "elon", "larry", "sergey", "satya", "sundar", "warren", "jamie", "mary",
+    "patricia", "jennifer", "linda", "susan", "sarah", "karen", "nancy", "lisa", "emma",
+    "anna", "laura", "jane", "kate", "sheryl", "ginni", "ursula",
+];

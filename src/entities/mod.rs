@@ -3,15 +3,34 @@
 //!
 //! * [`gazetteer`] loads the curated lists (`data/gazetteer/*.csv`).
 //! * [`matcher`] runs one leftmost-longest Aho-Corasick automaton over a case- and
-//!   accent-folded view of the article, maps hits back to original byte offsets and
-//!   decides which ambiguous names ("Orange", "Apple", "Total") are companies.
+//!   accent-folded view of the article ([`fold`]), maps hits back to original byte
+//!   offsets and decides which ambiguous names ("Orange", "Apple", "Total") are
+//!   companies.
 //! * [`discover`] adds companies that are not in the gazetteer (`Acme SA`, `la start-up
 //!   X`), people introduced by a title (`M. Dupont`, `CEO Jane Doe`) and coreferent
 //!   company nouns (`le groupe`, `the company`).
+//!
+//! Span convention (what `&text[start..end]` covers): the name itself, with an
+//! integral `L'` (`L'Oréal`) but without a legal form (`Apple Inc.` → `Apple`), a
+//! lowercase `groupe` (`le groupe Orange` → `Orange`), a possessive `'s` or an elided
+//! article (`d'Apple` → `Apple`). Coreference mentions cover the noun phrase
+//! (`le groupe`).
+//!
+//! Ambiguous company names (the gazetteer's `ambiguous` column, Title-case spellings
+//! of acronyms such as `Scor`, and names that are function words such as `Total`)
+//! count only with evidence: context words within ~60 bytes (`groupe`, `action`,
+//! `shares`, `CEO`…), the company's ticker in the article, a coordinated unambiguous
+//! company (`Orange et Bouygues Telecom`), a corporate verb right after (`Amazon va
+//! construire`, `Meta's`), an accented spelling (`Nestlé`), a capital letter in the
+//! middle of a normal sentence, or — one sense per article — another accepted mention
+//! of the same company. Person cues (`Martin Bouygues`, `Léonard de Vinci`, `M.
+//! Dupont`, `la famille Bouygues`) reject the company reading.
 
 pub mod discover;
 pub mod fold;
 pub mod gazetteer;
+#[cfg(test)]
+mod gold_eval;
 pub mod lexicon;
 pub mod matcher;
 

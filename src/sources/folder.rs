@@ -288,6 +288,23 @@ mod tests {
     }
 
     #[test]
+    fn too_large_file_is_a_reject() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("huge.txt");
+        let f = std::fs::File::create(&p).unwrap();
+        f.set_len(MAX_WHOLE_FILE_BYTES + 1).unwrap();
+        let mut items = Vec::new();
+        read(&p, Format::Text, &mut |it| items.push(it)).unwrap();
+        match items.as_slice() {
+            [Item::Reject(r)] => {
+                assert_eq!(r.record, "file huge.txt");
+                assert!(r.reason.starts_with("file too large"), "{}", r.reason);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
     fn html_file() {
         let html = "<html lang=\"en\"><head><title>Meta fined</title><meta name=\"date\" content=\"2022-03-11\"></head><body><p>Meta was fined in Dublin.</p></body></html>";
         let r = one(&run("meta.html", html.as_bytes(), Format::Html)).clone();

@@ -33,7 +33,7 @@ pub const MAX_WHOLE_FILE_BYTES: u64 = 20 * 1024 * 1024;
 ///
 /// Each field accepts either a list or a single string in the pipeline file
 /// (`text = "article_body"`), because one name is the common case.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(default)]
 pub struct FieldMap {
     /// Names for the article id (kept to drop duplicates across files).
@@ -426,7 +426,13 @@ pub fn expand_input(pattern: &str, base_dir: &Path) -> Result<Vec<PathBuf>, Sour
     };
     let mut out = Vec::new();
     if trimmed.contains(['*', '?', '[']) {
-        let pattern_str = full.to_string_lossy().into_owned();
+        // The base folder is taken literally: only the pipeline's pattern is a glob.
+        let pattern_str = if Path::new(trimmed).is_absolute() {
+            trimmed.to_string()
+        } else {
+            let base = glob::Pattern::escape(&base_dir.to_string_lossy());
+            format!("{}/{}", base.trim_end_matches('/'), trimmed)
+        };
         let paths = glob::glob(&pattern_str).map_err(|e| SourceError::BadPattern {
             pattern: pattern.to_string(),
             detail: e.to_string(),
@@ -641,6 +647,13 @@ mod tests {
 
         let globbed = expand_input("corpus/**/*.html", d).unwrap();
         assert_eq!(globbed.len(), 1);
+        // Glob characters in the base folder are not a pattern.
+        let odd = d.join("odd[1]");
+        write(&odd, "x.jsonl", b"{}");
+        assert_eq!(
+            expand_input("*.jsonl", &odd).unwrap(),
+            [odd.join("x.jsonl")]
+        );
         // The same file twice through `./` collapses to one.
         let one = expand_input("./corpus/b.jsonl", d).unwrap();
         assert_eq!(one, [d.join("corpus/b.jsonl")]);
@@ -658,6 +671,53 @@ mod tests {
             expand_input("corpus/[", d),
             Err(SourceError::BadPattern { .. })
         ));
+    }
+
+    /// The bundled sample corpus (`data/sample`), found from the manifest dir or, when this
+    /// file is compiled from elsewhere, from this file's own path.
+    fn sample_dir() -> PathBuf {
+        let from_manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sample");
+        if from_manifest.is_dir() {
+            return from_manifest;
+        }
+        Path::new(file!())
+            .parent()
+            .unwrap_or(Path::new("."))
+            .join("../../data/sample")
+    }
+
+    #[test]
+    fn sample_corpus_reads_with_documented_counts() {
+        let dir = sample_dir();
+        let mut files = Vec::new();
+        for input in ["wire.jsonl", "*.xml", "notes"] {
+            files.extend(expand_input(input, &dir).unwrap());
+        }
+        assert_eq!(files.len(), 6, "{files:?}");
+        let (mut records, mut rejects) = (Vec::new(), Vec::new());
+        for f in &files {
+            let format = detect_format(f).unwrap().unwrap();
+            read_file(f, format, &FieldMap::default(), &mut |it| match it {
+                Item::Record(r) => records.push(r),
+                Item::Reject(r) => rejects.push(r),
+            })
+            .unwrap();
+        }
+        assert_eq!(records.len(), 25);
+        assert_eq!(rejects.len(), 1);
+        assert_eq!(rejects[0].record, "line 6");
+        assert!(rejects[0].reason.starts_with("broken JSON"));
+        let dup: Vec<_> = records
+            .iter()
+            .filter(|r| r.id.as_deref() == Some("eco-2022-0309-renault"))
+            .collect();
+        assert_eq!(dup.len(), 2);
+        assert!(records
+            .iter()
+            .any(|r| r.date.as_deref() == Some("sometime last week")));
+        assert_eq!(records.iter().filter(|r| r.text.is_none()).count(), 1);
+        // Only the deliberately empty record (line 9) lacks a title.
+        assert_eq!(records.iter().filter(|r| r.title.is_none()).count(), 1);
     }
 
     #[test]

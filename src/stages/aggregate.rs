@@ -64,6 +64,9 @@ fn reduce(df: &DataFrame) -> Result<DataFrame> {
     if df.height() == 0 {
         return Ok(df.clone());
     }
+    // The eager group-by is deprecated in favour of the lazy engine, which would double
+    // the build (and CI time) for this one sum; it is still supported in polars 0.55.
+    #[allow(deprecated)]
     let mut out = df.group_by(["date", "entity_id"])?.select(SUMMED).sum()?;
     for name in SUMMED {
         out.rename(&format!("{name}_sum"), name.into())?;
@@ -185,6 +188,7 @@ fn finish(sums: &DataFrame, names: &HashMap<String, String>) -> Result<DataFrame
         Column::new("neutral".into(), col_i64("neutral")?),
     ])?;
     df.sort(["date", "entity_id"], SortMultipleOptions::default())
+        .map_err(anyhow::Error::from)
         .context("sorting company_daily")
 }
 

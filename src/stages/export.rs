@@ -100,7 +100,7 @@ impl TableWriter {
 /// timestamps as RFC 3339 UTC (`2022-01-01T10:15:03Z`), nulls as empty cells.
 fn write_csv_rows<W: std::io::Write>(w: &mut csv::Writer<W>, df: &DataFrame) -> Result<()> {
     let cols: Vec<Vec<String>> = df
-        .get_columns()
+        .columns()
         .iter()
         .map(format_column)
         .collect::<Result<_>>()?;

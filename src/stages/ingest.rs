@@ -36,6 +36,8 @@ pub fn resolve_inputs(p: &Pipeline) -> Result<Vec<ResolvedInput>> {
         let files = sources::expand_input(&spec.path, &base)
             .with_context(|| format!("input {:?}", spec.path))?;
         for path in files {
+            // Paths relative to where the job runs keep outputs identical across checkouts.
+            let path = path.strip_prefix(&base).map(Path::to_path_buf).unwrap_or(path);
             if seen.insert(path.clone()) {
                 out.push(ResolvedInput { spec: i, path });
             }

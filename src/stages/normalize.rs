@@ -3,9 +3,10 @@
 //!
 //! Cleaning is parallel within a part (rayon, order preserved); de-duplication is a
 //! sequential pass in input order, so the first occurrence always wins whatever the
-//! thread count. The only state kept across parts is a set of 128-bit digests.
+//! thread count. The only state kept across parts is a set of 128-bit digests (and
+//! the day of each kept text).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::time::Instant;
 
 use anyhow::Result;
@@ -163,6 +164,15 @@ fn id_key(id: &str) -> u128 {
     u128::from_le_bytes(b.as_bytes()[..16].try_into().unwrap_or([0; 16]))
 }
 
+/// True when a copy dated `date` falls within `window` days of the kept copy dated
+/// `first`: the same text republished much later is news again on its new date.
+fn within_window(first: Option<i32>, date: Option<i32>, window: u32) -> bool {
+    match (first, date) {
+        (Some(a), Some(b)) => (a - b).unsigned_abs() <= window,
+        _ => true,
+    }
+}
+
 /// Runs the normalize stage over the ingest parts.
 pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
     let t0 = Instant::now();
@@ -172,7 +182,7 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
     let parts = list_parts(&input_dir, "raw")?;
     let dir = StageDir::create(&ctx.stages_dir, Stage::Normalize.name())?;
     let mut seen_ids: HashSet<u128> = HashSet::new();
-    let mut seen_content: HashSet<u128> = HashSet::new();
+    let mut seen_content: HashMap<u128, Option<i32>> = HashMap::new();
     let (mut rows_in, mut rows_out, mut duplicates) = (0u64, 0u64, 0u64);
     let mut rejects: Vec<RejectRow> = Vec::new();
     let bar = ctx.bar(Stage::Normalize, parts.len() as u64, "parts");
@@ -188,12 +198,22 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
             match r {
                 Normalized::Reject(rej) => rejects.push(rej),
                 Normalized::Article(a) => {
-                    let new_id = seen_ids.insert(id_key(&a.article_id));
-                    let new_content = seen_content.insert(content_key(&a));
-                    if new_id && new_content {
-                        articles.push(*a);
-                    } else {
+                    // Only a kept article's content counts: a later copy of a known id
+                    // (e.g. a feed snapshot with an edited title) must not shadow a
+                    // different article that happens to match the edit.
+                    if !seen_ids.insert(id_key(&a.article_id)) {
                         duplicates += 1;
+                        continue;
+                    }
+                    let key = content_key(&a);
+                    match seen_content.get(&key) {
+                        Some(&first) if within_window(first, a.date, cfg.duplicate_window_days) => {
+                            duplicates += 1;
+                        }
+                        _ => {
+                            seen_content.insert(key, a.date);
+                            articles.push(*a);
+                        }
                     }
                 }
             }
@@ -292,6 +312,13 @@ mod tests {
             Normalized::Reject(rej) => assert!(rej.reason.starts_with("no text")),
             Normalized::Article(_) => panic!("should be rejected"),
         }
+    }
+
+    #[test]
+    fn republication_weeks_later_is_news_again() {
+        assert!(within_window(Some(100), Some(103), 7));
+        assert!(!within_window(Some(100), Some(130), 7));
+        assert!(within_window(None, Some(130), 7));
     }
 
     #[test]

@@ -55,26 +55,13 @@ pub fn clean_line(input: &str) -> String {
 /// plain text such as `x<y` or `AT&T;`, which the HTML path then leaves unchanged.
 pub fn looks_like_html(s: &str) -> bool {
     let b = s.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'<' => {
-                if let Some(&n) = b.get(i + 1) {
-                    if n.is_ascii_alphabetic() || matches!(n, b'/' | b'!' | b'?') {
-                        return true;
-                    }
-                }
-            }
-            b'&' => {
-                if entity_len(&b[i..]).is_some() {
-                    return true;
-                }
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    false
+    b.iter().enumerate().any(|(i, &c)| match c {
+        b'<' => b
+            .get(i + 1)
+            .is_some_and(|n| n.is_ascii_alphabetic() || matches!(n, b'/' | b'!' | b'?')),
+        b'&' => entity_len(&b[i..]).is_some(),
+        _ => false,
+    })
 }
 
 /// Length of an entity-looking reference (`&name;`, `&#123;`, `&#x1F;`) at the start of
@@ -180,9 +167,10 @@ fn tag_kind(name: &[u8]) -> TagKind {
     match name {
         b"script" | b"style" | b"textarea" | b"iframe" | b"noscript" | b"xmp" | b"noembed"
         | b"noframes" => TagKind::Drop { raw: true },
-        b"template" | b"svg" | b"nav" | b"header" | b"footer" | b"aside" | b"form"
-        | b"head" | b"math" | b"canvas" | b"video" | b"audio" | b"object" | b"select"
-        | b"button" => TagKind::Drop { raw: false },
+        b"template" | b"svg" | b"nav" | b"header" | b"footer" | b"aside" | b"form" | b"head"
+        | b"math" | b"canvas" | b"video" | b"audio" | b"object" | b"select" | b"button" => {
+            TagKind::Drop { raw: false }
+        }
         b"br" | b"li" | b"tr" | b"dt" | b"dd" | b"option" | b"caption" | b"figcaption" => {
             TagKind::Line
         }
@@ -210,7 +198,9 @@ enum Markup {
 }
 
 /// Tries to read markup starting at `b[i] == b'<'`. `None` means the `<` is literal text.
-fn read_markup(b: &[u8], i: usize) -> Option<Markup> {
+/// `last_comment_end` is the position of the last `-->` in `b`, so that unterminated
+/// comments fail in constant time (keeps the whole scan linear).
+fn read_markup(b: &[u8], i: usize, last_comment_end: Option<usize>) -> Option<Markup> {
     let n = *b.get(i + 1)?;
     match n {
         b'!' => {
@@ -218,24 +208,28 @@ fn read_markup(b: &[u8], i: usize) -> Option<Markup> {
                 // Comment; an unterminated one ends at the next `>` rather than eating
                 // the rest of the document.
                 let body = i + 4;
-                let next = match find(b, body, b"-->") {
+                let end = match last_comment_end {
+                    Some(last) if last >= body => find(b, body, b"-->"),
+                    _ => None,
+                };
+                let next = match end {
                     Some(e) => e + 3,
-                    None => find_byte(b, body, b'>')? + 1,
+                    None => find_gt(b, body)? + 1,
                 };
                 return Some(Markup::Skip { next });
             }
-            let next = find_byte(b, i + 2, b'>')? + 1;
+            let next = find_gt(b, i + 2)? + 1;
             Some(Markup::Skip { next })
         }
         b'?' => {
-            let next = find_byte(b, i + 2, b'>')? + 1;
+            let next = find_gt(b, i + 2)? + 1;
             Some(Markup::Skip { next })
         }
         b'/' => {
             let first = *b.get(i + 2)?;
             if !first.is_ascii_alphabetic() {
                 // Bogus end tag such as `</ >`: drop up to `>` if there is one.
-                let next = find_byte(b, i + 2, b'>')? + 1;
+                let next = find_gt(b, i + 2)? + 1;
                 return Some(Markup::Skip { next });
             }
             read_tag(b, i + 2, true)
@@ -283,7 +277,7 @@ fn read_tag(b: &[u8], start: usize, end: bool) -> Option<Markup> {
             // A `<` before the closing `>` means the first `<` was not markup.
             b'<' => return None,
             b'"' | b'\'' if after_eq => {
-                j = find_byte(b, j + 1, c)?;
+                j = find_quote_end(b, j + 1, c)?;
                 after_eq = false;
                 self_closing = false;
             }
@@ -300,6 +294,34 @@ fn read_tag(b: &[u8], start: usize, end: bool) -> Option<Markup> {
                 after_eq = false;
                 self_closing = false;
             }
+        }
+        j += 1;
+    }
+    None
+}
+
+/// The `>` closing a bogus construct (`<!DOCTYPE …>`, `<?xml …?>`): giving up at the next
+/// `<` means stray text is never swallowed and each byte is scanned once.
+fn find_gt(b: &[u8], from: usize) -> Option<usize> {
+    let rest = b.get(from..)?;
+    let p = rest.iter().position(|&c| c == b'>' || c == b'<')?;
+    (rest[p] == b'>').then_some(p + from)
+}
+
+/// End of a quoted attribute value. A quote may contain `<`, but not something that
+/// starts a tag: an unclosed quote then fails fast instead of eating the page.
+fn find_quote_end(b: &[u8], from: usize, quote: u8) -> Option<usize> {
+    let mut j = from;
+    while j < b.len() {
+        let c = b[j];
+        if c == quote {
+            return Some(j);
+        }
+        if c == b'<'
+            && b.get(j + 1)
+                .is_some_and(|n| n.is_ascii_alphabetic() || matches!(n, b'/' | b'!' | b'?'))
+        {
+            return None;
         }
         j += 1;
     }
@@ -333,9 +355,8 @@ fn tag_named_at(b: &[u8], i: usize, name: &[u8], end: bool) -> bool {
     if !cand.eq_ignore_ascii_case(name) {
         return false;
     }
-    matches!(b.get(i + off + name.len()), None | Some(b'>' | b'/') )
-        || b
-            .get(i + off + name.len())
+    matches!(b.get(i + off + name.len()), None | Some(b'>' | b'/'))
+        || b.get(i + off + name.len())
             .is_some_and(|c| c.is_ascii_whitespace())
 }
 
@@ -363,10 +384,10 @@ fn find_element_end(b: &[u8], from: usize, name: &[u8], raw: bool) -> Option<usi
 
 /// True when at least one `<` in `s` starts real markup. Decides whether source line
 /// breaks are layout (HTML) or meaningful (plain text with an entity or a stray `<`).
-fn has_markup(b: &[u8]) -> bool {
+fn has_markup(b: &[u8], last_comment_end: Option<usize>) -> bool {
     let mut i = 0;
     while let Some(p) = find_byte(b, i, b'<') {
-        if read_markup(b, p).is_some() {
+        if read_markup(b, p, last_comment_end).is_some() {
             return true;
         }
         i = p + 1;
@@ -381,7 +402,8 @@ fn strip_tags(input: &str) -> Cow<'_, str> {
     let unwrapped = unwrap_cdata(input);
     let s: &str = &unwrapped;
     let b = s.as_bytes();
-    if !has_markup(b) {
+    let last_comment_end = s.rfind("-->");
+    if !has_markup(b, last_comment_end) {
         return unwrapped;
     }
     let mut out = String::with_capacity(s.len());
@@ -392,7 +414,7 @@ fn strip_tags(input: &str) -> Cow<'_, str> {
     let mut text_start = 0;
     let mut i = 0;
     while let Some(p) = find_byte(b, i, b'<') {
-        let Some(markup) = read_markup(b, p) else {
+        let Some(markup) = read_markup(b, p, last_comment_end) else {
             i = p + 1;
             continue;
         };
@@ -482,10 +504,13 @@ fn push_text(out: &mut String, text: &str, flow: bool) {
             out.push(if c == '\n' { GEN_LINE } else { c });
         }
     } else if text.bytes().any(|c| matches!(c, b'\n' | b'\r' | b'\t')) {
-        out.extend(
-            text.chars()
-                .map(|c| if matches!(c, '\n' | '\r' | '\t') { ' ' } else { c }),
-        );
+        out.extend(text.chars().map(|c| {
+            if matches!(c, '\n' | '\r' | '\t') {
+                ' '
+            } else {
+                c
+            }
+        }));
     } else {
         out.push_str(text);
     }
@@ -527,13 +552,20 @@ fn classify(c: char) -> Class {
         GEN_PARA => Class::Para,
         '\r' => Class::Cr,
         '\u{00}'..='\u{1F}' | '\u{7F}'..='\u{9F}' => Class::Drop,
-        '\u{A0}' | '\u{1680}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}'
-        | '\u{3000}' => Class::Space,
+        '\u{A0}' | '\u{1680}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' | '\u{3000}' => {
+            Class::Space
+        }
         // Soft hyphen, zero-width and bidi formatting characters, BOM.
-        '\u{AD}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
-        | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}' => Class::Drop,
-        '\u{2019}' | '\u{2018}' | '\u{201A}' | '\u{201B}' | '\u{02BC}' | '\u{B4}'
-        | '\u{2032}' => Class::Apos,
+        '\u{AD}'
+        | '\u{180E}'
+        | '\u{200B}'..='\u{200F}'
+        | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{2064}'
+        | '\u{2066}'..='\u{2069}'
+        | '\u{FEFF}' => Class::Drop,
+        '\u{2019}' | '\u{2018}' | '\u{201A}' | '\u{201B}' | '\u{02BC}' | '\u{B4}' | '\u{2032}' => {
+            Class::Apos
+        }
         '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' => Class::Quote,
         '\u{AB}' | '\u{2039}' => Class::OpenGuillemet,
         '\u{BB}' | '\u{203A}' => Class::CloseGuillemet,
@@ -614,11 +646,18 @@ fn normalize(input: &str, one_line: bool) -> String {
         after_open: false,
     };
     let mut run_start = 0;
+    let mut dropped = false;
     let mut i = 0;
     while i < b.len() {
         let byte = b[i];
         if (0x21..0x7F).contains(&byte) {
             i += 1;
+            continue;
+        }
+        // A single space between two visible characters is already normal: keep it in
+        // the run instead of going through the separator logic for every word.
+        if byte == b' ' && i > run_start && b.get(i + 1).is_some_and(|n| (0x21..0x7F).contains(n)) {
+            i += 2;
             continue;
         }
         let (c, width) = if byte < 0x80 {
@@ -645,7 +684,7 @@ fn normalize(input: &str, one_line: bool) -> String {
                     w.separator(2);
                 }
             }
-            Class::Drop => {}
+            Class::Drop => dropped = true,
             Class::Apos => w.ch('\''),
             Class::Quote => w.ch('"'),
             Class::OpenGuillemet => {
@@ -663,7 +702,11 @@ fn normalize(input: &str, one_line: bool) -> String {
         run_start = i;
     }
     w.text(&s[run_start.min(s.len())..]);
-    // Removing invisible characters can leave a combining mark next to a new base.
+    // Removing an invisible character can put a combining mark next to a new base (the
+    // only way this pass can break NFC: spaces and quotes never compose).
+    if !dropped {
+        return w.out;
+    }
     match nfc(&w.out) {
         Cow::Borrowed(_) => w.out,
         Cow::Owned(o) => o,
@@ -685,7 +728,10 @@ mod tests {
 
     #[test]
     fn lone_carriage_returns_are_newlines() {
-        assert_eq!(clean_text("first line\rsecond line"), "first line\nsecond line");
+        assert_eq!(
+            clean_text("first line\rsecond line"),
+            "first line\nsecond line"
+        );
     }
 
     #[test]
@@ -740,14 +786,20 @@ mod tests {
     #[test]
     fn nfc_is_applied() {
         // "é" written as e + combining acute must match the precomposed form.
-        assert_eq!(clean_line("Soci\u{65}\u{301}te\u{301} Ge\u{301}ne\u{301}rale"), "Société Générale");
+        assert_eq!(
+            clean_line("Soci\u{65}\u{301}te\u{301} Ge\u{301}ne\u{301}rale"),
+            "Société Générale"
+        );
         // A removed zero-width character must not leave a non-NFC sequence behind.
         assert_eq!(clean_line("caf\u{65}\u{200b}\u{301}"), "café");
     }
 
     #[test]
     fn ellipsis_kept() {
-        assert_eq!(clean_line("Et après\u{2026} rien."), "Et après\u{2026} rien.");
+        assert_eq!(
+            clean_line("Et après\u{2026} rien."),
+            "Et après\u{2026} rien."
+        );
     }
 
     #[test]
@@ -785,16 +837,47 @@ mod tests {
 
     #[test]
     fn pre_keeps_newlines() {
-        assert_eq!(clean_text("<p>Table:</p><pre>a  1\nb  2</pre>"), "Table:\n\na 1\nb 2");
+        assert_eq!(
+            clean_text("<p>Table:</p><pre>a  1\nb  2</pre>"),
+            "Table:\n\na 1\nb 2"
+        );
     }
 
     #[test]
     fn stray_angle_brackets_are_text() {
         assert_eq!(clean_line("if a < b and c > d"), "if a < b and c > d");
-        assert_eq!(clean_line("margin x<y for <b>all</b>"), "margin x<y for all");
+        assert_eq!(
+            clean_line("margin x<y for <b>all</b>"),
+            "margin x<y for all"
+        );
         assert_eq!(clean_line("I <3 it <p>ok"), "I <3 it ok");
         // An unclosed `<` never swallows the rest of the text.
-        assert_eq!(clean_line("<b>Profit</b> grew <strong so much"), "Profit grew <strong so much");
+        assert_eq!(
+            clean_line("<b>Profit</b> grew <strong so much"),
+            "Profit grew <strong so much"
+        );
+    }
+
+    #[test]
+    fn pathological_markup_stays_linear() {
+        // Each of these used to be (or easily becomes) quadratic in a naive scanner;
+        // 100 KB of it must still be cleaned instantly.
+        for unit in [
+            "<!--x",
+            "<a x=\"y ",
+            "<nav>x",
+            "<script>x",
+            "a<b c ",
+            "<!x ",
+            "</ x",
+        ] {
+            let s = unit.repeat(100_000 / unit.len());
+            let out = clean_text(&s);
+            assert!(out.len() <= s.len());
+        }
+        // Unterminated constructs keep the text that follows them.
+        assert_eq!(clean_line("<!--x<!--x"), "<!--x<!--x");
+        assert_eq!(clean_line("wow<!yes <b>really</b>"), "wow<!yes really");
     }
 
     #[test]
@@ -816,14 +899,19 @@ mod tests {
     #[test]
     fn entities_named_and_numeric() {
         assert_eq!(
-            clean_line("Caf&eacute;&nbsp;&laquo;&nbsp;cr&egrave;me&nbsp;&raquo; l&rsquo;&#233;t&#xE9;"),
+            clean_line(
+                "Caf&eacute;&nbsp;&laquo;&nbsp;cr&egrave;me&nbsp;&raquo; l&rsquo;&#233;t&#xE9;"
+            ),
             "Café \"crème\" l'été"
         );
     }
 
     #[test]
     fn double_escaped_rss() {
-        assert_eq!(clean_line("March&amp;eacute; &amp;#8217;ouvert&amp;#8217;"), "Marché 'ouvert'");
+        assert_eq!(
+            clean_line("March&amp;eacute; &amp;#8217;ouvert&amp;#8217;"),
+            "Marché 'ouvert'"
+        );
         assert_eq!(
             clean_text("&lt;p&gt;Total &amp;amp; Engie&lt;/p&gt;&lt;p&gt;Second&lt;/p&gt;"),
             "Total & Engie\n\nSecond"
@@ -832,7 +920,10 @@ mod tests {
 
     #[test]
     fn ampersands_in_plain_text_survive() {
-        assert_eq!(clean_line("AT&T; Procter & Gamble; R&D"), "AT&T; Procter & Gamble; R&D");
+        assert_eq!(
+            clean_line("AT&T; Procter & Gamble; R&D"),
+            "AT&T; Procter & Gamble; R&D"
+        );
     }
 
     #[test]
@@ -885,11 +976,60 @@ mod tests {
     #[test]
     fn fuzz_no_panic_and_idempotent() {
         let pieces = [
-            "<", ">", "/", "!", "?", "&", ";", "#", "x", "p", "<p>", "</p>", "<br>", "<script>",
-            "</script>", "<nav>", "</nav>", "<!--", "-->", "<![CDATA[", "]]>", "&amp;", "&lt;",
-            "&gt;", "&#8217;", "&eacute;", "amp", "\"", "'", "=", " ", "\n", "\r", "\t", "\u{a0}",
-            "\u{202f}", "«", "»", "\u{200b}", "\u{301}", "e", "é", "\u{2029}", "<pre>", "</pre>",
-            "<head>", "<body>", "a", "<b", "<svg/>", "&#x", "\u{0}", "\u{ad}", "’",
+            "<",
+            ">",
+            "/",
+            "!",
+            "?",
+            "&",
+            ";",
+            "#",
+            "x",
+            "p",
+            "<p>",
+            "</p>",
+            "<br>",
+            "<script>",
+            "</script>",
+            "<nav>",
+            "</nav>",
+            "<!--",
+            "-->",
+            "<![CDATA[",
+            "]]>",
+            "&amp;",
+            "&lt;",
+            "&gt;",
+            "&#8217;",
+            "&eacute;",
+            "amp",
+            "\"",
+            "'",
+            "=",
+            " ",
+            "\n",
+            "\r",
+            "\t",
+            "\u{a0}",
+            "\u{202f}",
+            "«",
+            "»",
+            "\u{200b}",
+            "\u{301}",
+            "e",
+            "é",
+            "\u{2029}",
+            "<pre>",
+            "</pre>",
+            "<head>",
+            "<body>",
+            "a",
+            "<b",
+            "<svg/>",
+            "&#x",
+            "\u{0}",
+            "\u{ad}",
+            "’",
         ];
         let mut rng = XorShift(0x9E37_79B9_7F4A_7C15);
         let mut not_idempotent = 0;
@@ -907,9 +1047,9 @@ mod tests {
             assert!(!line.contains('\n'));
             assert_eq!(line.trim(), line);
         }
-        // Deeply nested escapes beyond MAX_HTML_ROUNDS are the only known exception and
-        // are vanishingly rare in random input.
-        assert!(not_idempotent <= 3, "{not_idempotent} non-idempotent cases");
+        // Only escapes nested deeper than MAX_HTML_ROUNDS can break idempotence, and this
+        // alphabet cannot build them in 30 pieces often enough to matter: expect none.
+        assert_eq!(not_idempotent, 0);
         // Random bytes (lossily decoded) must not panic either.
         for _ in 0..2000 {
             let n = (rng.next() % 64) as usize;

@@ -107,7 +107,10 @@ fn finish(
     let has_time = time.is_some();
     let naive = date.and_time(time.unwrap_or(NaiveTime::MIN));
     let utc = match offset {
-        Some(off) => off.from_local_datetime(&naive).single()?.with_timezone(&Utc),
+        Some(off) => off
+            .from_local_datetime(&naive)
+            .single()?
+            .with_timezone(&Utc),
         None => local_to_utc(naive, tz)?,
     };
     Some(ParsedDate { utc, has_time })
@@ -218,10 +221,37 @@ fn month(word: &str) -> Option<u32> {
 fn is_weekday(word: &str) -> bool {
     matches!(
         word,
-        "monday" | "mon" | "tuesday" | "tue" | "tues" | "wednesday" | "wed" | "thursday"
-            | "thu" | "thur" | "thurs" | "friday" | "fri" | "saturday" | "sat" | "sunday"
-            | "sun" | "lundi" | "lun" | "mardi" | "mar" | "mercredi" | "mer" | "jeudi"
-            | "jeu" | "vendredi" | "ven" | "samedi" | "sam" | "dimanche" | "dim"
+        "monday"
+            | "mon"
+            | "tuesday"
+            | "tue"
+            | "tues"
+            | "wednesday"
+            | "wed"
+            | "thursday"
+            | "thu"
+            | "thur"
+            | "thurs"
+            | "friday"
+            | "fri"
+            | "saturday"
+            | "sat"
+            | "sunday"
+            | "sun"
+            | "lundi"
+            | "lun"
+            | "mardi"
+            | "mar"
+            | "mercredi"
+            | "mer"
+            | "jeudi"
+            | "jeu"
+            | "vendredi"
+            | "ven"
+            | "samedi"
+            | "sam"
+            | "dimanche"
+            | "dim"
     )
 }
 
@@ -435,7 +465,7 @@ fn parse_time(p: &mut P<'_>) -> Option<NaiveTime> {
     let start = p.pos;
     let result = (|| {
         let mut h = p.num(1, 2)?;
-        let mut m = 0;
+        let m;
         let mut s = 0;
         let mut nanos = 0;
         if p.eat_sep(':') {
@@ -456,8 +486,7 @@ fn parse_time(p: &mut P<'_>) -> Option<NaiveTime> {
         } else {
             return None;
         }
-        if p.eat_word(&["am", "pm"]) {
-            let pm = matches!(p.toks.get(p.pos - 1), Some(Tok::Word("pm")));
+        if let Some(pm) = meridiem(p) {
             if !(1..=12).contains(&h) {
                 return None;
             }
@@ -475,6 +504,28 @@ fn parse_time(p: &mut P<'_>) -> Option<NaiveTime> {
         p.pos = start;
     }
     result
+}
+
+/// `am`/`pm`, also written `a.m.`/`p.m.`: `Some(true)` for the afternoon.
+fn meridiem(p: &mut P<'_>) -> Option<bool> {
+    match p.peek()? {
+        Tok::Word("am") => {
+            p.bump();
+            Some(false)
+        }
+        Tok::Word("pm") => {
+            p.bump();
+            Some(true)
+        }
+        Tok::Word(w @ ("a" | "p"))
+            if p.peek_at(1) == Some(Tok::Sep('.')) && p.peek_at(2) == Some(Tok::Word("m")) =>
+        {
+            p.pos += 3;
+            p.eat_sep('.');
+            Some(w == "p")
+        }
+        _ => None,
+    }
 }
 
 /// Nanoseconds of a fractional-second digit string (digits beyond 9 are dropped).
@@ -554,7 +605,10 @@ mod tests {
 
     #[test]
     fn rfc2822() {
-        assert_eq!(at("Sat, 01 Jan 2022 10:15:03 +0100"), "2022-01-01T09:15:03Z");
+        assert_eq!(
+            at("Sat, 01 Jan 2022 10:15:03 +0100"),
+            "2022-01-01T09:15:03Z"
+        );
         assert_eq!(at("Sat, 01 Jan 2022 10:15:03 GMT"), "2022-01-01T10:15:03Z");
         assert_eq!(at("Sat, 01 Jan 2022 10:15:03 UT"), "2022-01-01T10:15:03Z");
         assert_eq!(at("Sat, 01 Jan 2022 10:15:03 Z"), "2022-01-01T10:15:03Z");
@@ -569,9 +623,15 @@ mod tests {
         // Missing weekday, single-digit day, no seconds.
         assert_eq!(at("1 Jan 2022 10:15 +0100"), "2022-01-01T09:15:00Z");
         // Wrong weekday (1 Jan 2022 was a Saturday) is tolerated.
-        assert_eq!(at("Mon, 01 Jan 2022 10:15:03 +0100"), "2022-01-01T09:15:03Z");
+        assert_eq!(
+            at("Mon, 01 Jan 2022 10:15:03 +0100"),
+            "2022-01-01T09:15:03Z"
+        );
         // Zone comment.
-        assert_eq!(at("Sat, 01 Jan 2022 10:15:03 +0100 (CET)"), "2022-01-01T09:15:03Z");
+        assert_eq!(
+            at("Sat, 01 Jan 2022 10:15:03 +0100 (CET)"),
+            "2022-01-01T09:15:03Z"
+        );
     }
 
     #[test]
@@ -583,11 +643,18 @@ mod tests {
         assert_eq!(at("2022-01-12T10:15:03-05:00"), "2022-01-12T15:15:03Z");
         assert_eq!(at("2022-01-12T10:15Z"), "2022-01-12T10:15:00Z");
         assert_eq!(at("2022-01-12T10:15:03.250Z"), "2022-01-12T10:15:03.250Z");
-        assert_eq!(at("2022-01-12T10:15:03.123456789123+00:00"), "2022-01-12T10:15:03.123456789Z");
+        assert_eq!(
+            at("2022-01-12T10:15:03.123456789123+00:00"),
+            "2022-01-12T10:15:03.123456789Z"
+        );
         // No zone: pipeline timezone (Paris, UTC+1 in winter, UTC+2 in summer).
         assert_eq!(at("2022-01-12T10:15:03"), "2022-01-12T09:15:03Z");
         assert_eq!(at("2022-07-12 10:15"), "2022-07-12T08:15:00Z");
         assert_eq!(at("2022-07-12T10:15:03.5"), "2022-07-12T08:15:03.500Z");
+        assert_eq!(at("2022-01-12T10:15:03 +01:00"), "2022-01-12T09:15:03Z");
+        assert_eq!(at("2022-01-12 10:15:03 UTC"), "2022-01-12T10:15:03Z");
+        // A date with a zone but no time (XML Schema style) is midnight at that offset.
+        assert_eq!(at("2022-01-12+01:00"), "2022-01-11T23:00:00Z (day)");
     }
 
     #[test]
@@ -608,7 +675,10 @@ mod tests {
         assert_eq!(at("12 janvier 2022"), "2022-01-11T23:00:00Z (day)");
         assert_eq!(at("1er février 2022"), "2022-01-31T23:00:00Z (day)");
         assert_eq!(at("1er fevrier 2022"), "2022-01-31T23:00:00Z (day)");
-        assert_eq!(at("mercredi 12 janvier 2022 à 14h30"), "2022-01-12T13:30:00Z");
+        assert_eq!(
+            at("mercredi 12 janvier 2022 à 14h30"),
+            "2022-01-12T13:30:00Z"
+        );
         assert_eq!(at("Mercredi 12 Janvier 2022 a 14h"), "2022-01-12T13:00:00Z");
         assert_eq!(at("12 janv. 2022"), "2022-01-11T23:00:00Z (day)");
         assert_eq!(at("le 3 mars 2022, 08:15"), "2022-03-03T07:15:00Z");
@@ -617,12 +687,21 @@ mod tests {
         assert_eq!(at("24 decembre 2022"), "2022-12-23T23:00:00Z (day)");
         assert_eq!(at("24 DÉCEMBRE 2022"), "2022-12-23T23:00:00Z (day)");
         assert_eq!(at("Publié le 8 mars 2022 à 18h05"), "2022-03-08T17:05:00Z");
-        assert_eq!(at("Mis à jour le 8 mars 2022 à 18h05"), "2022-03-08T17:05:00Z");
+        assert_eq!(
+            at("Mis à jour le 8 mars 2022 à 18h05"),
+            "2022-03-08T17:05:00Z"
+        );
         // `mar` as Tuesday and as March.
         assert_eq!(at("mar. 8 mars 2022"), "2022-03-07T23:00:00Z (day)");
         assert_eq!(at("mar 8 2022"), "2022-03-07T23:00:00Z (day)");
         assert_eq!(at("mardi 8 mars 2022 à 18 h 05"), "2022-03-08T17:05:00Z");
         assert_eq!(at("8\u{a0}mars\u{a0}2022"), "2022-03-07T23:00:00Z (day)");
+        assert_eq!(at("12/01/2022 à 14h30"), "2022-01-12T13:30:00Z");
+        assert_eq!(at("12 janvier 2022 14h30 CET"), "2022-01-12T13:30:00Z");
+        assert_eq!(
+            at("Mercredi, 12 Janvier 2022 - 09:05"),
+            "2022-01-12T08:05:00Z"
+        );
     }
 
     #[test]
@@ -632,12 +711,21 @@ mod tests {
         assert_eq!(at("Jan 12, 2022 10:30 AM"), "2022-01-12T09:30:00Z");
         assert_eq!(at("Jan 12, 2022 10:30 PM"), "2022-01-12T21:30:00Z");
         assert_eq!(at("Jan 12, 2022 12:05 am"), "2022-01-11T23:05:00Z");
-        assert_eq!(at("Wednesday, January 12th, 2022"), "2022-01-11T23:00:00Z (day)");
+        assert_eq!(
+            at("Wednesday, January 12th, 2022"),
+            "2022-01-11T23:00:00Z (day)"
+        );
         assert_eq!(at("Sept. 3, 2022"), "2022-09-02T22:00:00Z (day)");
         assert_eq!(at("3rd of March 2022"), "2022-03-02T23:00:00Z (day)");
         assert_eq!(at("12-Jan-2022"), "2022-01-11T23:00:00Z (day)");
-        assert_eq!(at("on March 3, 2022 at 4:05 pm EST"), "2022-03-03T21:05:00Z");
+        assert_eq!(
+            at("on March 3, 2022 at 4:05 pm EST"),
+            "2022-03-03T21:05:00Z"
+        );
         assert_eq!(at("March 3, 2022 16:05 GMT+1"), "2022-03-03T15:05:00Z");
+        assert_eq!(at("March 3rd, 2022, 4:05 p.m."), "2022-03-03T15:05:00Z");
+        assert_eq!(at("Jan. 12, 2022"), "2022-01-11T23:00:00Z (day)");
+        assert_eq!(at("January 12 2022"), "2022-01-11T23:00:00Z (day)");
     }
 
     #[test]
@@ -705,7 +793,10 @@ mod tests {
         let utc = parse_date("2022-01-12", TzUtc).map(|d| d.utc.to_rfc3339());
         assert_eq!(utc.as_deref(), Some("2022-01-12T00:00:00+00:00"));
         let ny = parse_date("2022-01-12T10:00:00Z", chrono_tz::America::New_York);
-        assert_eq!(ny.map(|d| d.utc.to_rfc3339()).as_deref(), Some("2022-01-12T10:00:00+00:00"));
+        assert_eq!(
+            ny.map(|d| d.utc.to_rfc3339()).as_deref(),
+            Some("2022-01-12T10:00:00+00:00")
+        );
     }
 
     #[test]
@@ -742,10 +833,48 @@ mod tests {
     #[test]
     fn fuzz_never_panics() {
         let pieces = [
-            "2022", "12", "1", "31", "99", "0", "-", "/", ".", ":", ",", "+", "T", "Z", " ",
-            "janvier", "mars", "Jan", "er", "th", "h", "à", "am", "pm", "CET", "GMT", "+01:00",
-            "(", ")", "mar", "le", "\u{a0}", "é", "9999999999", "1641031200123", "00000000",
-            "+99", "-0", "é\u{301}", "\u{0}", "ß", "İ",
+            "2022",
+            "12",
+            "1",
+            "31",
+            "99",
+            "0",
+            "-",
+            "/",
+            ".",
+            ":",
+            ",",
+            "+",
+            "T",
+            "Z",
+            " ",
+            "janvier",
+            "mars",
+            "Jan",
+            "er",
+            "th",
+            "h",
+            "à",
+            "am",
+            "pm",
+            "CET",
+            "GMT",
+            "+01:00",
+            "(",
+            ")",
+            "mar",
+            "le",
+            "\u{a0}",
+            "é",
+            "9999999999",
+            "1641031200123",
+            "00000000",
+            "+99",
+            "-0",
+            "é\u{301}",
+            "\u{0}",
+            "ß",
+            "İ",
         ];
         let mut rng = XorShift(0x2545_F491_4F6C_DD1D);
         for _ in 0..5000 {

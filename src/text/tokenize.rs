@@ -41,8 +41,8 @@ impl Token {
 /// French elided articles/pronouns: `l'entreprise` is split after the apostrophe so that
 /// `entreprise` can be looked up in the lexicons.
 const ELISIONS: &[&str] = &[
-    "l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu",
-    "presqu", "quelqu",
+    "l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu", "presqu",
+    "quelqu",
 ];
 
 /// Words whose inner apostrophe is part of the word, never an elision.
@@ -368,6 +368,16 @@ const ABBREVIATIONS: &[&str] = &[
 /// without final punctuation stay separate.
 pub fn sentence_spans(text: &str) -> Vec<(usize, usize)> {
     let toks = tokenize(text);
+    sentence_token_ranges(text, &toks)
+        .into_iter()
+        .map(|(s, e)| (toks[s].start, toks[e - 1].end))
+        .collect()
+}
+
+/// Same rules as [`sentence_spans`], but over tokens already computed by [`tokenize`]
+/// (so the sentiment model tokenizes a document only once). Returns token index ranges
+/// `[first, last + 1)`, never empty.
+pub fn sentence_token_ranges(text: &str, toks: &[Token]) -> Vec<(usize, usize)> {
     let mut spans = Vec::new();
     let mut sent_start: Option<usize> = None; // token index
     let mut i = 0;
@@ -378,7 +388,7 @@ pub fn sentence_spans(text: &str) -> Vec<(usize, usize)> {
             if i > s {
                 let gap = text.get(toks[i - 1].end..t.start).unwrap_or("");
                 if gap.matches('\n').count() >= 2 {
-                    spans.push((toks[s].start, toks[i - 1].end));
+                    spans.push((s, i));
                     sent_start = None;
                 }
             }
@@ -389,7 +399,7 @@ pub fn sentence_spans(text: &str) -> Vec<(usize, usize)> {
         let tt = t.text(text);
         let is_end = t.kind == TokenKind::Punct
             && (tt.starts_with('.') || tt.starts_with('!') || tt.starts_with('?') || tt == "…");
-        if is_end && !(tt == "." && abbreviation_before(text, &toks, i)) {
+        if is_end && !(tt == "." && abbreviation_before(text, toks, i)) {
             // Absorb closing quotes/brackets and further end marks.
             let mut j = i + 1;
             while j < toks.len()
@@ -404,7 +414,7 @@ pub fn sentence_spans(text: &str) -> Vec<(usize, usize)> {
                 j += 1;
             }
             if let Some(s) = sent_start {
-                spans.push((toks[s].start, toks[j - 1].end));
+                spans.push((s, j));
             }
             sent_start = None;
             i = j;
@@ -412,9 +422,9 @@ pub fn sentence_spans(text: &str) -> Vec<(usize, usize)> {
         }
         i += 1;
     }
-    if let (Some(s), Some(last)) = (sent_start, toks.last()) {
+    if let Some(s) = sent_start {
         if s < toks.len() {
-            spans.push((toks[s].start, last.end));
+            spans.push((s, toks.len()));
         }
     }
     spans
@@ -510,7 +520,10 @@ mod tests {
             words("Tesla's profit didn't rise in the U.S. market"),
             vec!["Tesla", "'s", "profit", "didn't", "rise", "in", "the", "U.S.", "market"]
         );
-        assert_eq!(words("Saint-Gobain year-on-year"), vec!["Saint-Gobain", "year-on-year"]);
+        assert_eq!(
+            words("Saint-Gobain year-on-year"),
+            vec!["Saint-Gobain", "year-on-year"]
+        );
         let t = tokenize("$AAPL up 3.5%");
         assert_eq!(t[0].kind, TokenKind::Symbol);
         assert_eq!(t[3].kind, TokenKind::Number);

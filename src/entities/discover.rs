@@ -1,0 +1,690 @@
+//! Context rules on the original text: names next to cue words, sentence and case
+//! context, and the discovery of companies and persons missing from the gazetteer.
+//!
+//! Everything here works on byte offsets of the original text and only ever slices
+//! at character boundaries (positions come from `char_indices` or from the fold map,
+//! and slicing goes through `str::get`), so no input can make it panic.
+
+use super::fold::fold_word;
+use super::lexicon::{LEGAL_SUFFIXES, PARTICLES, STOPWORDS, TITLES};
+
+/// Elided prefixes that can stick to the front of a name (`d'Acme`, `qu'Acme`).
+const ELISIONS: &[&str] = &[
+    "d'", "l'", "qu'", "c'", "n'", "s'", "j'", "m'", "t'", "jusqu'", "lorsqu'", "puisqu'",
+    "quoiqu'",
+];
+
+fn is_hspace(c: char) -> bool {
+    c == ' ' || c == '\t' || c == '\u{a0}' || c == '\u{202f}' || c == '\u{2009}'
+}
+
+fn is_apostrophe(c: char) -> bool {
+    c == '\'' || c == '\u{2019}' || c == '\u{2018}' || c == '\u{02bc}'
+}
+
+/// The character ending at byte `pos`, with its start offset.
+pub fn char_before(text: &str, pos: usize) -> Option<(usize, char)> {
+    text.get(..pos)?.char_indices().next_back()
+}
+
+/// The character starting at byte `pos`.
+pub fn char_at(text: &str, pos: usize) -> Option<char> {
+    text.get(pos..)?.chars().next()
+}
+
+/// `pos` moved back over horizontal spaces.
+fn skip_hspace_back(text: &str, mut pos: usize) -> usize {
+    while let Some((i, c)) = char_before(text, pos) {
+        if !is_hspace(c) {
+            break;
+        }
+        pos = i;
+    }
+    pos
+}
+
+/// `pos` moved forward over horizontal spaces.
+fn skip_hspace_fwd(text: &str, mut pos: usize) -> usize {
+    while let Some(c) = char_at(text, pos) {
+        if !is_hspace(c) {
+            break;
+        }
+        pos += c.len_utf8();
+    }
+    pos
+}
+
+/// The chunk (maximal run of non-whitespace characters) that ends at `pos`, after
+/// skipping horizontal spaces backwards; `None` at a line break or the text start.
+pub fn chunk_before(text: &str, pos: usize) -> Option<(usize, usize)> {
+    let end = skip_hspace_back(text, pos);
+    let mut start = end;
+    while let Some((i, c)) = char_before(text, start) {
+        if c.is_whitespace() {
+            break;
+        }
+        start = i;
+    }
+    (start < end).then_some((start, end))
+}
+
+/// The chunk that starts after `pos` (skipping horizontal spaces).
+pub fn chunk_after(text: &str, pos: usize) -> Option<(usize, usize)> {
+    let start = skip_hspace_fwd(text, pos);
+    let mut end = start;
+    while let Some(c) = char_at(text, end) {
+        if c.is_whitespace() {
+            break;
+        }
+        end += c.len_utf8();
+    }
+    (start < end).then_some((start, end))
+}
+
+/// The word (run of letters/digits) that ends right before `pos`, skipping spaces
+/// and, when `hyphen` is set, one hyphen (`Léonard-de-Vinci`).
+pub fn word_before(text: &str, pos: usize, hyphen: bool) -> Option<(usize, usize)> {
+    let mut end = skip_hspace_back(text, pos);
+    if hyphen {
+        if let Some((i, '-')) = char_before(text, end) {
+            end = i;
+        }
+    }
+    let mut start = end;
+    while let Some((i, c)) = char_before(text, start) {
+        if !c.is_alphanumeric() {
+            break;
+        }
+        start = i;
+    }
+    (start < end).then_some((start, end))
+}
+
+/// The word (run of letters/digits) that starts after `pos`, skipping spaces.
+pub fn word_after(text: &str, pos: usize) -> Option<(usize, usize)> {
+    let start = skip_hspace_fwd(text, pos);
+    let mut end = start;
+    while let Some(c) = char_at(text, end) {
+        if !c.is_alphanumeric() {
+            break;
+        }
+        end += c.len_utf8();
+    }
+    (start < end).then_some((start, end))
+}
+
+/// The elided determiner/pronoun glued before `pos` (`l'`, `d'`, `qu'`), folded.
+pub fn elision_before(text: &str, pos: usize) -> Option<String> {
+    let (ap, c) = char_before(text, pos)?;
+    if !is_apostrophe(c) {
+        return None;
+    }
+    let (ws, we) = word_before(text, ap, false)?;
+    if we != ap {
+        return None;
+    }
+    Some(format!("{}'", fold_word(text.get(ws..we)?)))
+}
+
+/// True when `pos` starts a sentence (or a headline / line / quoted segment).
+pub fn is_sentence_initial(text: &str, pos: usize) -> bool {
+    let mut p = pos;
+    loop {
+        match char_before(text, p) {
+            None => return true,
+            Some((i, c))
+                if is_hspace(c) || matches!(c, '«' | '"' | '“' | '(' | '[' | '\'' | '‘') =>
+            {
+                p = i
+            }
+            Some((_, c)) => {
+                return matches!(
+                    c,
+                    '.' | '!' | '?' | ':' | ';' | '\n' | '\r' | '…' | '|' | '—' | '–' | '•'
+                )
+            }
+        }
+    }
+}
+
+/// Byte range of the line around `pos`, clipped to ±`radius` bytes (on char boundaries).
+fn line_around(text: &str, pos: usize, radius: usize) -> (usize, usize) {
+    let mut s = pos;
+    while let Some((i, c)) = char_before(text, s) {
+        if c == '\n' || pos - i > radius {
+            break;
+        }
+        s = i;
+    }
+    let mut e = pos;
+    while let Some(c) = char_at(text, e) {
+        if c == '\n' || e - pos > radius {
+            break;
+        }
+        e += c.len_utf8();
+    }
+    (s, e)
+}
+
+/// True when the line around `pos` is written in capitals (a shouting headline), so
+/// capitalisation says nothing about proper nouns.
+pub fn in_caps_line(text: &str, pos: usize) -> bool {
+    let (s, e) = line_around(text, pos, 160);
+    let line = text.get(s..e).unwrap_or("");
+    let (mut up, mut low) = (0usize, 0usize);
+    for c in line.chars() {
+        if c.is_uppercase() {
+            up += 1;
+        } else if c.is_lowercase() {
+            low += 1;
+        }
+    }
+    up >= 8 && low * 5 < up
+}
+
+/// True when the sentence around `pos` capitalises most content words (English
+/// "Title Case" headlines), so a capital letter is no evidence of a proper noun.
+pub fn in_title_case(text: &str, pos: usize, end: usize) -> bool {
+    let (s, e) = line_around(text, pos, 160);
+    let seg = text.get(s..e).unwrap_or("");
+    let (mut cap, mut total) = (0usize, 0usize);
+    let base = seg.as_ptr() as usize;
+    for w in seg.split(|c: char| !c.is_alphanumeric()) {
+        // Skip short words and the candidate name itself.
+        let off = s + (w.as_ptr() as usize - base);
+        if w.chars().count() < 4 || (off >= pos && off < end) {
+            continue;
+        }
+        total += 1;
+        if w.chars().next().is_some_and(char::is_uppercase) {
+            cap += 1;
+        }
+    }
+    total >= 4 && cap * 5 >= total * 4
+}
+
+/// Is this word a stop word (function word, month, imperative…)?
+pub fn is_stopword(word: &str) -> bool {
+    let f = fold_word(word);
+    STOPWORDS.contains(&f.as_str())
+}
+
+/// Is this chunk a legal-form suffix (`SA`, `Inc.`)? Case-sensitive.
+pub fn is_legal_suffix(word: &str) -> bool {
+    LEGAL_SUFFIXES.contains(&word)
+}
+
+/// Does this word look like (part of) a proper name: starts with a capital, or a
+/// digit followed by a capital (`3M`), and is not all punctuation?
+pub fn is_capitalised(word: &str) -> bool {
+    let mut cs = word.chars();
+    match cs.next() {
+        Some(c) if c.is_uppercase() => true,
+        Some(c) if c.is_ascii_digit() => word.chars().any(char::is_uppercase),
+        _ => false,
+    }
+}
+
+/// Strips an elided prefix (`d'`, `l'`…) from the front of a chunk; returns the new start.
+fn strip_elision(text: &str, s: usize, e: usize) -> usize {
+    let chunk = text.get(s..e).unwrap_or("");
+    for (i, c) in chunk.char_indices() {
+        if is_apostrophe(c) {
+            let head = fold_word(chunk.get(..i).unwrap_or(""));
+            let head = format!("{head}'");
+            if ELISIONS.contains(&head.as_str()) {
+                return s + i + c.len_utf8();
+            }
+            break;
+        }
+        if !c.is_alphabetic() {
+            break;
+        }
+    }
+    s
+}
+
+/// Strips leading opening punctuation; returns the new start.
+fn strip_leading(text: &str, mut s: usize, e: usize) -> usize {
+    while s < e {
+        match char_at(text, s) {
+            Some(c) if matches!(c, '«' | '"' | '“' | '(' | '[' | '\'' | '‘') || is_hspace(c) => {
+                s += c.len_utf8()
+            }
+            _ => break,
+        }
+    }
+    s
+}
+
+/// Strips trailing punctuation and a possessive `'s`; returns the new end and whether
+/// anything was stripped (which ends a name).
+fn strip_trailing(text: &str, s: usize, mut e: usize) -> (usize, bool) {
+    let orig = e;
+    let chunk = text.get(s..e).unwrap_or("");
+    for suf in ["'s", "’s", "'", "’"] {
+        if chunk.ends_with(suf) && chunk.len() > suf.len() {
+            e -= suf.len();
+            break;
+        }
+    }
+    while e > s {
+        match char_before(text, e) {
+            Some((i, ',' | '.' | ';' | ':' | '!' | '?' | ')' | ']' | '»' | '"' | '”' | '…')) => {
+                e = i
+            }
+            _ => break,
+        }
+    }
+    (e, e != orig)
+}
+
+fn word_ok_in_name(w: &str) -> bool {
+    is_capitalised(w) && !is_legal_suffix(w) && w.chars().any(char::is_alphabetic)
+}
+
+/// A capitalised name starting after `pos` (`la société Acme Robotics, …` → `Acme
+/// Robotics`). Up to `adjectives` lowercase content words may come first (`le
+/// constructeur automobile français X`). Stops at punctuation, legal suffixes and
+/// lowercase words other than name particles.
+pub fn name_after(text: &str, pos: usize, adjectives: usize) -> Option<(usize, usize)> {
+    let mut p = pos;
+    let mut skipped = 0;
+    let mut start: Option<usize> = None;
+    let mut end = pos;
+    let mut count = 0;
+    while let Some((cs, ce)) = chunk_after(text, p) {
+        if start.is_none() && text.get(cs..ce).is_some_and(|c| c.starts_with(['(', '['])) {
+            // `plan d'épargne entreprise (PEE)`: an abbreviation, not a name.
+            break;
+        }
+        let mut s = strip_leading(text, cs, ce);
+        if start.is_none() {
+            s = strip_elision(text, s, ce);
+        }
+        let (e, stopped) = strip_trailing(text, s, ce);
+        let w = text.get(s..e).unwrap_or("");
+        if w.is_empty() {
+            break;
+        }
+        if start.is_none() {
+            if word_ok_in_name(w) && !is_stopword(w) && !is_title(w) {
+                start = Some(s);
+                end = e;
+                count = 1;
+                if stopped {
+                    break;
+                }
+                p = ce;
+                continue;
+            }
+            // Lowercase adjective before the name (French word order), or a `de`
+            // complement (`le fabricant de jouets X`, `le groupe de luxe X`).
+            let lw = w.chars().all(|c| c.is_lowercase() || c == '-');
+            let fw = fold_word(w);
+            let complement = (fw == "de" || fw == "d'") && skipped < adjectives;
+            if complement {
+                // Only a bare lowercase noun may follow (`de jouets`): `de Seattle`,
+                // `de l'expert X` or `de BTP` do not introduce the company's name.
+                let next_ok = chunk_after(text, ce)
+                    .and_then(|(a, b)| text.get(a..b))
+                    .is_some_and(|n| {
+                        n.chars().all(|c| c.is_lowercase() || c == '-') && !is_stopword(n)
+                    });
+                if !next_ok {
+                    break;
+                }
+            }
+            if skipped < adjectives
+                && lw
+                && (complement || (w.chars().count() >= 3 && !is_stopword(w)))
+                && !stopped
+            {
+                skipped += 1;
+                p = ce;
+                continue;
+            }
+            break;
+        }
+        // Continuing a name.
+        if word_ok_in_name(w) && count < 5 {
+            end = e;
+            count += 1;
+            p = ce;
+            if stopped {
+                break;
+            }
+            continue;
+        }
+        let fw = fold_word(w);
+        let joiner = w == "&" || ["de", "du", "des", "of", "and"].contains(&fw.as_str());
+        if joiner && !stopped && count < 4 {
+            // Only if a capitalised word follows.
+            if let Some((ns, ne)) = chunk_after(text, ce) {
+                let ns2 = strip_leading(text, ns, ne);
+                let (ne2, _) = strip_trailing(text, ns2, ne);
+                if text
+                    .get(ns2..ne2)
+                    .is_some_and(|x| word_ok_in_name(x) && !is_stopword(x))
+                {
+                    p = ce;
+                    continue;
+                }
+            }
+        }
+        break;
+    }
+    start.map(|s| (s, end))
+}
+
+/// A capitalised name ending at `pos` (`Acme Robotics SA` with `pos` before `SA` →
+/// `Acme Robotics`). Stops at stop words, punctuation and lowercase words.
+pub fn name_before(text: &str, pos: usize) -> Option<(usize, usize)> {
+    let mut p = pos;
+    let mut start: Option<usize> = None;
+    let mut end: Option<usize> = None;
+    let mut count = 0;
+    while count < 5 {
+        let (cs, ce) = match chunk_before(text, p) {
+            Some(c) => c,
+            None => break,
+        };
+        let (e, stopped) = if end.is_none() {
+            strip_trailing(text, cs, ce)
+        } else {
+            (ce, false)
+        };
+        if end.is_some() && ce != e {
+            break;
+        }
+        // A chunk with trailing punctuation belongs to the previous clause.
+        if end.is_some() {
+            if let Some((_, c)) = char_before(text, ce) {
+                if !c.is_alphanumeric() {
+                    break;
+                }
+            }
+        }
+        let _ = stopped;
+        let s0 = strip_leading(text, cs, e);
+        let s = strip_elision(text, s0, e);
+        let w = text.get(s..e).unwrap_or("");
+        if w.is_empty() {
+            break;
+        }
+        let fw = fold_word(w);
+        if word_ok_in_name(w) && !is_stopword(w) && !is_title(w) {
+            start = Some(s);
+            if end.is_none() {
+                end = Some(e);
+            }
+            count += 1;
+            if s != cs {
+                break; // leading punctuation or elision: the name starts here
+            }
+            p = cs;
+            continue;
+        }
+        if end.is_some() && ["de", "du", "des", "of", "&"].contains(&fw.as_str()) {
+            // Joiner: keep going only if a capitalised word precedes it.
+            if let Some((ps, pe)) = chunk_before(text, cs) {
+                let pw = text.get(ps..pe).unwrap_or("");
+                if word_ok_in_name(pw) && !is_stopword(pw) {
+                    p = cs;
+                    continue;
+                }
+            }
+        }
+        break;
+    }
+    match (start, end) {
+        (Some(s), Some(e)) if s < e => Some((s, e)),
+        _ => None,
+    }
+}
+
+/// Is this word a person title (`M.`, `Mme`, `Mr`, `président`)?
+pub fn is_title(word: &str) -> bool {
+    TITLES.contains(&fold_word(word).as_str())
+}
+
+/// A person name after a title cue (`M. Jean Dupont`, `CEO Jane Doe`): capitalised
+/// words, allowing particles inside (`Bruno Le Maire`, `Ursula von der Leyen`).
+pub fn person_after(text: &str, pos: usize, min_words: usize) -> Option<(usize, usize)> {
+    let mut p = pos;
+    // `Le PDG, Jean Dupont, …`
+    if let Some(c) = char_at(text, skip_hspace_fwd(text, p)) {
+        if c == ',' {
+            p = skip_hspace_fwd(text, p) + 1;
+        }
+    }
+    let mut start = None;
+    let mut end = 0;
+    let mut words = 0;
+    let mut pending_particles = 0;
+    while words < 4 {
+        let (cs, ce) = match chunk_after(text, p) {
+            Some(c) => c,
+            None => break,
+        };
+        let s = if start.is_none() {
+            strip_leading(text, cs, ce)
+        } else {
+            cs
+        };
+        let (e, stopped) = strip_trailing(text, s, ce);
+        let w = text.get(s..e).unwrap_or("");
+        let fw = fold_word(w);
+        let is_name_word = is_capitalised(w)
+            && w.chars().all(|c| c.is_alphabetic() || c == '-' || c == '.')
+            && w.chars().any(char::is_lowercase)
+            && (!is_stopword(w) || (start.is_some() && PARTICLES.contains(&fw.as_str())));
+        if start.is_some() && PARTICLES.contains(&fw.as_str()) && !stopped && pending_particles < 2
+        {
+            pending_particles += 1;
+            p = ce;
+            continue;
+        }
+        if !is_name_word {
+            break;
+        }
+        pending_particles = 0;
+        if start.is_none() {
+            start = Some(s);
+        }
+        end = e;
+        words += 1;
+        p = ce;
+        if stopped {
+            break;
+        }
+    }
+    match start {
+        Some(s) if words >= min_words && s < end => Some((s, end)),
+        _ => None,
+    }
+}
+
+/// True when a person cue precedes an ambiguous name: a capitalised first name
+/// (`Martin Bouygues`, `Harrison Ford`), a first name + particle (`Léonard de
+/// Vinci`), or a title (`M. Bouygues`, `la famille Bouygues`).
+pub fn person_cue_before(text: &str, pos: usize, is_known: impl Fn(usize, usize) -> bool) -> bool {
+    // `M.` ends with a dot, so check abbreviated titles on the whole chunk first.
+    let chunk = chunk_before(text, pos).and_then(|(s, e)| text.get(s..e));
+    if chunk.is_some_and(|c| matches!(c, "M." | "Mr." | "Mrs." | "Ms." | "Dr.")) {
+        return true;
+    }
+    let Some((ws, we)) = word_before(text, pos, true) else {
+        return false;
+    };
+    // Must be directly adjacent (space or hyphen only).
+    let gap = text.get(we..pos).unwrap_or("x");
+    if !gap.chars().all(|c| is_hspace(c) || c == '-') {
+        return false;
+    }
+    let w = text.get(ws..we).unwrap_or("");
+    let fw = fold_word(w);
+    if matches!(
+        fw.as_str(),
+        "mme" | "mr" | "mrs" | "ms" | "dr" | "monsieur" | "madame" | "famille" | "family" | "saint"
+    ) || (is_title(w) && w.chars().next().is_some_and(char::is_lowercase))
+    {
+        return true;
+    }
+    if PARTICLES.contains(&fw.as_str()) && w.chars().all(char::is_lowercase) {
+        // `Léonard de Vinci`: particle preceded by a capitalised given name.
+        if let Some((ps, pe)) = word_before(text, ws, true) {
+            let pw = text.get(ps..pe).unwrap_or("");
+            return is_given_name_like(pw) && !is_known(ps, pe);
+        }
+        return false;
+    }
+    is_given_name_like(w) && !is_known(ws, we)
+}
+
+/// A capitalised word that could be a given name: not a stop word, not all caps
+/// (acronyms such as `PDG`), not a company/context noun.
+pub fn is_given_name_like(w: &str) -> bool {
+    let n = w.chars().count();
+    n >= 2
+        && is_capitalised(w)
+        && w.chars().skip(1).all(char::is_lowercase)
+        && !is_stopword(w)
+        && !is_title(w)
+        && {
+            let f = fold_word(w);
+            !super::lexicon::COMPANY_NOUNS.contains(&f.as_str())
+                && !super::lexicon::EVIDENCE.contains(&f.as_str())
+        }
+}
+
+/// True when the character at `pos` satisfies `f`.
+pub fn char_after_is(text: &str, pos: usize, f: impl Fn(char) -> bool) -> bool {
+    char_at(text, pos).is_some_and(f)
+}
+
+/// `new:<slug>` / `person:<slug>` style slug: folded, non-alphanumerics → `-`.
+pub fn slug(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut dash = false;
+    for c in fold_word(name).chars() {
+        if c.is_alphanumeric() {
+            out.push(c);
+            dash = false;
+        } else if !dash && !out.is_empty() {
+            out.push('-');
+            dash = true;
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    out
+}
+
+/// Number of sentence breaks in `text[a..b]` (`.`/`!`/`?` followed by a space, or a
+/// line break), for coreference distance.
+pub fn sentence_breaks(text: &str, a: usize, b: usize) -> usize {
+    let seg = text.get(a..b).unwrap_or("");
+    let bytes = seg.as_bytes();
+    let mut n = 0;
+    for (i, &c) in bytes.iter().enumerate() {
+        match c {
+            b'\n' => n += 1,
+            b'.' | b'!' | b'?' if bytes.get(i + 1).is_none_or(|&d| d == b' ' || d == b'\n') => {
+                n += 1
+            }
+            _ => {}
+        }
+    }
+    n
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn span(t: &str, r: Option<(usize, usize)>) -> Option<&str> {
+        r.and_then(|(s, e)| t.get(s..e))
+    }
+
+    #[test]
+    fn names_after_cues() {
+        let t = "la start-up lyonnaise Quantix Robotics, fondée en 2019";
+        let p = t
+            .find("start-up")
+            .map(|i| i + "start-up".len())
+            .unwrap_or(0);
+        assert_eq!(span(t, name_after(t, p, 2)), Some("Quantix Robotics"));
+        let t = "le patron d'Héliodyne a démissionné";
+        let p = t.find("patron").map(|i| i + 6).unwrap_or(0);
+        assert_eq!(span(t, name_after(t, p, 0)), Some("Héliodyne"));
+        let t = "the company Brightwave's shares";
+        assert_eq!(span(t, name_after(t, 11, 0)), Some("Brightwave"));
+        let t = "le groupe a annoncé";
+        assert_eq!(name_after(t, 9, 2), None);
+    }
+
+    #[test]
+    fn names_before_suffixes() {
+        let t = "Hier, Norbel Composites SA a annoncé";
+        let p = t.find(" SA").unwrap_or(0);
+        assert_eq!(span(t, name_before(t, p)), Some("Norbel Composites"));
+        let t = "The Zentrix Corp said";
+        let p = t.find(" Corp").unwrap_or(0);
+        assert_eq!(span(t, name_before(t, p)), Some("Zentrix"));
+        let t = "rachat d'Ovalia SAS";
+        let p = t.find(" SAS").unwrap_or(0);
+        assert_eq!(span(t, name_before(t, p)), Some("Ovalia"));
+    }
+
+    #[test]
+    fn person_cues_and_titles() {
+        let t = "Martin Bouygues a parlé";
+        let p = t.find("Bouygues").unwrap_or(0);
+        assert!(person_cue_before(t, p, |_, _| false));
+        let t = "le tableau de Léonard de Vinci";
+        let p = t.find("Vinci").unwrap_or(0);
+        assert!(person_cue_before(t, p, |_, _| false));
+        let t = "Selon Vinci, le chantier";
+        let p = t.find("Vinci").unwrap_or(0);
+        assert!(!person_cue_before(t, p, |_, _| false));
+        let t = "le PDG de Vinci";
+        let p = t.find("Vinci").unwrap_or(0);
+        assert!(!person_cue_before(t, p, |_, _| false));
+        let t = "M. Jean-Luc Moreau, le directeur, a dit";
+        assert_eq!(span(t, person_after(t, 2, 1)), Some("Jean-Luc Moreau"));
+        let t = "Bruno Le Maire";
+        assert_eq!(span(t, person_after(t, 0, 2)), Some("Bruno Le Maire"));
+    }
+
+    #[test]
+    fn sentence_and_caps_context() {
+        let t = "Il pleut. Orange monte";
+        assert!(is_sentence_initial(t, t.find("Orange").unwrap_or(0)));
+        assert!(!is_sentence_initial("chez Orange", 5));
+        assert!(in_caps_line("ORANGE ET FREE BAISSENT LEURS PRIX", 0));
+        assert!(!in_caps_line("Orange et Free baissent leurs prix", 0));
+        assert!(in_title_case("Apple Pie Recipes Take Over Kitchens", 0, 5));
+        assert!(!in_title_case(
+            "M. Dupont a rencontré Martin Bouygues",
+            30,
+            38
+        ));
+        assert_eq!(slug("Quantix Robotics"), "quantix-robotics");
+        assert_eq!(slug("Ébène & Co"), "ebene-co");
+        assert_eq!(sentence_breaks("A. B! C? d\ne", 0, 12), 4);
+    }
+
+    #[test]
+    fn never_panics_on_odd_offsets() {
+        let t = "é’«»";
+        for p in 0..=t.len() + 2 {
+            let _ = name_after(t, p, 2);
+            let _ = name_before(t, p);
+            let _ = person_after(t, p, 1);
+            let _ = is_sentence_initial(t, p);
+            let _ = person_cue_before(t, p, |_, _| false);
+        }
+    }
+}

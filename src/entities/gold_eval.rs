@@ -1,0 +1,123 @@
+//! Precision/recall of company mentions on the hand-written gold set
+//! `tests/fixtures/entities_gold.jsonl`, against the real gazetteer in `data/gazetteer/`.
+//!
+//! Scoring: a predicted company mention (gazetteer or discovered; coreference
+//! mentions are not scored because the gold marks names only) is correct when its
+//! character span equals a gold span and its id equals the gold id, or both ids start
+//! with `new:`. Run with `--nocapture` to see the errors.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use super::{EntityFinder, EntityKind, Gazetteer, Via};
+use crate::text::lang::Lang;
+
+#[derive(Deserialize)]
+struct GoldSpan {
+    start: usize,
+    end: usize,
+    id: String,
+}
+
+#[derive(Deserialize)]
+struct GoldLine {
+    text: String,
+    lang: String,
+    companies: Vec<GoldSpan>,
+}
+
+#[derive(Default, Debug)]
+struct Score {
+    tp: usize,
+    fp: usize,
+    fn_: usize,
+}
+
+impl Score {
+    fn precision(&self) -> f64 {
+        self.tp as f64 / ((self.tp + self.fp).max(1)) as f64
+    }
+    fn recall(&self) -> f64 {
+        self.tp as f64 / ((self.tp + self.fn_).max(1)) as f64
+    }
+}
+
+fn char_offset(text: &str, byte: usize) -> usize {
+    text.get(..byte).map(|p| p.chars().count()).unwrap_or(0)
+}
+
+#[test]
+fn gold_precision_and_recall_meet_targets() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let gaz = Gazetteer::load(&root.join("data/gazetteer")).expect("gazetteer loads");
+    let finder = EntityFinder::new(gaz);
+    let gold = std::fs::read_to_string(root.join("tests/fixtures/entities_gold.jsonl"))
+        .expect("gold file present");
+    let (mut fr, mut en) = (Score::default(), Score::default());
+    let mut lines = 0;
+    let mut unknown_ids = Vec::new();
+    for line in gold.lines().filter(|l| !l.trim().is_empty()) {
+        let g: GoldLine = serde_json::from_str(line).expect("valid gold line");
+        lines += 1;
+        for c in &g.companies {
+            if !c.id.starts_with("new:") && finder.gazetteer().get(&c.id).is_none() {
+                unknown_ids.push(c.id.clone());
+            }
+        }
+        let lang = Lang::from_code(&g.lang);
+        let score = if lang == Lang::Fr { &mut fr } else { &mut en };
+        let preds: Vec<(usize, usize, String)> = finder
+            .find(&g.text, lang)
+            .into_iter()
+            .filter(|m| m.kind == EntityKind::Company && m.via != Via::Coref)
+            .map(|m| {
+                (
+                    char_offset(&g.text, m.start),
+                    char_offset(&g.text, m.end),
+                    m.entity_id,
+                )
+            })
+            .collect();
+        let ok = |p: &(usize, usize, String), s: &GoldSpan| {
+            p.0 == s.start
+                && p.1 == s.end
+                && (p.2 == s.id || (p.2.starts_with("new:") && s.id.starts_with("new:")))
+        };
+        for p in &preds {
+            if g.companies.iter().any(|s| ok(p, s)) {
+                score.tp += 1;
+            } else {
+                score.fp += 1;
+                println!("FP [{}] {:?} in: {}", g.lang, p, g.text);
+            }
+        }
+        for s in &g.companies {
+            if !preds.iter().any(|p| ok(p, s)) {
+                score.fn_ += 1;
+                println!(
+                    "FN [{}] {}..{} {} in: {}",
+                    g.lang, s.start, s.end, s.id, g.text
+                );
+            }
+        }
+    }
+    println!(
+        "gold lines {lines}; FR P={:.3} R={:.3} {:?}; EN P={:.3} R={:.3} {:?}",
+        fr.precision(),
+        fr.recall(),
+        fr,
+        en.precision(),
+        en.recall(),
+        en
+    );
+    assert!(lines >= 200);
+    assert!(
+        unknown_ids.is_empty(),
+        "gold ids missing from data/gazetteer/companies.csv: {unknown_ids:?}"
+    );
+    assert!(en.precision() >= 0.95, "EN precision {:.3}", en.precision());
+    assert!(en.recall() >= 0.90, "EN recall {:.3}", en.recall());
+    assert!(fr.precision() >= 0.90, "FR precision {:.3}", fr.precision());
+    assert!(fr.recall() >= 0.80, "FR recall {:.3}", fr.recall());
+}

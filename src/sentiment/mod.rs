@@ -1,0 +1,549 @@
+//! Targeted sentiment for French and English business news.
+//!
+//! A lexicon-and-rules model ([`lexicon`], [`scorer`]) finds sentiment cues with negation,
+//! intensity, modality, questions, contrast, figures with direction (`chute de 12 %`) and
+//! subject/object roles of finance verbs, and attributes them to the companies mentioned
+//! by clause, segment and distance. For English an optional linear model ([`learned`],
+//! trained on permissively licensed finance headlines) re-scores each target's context;
+//! French uses the rules alone (no licensed training data).
+
+pub mod learned;
+pub mod lexicon;
+pub mod scorer;
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::path::Path;
+use std::rc::Rc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use lexicon::{LexToken, Lexicon};
+use scorer::{analyze, Roles, Sentence};
+
+use crate::text::lang::Lang;
+use crate::text::tokenize::{sentence_token_ranges, tokenize};
+
+/// Errors while loading the sentiment resources.
+#[derive(Debug, thiserror::Error)]
+pub enum SentimentError {
+    /// The directory or a file could not be read.
+    #[error("cannot read {path}: {source}")]
+    Io {
+        /// File or directory.
+        path: String,
+        /// Underlying error.
+        source: std::io::Error,
+    },
+    /// A line of a lexicon/model file is malformed.
+    #[error("{path}:{line}: {msg}")]
+    Format {
+        /// File.
+        path: String,
+        /// 1-based line number.
+        line: usize,
+        /// What is wrong.
+        msg: String,
+    },
+}
+
+/// Three-way sentiment label used in every output table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Label {
+    /// Favourable for the target / text.
+    Positive,
+    /// Unfavourable.
+    Negative,
+    /// Neither (or mixed/too weak to call).
+    Neutral,
+}
+
+impl Label {
+    /// Lowercase name written into tables (`"positive"`, `"negative"`, `"neutral"`).
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Label::Positive => "positive",
+            Label::Negative => "negative",
+            Label::Neutral => "neutral",
+        }
+    }
+}
+
+/// A sentiment judgement with the words that justify it, so analysts can audit it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Polarity {
+    /// Signed strength in [-1, 1].
+    pub score: f32,
+    /// Calibrated label.
+    pub label: Label,
+    /// Cue texts as they appear (e.g. `"not beat"`, `"chute de 12 %"`); empty iff neutral
+    /// with no cue at all.
+    pub evidence: Vec<String>,
+}
+
+impl Polarity {
+    /// Neutral with no cue.
+    pub fn neutral() -> Self {
+        Polarity {
+            score: 0.0,
+            label: Label::Neutral,
+            evidence: Vec::new(),
+        }
+    }
+}
+
+/// Squashing constant for target scores: one plain cue (±0.45) maps to about ±0.67.
+const ALPHA_TARGET: f32 = 0.25;
+/// Squashing constant for documents (more cues, so a flatter curve).
+const ALPHA_DOC: f32 = 1.0;
+/// Rules-only label threshold on |score|, calibrated on the Twitter Financial News
+/// training split with `BASE_WEIGHT` (the model file carries its own threshold).
+pub const DEFAULT_THRESHOLD: f32 = 0.28;
+/// Rules-only label threshold for target scores, calibrated the same way on the
+/// training tweets' cashtags (`$TSLA`) taken as targets.
+pub const TARGET_THRESHOLD: f32 = 0.07;
+/// At most this many evidence strings per judgement.
+const MAX_EVIDENCE: usize = 5;
+
+/// Label for a score given a threshold.
+pub fn label_for(score: f32, threshold: f32) -> Label {
+    if score >= threshold {
+        Label::Positive
+    } else if score <= -threshold {
+        Label::Negative
+    } else {
+        Label::Neutral
+    }
+}
+
+/// The loaded model: lexicons for both languages (English also serves `Lang::Other`) and
+/// the optional learned re-scorer. Immutable after loading, hence `Send + Sync`.
+#[derive(Debug)]
+pub struct SentimentModel {
+    en: Lexicon,
+    fr: Lexicon,
+    roles_en: Roles,
+    roles_fr: Roles,
+    learned: Option<learned::LinearModel>,
+    threshold: f32,
+    target_threshold: f32,
+    id: u64,
+}
+
+/// A prepared text: lexicon tokens and sentence token ranges.
+struct Prepared {
+    toks: Vec<LexToken>,
+    sentences: Vec<(usize, usize)>,
+}
+
+/// A cue's contribution and its evidence byte range.
+type CueRef = (f32, (usize, usize));
+
+/// A text with its tokens and per-sentence rule analysis.
+struct Analysed {
+    model_id: u64,
+    lang: Lang,
+    text: String,
+    p: Prepared,
+    sents: Vec<Sentence>,
+}
+
+thread_local! {
+    /// Last analysed text on this thread (see `SentimentModel::analysed`).
+    static LAST_ANALYSIS: RefCell<Option<Rc<Analysed>>> = const { RefCell::new(None) };
+}
+
+/// Source of unique model ids (the per-thread cache must never mix two models).
+static NEXT_MODEL_ID: AtomicU64 = AtomicU64::new(1);
+
+impl SentimentModel {
+    /// Loads lexicons (and model weights, if any) from a directory such as `data/lexicons`.
+    ///
+    /// Model weights are looked up in `<dir>/../models/sentiment_en.tsv`; when absent the
+    /// model is lexicon-only.
+    pub fn load(dir: &Path) -> Result<Self, SentimentError> {
+        Self::load_with(dir, lexicon::BASE_WEIGHT)
+    }
+
+    /// [`Self::load`] with a chosen English base-lexicon weight (calibration script).
+    pub fn load_with(dir: &Path, base_weight: f32) -> Result<Self, SentimentError> {
+        let meta = std::fs::metadata(dir).map_err(|e| SentimentError::Io {
+            path: dir.display().to_string(),
+            source: e,
+        })?;
+        if !meta.is_dir() {
+            return Err(SentimentError::Io {
+                path: dir.display().to_string(),
+                source: std::io::Error::new(std::io::ErrorKind::NotFound, "not a directory"),
+            });
+        }
+        let en = Lexicon::load_weighted(dir, Lang::En, base_weight)?;
+        let fr = Lexicon::load(dir, Lang::Fr)?;
+        let model_path = dir
+            .parent()
+            .map(|p| p.join("models").join("sentiment_en.tsv"))
+            .unwrap_or_default();
+        let learned = learned::LinearModel::load_optional(&model_path)?;
+        Ok(Self::from_parts(en, fr, learned))
+    }
+
+    /// Builds a model from lexicons already in memory (tests, experiments).
+    pub fn from_parts(en: Lexicon, fr: Lexicon, learned: Option<learned::LinearModel>) -> Self {
+        SentimentModel {
+            en,
+            fr,
+            roles_en: Roles::new(Lang::En),
+            roles_fr: Roles::new(Lang::Fr),
+            learned,
+            threshold: DEFAULT_THRESHOLD,
+            target_threshold: TARGET_THRESHOLD,
+            id: NEXT_MODEL_ID.fetch_add(1, Ordering::Relaxed),
+        }
+    }
+
+    /// Removes the learned component (to measure the rules alone).
+    pub fn without_learned(mut self) -> Self {
+        self.learned = None;
+        self
+    }
+
+    /// Whether a learned component is loaded.
+    pub fn has_learned(&self) -> bool {
+        self.learned.is_some()
+    }
+
+    fn pick(&self, lang: Lang) -> (&Lexicon, &Roles) {
+        match lang {
+            Lang::Fr => (&self.fr, &self.roles_fr),
+            _ => (&self.en, &self.roles_en),
+        }
+    }
+
+    fn prepare(&self, lex: &Lexicon, text: &str) -> Prepared {
+        let raw = tokenize(text);
+        let sentences = sentence_token_ranges(text, &raw);
+        Prepared {
+            toks: lex.prepare_tokens(text, &raw),
+            sentences,
+        }
+    }
+
+    /// Rule analysis of a whole text: prepared tokens, total cue value and the cues'
+    /// (value, evidence range).
+    fn doc_rules(&self, text: &str, lang: Lang) -> (Rc<Analysed>, f32, Vec<CueRef>) {
+        let a = self.analysed(text, lang);
+        let weights = scorer::sentence_weights(&a.p.toks, &a.p.sentences);
+        let mut total = 0.0f32;
+        let mut cues: Vec<(f32, (usize, usize))> = Vec::new();
+        for (sent, w) in a.sents.iter().zip(weights) {
+            for c in &sent.cues {
+                let v = c.value() * w;
+                total += v;
+                cues.push((v, c.ev));
+            }
+        }
+        (a, total, cues)
+    }
+
+    /// Tokens and rule analysis of every sentence of `text`. The pipeline asks for the
+    /// document tone and then the targets of the same text on the same thread, so the
+    /// last analysis is kept per thread and reused (keyed by model, language and the
+    /// exact text).
+    fn analysed(&self, text: &str, lang: Lang) -> Rc<Analysed> {
+        let hit = LAST_ANALYSIS.with(|last| {
+            last.borrow()
+                .as_ref()
+                .filter(|a| a.model_id == self.id && a.lang == lang && a.text == text)
+                .cloned()
+        });
+        if let Some(a) = hit {
+            return a;
+        }
+        let (lex, roles) = self.pick(lang);
+        let p = self.prepare(lex, text);
+        let sents = p
+            .sentences
+            .iter()
+            .map(|&(s, e)| analyze(lex, roles, &p.toks[s..e]))
+            .collect();
+        let a = Rc::new(Analysed {
+            model_id: self.id,
+            lang,
+            text: text.to_string(),
+            p,
+            sents,
+        });
+        LAST_ANALYSIS.with(|last| *last.borrow_mut() = Some(Rc::clone(&a)));
+        a
+    }
+
+    /// Features of a whole text for the learned component, exactly as [`Self::document`]
+    /// computes them (used by the training script so training and use cannot drift).
+    pub fn doc_features(
+        &self,
+        text: &str,
+        lang: Lang,
+        names: Option<&mut HashMap<u64, String>>,
+    ) -> Vec<learned::Feat> {
+        let (a, total, _) = self.doc_rules(text, lang);
+        learned::features_named(&a.p.toks, None, total, names)
+    }
+
+    /// Rules-only document score (before any learned re-scoring), for calibration.
+    pub fn doc_rule_score(&self, text: &str, lang: Lang) -> f32 {
+        scorer::squash(self.doc_rules(text, lang).1, ALPHA_DOC)
+    }
+
+    /// Sets the rules-only label thresholds for documents and targets (calibration).
+    pub fn with_thresholds(mut self, doc: f32, target: f32) -> Self {
+        self.threshold = doc;
+        self.target_threshold = target;
+        self
+    }
+
+    /// Rules-only signed target scores (before labelling), for calibration.
+    pub fn target_rule_scores(
+        &self,
+        text: &str,
+        lang: Lang,
+        targets: &[(usize, usize)],
+    ) -> Vec<f32> {
+        // Threshold 0 keeps every non-zero score (labels are ignored here).
+        self.targets_with(text, lang, targets, 0.0, false)
+            .into_iter()
+            .map(|p| p.score)
+            .collect()
+    }
+
+    /// Installs a learned component (training script, experiments).
+    pub fn with_learned(mut self, m: learned::LinearModel) -> Self {
+        self.learned = Some(m);
+        self
+    }
+
+    /// Tone of a whole text (document or sentence).
+    pub fn document(&self, text: &str, lang: Lang) -> Polarity {
+        let (a, total, cues) = self.doc_rules(text, lang);
+        let mut score = scorer::squash(total, ALPHA_DOC);
+        if lang != Lang::Fr {
+            if let Some(m) = &self.learned {
+                if a.p.toks.len() <= learned::MAX_CONTEXT_TOKENS {
+                    let feats = learned::features(&a.p.toks, None, total);
+                    score = m.blend(score, m.score(&feats));
+                }
+            }
+        }
+        let threshold = self.threshold_for(lang, false);
+        self.polarity(text, score, threshold, &cues)
+    }
+
+    fn threshold_for(&self, lang: Lang, target: bool) -> f32 {
+        match (&self.learned, lang) {
+            (Some(m), Lang::En | Lang::Other) => m.threshold,
+            _ if target => self.target_threshold,
+            _ => self.threshold,
+        }
+    }
+
+    /// Builds a polarity from a score and the (value, evidence range) of the cues.
+    fn polarity(
+        &self,
+        text: &str,
+        score: f32,
+        threshold: f32,
+        cues: &[(f32, (usize, usize))],
+    ) -> Polarity {
+        let label = label_for(score, threshold);
+        let mut ranked: Vec<&(f32, (usize, usize))> = match label {
+            Label::Positive => cues.iter().filter(|c| c.0 > 0.0).collect(),
+            Label::Negative => cues.iter().filter(|c| c.0 < 0.0).collect(),
+            Label::Neutral => cues.iter().collect(),
+        };
+        // A learned score can disagree with every cue: then show all cues.
+        if ranked.is_empty() {
+            ranked = cues.iter().collect();
+        }
+        ranked.sort_by(|a, b| b.0.abs().total_cmp(&a.0.abs()));
+        let mut evidence: Vec<String> = Vec::new();
+        for c in ranked {
+            if let Some(t) = text.get(c.1 .0..c.1 .1) {
+                let t = t.split_whitespace().collect::<Vec<_>>().join(" ");
+                if !t.is_empty() && !evidence.contains(&t) {
+                    evidence.push(t);
+                }
+            }
+            if evidence.len() >= MAX_EVIDENCE {
+                break;
+            }
+        }
+        // Never a non-neutral label without evidence.
+        let label = if evidence.is_empty() {
+            Label::Neutral
+        } else {
+            label
+        };
+        Polarity {
+            score: if label == Label::Neutral && evidence.is_empty() {
+                0.0
+            } else {
+                score
+            },
+            label,
+            evidence,
+        }
+    }
+
+    /// Sentiment toward each target span (byte ranges in `text`), one result per target,
+    /// same order. All targets of a text are passed at once so that "Tesla rises while
+    /// Ford falls" can split.
+    pub fn targets(&self, text: &str, lang: Lang, targets: &[(usize, usize)]) -> Vec<Polarity> {
+        let threshold = self.threshold_for(lang, true);
+        self.targets_with(text, lang, targets, threshold, true)
+    }
+
+    fn targets_with(
+        &self,
+        text: &str,
+        lang: Lang,
+        targets: &[(usize, usize)],
+        threshold: f32,
+        use_learned: bool,
+    ) -> Vec<Polarity> {
+        let a = self.analysed(text, lang);
+        let p = &a.p;
+        let mut out = vec![Polarity::neutral(); targets.len()];
+        // Sentence of each target (binary search on sentence starts).
+        let starts: Vec<usize> = p.sentences.iter().map(|&(s, _)| p.toks[s].start).collect();
+        let mut by_sentence: lexicon::FastMap<usize, Vec<usize>> = Default::default();
+        for (ti, &(a, b)) in targets.iter().enumerate() {
+            if b <= a {
+                continue;
+            }
+            let idx = starts.partition_point(|&s| s <= a);
+            let Some(si) = idx.checked_sub(1) else {
+                continue;
+            };
+            let (_, e) = p.sentences[si];
+            if a < p.toks[e - 1].end {
+                by_sentence.entry(si).or_default().push(ti);
+            }
+        }
+        let mut keys: Vec<usize> = by_sentence.keys().copied().collect();
+        keys.sort_unstable();
+        for si in keys {
+            let (s, e) = p.sentences[si];
+            let toks = &p.toks[s..e];
+            let sent: &Sentence = &a.sents[si];
+            // A "target" running past its sentence is not a name mention: it stays
+            // neutral and does not mask the words it covers.
+            let sent_end = toks.last().map_or(0, |t| t.end);
+            let tis: Vec<usize> = by_sentence[&si]
+                .iter()
+                .copied()
+                .filter(|&ti| targets[ti].1 <= sent_end)
+                .collect();
+            // Token ranges of the targets within the sentence.
+            let ranges: Vec<(usize, usize)> = tis
+                .iter()
+                .map(|&ti| {
+                    let (a, b) = targets[ti];
+                    let first = toks.partition_point(|t| t.end <= a);
+                    let last = toks.partition_point(|t| t.start < b);
+                    (first, last.max(first))
+                })
+                .collect();
+            for (k, &ti) in tis.iter().enumerate() {
+                let r = ranges[k];
+                if r.1 <= r.0 {
+                    continue;
+                }
+                let contribs = scorer::target_contributions(sent, toks, r, &ranges);
+                let sum: f32 = contribs.iter().map(|c| c.0).sum();
+                let mut score = scorer::squash(sum, ALPHA_TARGET);
+                if lang != Lang::Fr && use_learned {
+                    if let Some(m) = &self.learned {
+                        let feats = learned::features(toks, Some((r, &ranges, sent)), sum);
+                        score = m.blend(score, m.score(&feats));
+                    }
+                }
+                let cues: Vec<(f32, (usize, usize))> = contribs
+                    .iter()
+                    .map(|&(v, ci)| (v, sent.cues[ci].ev))
+                    .collect();
+                out[ti] = self.polarity(text, score, threshold, &cues);
+            }
+        }
+        out
+    }
+}
+
+/// Article-level sentiment toward an entity from its mention polarities: the mean of the
+/// non-neutral mentions (neutral mentions carry no opinion, so they must not dilute a
+/// clear one), with evidence merged and de-duplicated; mixed opinions cancel out to
+/// neutral.
+pub fn combine(mentions: &[Polarity]) -> Polarity {
+    let opinions: Vec<&Polarity> = mentions
+        .iter()
+        .filter(|p| p.label != Label::Neutral)
+        .collect();
+    let mut evidence: Vec<String> = Vec::new();
+    let source: Vec<&Polarity> = if opinions.is_empty() {
+        mentions.iter().collect()
+    } else {
+        opinions.clone()
+    };
+    for p in &source {
+        for e in &p.evidence {
+            if !evidence.contains(e) && evidence.len() < 2 * MAX_EVIDENCE {
+                evidence.push(e.clone());
+            }
+        }
+    }
+    if opinions.is_empty() {
+        let score = if mentions.is_empty() {
+            0.0
+        } else {
+            mentions.iter().map(|p| p.score).sum::<f32>() / mentions.len() as f32
+        };
+        return Polarity {
+            score: if evidence.is_empty() { 0.0 } else { score },
+            label: Label::Neutral,
+            evidence,
+        };
+    }
+    let score = opinions.iter().map(|p| p.score).sum::<f32>() / opinions.len() as f32;
+    let pos = opinions
+        .iter()
+        .filter(|p| p.label == Label::Positive)
+        .count();
+    let neg = opinions.len() - pos;
+    let label = if pos > neg && score > 0.0 {
+        Label::Positive
+    } else if neg > pos && score < 0.0 {
+        Label::Negative
+    } else {
+        Label::Neutral
+    };
+    // Keep only the evidence that agrees with the final label.
+    let evidence = match label {
+        Label::Neutral => evidence,
+        l => {
+            let mut ev = Vec::new();
+            for p in opinions.iter().filter(|p| p.label == l) {
+                for e in &p.evidence {
+                    if !ev.contains(e) && ev.len() < 2 * MAX_EVIDENCE {
+                        ev.push(e.clone());
+                    }
+                }
+            }
+            ev
+        }
+    };
+    Polarity {
+        score: score.clamp(-1.0, 1.0),
+        label,
+        evidence,
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,1171 @@
+//! Rule-based sentence analysis: finds sentiment cues, applies negation, intensity,
+//! modality, questions and contrast, cuts the sentence into clauses and segments, and
+//! scores the sentiment toward given targets (with subject/object roles of finance verbs).
+//!
+//! Everything works on one sentence's tokens at a time; the caller guarantees linear cost
+//! over a document by analysing each sentence once.
+
+use super::lexicon::{FastMap, LexToken, Lexicon, ModKind, Modifier};
+use crate::text::lang::Lang;
+use crate::text::tokenize::TokenKind;
+
+/// Sentiment of a finance verb for its subject and its object (`X beats Y`: X +, Y −).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Role {
+    /// Score toward the (active) subject.
+    pub subj: f32,
+    /// Score toward the object (or passive subject).
+    pub obj: f32,
+    /// The phrase also separates clauses (`au détriment de`, `at the expense of`), so the
+    /// targets on each side get their own side's score.
+    pub split: bool,
+}
+
+/// A multi-word role expression (`au détriment de`) and its role.
+type RolePhrase = (&'static [&'static str], Role);
+
+/// Role verbs, matched on the Snowball stem (EN) or stem/prefix (FR). Grammar-like and
+/// small, so it lives in code rather than in the lexicon files.
+fn role_table(lang: Lang) -> (Vec<(&'static str, Role)>, Vec<RolePhrase>) {
+    let r = |subj, obj| Role {
+        subj,
+        obj,
+        split: false,
+    };
+    let split = |subj, obj| Role {
+        subj,
+        obj,
+        split: true,
+    };
+    match lang {
+        Lang::Fr => (
+            vec![
+                ("bat", r(0.5, -0.4)),
+                ("battu", r(0.5, -0.4)),
+                ("dépass", r(0.4, -0.3)),
+                ("devanc", r(0.5, -0.4)),
+                ("détrôn", r(0.5, -0.5)),
+                ("dégrad", r(0.0, -0.6)),
+                ("abaiss", r(0.0, -0.5)),
+                ("assign", r(-0.1, -0.5)),
+                ("condamn", r(0.0, -0.6)),
+                ("sanction", r(0.0, -0.6)),
+                ("rachet", r(0.1, 0.3)),
+                ("rachèt", r(0.1, 0.3)),
+                ("acquiert", r(0.1, 0.3)),
+                ("remport", r(0.5, 0.0)),
+                ("pénalis", r(0.0, -0.5)),
+            ],
+            vec![
+                (&["au", "détriment", "de"], split(0.4, -0.5)),
+                (&["au", "détriment", "d'"], split(0.4, -0.5)),
+                (&["aux", "dépens", "de"], split(0.4, -0.5)),
+                (&["aux", "dépens", "d'"], split(0.4, -0.5)),
+            ],
+        ),
+        _ => (
+            vec![
+                ("beat", r(0.5, -0.4)),
+                ("outperform", r(0.5, -0.3)),
+                ("overtak", r(0.5, -0.4)),
+                ("overtook", r(0.5, -0.4)),
+                ("surpass", r(0.5, -0.3)),
+                ("outpac", r(0.5, -0.3)),
+                ("outsel", r(0.5, -0.4)),
+                ("downgrad", r(0.0, -0.6)),
+                ("upgrad", r(0.0, 0.6)),
+                ("sue", r(-0.1, -0.5)),
+                ("su", r(-0.1, -0.5)),
+                ("fine", r(0.0, -0.6)),
+                ("fin", r(0.0, -0.6)),
+                ("penal", r(0.0, -0.5)),
+                ("sanction", r(0.0, -0.5)),
+                ("acquir", r(0.1, 0.3)),
+                ("win", r(0.5, 0.0)),
+                ("won", r(0.5, 0.0)),
+            ],
+            vec![(&["at", "the", "expense", "of"], split(0.4, -0.5))],
+        ),
+    }
+}
+
+/// Compiled grammar tables for one language: role verbs, quantity nouns and direction
+/// words, all in hash maps so that each token costs a few look-ups.
+#[derive(Debug, Clone)]
+pub struct Roles {
+    by_stem: FastMap<&'static str, Role>,
+    phrases: Vec<RolePhrase>,
+    quantities: FastMap<&'static str, f32>,
+    /// English: exact stems/forms; French: prefixes (Snowball French stems are too
+    /// irregular for verb forms).
+    directions: FastMap<&'static str, f32>,
+    /// First three bytes of the French role prefixes: a cheap gate before the prefix
+    /// look-ups.
+    role_heads: FastMap<[u8; 3], ()>,
+    lang: Lang,
+}
+
+/// The longest prefix of `w` (`min` to 9 bytes, on a char boundary) that is a key of
+/// `map`.
+fn prefix_get<V: Copy>(map: &FastMap<&'static str, V>, w: &str, min: usize) -> Option<V> {
+    (min..=9)
+        .rev()
+        .filter(|&n| n <= w.len() && w.is_char_boundary(n))
+        .find_map(|n| w.get(..n).and_then(|p| map.get(p)).copied())
+}
+
+impl Roles {
+    /// Builds the tables for `lang`.
+    pub fn new(lang: Lang) -> Self {
+        let (words, phrases) = role_table(lang);
+        let (good, bad) = quantity_words(lang);
+        let (up, down) = direction_words(lang);
+        let mut quantities = FastMap::default();
+        quantities.extend(good.iter().map(|w| (*w, 1.0)));
+        quantities.extend(bad.iter().map(|w| (*w, -1.0)));
+        let mut directions = FastMap::default();
+        directions.extend(up.iter().map(|w| (*w, 1.0)));
+        directions.extend(down.iter().map(|w| (*w, -1.0)));
+        let role_heads = words
+            .iter()
+            .filter_map(|(w, _)| w.as_bytes().get(..3).map(|b| ([b[0], b[1], b[2]], ())))
+            .collect();
+        Roles {
+            role_heads,
+            by_stem: words.into_iter().collect(),
+            phrases,
+            quantities,
+            directions,
+            lang,
+        }
+    }
+
+    /// +1 for a good quantity (profit), −1 for a bad one (loss).
+    fn quantity(&self, t: &LexToken) -> Option<f32> {
+        if t.kind != TokenKind::Word {
+            return None;
+        }
+        self.quantities.get(&*t.lower).copied()
+    }
+
+    /// +1 for "up" words, −1 for "down" words.
+    fn direction(&self, t: &LexToken) -> Option<f32> {
+        if t.kind != TokenKind::Word {
+            return None;
+        }
+        match self.lang {
+            Lang::Fr => prefix_get(&self.directions, &t.lower, 3),
+            _ => self
+                .directions
+                .get(&*t.stem)
+                .or_else(|| self.directions.get(&*t.lower))
+                .copied(),
+        }
+    }
+
+    fn at(&self, toks: &[LexToken], i: usize) -> Option<(usize, Role)> {
+        let t = toks.get(i)?;
+        if t.kind != TokenKind::Word {
+            return None;
+        }
+        for (words, role) in &self.phrases {
+            if words
+                .iter()
+                .enumerate()
+                .all(|(k, w)| toks.get(i + k).is_some_and(|u| *u.lower == **w))
+            {
+                return Some((words.len(), *role));
+            }
+        }
+        if self.lang == Lang::Fr {
+            // Short role stems ("bat") must match exactly, longer ones as prefixes.
+            let head = t.lower.as_bytes().get(..3).map(|b| [b[0], b[1], b[2]]);
+            if !head.is_some_and(|h| self.role_heads.contains_key(&h)) {
+                return None;
+            }
+            return self
+                .by_stem
+                .get(&*t.stem)
+                .copied()
+                .or_else(|| prefix_get(&self.by_stem, &t.lower, 5))
+                .map(|r| (1, r));
+        }
+        if let Some(r) = self.by_stem.get(&*t.stem) {
+            // "fine" as an adjective ("fine margins") is not a fine: only the verb/noun
+            // forms that end in -d/-s or follow "a"/"to" are kept.
+            if &*t.stem == "fine" || &*t.stem == "fin" {
+                let prev = i.checked_sub(1).and_then(|p| toks.get(p));
+                let ok = t.lower.ends_with('d')
+                    || t.lower.ends_with('s')
+                    || prev.is_some_and(|p| &*p.lower == "to" || &*p.lower == "a");
+                if !ok {
+                    return None;
+                }
+            }
+            return Some((1, *r));
+        }
+        None
+    }
+}
+
+/// One sentiment cue in a sentence.
+#[derive(Debug, Clone)]
+pub struct Cue {
+    /// First token of the cue term (index into the sentence tokens).
+    pub head: usize,
+    /// One past its last token.
+    pub end: usize,
+    /// Lexicon score (or role default).
+    pub base: f32,
+    /// Product of negation, intensity, modality, question and contrast factors.
+    pub factor: f32,
+    /// Subject/object behaviour, for finance verbs.
+    pub role: Option<Role>,
+    /// Clause of the cue; `reach` is the last clause it applies to (split roles reach one
+    /// further).
+    pub clause: usize,
+    /// Last clause the cue applies to.
+    pub reach: usize,
+    /// Comma-delimited segment of the cue.
+    pub segment: usize,
+    /// Byte range of the evidence text (modifiers + term + attached number).
+    pub ev: (usize, usize),
+}
+
+impl Cue {
+    /// The cue's contribution to an untargeted (sentence/document) score.
+    pub fn value(&self) -> f32 {
+        self.base * self.factor
+    }
+}
+
+/// Result of analysing one sentence.
+#[derive(Debug, Clone, Default)]
+pub struct Sentence {
+    /// Cues in order.
+    pub cues: Vec<Cue>,
+    /// Clause id of each token.
+    pub clause_of: Vec<usize>,
+    /// Segment id of each token.
+    pub segment_of: Vec<usize>,
+}
+
+/// Is the punctuation token a segment boundary (commas, brackets, dashes)?
+fn is_segment_punct(t: &LexToken) -> bool {
+    t.kind == TokenKind::Punct
+        && matches!(
+            &*t.lower,
+            "," | "(" | ")" | "–" | "—" | "-" | "--" | "\"" | "«" | "»" | "“" | "”"
+        )
+}
+
+/// Is the punctuation token a clause boundary?
+fn is_clause_punct(t: &LexToken) -> bool {
+    t.kind == TokenKind::Punct && matches!(&*t.lower, ";" | ":" | "." | "!" | "?" | "…")
+}
+
+/// Minimum strength of a bare direction word ("grew", "increase").
+const MIN_DIRECTION: f32 = 0.3;
+/// Longest target (in tokens) treated as a name whose own words carry no sentiment.
+const MAX_NAME_TOKENS: usize = 8;
+/// Negation factor: negated cues flip and soften ("not bad" is mildly positive).
+const NEGATION: f32 = -0.7;
+/// Negation factor for negative cues.
+const NEGATION_OF_NEGATIVE: f32 = -0.3;
+/// Cues before a contrast word count less, those after it more.
+const BEFORE_CONTRAST: f32 = 0.6;
+const AFTER_CONTRAST: f32 = 1.3;
+/// Questions assert nothing.
+const QUESTION: f32 = 0.5;
+/// Score of a quantity compared with its baseline figure ("EUR 5 mn compared to EUR 4 mn").
+const COMPARISON_CUE: f32 = 0.45;
+/// Score of a signed percentage (`+5 %`) or `up/down 3%`.
+const NUMBER_CUE: f32 = 0.35;
+
+fn is_pct(t: &LexToken) -> bool {
+    t.kind == TokenKind::Number && t.lower.ends_with('%')
+}
+
+/// Analyses one sentence's tokens.
+pub fn analyze(lex: &Lexicon, roles: &Roles, toks: &[LexToken]) -> Sentence {
+    let n = toks.len();
+    let lang = lex.lang();
+    let mut mods: Vec<Option<Modifier>> = vec![None; n];
+    let mut cues: Vec<Cue> = Vec::new();
+    let mut clause_of = vec![0usize; n];
+    let mut segment_of = vec![0usize; n];
+    let (mut clause, mut segment) = (0usize, 0usize);
+    let mut contrast_at: Option<usize> = None;
+    let mut i = 0;
+    while i < n {
+        let t = &toks[i];
+        // Boundaries first.
+        if is_clause_punct(t) {
+            clause_of[i] = clause;
+            segment_of[i] = segment;
+            clause += 1;
+            segment += 1;
+            i += 1;
+            continue;
+        }
+        if is_segment_punct(t) {
+            segment += 1;
+            clause_of[i] = clause;
+            segment_of[i] = segment;
+            i += 1;
+            continue;
+        }
+        let m = lex.modifier_at(toks, i);
+        let term = lex.term_at(toks, i);
+        let role = roles.at(toks, i);
+        let mlen = m.map_or(0, |x| x.0);
+        let tlen = term.map_or(0, |x| x.0).max(role.map_or(0, |x| x.0));
+        if let Some((len, md)) = m.filter(|_| mlen >= tlen) {
+            if matches!(md.kind, ModKind::Clause | ModKind::Contrast) && i > 0 {
+                clause += 1;
+                segment += 1;
+            }
+            if md.kind == ModKind::Contrast && contrast_at.is_none() {
+                contrast_at = Some(i);
+            }
+            for k in i..(i + len).min(n) {
+                mods[k] = Some(md);
+                clause_of[k] = clause;
+                segment_of[k] = segment;
+            }
+            i += len;
+            continue;
+        }
+        if let Some((rlen, role)) = role.filter(|r| r.0 >= term.map_or(0, |x| x.0)) {
+            // "won a contract": a role good for its subject and neutral for its object
+            // is good news overall, however weak the general lexicon's word is.
+            let own = role.subj + role.obj;
+            let base = term.map_or(own, |x| {
+                if role.obj == 0.0 && own > 0.0 && x.1 >= 0.0 {
+                    x.1.max(own)
+                } else {
+                    x.1
+                }
+            });
+            for k in i..(i + rlen).min(n) {
+                clause_of[k] = clause;
+                segment_of[k] = segment;
+            }
+            cues.push(Cue {
+                head: i,
+                end: i + rlen,
+                base: if role.split { 0.0 } else { base },
+                factor: 1.0,
+                role: Some(role),
+                clause,
+                reach: if role.split { clause + 1 } else { clause },
+                segment,
+                ev: (t.start, toks[(i + rlen).min(n) - 1].end),
+            });
+            if role.split {
+                clause += 1;
+                segment += 1;
+            }
+            i += rlen;
+            continue;
+        }
+        if let Some((len, score)) = term {
+            for k in i..(i + len).min(n) {
+                clause_of[k] = clause;
+                segment_of[k] = segment;
+            }
+            if score != 0.0 {
+                cues.push(Cue {
+                    head: i,
+                    end: i + len,
+                    base: score,
+                    factor: 1.0,
+                    role: None,
+                    clause,
+                    reach: clause,
+                    segment,
+                    ev: (t.start, toks[(i + len).min(n) - 1].end),
+                });
+            }
+            i += len;
+            continue;
+        }
+        clause_of[i] = clause;
+        segment_of[i] = segment;
+        // Numbers with direction: "+5 %", "-3 %", "up 3%", "down 3%".
+        let signed = t.kind == TokenKind::Number
+            && is_pct(t)
+            && (t.lower.starts_with('+') || t.lower.starts_with('-') || t.lower.starts_with('−'));
+        let updown = lang != Lang::Fr
+            && (&*t.lower == "up" || &*t.lower == "down")
+            && toks.get(i + 1).is_some_and(|u| {
+                u.kind == TokenKind::Number || matches!(&*u.lower, "by" | "from" | "to")
+            });
+        if signed || updown {
+            let pos = t.lower.starts_with('+') || &*t.lower == "up";
+            cues.push(Cue {
+                head: i,
+                end: i + 1,
+                base: if pos { NUMBER_CUE } else { -NUMBER_CUE },
+                factor: 1.0,
+                role: None,
+                clause,
+                reach: clause,
+                segment,
+                ev: (t.start, t.end),
+            });
+        }
+        i += 1;
+    }
+
+    compose_quantities(roles, toks, (&clause_of, &segment_of), &mut cues);
+
+    let question = toks
+        .iter()
+        .rev()
+        .find(|t| t.kind == TokenKind::Punct)
+        .is_some_and(|t| t.lower.contains('?'));
+    for cue in &mut cues {
+        let h = cue.head;
+        let mut negated = false;
+        let mut neg_strength = 1.0f32;
+        let mut ev_start = cue.ev.0;
+        // A French phrase that starts with the second part of the negation ("pas mal",
+        // "pas terrible") already contains it: the "ne" before it is the same negation.
+        let has_own_negation = lang == Lang::Fr
+            && cue.end - h > 1
+            && mods_kind(lex, toks, h) == Some(ModKind::Negator);
+        // Look back within the segment for negators (4 tokens) and intensity (2 tokens).
+        let mut k = h;
+        while k > 0 && h - k < 4 {
+            k -= 1;
+            if segment_of[k] != cue.segment || toks[k].kind == TokenKind::Punct {
+                break;
+            }
+            if let Some(md) = mods[k] {
+                match md.kind {
+                    ModKind::Negator
+                        if !restrictive_ne(lang, toks, k)
+                            && !(has_own_negation
+                                && matches!(&*toks[k].lower, "ne" | "n'")) =>
+                    {
+                        negated = true;
+                        if md.value > 0.0 && md.value <= 1.0 {
+                            neg_strength = md.value;
+                        }
+                        ev_start = ev_start.min(toks[k].start);
+                    }
+                    ModKind::Intensifier | ModKind::Dampener if h - k <= 2 => {
+                        cue.factor *= 1.0 + md.value;
+                        ev_start = ev_start.min(toks[k].start);
+                    }
+                    _ => {}
+                }
+            }
+        }
+        // Modal verbs anywhere earlier in the clause.
+        let mut k = h;
+        while k > 0 && h - k < 8 {
+            k -= 1;
+            if clause_of[k] != cue.clause {
+                break;
+            }
+            if let Some(md) = mods[k] {
+                if md.kind == ModKind::Modal {
+                    cue.factor *= md.value.clamp(0.0, 1.5);
+                    break;
+                }
+            }
+        }
+        // Intensity right after the cue ("rose sharply", "recule légèrement"), French
+        // post-verbal negation ("ne baisse pas" is caught by "ne"; "baisse pas" alone is not).
+        let mut ev_end = cue.ev.1;
+        if let Some(md) = cue.end.lt(&n).then(|| mods[cue.end]).flatten() {
+            if matches!(md.kind, ModKind::Intensifier | ModKind::Dampener) {
+                cue.factor *= 1.0 + md.value;
+                ev_end = toks[cue.end].end;
+            }
+        }
+        // Attached figure: "chute de 12 %", "fell 5%", "rose by 3%".
+        let mut j = cue.end;
+        let mut steps = 0;
+        while j < n && steps < 3 {
+            let u = &toks[j];
+            if is_pct(u) || (u.kind == TokenKind::Number && steps > 0) {
+                ev_end = ev_end.max(u.end);
+                if is_pct(u) {
+                    let mag: f32 = u
+                        .lower
+                        .trim_start_matches(['+', '-', '−'])
+                        .trim_end_matches('%')
+                        .trim()
+                        .replace(',', ".")
+                        .parse()
+                        .unwrap_or(0.0);
+                    if mag >= 10.0 {
+                        cue.factor *= 1.2;
+                    }
+                }
+                break;
+            }
+            if !matches!(
+                &*u.lower,
+                "de" | "d'" | "by" | "of" | "to" | "à" | "du" | "des" | "$" | "€" | "rs"
+            ) {
+                break;
+            }
+            j += 1;
+            steps += 1;
+        }
+        // "trop prévisible pour être passionnant", "too slow to be exciting": what
+        // follows "too … to" is denied.
+        if !negated && too_to(lang, toks, h, cue.segment, &segment_of) {
+            negated = true;
+        }
+        if negated {
+            // Negating a negative word is a weak positive ("pas mauvais", "not bad"),
+            // negating a positive one a clear negative ("not beat", "pas rentable").
+            let flip = if cue.base < 0.0 {
+                NEGATION_OF_NEGATIVE
+            } else {
+                NEGATION
+            };
+            cue.factor *= flip * neg_strength;
+        }
+        if question {
+            cue.factor *= QUESTION;
+        }
+        if let Some(c) = contrast_at {
+            cue.factor *= if h > c {
+                AFTER_CONTRAST
+            } else {
+                BEFORE_CONTRAST
+            };
+        }
+        cue.ev = (ev_start, ev_end);
+    }
+    Sentence {
+        cues,
+        clause_of,
+        segment_of,
+    }
+}
+
+/// Whether the cue at token `h` follows a "trop … pour (être)" / "too … to (be)"
+/// construction in its segment, which denies it.
+fn too_to(lang: Lang, toks: &[LexToken], h: usize, seg: usize, segment_of: &[usize]) -> bool {
+    let (too, to) = match lang {
+        Lang::Fr => ("trop", "pour"),
+        _ => ("too", "to"),
+    };
+    // "pour" / "to" at most 3 tokens before the cue ("pour être vraiment passionnant").
+    let Some(p) = (h.saturating_sub(3)..h)
+        .rev()
+        .find(|&k| &*toks[k].lower == to && segment_of[k] == seg)
+    else {
+        return false;
+    };
+    // "trop" / "too" at most 4 tokens before it.
+    (p.saturating_sub(4)..p).any(|k| &*toks[k].lower == too && segment_of[k] == seg)
+}
+
+/// Kind of the modifier starting at token `i`, if any.
+fn mods_kind(lex: &Lexicon, toks: &[LexToken], i: usize) -> Option<ModKind> {
+    lex.modifier_at(toks, i).map(|(_, m)| m.kind)
+}
+
+/// Quantity nouns: good for a company (+: profit, ventes) or bad (−: loss, dette). Their
+/// direction decides the sentiment; the word alone does not.
+fn quantity_words(lang: Lang) -> (&'static [&'static str], &'static [&'static str]) {
+    match lang {
+        Lang::Fr => (
+            &[
+                "bénéfice",
+                "bénéfices",
+                "chiffre",
+                "ventes",
+                "marge",
+                "marges",
+                "résultat",
+                "résultats",
+                "dividende",
+                "dividendes",
+                "commandes",
+                "revenus",
+                "recettes",
+                "excédent",
+                "rentabilité",
+                "ebitda",
+                "ebit",
+                "bpa",
+                "trésorerie",
+            ],
+            &[
+                "perte",
+                "pertes",
+                "coût",
+                "coûts",
+                "dette",
+                "dettes",
+                "déficit",
+                "déficits",
+                "charges",
+                "chômage",
+                "endettement",
+                "dépenses",
+                "provisions",
+                "dépréciation",
+                "dépréciations",
+            ],
+        ),
+        _ => (
+            &[
+                "profit",
+                "profits",
+                "earnings",
+                "revenue",
+                "revenues",
+                "sales",
+                "margin",
+                "margins",
+                "income",
+                "turnover",
+                "ebit",
+                "ebitda",
+                "eps",
+                "dividend",
+                "dividends",
+                "orders",
+                "bookings",
+                "shipments",
+                "deliveries",
+                "demand",
+                "ebita",
+            ],
+            &[
+                "loss",
+                "losses",
+                "cost",
+                "costs",
+                "debt",
+                "debts",
+                "deficit",
+                "expense",
+                "expenses",
+                "charge",
+                "charges",
+                "writedown",
+                "write-down",
+                "impairment",
+                "impairments",
+                "unemployment",
+                "provisions",
+                "liabilities",
+                "arrears",
+            ],
+        ),
+    }
+}
+
+/// Words saying a quantity went up / down: French as prefixes of the lowercase form,
+/// English as Snowball stems or exact forms.
+fn direction_words(lang: Lang) -> (&'static [&'static str], &'static [&'static str]) {
+    match lang {
+        Lang::Fr => (
+            &[
+                "hausse", "augment", "progress", "croiss", "croît", "bondi", "bond", "grimp",
+                "envol", "doubl", "accru", "accroiss", "accroît", "gonfl",
+            ],
+            &[
+                "baiss", "diminu", "recul", "chut", "réduit", "rédui", "réduct", "contract",
+                "fond", "allég", "repli", "effondr", "dégring", "plong",
+            ],
+        ),
+        _ => (
+            &[
+                "rise", "rose", "risen", "increas", "grow", "grew", "grown", "jump", "climb",
+                "soar", "surg", "doubl", "tripl", "widen", "up", "higher", "rais", "boost",
+                "expand", "swell", "swollen", "rebound", "gain", "advanc",
+            ],
+            &[
+                "fall", "fell", "fallen", "declin", "decreas", "drop", "dip", "slip", "slump",
+                "plung", "tumbl", "shrank", "shrink", "shrunk", "narrow", "down", "lower", "cut",
+                "reduc", "slash", "trim", "eas", "halv", "sank", "sink", "sunk", "plummet",
+                "dwindl",
+            ],
+        ),
+    }
+}
+
+/// Sentiment composition of direction and quantity: "loss narrowed" and "baisse des
+/// coûts" are good news, "costs rose" and "profit fell" bad. A direction word next to a
+/// quantity word (same segment, up to 5 tokens before or 4 after) gets the sign
+/// `direction × quantity`, and the quantity word's own cue is dropped. A good-quantity
+/// word on its own ("profit for the period was …") is not evaluative and is dropped too.
+fn compose_quantities(
+    g: &Roles,
+    toks: &[LexToken],
+    (clause_of, segment_of): (&[usize], &[usize]),
+    cues: &mut Vec<Cue>,
+) {
+    let n = toks.len();
+    let cue_at = |cues: &Vec<Cue>, k: usize| cues.iter().position(|c| c.head <= k && k < c.end);
+    let mut used_nouns: Vec<usize> = Vec::new();
+    // Direction look-ups are the costly part: only do them next to a quantity noun or
+    // on an existing cue.
+    let nouns: Vec<usize> = (0..n).filter(|&k| g.quantity(&toks[k]).is_some()).collect();
+    for j in 0..n {
+        let near_noun = nouns.iter().any(|&k| k + 12 >= j && k <= j + 5);
+        if !near_noun && cue_at(cues, j).is_none() {
+            continue;
+        }
+        let Some(d) = g.direction(&toks[j]) else {
+            continue;
+        };
+        // Skip direction words inside a multi-word cue or a role verb.
+        let existing = cue_at(cues, j);
+        if let Some(ci) = existing {
+            if cues[ci].end - cues[ci].head > 1 || cues[ci].role.is_some() {
+                continue;
+            }
+        }
+        let before = (j.saturating_sub(5)..j).rev();
+        // After the direction word, stop at "from"/"de": "up from a loss" compares with
+        // a baseline, the loss is not what went up.
+        let baseline_at = (j + 1..(j + 5).min(n))
+            .find(|&k| matches!(&*toks[k].lower, "from" | "vs" | "versus" | "contre"));
+        let after_end = baseline_at.unwrap_or((j + 5).min(n));
+        // The baseline's own cue ("a loss" in "up from a loss") is not news either.
+        if let Some(f) = baseline_at {
+            if let Some(k) = (f + 1..(f + 4).min(n))
+                .filter(|&k| segment_of[k] == segment_of[j])
+                .find(|&k| g.quantity(&toks[k]).is_some())
+            {
+                used_nouns.push(k);
+            }
+        }
+        let after = (j + 1)..after_end;
+        let mut noun = before
+            .chain(after)
+            .filter(|&k| segment_of[k] == segment_of[j])
+            .find_map(|k| g.quantity(&toks[k]).map(|q| (k, q)));
+        // "Net sales were EUR 5 mn, up from EUR 4 mn": a direction word opening a
+        // segment refers back to the clause's quantity.
+        let opens_segment =
+            j > 0 && (segment_of[j - 1] != segment_of[j] || is_segment_punct(&toks[j - 1]));
+        if noun.is_none() && opens_segment {
+            noun = (j.saturating_sub(12)..j)
+                .rev()
+                .filter(|&k| clause_of[k] == clause_of[j])
+                .find_map(|k| g.quantity(&toks[k]).map(|q| (k, q)));
+        }
+        let Some((k, q)) = noun else {
+            // A bare direction ("sales grew", "exports grew 16 %") is mostly news of
+            // growth: give it at least a plain strength in its own direction.
+            if let Some(ci) = existing {
+                if cues[ci].base * d > 0.0 {
+                    cues[ci].base = d * cues[ci].base.abs().max(MIN_DIRECTION);
+                }
+            }
+            continue;
+        };
+        let strength = existing.map_or(0.45, |ci| cues[ci].base.abs().max(0.45));
+        let value = strength * d * q;
+        let ev = (toks[k.min(j)].start, toks[k.max(j)].end);
+        match existing {
+            Some(ci) => {
+                cues[ci].base = value;
+                cues[ci].ev = ev;
+            }
+            None => {
+                let (clause, segment) = (clause_of[j], segment_of[j]);
+                cues.push(Cue {
+                    head: j,
+                    end: j + 1,
+                    base: value,
+                    factor: 1.0,
+                    role: None,
+                    clause,
+                    reach: clause,
+                    segment,
+                    ev,
+                });
+            }
+        }
+        used_nouns.push(k);
+    }
+    compare_figures(g, toks, (clause_of, segment_of), cues, &mut used_nouns);
+    for c in cues.iter_mut() {
+        if c.role.is_some() {
+            continue;
+        }
+        // The quantity's own cue ("net loss", "profit") is replaced by the composition.
+        let composed = used_nouns.iter().any(|&k| c.head <= k && k < c.end);
+        // A good quantity alone ("profit", "net profit", "operating profit of EUR 5 mn")
+        // reports a figure, not news.
+        let bare_good = c.end > c.head
+            && g.quantity(&toks[c.end - 1]).is_some_and(|q| q > 0.0)
+            && toks[c.head..c.end - 1]
+                .iter()
+                .all(|t| QUANTITY_QUALIFIERS.contains(&&*t.lower));
+        if composed || bare_good {
+            c.base = 0.0;
+        }
+    }
+    cues.retain(|c| c.base != 0.0 || c.role.is_some());
+    cues.sort_by_key(|c| c.head);
+}
+
+/// Words that qualify a quantity noun without judging it ("net profit", "operating
+/// margin", "bénéfice net" is handled by the noun coming first).
+const QUANTITY_QUALIFIERS: &[&str] = &[
+    "net",
+    "operating",
+    "gross",
+    "pretax",
+    "pre-tax",
+    "quarterly",
+    "annual",
+    "diluted",
+    "comparable",
+    "adjusted",
+    "total",
+    "underlying",
+    "consolidated",
+];
+
+/// Words that introduce the baseline of a comparison ("EUR 5 mn compared to EUR 4 mn").
+fn is_baseline_marker(t: &LexToken) -> bool {
+    matches!(
+        &*t.lower,
+        "from" | "compared" | "versus" | "vs" | "vs." | "against" | "contre" | "comparé" | "comparés"
+    )
+}
+
+/// Parses a figure token ("1.05", "37,7", "1,070.6", "16.6 %") into a number.
+fn figure(t: &LexToken) -> Option<f64> {
+    if t.kind != TokenKind::Number {
+        return None;
+    }
+    let raw: String = t
+        .lower
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '.' || *c == ',')
+        .collect();
+    let cleaned = match (raw.contains('.'), raw.rsplit_once(',')) {
+        (true, _) => raw.replace(',', ""),
+        // A single comma with 3 digits after it is a thousands separator.
+        (false, Some((_, tail))) if tail.len() == 3 && raw.matches(',').count() == 1 => {
+            raw.replace(',', "")
+        }
+        (false, Some(_)) => raw.replacen(',', ".", 1).replace(',', ""),
+        (false, None) => raw,
+    };
+    cleaned.trim_matches('.').parse().ok()
+}
+
+/// Figures compared without a direction word: "net income totaled EUR 15.9 mn, compared
+/// to EUR 15.6 mn", "EPS was 0.38 versus 0.27", "margin from 5 % to 7 %". The quantity
+/// (good or bad) and the order of the two figures give the sign. A quantity noun in the
+/// baseline ("versus a loss of EUR 2 mn") is the past, not the news: its cue is dropped.
+fn compare_figures(
+    g: &Roles,
+    toks: &[LexToken],
+    (clause_of, segment_of): (&[usize], &[usize]),
+    cues: &mut Vec<Cue>,
+    used_nouns: &mut Vec<usize>,
+) {
+    let n = toks.len();
+    for m in 0..n {
+        if !is_baseline_marker(&toks[m]) {
+            continue;
+        }
+        let clause = clause_of[m];
+        // The baseline's figure: the first number within 5 tokens after the marker.
+        let Some(old_at) = (m + 1..(m + 6).min(n))
+            .take_while(|&k| clause_of[k] == clause)
+            .find(|&k| figure(&toks[k]).is_some())
+        else {
+            continue;
+        };
+        // A quantity noun between the marker and its figure is the baseline's.
+        let mut base_q = None;
+        for k in m + 1..old_at {
+            if let Some(q) = g.quantity(&toks[k]) {
+                used_nouns.push(k);
+                base_q = Some(q);
+            }
+        }
+        // The new figure: the nearest number before the marker (within 8 tokens), or
+        // after the baseline for "from X to Y".
+        let from_to = &*toks[m].lower == "from"
+            && toks.get(old_at + 1).is_some_and(|t| &*t.lower == "to");
+        let new_at = if from_to {
+            (old_at + 2..(old_at + 5).min(n))
+                .take_while(|&k| clause_of[k] == clause)
+                .find(|&k| figure(&toks[k]).is_some())
+        } else {
+            (m.saturating_sub(8)..m)
+                .rev()
+                .take_while(|&k| clause_of[k] == clause)
+                .find(|&k| figure(&toks[k]).is_some())
+        };
+        let Some(new_at) = new_at else {
+            continue;
+        };
+        let (Some(new), Some(old)) = (figure(&toks[new_at]), figure(&toks[old_at])) else {
+            continue;
+        };
+        // Different units ("%" vs not) are not comparable.
+        let comparable = is_pct(&toks[new_at]) == is_pct(&toks[old_at]) && new != old;
+        let first = new_at.min(m);
+        // The quantity: the nearest quantity noun before the compared figures (12 tokens).
+        let Some((k, q)) = (first.saturating_sub(12)..first)
+            .rev()
+            .take_while(|&k| clause_of[k] == clause)
+            .find_map(|k| g.quantity(&toks[k]).map(|q| (k, q)))
+        else {
+            continue;
+        };
+        // Already judged by a direction word ("rose to X from Y"): nothing to add.
+        if used_nouns.contains(&k)
+            || cues
+                .iter()
+                .any(|c| c.head > k && c.head < m && c.role.is_none() && c.base != 0.0)
+        {
+            continue;
+        }
+        let value = match base_q {
+            // "a profit of X versus a loss of Y": the kind of quantity changed sign.
+            Some(b) if b != q => COMPARISON_CUE * q,
+            _ if comparable => COMPARISON_CUE * if new > old { q } else { -q },
+            _ => continue,
+        };
+        let ev = (toks[k].start, toks[old_at.max(new_at)].end);
+        used_nouns.push(k);
+        // The cue sits on the new figure (the noun's own cue is dropped as composed).
+        cues.push(Cue {
+            head: new_at,
+            end: new_at + 1,
+            base: value,
+            factor: 1.0,
+            role: None,
+            clause,
+            reach: clause,
+            segment: segment_of[new_at],
+            ev,
+        });
+    }
+}
+
+/// French `ne`/`n'` is a negation only with its second part (`pas`, `plus`, `jamais`…);
+/// `ne … que` means "only" ("il ne reste que deux usines") and negates nothing.
+fn restrictive_ne(lang: Lang, toks: &[LexToken], k: usize) -> bool {
+    if lang != Lang::Fr || !matches!(&*toks[k].lower, "ne" | "n'") {
+        return false;
+    }
+    for t in toks.iter().skip(k + 1).take(6) {
+        match &*t.lower {
+            "pas" | "plus" | "jamais" | "guère" | "rien" | "point" | "aucun" | "aucune"
+            | "personne" | "nullement" | "ni" => return false,
+            "que" | "qu'" => return true,
+            _ if t.kind == TokenKind::Punct => return false,
+            _ => {}
+        }
+    }
+    false
+}
+
+/// Weight of a sentence that opens with a conclusion marker ("bref", "overall"): reviews
+/// and opinion pieces state their verdict there.
+pub const CONCLUSION_WEIGHT: f32 = 2.0;
+/// Conclusion markers, as lowercase token sequences at the start of a sentence.
+const CONCLUSION_MARKERS: &[&[&str]] = &[
+    &["bref"],
+    &["en", "bref"],
+    &["en", "résumé"],
+    &["en", "somme"],
+    &["au", "final"],
+    &["finalement"],
+    &["en", "conclusion"],
+    &["pour", "conclure"],
+    &["en", "définitive"],
+    &["au", "total"],
+    &["globalement"],
+    &["dans", "l'ensemble"],
+    &["overall"],
+    &["in", "short"],
+    &["in", "sum"],
+    &["all", "in", "all"],
+    &["in", "conclusion"],
+    &["to", "sum", "up"],
+    &["bottom", "line"],
+    &["in", "the", "end"],
+];
+
+/// Whether the sentence `toks` starts with the word sequence `m` (skipping leading
+/// punctuation such as quotes or dashes).
+fn starts_with_words(toks: &[LexToken], m: &[&str]) -> bool {
+    let first = toks
+        .iter()
+        .position(|t| t.kind != TokenKind::Punct)
+        .unwrap_or(toks.len());
+    m.iter()
+        .enumerate()
+        .all(|(k, w)| toks.get(first + k).is_some_and(|t| &*t.lower == *w))
+}
+
+/// Document-level weight of each sentence (token ranges `sentences` over `toks`): a
+/// verdict introduced by a conclusion marker ("Bref, …", "Overall, …") counts more.
+/// (Weighting the closing sentence, or damping a sentence that the next one opens
+/// against with "Mais …", was tried and made French reviews worse.)
+pub fn sentence_weights(toks: &[LexToken], sentences: &[(usize, usize)]) -> Vec<f32> {
+    sentences
+        .iter()
+        .map(|&(s, e)| match toks.get(s..e) {
+            Some(st) if CONCLUSION_MARKERS.iter().any(|m| starts_with_words(st, m)) => {
+                CONCLUSION_WEIGHT
+            }
+            _ => 1.0,
+        })
+        .collect()
+}
+
+/// Sentence-level (untargeted) score: sum of cue values.
+pub fn sentence_sum(s: &Sentence) -> f32 {
+    s.cues.iter().map(Cue::value).sum()
+}
+
+/// Weighted cue contributions toward one target (token range `[ta, tb)` within the
+/// sentence), given the token ranges of all targets of the sentence. Returns
+/// `(contribution, cue index)` for every cue that applies.
+pub fn target_contributions(
+    s: &Sentence,
+    toks: &[LexToken],
+    (ta, tb): (usize, usize),
+    all_targets: &[(usize, usize)],
+) -> Vec<(f32, usize)> {
+    let n = s.clause_of.len();
+    if ta >= n || tb <= ta {
+        return Vec::new();
+    }
+    let tc = s.clause_of[ta];
+    let ts = s.segment_of[ta];
+    // Only name-sized targets mask the words they cover (a bogus whole-sentence span
+    // must not erase every cue).
+    let overlaps_target = |a: usize, b: usize| {
+        all_targets
+            .iter()
+            .any(|&(x, y)| a < y && x < b && y - x <= MAX_NAME_TOKENS)
+    };
+    let other_target_in = |pred: &dyn Fn(usize) -> bool| {
+        all_targets
+            .iter()
+            .any(|&(x, y)| (x, y) != (ta, tb) && x < n && pred(x))
+    };
+    let mut out = Vec::new();
+    for (ci, cue) in s.cues.iter().enumerate() {
+        // Words inside a company name ("Best Buy", "Bankrupt Corp") are not sentiment.
+        if overlaps_target(cue.head, cue.end) {
+            continue;
+        }
+        let same_clause = cue.clause <= tc && tc <= cue.reach;
+        let mut w = if same_clause {
+            if cue.segment == ts || cue.role.is_some() {
+                1.0
+            } else if other_target_in(&|x| s.segment_of[x] == cue.segment) {
+                0.15
+            } else {
+                0.6
+            }
+        } else if other_target_in(&|x| s.clause_of[x] == cue.clause) {
+            0.05
+        } else {
+            0.3
+        };
+        let d = if cue.head >= tb {
+            cue.head - tb
+        } else {
+            ta.saturating_sub(cue.end)
+        };
+        w /= 1.0 + d as f32 / 10.0;
+        let value = match cue.role {
+            Some(role) if same_clause => {
+                let rscore = role_score(toks, s, cue, role, (ta, tb));
+                if role.split {
+                    rscore * cue.factor
+                } else if rscore == 0.0 {
+                    // Neutral role (the analyst who downgrades): the verb says nothing.
+                    0.0
+                } else {
+                    rscore.signum() * cue.base.abs().max(rscore.abs()) * cue.factor
+                }
+            }
+            Some(role) if role.split => 0.0,
+            _ => cue.value(),
+        };
+        if value != 0.0 {
+            out.push((value * w, ci));
+        }
+    }
+    out
+}
+
+/// Score a role verb gives to a target, from its position (subject before the verb,
+/// object after; passive voice swaps them).
+fn role_score(
+    toks: &[LexToken],
+    s: &Sentence,
+    cue: &Cue,
+    role: Role,
+    (ta, tb): (usize, usize),
+) -> f32 {
+    let is_by = |t: &LexToken| &*t.lower == "by" || &*t.lower == "par";
+    let be = |t: &LexToken| {
+        matches!(
+            &*t.lower,
+            "is" | "was"
+                | "were"
+                | "been"
+                | "be"
+                | "being"
+                | "are"
+                | "gets"
+                | "got"
+                | "get"
+                | "est"
+                | "été"
+                | "sont"
+                | "fut"
+                | "sera"
+                | "seront"
+                | "était"
+        )
+    };
+    let h = cue.head;
+    let passive = !role.split
+        && ((h >= 1 && toks.get(h - 1).is_some_and(be))
+            || (h >= 2 && toks.get(h - 2).is_some_and(be))
+            || toks.get(cue.end).is_some_and(is_by)
+            || toks.get(cue.end + 1).is_some_and(is_by));
+    let _ = s;
+    if tb <= h {
+        if passive {
+            role.obj
+        } else {
+            role.subj
+        }
+    } else if passive && (cue.end..ta).any(|k| toks.get(k).is_some_and(is_by)) {
+        role.subj
+    } else {
+        role.obj
+    }
+}
+
+/// Squashes an unbounded sum into (−1, 1) (VADER-style normalisation).
+pub fn squash(x: f32, alpha: f32) -> f32 {
+    if !x.is_finite() {
+        return 0.0;
+    }
+    (x / (x * x + alpha).sqrt()).clamp(-1.0, 1.0)
+}

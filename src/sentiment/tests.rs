@@ -1,0 +1,337 @@
+//! Behaviour tests of the rule model on sentences written for these tests, with small
+//! in-test lexicons (independent of the shipped data files).
+
+use super::lexicon::Lexicon;
+use super::*;
+use std::path::Path;
+
+fn model() -> SentimentModel {
+    let mut en = Lexicon::empty(Lang::En);
+    en.add_terms(
+        "rise\t0.45\nrises\t0.45\nfall\t-0.45\nfalls\t-0.45\nbeat\t0.5\nmiss\t-0.35\n\
+         profit\t0.3\nloss\t-0.55\nstrong\t0.4\ndowngrade\t-0.7\ngood\t0.5\nsoar\t0.6\n\
+         profit warning\t-0.6\nlawsuit\t-0.5\nrecord\t0.3\nwin\t0.4\nshare\t0\n",
+        Path::new("en.tsv"),
+    )
+    .unwrap();
+    let mut fr = Lexicon::empty(Lang::Fr);
+    fr.add_terms(
+        "hausse\t0.45\nbaisse\t-0.45\nchute\t-0.6\nrecule\t-0.45\nbénéfice\t0.4\n\
+         perte\t-0.5\nplan social\t-0.6\nlicenci*\t-0.6\ngagne\t0.4\nbon\t0.5\n\
+         excellent\t0.7\ndécevant\t-0.6\nprogresse\t0.45\n",
+        Path::new("fr.tsv"),
+    )
+    .unwrap();
+    SentimentModel::from_parts(en, fr, None)
+}
+
+/// Byte span of the first occurrence of `needle`.
+fn span(text: &str, needle: &str) -> (usize, usize) {
+    let a = text.find(needle).expect("needle in test sentence");
+    (a, a + needle.len())
+}
+
+#[test]
+fn labels_have_table_names() {
+    assert_eq!(Label::Positive.as_str(), "positive");
+    assert_eq!(Label::Negative.as_str(), "negative");
+    assert_eq!(Label::Neutral.as_str(), "neutral");
+}
+
+#[test]
+fn document_tone_with_evidence() {
+    let m = model();
+    let p = m.document("Globex shares soar after a record quarter.", Lang::En);
+    assert_eq!(p.label, Label::Positive);
+    assert!(p.evidence.contains(&"soar".to_string()), "{:?}", p.evidence);
+    let p = m.document(
+        "Le groupe publie une perte et annonce un plan social.",
+        Lang::Fr,
+    );
+    assert_eq!(p.label, Label::Negative);
+    assert!(p.evidence.contains(&"plan social".to_string()));
+    let p = m.document("The board meets on Tuesday.", Lang::En);
+    assert_eq!(p, Polarity::neutral());
+}
+
+#[test]
+fn negation_flips_with_scope_and_shows_in_evidence() {
+    let m = model();
+    let p = m.document("Initech did not beat expectations this quarter.", Lang::En);
+    assert_eq!(p.label, Label::Negative);
+    assert_eq!(p.evidence, vec!["not beat".to_string()]);
+    let p = m.document("Initech didn't beat expectations.", Lang::En);
+    assert_eq!(p.label, Label::Negative);
+    let p = m.document("Les ventes ne progressent pas cette année.", Lang::Fr);
+    assert_eq!(p.label, Label::Negative, "{p:?}");
+    // A comma closes the negation scope.
+    let p = m.document("No surprise, profit rises.", Lang::En);
+    assert_eq!(p.label, Label::Positive);
+}
+
+#[test]
+fn figures_with_direction() {
+    let m = model();
+    let p = m.document("Le titre chute de 12 % à la clôture.", Lang::Fr);
+    assert_eq!(p.label, Label::Negative);
+    assert_eq!(p.evidence, vec!["chute de 12 %".to_string()]);
+    let p = m.document("Orders were up 3% in March.", Lang::En);
+    assert_eq!(p.label, Label::Positive);
+    let p = m.document("Revenue: -8 % sur un an.", Lang::Fr);
+    assert_eq!(p.label, Label::Negative);
+}
+
+#[test]
+fn questions_and_modals_are_damped() {
+    let m = model();
+    let plain = m.document("Profit rises.", Lang::En).score;
+    let modal = m.document("Profit could rise.", Lang::En).score;
+    let question = m.document("Will profit rise?", Lang::En).score;
+    assert!(modal > 0.0 && modal < plain);
+    assert!(question > 0.0 && question < plain);
+}
+
+#[test]
+fn contrast_weighs_the_second_clause_more() {
+    let m = model();
+    // Without contrast weighting "profit rises" (+0.75) would outweigh "lawsuit" (−0.5).
+    let p = m.document("Profit rises, but the lawsuit weighs.", Lang::En);
+    assert!(p.score < 0.0, "{p:?}");
+    let p = m.document("Sales fall but profit rises.", Lang::En);
+    assert_eq!(p.label, Label::Positive);
+}
+
+#[test]
+fn opposite_targets_in_one_sentence_split_by_clause() {
+    let m = model();
+    let text = "Tesla rises while Ford falls.";
+    let r = m.targets(text, Lang::En, &[span(text, "Tesla"), span(text, "Ford")]);
+    assert_eq!(r[0].label, Label::Positive, "{:?}", r[0]);
+    assert_eq!(r[1].label, Label::Negative, "{:?}", r[1]);
+    assert_eq!(r[1].evidence, vec!["falls".to_string()]);
+    let text = "Renault progresse tandis que Stellantis recule.";
+    let r = m.targets(
+        text,
+        Lang::Fr,
+        &[span(text, "Renault"), span(text, "Stellantis")],
+    );
+    assert_eq!((r[0].label, r[1].label), (Label::Positive, Label::Negative));
+}
+
+#[test]
+fn finance_verb_roles() {
+    let m = model();
+    let text = "Acme beats Globex in the cloud market.";
+    let r = m.targets(text, Lang::En, &[span(text, "Acme"), span(text, "Globex")]);
+    assert_eq!((r[0].label, r[1].label), (Label::Positive, Label::Negative));
+    let text = "Initech downgraded by Hooli Securities.";
+    let r = m.targets(
+        text,
+        Lang::En,
+        &[span(text, "Initech"), span(text, "Hooli Securities")],
+    );
+    assert_eq!(
+        (r[0].label, r[1].label),
+        (Label::Negative, Label::Neutral),
+        "{r:?}"
+    );
+    let text = "Hooli Securities downgrades Initech to sell.";
+    let r = m.targets(
+        text,
+        Lang::En,
+        &[span(text, "Hooli Securities"), span(text, "Initech")],
+    );
+    assert_eq!(
+        (r[0].label, r[1].label),
+        (Label::Neutral, Label::Negative),
+        "{r:?}"
+    );
+    let text = "Orange gagne des parts de marché au détriment de Bouygues.";
+    let r = m.targets(
+        text,
+        Lang::Fr,
+        &[span(text, "Orange"), span(text, "Bouygues")],
+    );
+    assert_eq!(
+        (r[0].label, r[1].label),
+        (Label::Positive, Label::Negative),
+        "{r:?}"
+    );
+}
+
+#[test]
+fn cues_inside_a_company_name_are_ignored() {
+    let m = model();
+    let text = "Good Foods opens a store in Lyon.";
+    let r = m.targets(text, Lang::En, &[span(text, "Good Foods")]);
+    assert_eq!(r[0], Polarity::neutral());
+}
+
+#[test]
+fn targets_use_their_own_sentence_and_odd_spans_are_safe() {
+    let m = model();
+    let text = "Acme reports a record profit.\n\nGlobex faces a lawsuit. Élan — « ok »";
+    let spans = [
+        span(text, "Acme"),
+        span(text, "Globex"),
+        (text.len() + 5, text.len() + 9),
+        (3, 3),
+        (0, text.len()),
+    ];
+    let r = m.targets(text, Lang::En, &spans);
+    assert_eq!(r.len(), spans.len());
+    assert_eq!(r[0].label, Label::Positive, "{r:?}");
+    assert_eq!(r[1].label, Label::Negative);
+    assert_eq!(r[2], Polarity::neutral());
+    assert_eq!(r[3], Polarity::neutral());
+    // Other language falls back to English resources without panicking.
+    let _ = m.targets(text, Lang::Other, &spans);
+    let _ = m.document("", Lang::Other);
+}
+
+#[test]
+fn combine_means_opinions_and_merges_evidence() {
+    let pos = Polarity {
+        score: 0.6,
+        label: Label::Positive,
+        evidence: vec!["beat".into()],
+    };
+    let pos2 = Polarity {
+        score: 0.4,
+        label: Label::Positive,
+        evidence: vec!["beat".into(), "record".into()],
+    };
+    let c = combine(&[pos.clone(), Polarity::neutral(), pos2]);
+    assert_eq!(c.label, Label::Positive);
+    assert!((c.score - 0.5).abs() < 1e-6);
+    assert_eq!(c.evidence, vec!["beat".to_string(), "record".to_string()]);
+    let neg = Polarity {
+        score: -0.6,
+        label: Label::Negative,
+        evidence: vec!["falls".into()],
+    };
+    assert_eq!(combine(&[pos, neg]).label, Label::Neutral);
+    assert_eq!(combine(&[]), Polarity::neutral());
+}
+
+#[test]
+fn model_is_send_sync_and_linear_on_big_input() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<SentimentModel>();
+    let m = model();
+    let text = "Acme rises while Globex falls. ".repeat(20_000);
+    let spans: Vec<(usize, usize)> = (0..20_000).map(|i| (i * 31, i * 31 + 4)).collect();
+    let t0 = std::time::Instant::now();
+    let r = m.targets(&text, Lang::En, &spans);
+    assert_eq!(r.len(), spans.len());
+    assert_eq!(r[7].label, Label::Positive);
+    assert!(t0.elapsed().as_secs() < 20);
+}
+
+#[test]
+fn load_reports_missing_dir_and_reads_files() {
+    assert!(SentimentModel::load(Path::new("/nonexistent/newstone/lexicons")).is_err());
+    let dir = std::env::temp_dir().join(format!("newstone-lex-{}", std::process::id()));
+    let lex = dir.join("lexicons");
+    std::fs::create_dir_all(&lex).unwrap();
+    std::fs::write(
+        lex.join("en_base.tsv"),
+        "# c\ngreat\t0.6\nbad\t-0.5\nsolid\t0.9\n",
+    )
+    .unwrap();
+    std::fs::write(
+        lex.join("en_finance.tsv"),
+        "bad\t-0.9\nsolid\t0\nrally\t0.6\n",
+    )
+    .unwrap();
+    std::fs::write(lex.join("en_modifiers.tsv"), "hardly\tnegator\t\n").unwrap();
+    let m = SentimentModel::load(&lex).unwrap();
+    assert_eq!(m.document("A rally.", Lang::En).label, Label::Positive);
+    // Finance overrides base: "bad" is −0.9, "solid" is neutralised.
+    assert_eq!(m.document("Bad.", Lang::En).label, Label::Negative);
+    assert_eq!(m.document("Solid.", Lang::En), Polarity::neutral());
+    // The general-purpose base lexicon is down-weighted.
+    let great = m.document("Great.", Lang::En).score;
+    assert!(great > 0.0 && great < m.document("A rally.", Lang::En).score);
+    assert_eq!(
+        m.document("It is hardly a rally.", Lang::En).label,
+        Label::Negative
+    );
+    std::fs::write(lex.join("fr_base.tsv"), "bon\tnot-a-number\n").unwrap();
+    assert!(SentimentModel::load(&lex).is_err());
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn direction_times_quantity() {
+    let m = model();
+    // A falling loss is good news, rising costs bad news, a bare profit figure neutral.
+    let p = m.document(
+        "Globex said its net loss narrowed to 3 million euros.",
+        Lang::En,
+    );
+    assert_eq!(p.label, Label::Positive, "{p:?}");
+    assert_eq!(p.evidence, vec!["loss narrowed to 3".to_string()]);
+    assert_eq!(
+        m.document("Costs rose again.", Lang::En).label,
+        Label::Negative
+    );
+    assert_eq!(
+        m.document("Profit was 5 million euros.", Lang::En),
+        Polarity::neutral()
+    );
+    let p = m.document(
+        "Operating profit was 2 million, up from a loss of 1 million.",
+        Lang::En,
+    );
+    assert_eq!(p.label, Label::Positive, "{p:?}");
+    let p = m.document("Le groupe annonce une baisse de ses coûts.", Lang::Fr);
+    assert_eq!(p.label, Label::Positive, "{p:?}");
+    let p = m.document("Le bénéfice recule de 8 %.", Lang::Fr);
+    assert_eq!(p.label, Label::Negative, "{p:?}");
+}
+
+#[test]
+fn french_ne_que_is_not_a_negation_and_negated_negatives_are_weak() {
+    let m = model();
+    // "ne … que" = only: the cue keeps its sign.
+    let p = m.document("Le résultat n'est que décevant.", Lang::Fr);
+    assert_eq!(p.label, Label::Negative, "{p:?}");
+    let p = m.document("Le résultat n'est pas décevant.", Lang::Fr);
+    assert!(p.score > 0.0 && p.score < 0.3, "{p:?}");
+    let p = m.document("Le livre n'est pas excellent.", Lang::Fr);
+    assert_eq!(p.label, Label::Negative, "{p:?}");
+}
+
+#[test]
+fn no_panic_on_pseudo_random_text_and_spans() {
+    let m = model();
+    let alphabet: Vec<char> = "aé ’'.,;:!?%+-−0123456789\n\u{a0}«»()U.S.l'nNe😀ß\u{202f}$€"
+        .chars()
+        .collect();
+    let mut seed: u64 = 42;
+    let mut next = |n: usize| {
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        ((seed >> 33) as usize) % n.max(1)
+    };
+    for _ in 0..300 {
+        let len = next(80);
+        let text: String = (0..len).map(|_| alphabet[next(alphabet.len())]).collect();
+        let spans: Vec<(usize, usize)> = (0..next(5))
+            .map(|_| {
+                let a = next(text.len() + 3);
+                (a, a + next(6))
+            })
+            .collect();
+        for lang in [Lang::En, Lang::Fr, Lang::Other] {
+            let d = m.document(&text, lang);
+            assert!((-1.0..=1.0).contains(&d.score));
+            assert_eq!(m.targets(&text, lang, &spans).len(), spans.len());
+        }
+        for (a, b) in crate::text::tokenize::sentence_spans(&text) {
+            assert!(text.is_char_boundary(a) && text.is_char_boundary(b) && a < b);
+        }
+    }
+}
