@@ -131,8 +131,7 @@ impl StageDir {
         let fin = stages_dir.join(stage);
         let tmp = stages_dir.join(format!("{stage}.tmp"));
         if tmp.exists() {
-            fs::remove_dir_all(&tmp)
-                .with_context(|| format!("cannot clear {}", tmp.display()))?;
+            fs::remove_dir_all(&tmp).with_context(|| format!("cannot clear {}", tmp.display()))?;
         }
         fs::create_dir_all(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
         Ok(StageDir { tmp, fin })
@@ -160,11 +159,12 @@ pub fn part_name(table: &str, i: usize) -> String {
     format!("{table}-{i:05}.parquet")
 }
 
-/// Writes a DataFrame to a Parquet file (zstd).
+/// Writes a stage artefact to a Parquet file. LZ4: artefacts are written once and read
+/// once by the next stage, so speed matters more than size (exports use zstd).
 pub fn write_parquet(path: &Path, df: &mut DataFrame) -> Result<()> {
     let f = fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
     ParquetWriter::new(f)
-        .with_compression(ParquetCompression::Zstd(None))
+        .with_compression(ParquetCompression::Lz4Raw)
         .finish(df)
         .map_err(anyhow::Error::from)
         .with_context(|| format!("cannot write {}", path.display()))?;

@@ -179,9 +179,8 @@ impl Pipeline {
     pub fn load(path: &Path) -> Result<Pipeline> {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read pipeline file {}", path.display()))?;
-        let p: Pipeline = toml::from_str(&text).map_err(|e| {
-            anyhow::anyhow!("pipeline file {} is not valid: {}", path.display(), e)
-        })?;
+        let p: Pipeline = toml::from_str(&text)
+            .map_err(|e| anyhow::anyhow!("pipeline file {} is not valid: {}", path.display(), e))?;
         p.validate()
             .with_context(|| format!("pipeline file {}", path.display()))?;
         Ok(p)

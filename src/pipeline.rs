@@ -198,8 +198,8 @@ pub fn run(ctx: &Context, selection: Selection) -> Result<RunReport> {
     let mut ran_any_before = false;
     for p in &plans {
         // Once a stage has run, every later stage's input changed: the chain forces them.
-        let run_it = wanted(p.stage, &p.state)
-            || (ran_any_before && matches!(selection, Selection::Stale));
+        let run_it =
+            wanted(p.stage, &p.state) || (ran_any_before && matches!(selection, Selection::Stale));
         if !run_it {
             if let Some(m) = &p.existing {
                 tracing::info!(
@@ -229,7 +229,10 @@ pub fn run(ctx: &Context, selection: Selection) -> Result<RunReport> {
         report.ran.push(m);
     }
     if report.ran.is_empty() {
-        tracing::info!("nothing to do: all {} stages are up to date", Stage::ALL.len());
+        tracing::info!(
+            "nothing to do: all {} stages are up to date",
+            Stage::ALL.len()
+        );
     } else {
         log_balance(ctx);
     }

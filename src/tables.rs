@@ -148,7 +148,8 @@ fn ts_col(name: &str, it: impl Iterator<Item = Option<i64>>) -> Column {
 }
 
 fn frame(cols: Vec<Column>) -> Result<DataFrame> {
-    DataFrame::new_infer_height(cols).map_err(anyhow::Error::from)
+    DataFrame::new_infer_height(cols)
+        .map_err(anyhow::Error::from)
         .context("internal error: building a table")
 }
 
@@ -413,10 +414,16 @@ pub fn scored_to_frame(rows: &[ScoredMention], export: bool) -> Result<DataFrame
     if export {
         cols.retain(|c| !c.name().starts_with("doc_"));
     }
-    cols.push(str_col("sentence", rows.iter().map(|r| r.sentence.as_str())));
+    cols.push(str_col(
+        "sentence",
+        rows.iter().map(|r| r.sentence.as_str()),
+    ));
     cols.push(f64_col("sentiment", rows.iter().map(|r| r.sentiment)));
     cols.push(str_col("label", rows.iter().map(|r| r.label.as_str())));
-    cols.push(str_col("evidence", rows.iter().map(|r| r.evidence.as_str())));
+    cols.push(str_col(
+        "evidence",
+        rows.iter().map(|r| r.evidence.as_str()),
+    ));
     frame(cols)
 }
 

@@ -25,18 +25,34 @@ fn entities_command_gives_char_offsets_and_survives_bad_lines() {
     )
     .unwrap();
     let output = tmp.path().join("out.jsonl");
-    newstone_ok(&["entities", "--input", &path_str(&input), "--output", &path_str(&output)]);
+    newstone_ok(&[
+        "entities",
+        "--input",
+        &path_str(&input),
+        "--output",
+        &path_str(&output),
+    ]);
     let out = lines(&output);
     assert_eq!(out.len(), 3);
     let text = "Les résultats d’Airbus ont dépassé les attentes à Toulouse.";
     let ents = out[0]["entities"].as_array().unwrap();
-    let airbus = ents.iter().find(|e| e["entity_id"] == "airbus").expect("Airbus found");
-    let (s, e) = (airbus["start"].as_u64().unwrap() as usize, airbus["end"].as_u64().unwrap() as usize);
+    let airbus = ents
+        .iter()
+        .find(|e| e["entity_id"] == "airbus")
+        .expect("Airbus found");
+    let (s, e) = (
+        airbus["start"].as_u64().unwrap() as usize,
+        airbus["end"].as_u64().unwrap() as usize,
+    );
     let surface: String = text.chars().skip(s).take(e - s).collect();
     assert_eq!(surface, "Airbus");
     assert_eq!(airbus["type"], "company");
     assert!(out[1]["error"].as_str().unwrap().contains("broken JSON"));
-    assert!(out[2]["entities"].as_array().unwrap().iter().any(|e| e["entity_id"] == "microsoft"));
+    assert!(out[2]["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["entity_id"] == "microsoft"));
 }
 
 #[test]
@@ -51,7 +67,13 @@ fn sentiment_command_scores_each_target() {
     )
     .unwrap();
     let output = tmp.path().join("out.jsonl");
-    newstone_ok(&["sentiment", "--input", &path_str(&input), "--output", &path_str(&output)]);
+    newstone_ok(&[
+        "sentiment",
+        "--input",
+        &path_str(&input),
+        "--output",
+        &path_str(&output),
+    ]);
     let out = lines(&output);
     let t = out[0]["targets"].as_array().unwrap();
     assert_eq!(t[0]["label"], "positive", "{:?}", t[0]);

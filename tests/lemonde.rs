@@ -12,12 +12,7 @@ fn lemonde_corpus_end_to_end() {
     }
     let tmp = tempdir();
     let out = tmp.path().join("out");
-    let stderr = newstone_ok(&[
-        "run",
-        "pipelines/lemonde.toml",
-        "--out",
-        &path_str(&out),
-    ]);
+    let stderr = newstone_ok(&["run", "pipelines/lemonde.toml", "--out", &path_str(&out)]);
     assert!(!stderr.contains("NOT add up"), "{stderr}");
 
     let articles = read(&out, "articles");
@@ -26,21 +21,44 @@ fn lemonde_corpus_end_to_end() {
 
     // Dates: all within Dec 2021 – Dec 2022.
     let days = dates(&articles, "date");
-    assert!(days.iter().all(|d| d.as_deref().is_some_and(|d| ("2021-12-01".."2023-01-01").contains(&d))),
-        "dates out of range: {:?}", days.iter().filter(|d| !d.as_deref().is_some_and(|d| ("2021-12-01".."2023-01-01").contains(&d))).take(5).collect::<Vec<_>>());
+    assert!(
+        days.iter().all(|d| d
+            .as_deref()
+            .is_some_and(|d| ("2021-12-01".."2023-01-01").contains(&d))),
+        "dates out of range: {:?}",
+        days.iter()
+            .filter(|d| !d
+                .as_deref()
+                .is_some_and(|d| ("2021-12-01".."2023-01-01").contains(&d)))
+            .take(5)
+            .collect::<Vec<_>>()
+    );
 
     // Language: ≥ 98 % French.
-    let fr = strings(&articles, "lang").iter().filter(|l| *l == "fr").count();
-    assert!(fr as f64 >= 0.98 * n as f64, "{fr} of {n} detected as French");
+    let fr = strings(&articles, "lang")
+        .iter()
+        .filter(|l| *l == "fr")
+        .count();
+    assert!(
+        fr as f64 >= 0.98 * n as f64,
+        "{fr} of {n} detected as French"
+    );
 
     // Known companies appear in company_daily on the right day.
     let daily = read(&out, "company_daily");
     let ids = strings(&daily, "entity_id");
     let ddays = dates(&daily, "date");
-    let has = |id: &str, day: &str| ids.iter().zip(&ddays).any(|(i, d)| i == id && d.as_deref() == Some(day));
+    let has = |id: &str, day: &str| {
+        ids.iter()
+            .zip(&ddays)
+            .any(|(i, d)| i == id && d.as_deref() == Some(day))
+    };
     assert!(has("pfizer", "2022-01-01"), "Pfizer on 2022-01-01");
     for id in ["apple", "meta", "totalenergies", "renault"] {
-        assert!(ids.iter().any(|i| i == id), "{id} never appears in company_daily");
+        assert!(
+            ids.iter().any(|i| i == id),
+            "{id} never appears in company_daily"
+        );
     }
     // Counts are consistent: every article-entity of a company with a date is counted.
     let total: i64 = ints(&daily, "articles").iter().sum();

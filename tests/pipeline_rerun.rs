@@ -60,7 +60,14 @@ fn second_run_does_nothing_and_lexicon_change_reruns_sentiment_only() {
     let tmp = tempdir();
     let pipeline = private_pipeline(tmp.path());
     let first = newstone_ok(&["run", &pipeline]);
-    for stage in ["ingest", "normalize", "entities", "sentiment", "aggregate", "export"] {
+    for stage in [
+        "ingest",
+        "normalize",
+        "entities",
+        "sentiment",
+        "aggregate",
+        "export",
+    ] {
         assert!(ran(&first, stage), "first run should run {stage}:\n{first}");
     }
     assert!(first.contains("balance:"), "{first}");
@@ -92,8 +99,14 @@ fn second_run_does_nothing_and_lexicon_change_reruns_sentiment_only() {
         assert!(line.contains(state), "{stage} should be {state}: {line}");
     }
     let third = newstone_ok(&["run", &pipeline]);
-    assert!(!ran(&third, "ingest") && !ran(&third, "normalize") && !ran(&third, "entities"), "{third}");
-    assert!(ran(&third, "sentiment") && ran(&third, "aggregate") && ran(&third, "export"), "{third}");
+    assert!(
+        !ran(&third, "ingest") && !ran(&third, "normalize") && !ran(&third, "entities"),
+        "{third}"
+    );
+    assert!(
+        ran(&third, "sentiment") && ran(&third, "aggregate") && ran(&third, "export"),
+        "{third}"
+    );
 }
 
 #[test]
@@ -109,10 +122,16 @@ fn one_stage_can_be_rerun_alone() {
     newstone_ok(&["run", &pipeline]);
     let again = newstone_ok(&["run", &pipeline, "--stage", "sentiment"]);
     assert!(ran(&again, "sentiment"), "{again}");
-    assert!(!ran(&again, "aggregate") && !ran(&again, "normalize"), "{again}");
+    assert!(
+        !ran(&again, "aggregate") && !ran(&again, "normalize"),
+        "{again}"
+    );
 
     let from = newstone_ok(&["run", &pipeline, "--from", "aggregate"]);
-    assert!(ran(&from, "aggregate") && ran(&from, "export") && !ran(&from, "sentiment"), "{from}");
+    assert!(
+        ran(&from, "aggregate") && ran(&from, "export") && !ran(&from, "sentiment"),
+        "{from}"
+    );
 }
 
 #[test]
@@ -123,7 +142,13 @@ fn same_rows_whatever_the_thread_count() {
     let pb = private_pipeline(b.path());
     newstone_ok(&["--threads", "1", "run", &pa]);
     newstone_ok(&["--threads", "2", "run", &pb]);
-    for table in ["articles", "mentions", "article_entities", "company_daily", "rejects"] {
+    for table in [
+        "articles",
+        "mentions",
+        "article_entities",
+        "company_daily",
+        "rejects",
+    ] {
         let ca = fs::read_to_string(a.path().join("out").join(format!("{table}.csv"))).unwrap();
         let cb = fs::read_to_string(b.path().join("out").join(format!("{table}.csv"))).unwrap();
         assert_eq!(ca, cb, "{table} differs between 1 and 2 threads");

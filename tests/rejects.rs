@@ -13,7 +13,8 @@ fn bad_records_become_rejects_and_the_run_goes_on() {
     jsonl.push(b'\n');
     jsonl.extend_from_slice(b"{\"id\": \"broken\", \"title\": \"oops\"\n");
     jsonl.extend_from_slice(b"{\"id\": \"latin1\", \"text\": \"Soci\xe9t\xe9 G\xe9n\xe9rale\"}\n");
-    jsonl.extend_from_slice(br#"{"id": "empty", "title": "", "text": "   ", "date": "2022-03-07"}"#);
+    jsonl
+        .extend_from_slice(br#"{"id": "empty", "title": "", "text": "   ", "date": "2022-03-07"}"#);
     jsonl.push(b'\n');
     jsonl.extend_from_slice(r#"{"id": "nodate", "title": "Renault", "text": "Renault a présenté mardi sa nouvelle stratégie électrique devant les investisseurs.", "date": "sometime last week"}"#.as_bytes());
     jsonl.push(b'\n');
@@ -21,7 +22,11 @@ fn bad_records_become_rejects_and_the_run_goes_on() {
     jsonl.push(b'\n');
     fs::write(dir.join("in.jsonl"), &jsonl).unwrap();
     fs::write(dir.join("empty.jsonl"), b"").unwrap();
-    fs::write(dir.join("feed.xml"), b"<rss><channel><title>T</title><item><title>A").unwrap();
+    fs::write(
+        dir.join("feed.xml"),
+        b"<rss><channel><title>T</title><item><title>A",
+    )
+    .unwrap();
     let out = dir.join("out");
     let stderr = newstone_ok(&[
         "run",
@@ -62,18 +67,28 @@ fn missing_pipeline_file_is_a_clear_error() {
     let out = newstone(&["run", "pipelines/does-not-exist.toml"]);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("cannot read pipeline file pipelines/does-not-exist.toml"), "{err}");
+    assert!(
+        err.contains("cannot read pipeline file pipelines/does-not-exist.toml"),
+        "{err}"
+    );
 }
 
 #[test]
 fn invalid_pipeline_settings_are_named() {
     let tmp = tempdir();
     let p = tmp.path().join("bad.toml");
-    fs::write(&p, "timezone = \"Mars/Olympus\"\n[[inputs]]\npath = \"x\"\n").unwrap();
+    fs::write(
+        &p,
+        "timezone = \"Mars/Olympus\"\n[[inputs]]\npath = \"x\"\n",
+    )
+    .unwrap();
     let out = newstone(&["run", &path_str(&p)]);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("Mars/Olympus") && err.contains("IANA"), "{err}");
+    assert!(
+        err.contains("Mars/Olympus") && err.contains("IANA"),
+        "{err}"
+    );
 
     fs::write(&p, "[[inputs]]\npath = \"x\"\nformatt = \"csv\"\n").unwrap();
     let out = newstone(&["run", &path_str(&p)]);
@@ -83,7 +98,14 @@ fn invalid_pipeline_settings_are_named() {
 
 #[test]
 fn input_that_matches_nothing_fails_with_the_pattern() {
-    let out = newstone(&["run", "pipelines/default.toml", "--input", "no/such/*.jsonl", "--out", "/tmp/newstone-never"]);
+    let out = newstone(&[
+        "run",
+        "pipelines/default.toml",
+        "--input",
+        "no/such/*.jsonl",
+        "--out",
+        "/tmp/newstone-never",
+    ]);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("no/such/*.jsonl"), "{err}");

@@ -17,7 +17,9 @@ pub fn open_input(path: &str) -> Result<Box<dyn BufRead>> {
     }
     let f = File::open(path).with_context(|| format!("cannot open input {path}"))?;
     if path.ends_with(".gz") {
-        Ok(Box::new(BufReader::new(flate2::read::MultiGzDecoder::new(f))))
+        Ok(Box::new(BufReader::new(flate2::read::MultiGzDecoder::new(
+            f,
+        ))))
     } else {
         Ok(Box::new(BufReader::new(f)))
     }
@@ -63,7 +65,9 @@ pub fn map_lines(
             .par_iter()
             .map(|(no, bytes)| {
                 let Ok(text) = std::str::from_utf8(bytes) else {
-                    return Some(json!({"id": null, "line": no, "error": "line is not valid UTF-8"}));
+                    return Some(
+                        json!({"id": null, "line": no, "error": "line is not valid UTF-8"}),
+                    );
                 };
                 let text = text.trim();
                 if text.is_empty() {
@@ -72,11 +76,15 @@ pub fn map_lines(
                 let v: Value = match serde_json::from_str(text) {
                     Ok(v) => v,
                     Err(e) => {
-                        return Some(json!({"id": null, "line": no, "error": format!("broken JSON: {e}")}))
+                        return Some(
+                            json!({"id": null, "line": no, "error": format!("broken JSON: {e}")}),
+                        )
                     }
                 };
                 let Some(obj) = v.as_object() else {
-                    return Some(json!({"id": null, "line": no, "error": "line is not a JSON object"}));
+                    return Some(
+                        json!({"id": null, "line": no, "error": "line is not a JSON object"}),
+                    );
                 };
                 let id = obj.get("id").cloned().unwrap_or(Value::Null);
                 Some(match f(obj) {

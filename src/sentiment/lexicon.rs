@@ -298,13 +298,68 @@ fn term_words(term: &str) -> Vec<String> {
     words
 }
 
-/// Raw token → (lowercase, stem, hits), per thread and language (0 English, 1 French),
-/// with the id of the lexicon whose hits it holds (another lexicon state clears it).
-type WordCache = [(u64, FastMap<Box<str>, (Rc<str>, Rc<str>, WordHits)>); 2];
+/// One distinct raw token, prepared: lowercase form, stem and single-word hits.
+#[derive(Debug, Clone)]
+struct CachedWord {
+    lower: Rc<str>,
+    stem: Rc<str>,
+    hits: WordHits,
+}
+
+/// A raw token of at most 23 bytes packed into three words (bytes, zero padding, length
+/// in the last byte). Distinct strings give distinct keys, and hashing or comparing a key
+/// never follows a pointer: the look-up runs for every token of every document.
+type ShortKey = [u64; 3];
+
+fn short_key(raw: &str) -> Option<ShortKey> {
+    let b = raw.as_bytes();
+    if b.len() > 23 {
+        return None;
+    }
+    let mut buf = [0u8; 24];
+    buf[..b.len()].copy_from_slice(b);
+    buf[23] = b.len() as u8;
+    let word = |k: usize| {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&buf[k * 8..k * 8 + 8]);
+        u64::from_le_bytes(w)
+    };
+    Some([word(0), word(1), word(2)])
+}
+
+/// Raw token → prepared word, per thread and language, with the id of the lexicon whose
+/// hits it holds (another lexicon state clears it). Short tokens (nearly all) use packed
+/// keys, longer ones their text.
+#[derive(Default)]
+struct WordCache {
+    owner: u64,
+    short: FastMap<ShortKey, CachedWord>,
+    long: FastMap<Box<str>, CachedWord>,
+}
+
+impl WordCache {
+    fn len(&self) -> usize {
+        self.short.len() + self.long.len()
+    }
+
+    fn get(&self, raw: &str) -> Option<&CachedWord> {
+        match short_key(raw) {
+            Some(k) => self.short.get(&k),
+            None => self.long.get(raw),
+        }
+    }
+
+    fn insert(&mut self, raw: &str, w: CachedWord) {
+        match short_key(raw) {
+            Some(k) => self.short.insert(k, w),
+            None => self.long.insert(raw.into(), w),
+        };
+    }
+}
 
 thread_local! {
-    static WORD_CACHE: RefCell<WordCache> =
-        RefCell::new([(0, FastMap::default()), (0, FastMap::default())]);
+    /// Word caches for English (0) and French (1).
+    static WORD_CACHE: RefCell<[WordCache; 2]> = RefCell::new(Default::default());
 }
 
 /// Entries per language before the word cache is reset (bounds memory on odd input).
@@ -576,16 +631,17 @@ impl Lexicon {
         let slot = usize::from(self.lang == Lang::Fr);
         WORD_CACHE.with(|cache| {
             let mut cache = cache.borrow_mut();
-            let (owner, map) = &mut cache[slot];
-            if map.len() > WORD_CACHE_MAX || *owner != self.id {
-                map.clear();
-                *owner = self.id;
+            let cache = &mut cache[slot];
+            if cache.len() > WORD_CACHE_MAX || cache.owner != self.id {
+                cache.short.clear();
+                cache.long.clear();
+                cache.owner = self.id;
             }
             toks.iter()
                 .map(|t| {
                     let raw = t.text(text);
-                    let (lower, stem, hits) = match map.get(raw) {
-                        Some((l, s, h)) => (Rc::clone(l), Rc::clone(s), *h),
+                    let w = match cache.get(raw) {
+                        Some(w) => w.clone(),
                         None => {
                             let (l, s) = self.normalise(raw, t.kind);
                             let (l, s): (Rc<str>, Rc<str>) = (l.into(), s.into());
@@ -594,13 +650,17 @@ impl Lexicon {
                                 start: t.start,
                                 end: t.end,
                                 kind: t.kind,
-                                lower: Rc::clone(&l),
-                                stem: Rc::clone(&s),
+                                lower: l,
+                                stem: s,
                                 hits: WordHits::default(),
                             };
-                            let h = self.word_hits(&tok);
-                            tok.hits = h;
-                            map.insert(raw.into(), (l, s, h));
+                            tok.hits = self.word_hits(&tok);
+                            let w = CachedWord {
+                                lower: Rc::clone(&tok.lower),
+                                stem: Rc::clone(&tok.stem),
+                                hits: tok.hits,
+                            };
+                            cache.insert(raw, w);
                             return tok;
                         }
                     };
@@ -608,9 +668,9 @@ impl Lexicon {
                         start: t.start,
                         end: t.end,
                         kind: t.kind,
-                        lower,
-                        stem,
-                        hits,
+                        lower: w.lower,
+                        stem: w.stem,
+                        hits: w.hits,
                     }
                 })
                 .collect()

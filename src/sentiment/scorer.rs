@@ -445,9 +445,8 @@ pub fn analyze(lex: &Lexicon, roles: &Roles, toks: &[LexToken]) -> Sentence {
             if let Some(md) = mods[k] {
                 match md.kind {
                     ModKind::Negator
-                        if !restrictive_ne(lang, toks, k)
-                            && !(has_own_negation
-                                && matches!(&*toks[k].lower, "ne" | "n'")) =>
+                        if !(restrictive_ne(lang, toks, k)
+                            || has_own_negation && matches!(&*toks[k].lower, "ne" | "n'")) =>
                     {
                         negated = true;
                         if md.value > 0.0 && md.value <= 1.0 {
@@ -838,7 +837,15 @@ const QUANTITY_QUALIFIERS: &[&str] = &[
 fn is_baseline_marker(t: &LexToken) -> bool {
     matches!(
         &*t.lower,
-        "from" | "compared" | "versus" | "vs" | "vs." | "against" | "contre" | "comparé" | "comparés"
+        "from"
+            | "compared"
+            | "versus"
+            | "vs"
+            | "vs."
+            | "against"
+            | "contre"
+            | "comparé"
+            | "comparés"
     )
 }
 
@@ -890,16 +897,16 @@ fn compare_figures(
         };
         // A quantity noun between the marker and its figure is the baseline's.
         let mut base_q = None;
-        for k in m + 1..old_at {
-            if let Some(q) = g.quantity(&toks[k]) {
+        for (k, t) in toks.iter().enumerate().take(old_at).skip(m + 1) {
+            if let Some(q) = g.quantity(t) {
                 used_nouns.push(k);
                 base_q = Some(q);
             }
         }
         // The new figure: the nearest number before the marker (within 8 tokens), or
         // after the baseline for "from X to Y".
-        let from_to = &*toks[m].lower == "from"
-            && toks.get(old_at + 1).is_some_and(|t| &*t.lower == "to");
+        let from_to =
+            &*toks[m].lower == "from" && toks.get(old_at + 1).is_some_and(|t| &*t.lower == "to");
         let new_at = if from_to {
             (old_at + 2..(old_at + 5).min(n))
                 .take_while(|&k| clause_of[k] == clause)

@@ -335,3 +335,108 @@ fn no_panic_on_pseudo_random_text_and_spans() {
         }
     }
 }
+
+/// A model with a few opinion words and modifiers, for the rules added for reviews.
+fn opinion_model() -> SentimentModel {
+    let en = Lexicon::empty(Lang::En);
+    let mut fr = Lexicon::empty(Lang::Fr);
+    fr.add_terms(
+        "pas mal\t0.3\npas terrible\t-0.5\nprévisible\t-0.4\npassionnant\t0.7\n\
+         originalité\t0.4\nennuyeux\t-0.6\nagréable\t0.5\n",
+        Path::new("fr_general.tsv"),
+    )
+    .unwrap();
+    fr.add_modifiers(
+        "manque d'\tnegator\t1\npeu\tnegator\t0.7\n",
+        Path::new("fr_modifiers.tsv"),
+    )
+    .unwrap();
+    SentimentModel::from_parts(en, fr, None)
+}
+
+#[test]
+fn french_phrase_with_its_own_negation_is_not_negated_again() {
+    let m = opinion_model();
+    // "ne … pas mal": the "ne" belongs to "pas mal", which is positive.
+    let p = m.document("Ce roman n'est pas mal du tout.", Lang::Fr);
+    assert!(p.score > 0.0, "{p:?}");
+    let p = m.document("La fin n'est pas terrible.", Lang::Fr);
+    assert!(p.score < 0.0, "{p:?}");
+}
+
+#[test]
+fn lack_of_and_peu_deny_what_follows() {
+    let m = opinion_model();
+    let p = m.document("Le récit manque d'originalité.", Lang::Fr);
+    assert!(p.score < 0.0, "{p:?}");
+    let p = m.document("Un essai peu agréable à lire.", Lang::Fr);
+    assert!(p.score < 0.0, "{p:?}");
+}
+
+#[test]
+fn too_much_to_be_denies_the_second_adjective() {
+    let m = opinion_model();
+    let p = m.document(
+        "Ce thriller est trop prévisible pour être passionnant.",
+        Lang::Fr,
+    );
+    assert_eq!(p.label, Label::Negative, "{p:?}");
+    let mut en = Lexicon::empty(Lang::En);
+    en.add_terms("exciting\t0.6\nslow\t-0.3\n", Path::new("en.tsv"))
+        .unwrap();
+    let m = SentimentModel::from_parts(en, Lexicon::empty(Lang::Fr), None);
+    let p = m.document("The plot is too slow to be exciting.", Lang::En);
+    assert_eq!(p.label, Label::Negative, "{p:?}");
+}
+
+#[test]
+fn conclusion_marker_weighs_the_verdict_more() {
+    let m = opinion_model();
+    // Same cues, the verdict after "Bref" decides.
+    let p = m.document("Le début est agréable. Bref, un roman ennuyeux.", Lang::Fr);
+    assert!(p.score < 0.0, "{p:?}");
+    let p = m.document("Le début est ennuyeux. Bref, un roman agréable.", Lang::Fr);
+    assert!(p.score > 0.0, "{p:?}");
+}
+
+#[test]
+fn figures_compared_with_their_baseline() {
+    let m = model();
+    let up = m.document(
+        "Net sales totalled EUR 12.4 mn, compared to EUR 10.1 mn a year earlier.",
+        Lang::En,
+    );
+    assert_eq!(up.label, Label::Positive, "{up:?}");
+    let down = m.document(
+        "Quarterly revenue was USD 3.2 bn versus USD 3.9 bn in 2009.",
+        Lang::En,
+    );
+    assert_eq!(down.label, Label::Negative, "{down:?}");
+    // A smaller loss than the baseline is good news.
+    let loss = m.document(
+        "The operating loss was EUR 1.5 mn compared with EUR 4.0 mn.",
+        Lang::En,
+    );
+    assert_eq!(loss.label, Label::Positive, "{loss:?}");
+    // A profit now against a loss before: the baseline's loss is not the news.
+    let turn = m.document(
+        "The group reported a profit of EUR 2 mn versus a loss of EUR 3 mn.",
+        Lang::En,
+    );
+    assert_eq!(turn.label, Label::Positive, "{turn:?}");
+    // A bare figure says nothing.
+    let flat = m.document("Operating profit was EUR 6.6 mn in the period.", Lang::En);
+    assert_eq!(flat.label, Label::Neutral, "{flat:?}");
+}
+
+#[test]
+fn memoised_word_hits_follow_lexicon_edits() {
+    let mut l = Lexicon::empty(Lang::En);
+    let toks = l.prepare("a stellar quarter");
+    assert_eq!(l.term_at(&toks, 1), None);
+    l.add_term("stellar", 0.6);
+    // Tokens prepared before the edit fall back to a fresh look-up.
+    assert_eq!(l.term_at(&toks, 1), Some((1, 0.6)));
+    let toks = l.prepare("a stellar quarter");
+    assert_eq!(l.term_at(&toks, 1), Some((1, 0.6)));
+}

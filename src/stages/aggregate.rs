@@ -25,7 +25,9 @@ fn partial_sums(rows: &[ArticleEntity]) -> Result<DataFrame> {
         date_col("date", rows.iter().map(|r| r.date)),
         Column::new(
             "entity_id".into(),
-            rows.iter().map(|r| r.entity_id.as_str()).collect::<Vec<_>>(),
+            rows.iter()
+                .map(|r| r.entity_id.as_str())
+                .collect::<Vec<_>>(),
         ),
         Column::new("articles".into(), vec![1i64; rows.len()]),
         Column::new(
@@ -89,7 +91,9 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
         let rows = article_entities_from_frame(&read_parquet(part)?)?;
         rows_in += rows.len() as u64;
         for r in rows.iter().filter(|r| r.kind == "company") {
-            names.entry(r.entity_id.clone()).or_insert_with(|| r.name.clone());
+            names
+                .entry(r.entity_id.clone())
+                .or_insert_with(|| r.name.clone());
             if r.entity_id.starts_with("new:") {
                 let d = discovered
                     .entry(r.entity_id.clone())

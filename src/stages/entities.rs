@@ -56,7 +56,11 @@ pub fn mention_rows(article: &Article, doc: &str, mentions: Vec<Mention>) -> Vec
     };
     let text_start_char = doc.get(..text_start).map_or(0, |s| s.chars().count());
     for m in mentions {
-        if m.start >= m.end || m.end > doc.len() || !doc.is_char_boundary(m.start) || !doc.is_char_boundary(m.end) {
+        if m.start >= m.end
+            || m.end > doc.len()
+            || !doc.is_char_boundary(m.start)
+            || !doc.is_char_boundary(m.end)
+        {
             continue;
         }
         let s = char_at(m.start);
@@ -64,7 +68,11 @@ pub fn mention_rows(article: &Article, doc: &str, mentions: Vec<Mention>) -> Vec
         let (field, start, end) = if !article.title.is_empty() && m.end <= title_len {
             ("title", s, e)
         } else {
-            ("text", s.saturating_sub(text_start_char), e.saturating_sub(text_start_char))
+            (
+                "text",
+                s.saturating_sub(text_start_char),
+                e.saturating_sub(text_start_char),
+            )
         };
         rows.push(MentionRow {
             article_id: article.article_id.clone(),
@@ -86,7 +94,9 @@ pub fn mention_rows(article: &Article, doc: &str, mentions: Vec<Mention>) -> Vec
 
 /// True when the article's language is one the pipeline analyses.
 pub fn analysed(article: &Article, languages: &[String]) -> bool {
-    languages.iter().any(|l| l.eq_ignore_ascii_case(&article.lang))
+    languages
+        .iter()
+        .any(|l| l.eq_ignore_ascii_case(&article.lang))
 }
 
 /// Runs the entities stage over the normalize parts (one output part per input part).
@@ -115,7 +125,9 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
             .collect();
         rows_out += rows.len() as u64;
         for r in &rows {
-            *by_kind.entry(format!("{}_mentions", r.kind)).or_insert(0u64) += 1;
+            *by_kind
+                .entry(format!("{}_mentions", r.kind))
+                .or_insert(0u64) += 1;
         }
         let mut df = mentions_to_frame(&rows)?;
         write_parquet(&dir.path(&part_name("mentions", i)), &mut df)?;

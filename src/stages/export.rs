@@ -96,62 +96,93 @@ impl TableWriter {
     }
 }
 
-/// Formats each column to text once, then writes rows: dates as `YYYY-MM-DD`,
-/// timestamps as RFC 3339 UTC (`2022-01-01T10:15:03Z`), nulls as empty cells.
+/// Writes the rows of a frame as CSV: strings are borrowed from the frame, other values
+/// formatted into one reused buffer — dates as `YYYY-MM-DD`, timestamps as RFC 3339 UTC
+/// (`2022-01-01T10:15:03Z`), nulls as empty cells.
 fn write_csv_rows<W: std::io::Write>(w: &mut csv::Writer<W>, df: &DataFrame) -> Result<()> {
-    let cols: Vec<Vec<String>> = df
+    let cols: Vec<CsvColumn> = df
         .columns()
         .iter()
-        .map(format_column)
+        .map(CsvColumn::new)
         .collect::<Result<_>>()?;
-    let mut record: Vec<&str> = Vec::with_capacity(cols.len());
+    let mut buf = String::new();
     for i in 0..df.height() {
-        record.clear();
-        record.extend(cols.iter().map(|c| c[i].as_str()));
-        w.write_record(&record)?;
+        for c in &cols {
+            buf.clear();
+            match c {
+                CsvColumn::Str(ca) => {
+                    w.write_field(ca.get(i).unwrap_or(""))?;
+                    continue;
+                }
+                CsvColumn::Other(f) => f(i, &mut buf),
+            }
+            w.write_field(&buf)?;
+        }
+        w.write_record(None::<&[u8]>)?;
     }
     Ok(())
 }
 
-fn format_column(c: &Column) -> Result<Vec<String>> {
-    let opt = |v: Option<String>| v.unwrap_or_default();
-    Ok(match c.dtype() {
-        DataType::String => c.str()?.iter().map(|v| opt(v.map(str::to_owned))).collect(),
-        DataType::Int64 => c.i64()?.iter().map(|v| opt(v.map(|x| x.to_string()))).collect(),
-        DataType::Float64 => c
-            .f64()?
-            .iter()
-            .map(|v| opt(v.map(|x| format!("{}", (x * 1e6).round() / 1e6))))
-            .collect(),
-        DataType::Boolean => c.bool()?.iter().map(|v| opt(v.map(|x| x.to_string()))).collect(),
-        DataType::Date => c
-            .date()?
-            .physical()
-            .iter()
-            .map(|v| {
-                opt(v.and_then(|d| {
-                    chrono::NaiveDate::from_num_days_from_ce_opt(d + 719_163)
-                        .map(|d| d.format("%Y-%m-%d").to_string())
+/// How to print one column's cells.
+enum CsvColumn<'a> {
+    Str(&'a StringChunked),
+    Other(Box<dyn Fn(usize, &mut String) + 'a>),
+}
+
+impl<'a> CsvColumn<'a> {
+    fn new(c: &'a Column) -> Result<CsvColumn<'a>> {
+        use std::fmt::Write as _;
+        Ok(match c.dtype() {
+            DataType::String => CsvColumn::Str(c.str()?),
+            DataType::Int64 => {
+                let ca = c.i64()?;
+                CsvColumn::Other(Box::new(move |i, b| {
+                    if let Some(v) = ca.get(i) {
+                        let _ = write!(b, "{v}");
+                    }
                 }))
-            })
-            .collect(),
-        DataType::Datetime(_, _) => c
-            .datetime()?
-            .physical()
-            .iter()
-            .map(|v| {
-                opt(v.and_then(|us| {
-                    chrono::DateTime::from_timestamp_micros(us)
-                        .map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+            }
+            DataType::Float64 => {
+                let ca = c.f64()?;
+                CsvColumn::Other(Box::new(move |i, b| {
+                    if let Some(v) = ca.get(i) {
+                        let _ = write!(b, "{}", (v * 1e6).round() / 1e6);
+                    }
                 }))
-            })
-            .collect(),
-        other => {
-            let s = c.cast(&DataType::String)?;
-            let _ = other;
-            s.str()?.iter().map(|v| opt(v.map(str::to_owned))).collect()
-        }
-    })
+            }
+            DataType::Boolean => {
+                let ca = c.bool()?;
+                CsvColumn::Other(Box::new(move |i, b| {
+                    if let Some(v) = ca.get(i) {
+                        b.push_str(if v { "true" } else { "false" });
+                    }
+                }))
+            }
+            DataType::Date => {
+                let ca = c.date()?.physical();
+                CsvColumn::Other(Box::new(move |i, b| {
+                    if let Some(d) = ca
+                        .get(i)
+                        .and_then(|d| chrono::NaiveDate::from_num_days_from_ce_opt(d + 719_163))
+                    {
+                        let _ = write!(b, "{}", d.format("%Y-%m-%d"));
+                    }
+                }))
+            }
+            DataType::Datetime(_, _) => {
+                let ca = c.datetime()?.physical();
+                CsvColumn::Other(Box::new(move |i, b| {
+                    if let Some(d) = ca.get(i).and_then(chrono::DateTime::from_timestamp_micros) {
+                        let _ = write!(b, "{}", d.format("%Y-%m-%dT%H:%M:%SZ"));
+                    }
+                }))
+            }
+            other => anyhow::bail!(
+                "internal error: column {} has type {other}, which the CSV export does not handle",
+                c.name()
+            ),
+        })
+    }
 }
 
 /// The `entities` table: the gazetteer plus discovered companies.
@@ -229,8 +260,10 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
         art_parts.iter().zip(tone_parts.iter()).map(|(a, t)| {
             let arts = articles_from_frame(&read_parquet(a)?)?;
             let tones = tones_from_frame(&read_parquet(t)?)?;
-            let by_id: std::collections::HashMap<&str, f64> =
-                tones.iter().map(|t| (t.article_id.as_str(), t.tone)).collect();
+            let by_id: std::collections::HashMap<&str, f64> = tones
+                .iter()
+                .map(|t| (t.article_id.as_str(), t.tone))
+                .collect();
             let tone: Vec<Option<f64>> = arts
                 .iter()
                 .map(|a| by_id.get(a.article_id.as_str()).copied())

@@ -37,7 +37,10 @@ pub fn resolve_inputs(p: &Pipeline) -> Result<Vec<ResolvedInput>> {
             .with_context(|| format!("input {:?}", spec.path))?;
         for path in files {
             // Paths relative to where the job runs keep outputs identical across checkouts.
-            let path = path.strip_prefix(&base).map(Path::to_path_buf).unwrap_or(path);
+            let path = path
+                .strip_prefix(&base)
+                .map(Path::to_path_buf)
+                .unwrap_or(path);
             if seen.insert(path.clone()) {
                 out.push(ResolvedInput { spec: i, path });
             }
@@ -144,8 +147,7 @@ fn read_one(
             Ok(Some(f)) => f,
             Ok(None) => {
                 rejects.push(file_reject(
-                    "unsupported file type: set `format` on this input in the pipeline file"
-                        .into(),
+                    "unsupported file type: set `format` on this input in the pipeline file".into(),
                 ));
                 return Ok(());
             }

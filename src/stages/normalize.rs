@@ -91,8 +91,11 @@ pub fn normalize_record(raw: &RawRow, cfg: &NormalizeConfig, tz: chrono_tz::Tz) 
         _ => (None, None),
     };
     let lang = {
-        let sample = if text.is_empty() { &title } else { &text };
-        let (detected, code) = detect(sample);
+        // The title and the start of the text are enough to tell the language, and
+        // keep detection cost independent of article length.
+        let head = crate::text::lang::prefix_chars(&text, 600);
+        let sample = format!("{title}\n{head}");
+        let (detected, code) = detect(&sample);
         let declared = raw.lang.as_deref().map(Lang::from_code);
         match (detected, declared) {
             (Lang::En | Lang::Fr, _) => detected.code().to_string(),
@@ -147,15 +150,28 @@ pub fn normalize_record(raw: &RawRow, cfg: &NormalizeConfig, tz: chrono_tz::Tz) 
 
 /// Digest of the normalized content, for "same title + text" duplicates.
 fn content_key(a: &Article) -> u128 {
-    let mut h = blake3::Hasher::new();
+    // One lowercased, whitespace-collapsed buffer, hashed once (no per-word allocation).
+    let mut buf = String::with_capacity(a.title.len() + a.text.len() + 2);
     for part in [&a.title, &a.text] {
-        for w in part.split_whitespace() {
-            h.update(w.to_lowercase().as_bytes());
-            h.update(b" ");
+        let mut space = false;
+        for c in part.chars() {
+            if c.is_whitespace() {
+                space = true;
+                continue;
+            }
+            if space {
+                buf.push(' ');
+                space = false;
+            }
+            if c.is_ascii() {
+                buf.push(c.to_ascii_lowercase());
+            } else {
+                buf.extend(c.to_lowercase());
+            }
         }
-        h.update(b"\x00");
+        buf.push('\u{0}');
     }
-    let b = h.finalize();
+    let b = blake3::hash(buf.as_bytes());
     u128::from_le_bytes(b.as_bytes()[..16].try_into().unwrap_or([0; 16]))
 }
 
@@ -302,7 +318,11 @@ mod tests {
         let a = article(normalize_record(&r, &cfg, chrono_tz::UTC));
         assert_eq!(a.date, None);
         assert_eq!(a.lang, "en");
-        assert!(a.article_id.starts_with("h:"), "content hash id: {}", a.article_id);
+        assert!(
+            a.article_id.starts_with("h:"),
+            "content hash id: {}",
+            a.article_id
+        );
     }
 
     #[test]
@@ -335,12 +355,22 @@ mod tests {
         let tz = chrono_tz::UTC;
         let cfg = NormalizeConfig::default();
         let a = article(normalize_record(
-            &raw(Some("1"), "Airbus wins order", "Airbus won a large order  from an airline.", Some("2022-03-07")),
+            &raw(
+                Some("1"),
+                "Airbus wins order",
+                "Airbus won a large order  from an airline.",
+                Some("2022-03-07"),
+            ),
             &cfg,
             tz,
         ));
         let b = article(normalize_record(
-            &raw(Some("2"), "Airbus wins order", "Airbus won a large order from an airline.", Some("2022-03-08")),
+            &raw(
+                Some("2"),
+                "Airbus wins order",
+                "Airbus won a large order from an airline.",
+                Some("2022-03-08"),
+            ),
             &cfg,
             tz,
         ));

@@ -43,7 +43,11 @@ pub struct ArticleSentiment {
 }
 
 /// Scores one article and its mentions.
-pub fn score_article(model: &SentimentModel, a: &Article, mentions: &[MentionRow]) -> ArticleSentiment {
+pub fn score_article(
+    model: &SentimentModel,
+    a: &Article,
+    mentions: &[MentionRow],
+) -> ArticleSentiment {
     let doc = a.doc();
     let lang = Lang::from_code(&a.lang);
     let tone = model.document(&doc, lang);
@@ -56,16 +60,27 @@ pub fn score_article(model: &SentimentModel, a: &Article, mentions: &[MentionRow
     } else {
         model.targets(&doc, lang, &spans)
     };
-    let sentences = if spans.is_empty() {
-        Vec::new()
-    } else {
-        sentence_spans(&doc)
-    };
-    let sentence_of = |start: usize| -> String {
-        sentences
+    // Sentences are split only in the paragraphs that hold a mention (a paragraph break
+    // always ends a sentence), so long articles with few mentions stay cheap.
+    let mut paragraphs: HashMap<usize, Vec<(usize, usize)>> = HashMap::new();
+    let mut sentence_of = |start: usize| -> String {
+        let p_start = doc
+            .get(..start)
+            .and_then(|s| s.rfind("\n\n"))
+            .map_or(0, |i| i + 2);
+        let p_end = doc
+            .get(start..)
+            .and_then(|s| s.find("\n\n"))
+            .map_or(doc.len(), |i| start + i);
+        let spans = paragraphs.entry(p_start).or_insert_with(|| {
+            doc.get(p_start..p_end)
+                .map(sentence_spans)
+                .unwrap_or_default()
+        });
+        spans
             .iter()
-            .find(|(s, e)| *s <= start && start < *e)
-            .and_then(|(s, e)| doc.get(*s..*e))
+            .find(|(s, e)| p_start + *s <= start && start < p_start + *e)
+            .and_then(|(s, e)| doc.get(p_start + *s..p_start + *e))
             .map(|s| s.trim().to_string())
             .unwrap_or_default()
     };
@@ -169,7 +184,9 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
             ents.extend(r.entities);
         }
         for e in &ents {
-            *labels.entry(format!("{}_{}", e.kind, e.label)).or_insert(0u64) += 1;
+            *labels
+                .entry(format!("{}_{}", e.kind, e.label))
+                .or_insert(0u64) += 1;
         }
         rows_out += scored.len() as u64;
         write_parquet(
@@ -180,7 +197,10 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
             &dir.path(&part_name("article_entities", i)),
             &mut article_entities_to_frame(&ents)?,
         )?;
-        write_parquet(&dir.path(&part_name("tones", i)), &mut tones_to_frame(&tones)?)?;
+        write_parquet(
+            &dir.path(&part_name("tones", i)),
+            &mut tones_to_frame(&tones)?,
+        )?;
         bar.inc(1);
     }
     bar.finish_and_clear();

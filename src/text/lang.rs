@@ -46,7 +46,10 @@ impl Lang {
 pub fn detect(text: &str) -> (Lang, &'static str) {
     use whatlang::{Detector, Lang as W};
     // A sample is enough: detection cost must not grow with huge articles.
-    let sample = prefix_chars(text, 2000);
+    let sample = prefix_chars(text, 1000);
+    if let Some(lang) = stopword_vote(sample) {
+        return (lang, if lang == Lang::Fr { "fra" } else { "eng" });
+    }
     let allow = vec![
         W::Eng,
         W::Fra,
@@ -68,6 +71,39 @@ pub fn detect(text: &str) -> (Lang, &'static str) {
         Some(W::Fra) => (Lang::Fr, "fra"),
         Some(other) => (Lang::Other, other.code()),
         None => (Lang::Other, "und"),
+    }
+}
+
+/// French and English function words: frequent, short and specific to one language.
+const FR_WORDS: &[&str] = &[
+    "le", "la", "les", "des", "du", "et", "est", "une", "dans", "pour", "qui", "que", "sur", "au",
+    "aux", "par", "pas", "avec", "son", "ses", "sont", "cette", "ont", "été", "mais",
+];
+const EN_WORDS: &[&str] = &[
+    "the", "and", "of", "to", "is", "in", "that", "for", "with", "was", "are", "its", "on", "has",
+    "have", "by", "from", "this", "were", "which", "will", "be", "at", "as", "it",
+];
+
+/// Fast path for the two languages the pipeline analyses: a clear majority of French or
+/// English function words decides; anything less clear-cut goes to whatlang.
+fn stopword_vote(sample: &str) -> Option<Lang> {
+    let (mut fr, mut en) = (0u32, 0u32);
+    for w in sample
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty() && w.len() <= 6)
+    {
+        if FR_WORDS.iter().any(|x| x.eq_ignore_ascii_case(w)) {
+            fr += 1;
+        } else if EN_WORDS.iter().any(|x| x.eq_ignore_ascii_case(w)) {
+            en += 1;
+        }
+    }
+    if fr >= 8 && fr >= 4 * en {
+        Some(Lang::Fr)
+    } else if en >= 8 && en >= 4 * fr {
+        Some(Lang::En)
+    } else {
+        None
     }
 }
 
@@ -98,6 +134,14 @@ mod tests {
         assert_eq!(lang, Lang::Other);
         assert_eq!(code, "deu");
         assert_eq!(detect("").0, Lang::Other);
+    }
+
+    #[test]
+    fn a_few_shared_words_do_not_decide() {
+        // "on", "as", "pas"… appear in both; a short mixed text goes to whatlang.
+        assert_eq!(stopword_vote("Paris on the move"), None);
+        let es = "La empresa anunció el jueves un fuerte aumento de sus ventas en el mercado europeo y en los Estados Unidos.";
+        assert_eq!(detect(es).0, Lang::Other);
     }
 
     #[test]

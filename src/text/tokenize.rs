@@ -252,23 +252,20 @@ fn scan_word(cs: &Chars<'_>, i: usize, out: &mut Vec<Token>) -> usize {
             j += 2;
         } else if is_apostrophe(c) && cs.at(j + 1).is_some_and(|d| d.is_alphabetic()) {
             // Elision, possessive or contraction?
-            let head = cs
-                .text
-                .get(cs.byte(start)..cs.byte(j))
-                .unwrap_or("")
-                .to_lowercase();
-            let head_is_elision = ELISIONS.contains(&head.as_str());
+            // Case-insensitive comparisons without allocating (this runs for every
+            // French elision, i.e. several times per sentence).
+            let head = cs.text.get(cs.byte(start)..cs.byte(j)).unwrap_or("");
+            let head_is_elision = ELISIONS.iter().any(|e| head.eq_ignore_ascii_case(e));
             // Look ahead to the end of the following letters.
             let mut k = j + 1;
             while cs.at(k).is_some_and(|d| d.is_alphabetic()) {
                 k += 1;
             }
-            let whole = cs
-                .text
-                .get(cs.byte(start)..cs.byte(k))
-                .unwrap_or("")
-                .to_lowercase();
-            if APOSTROPHE_WORDS.contains(&whole.as_str()) {
+            let whole = cs.text.get(cs.byte(start)..cs.byte(k)).unwrap_or("");
+            if APOSTROPHE_WORDS
+                .iter()
+                .any(|w| w.len() == whole.len() && *w == whole.to_lowercase())
+            {
                 j = k;
                 continue;
             }
@@ -280,12 +277,8 @@ fn scan_word(cs: &Chars<'_>, i: usize, out: &mut Vec<Token>) -> usize {
                 });
                 return j + 1;
             }
-            let tail = cs
-                .text
-                .get(cs.byte(j + 1)..cs.byte(k))
-                .unwrap_or("")
-                .to_lowercase();
-            if tail == "s" {
+            let tail = cs.text.get(cs.byte(j + 1)..cs.byte(k)).unwrap_or("");
+            if tail.eq_ignore_ascii_case("s") {
                 // Possessive: "Tesla's" → "Tesla" + "'s".
                 out.push(Token {
                     start: cs.byte(start),
@@ -386,8 +379,9 @@ pub fn sentence_token_ranges(text: &str, toks: &[Token]) -> Vec<(usize, usize)> 
         // Paragraph break before this token?
         if let Some(s) = sent_start {
             if i > s {
-                let gap = text.get(toks[i - 1].end..t.start).unwrap_or("");
-                if gap.matches('\n').count() >= 2 {
+                // Byte scan: `\n` is ASCII, so it never occurs inside a multi-byte char.
+                let gap = text.as_bytes().get(toks[i - 1].end..t.start).unwrap_or(&[]);
+                if gap.iter().filter(|&&b| b == b'\n').count() >= 2 {
                     spans.push((s, i));
                     sent_start = None;
                 }

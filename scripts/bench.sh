@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Benchmark (not a test): the full pipeline on Le Monde-derived corpora of two sizes.
+# Prints MB of text per second, articles per second, per-stage seconds and peak RSS
+# (/usr/bin/time -v), so the growth of cost with corpus size can be read off.
+#
+#   scripts/bench.sh              # sizes 50 and 200 MB (text), in /tmp/newstone-bench
+#   SIZES="100 400" scripts/bench.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SIZES="${SIZES:-50 200}"
+WORK="${WORK:-/tmp/newstone-bench}"
+CORPUS="${CORPUS:-../shared/corpora/lemonde-2022}"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/newstone-target}"
+[ -d "$CORPUS" ] || { echo "bench: $CORPUS not found" >&2; exit 1; }
+[ -x /usr/bin/time ] || { echo "bench: /usr/bin/time is needed (apt-get install time)" >&2; exit 1; }
+cargo build --release --quiet
+BIN="$CARGO_TARGET_DIR/release/newstone"
+mkdir -p "$WORK"
+printf '%-6s %9s %9s %8s %9s %10s %10s  %s\n' size_MB articles seconds MB/s art/s peak_RSS_MB threads "stage seconds"
+for mb in $SIZES; do
+  corpus="$WORK/corpus-$mb.jsonl"
+  if [ ! -f "$corpus" ]; then
+    python3 scripts/make_bench_corpus.py --mb "$mb" --out "$corpus" --corpus "$CORPUS" > "$corpus.info"
+  fi
+  out="$WORK/out-$mb"
+  rm -rf "$out"
+  /usr/bin/time -v "$BIN" -q run pipelines/default.toml --input "$corpus" --out "$out" 2> "$WORK/time-$mb.txt"
+  python3 - "$corpus.info" "$WORK/time-$mb.txt" "$out" "$mb" <<'PY'
+import json, re, sys, os
+info = json.load(open(sys.argv[1]))
+t = open(sys.argv[2]).read()
+def field(name):
+    m = re.search(re.escape(name) + r":\s*(.+)", t)
+    return m.group(1).strip() if m else "?"
+wall = field("Elapsed (wall clock) time (h:mm:ss or m:ss)")
+parts = [float(x) for x in wall.split(":")]
+secs = sum(p * 60 ** i for i, p in enumerate(reversed(parts)))
+rss = int(field("Maximum resident set size (kbytes)")) / 1024
+stages = []
+for s in ["ingest", "normalize", "entities", "sentiment", "aggregate", "export"]:
+    m = json.load(open(os.path.join(sys.argv[3], "_stages", s, "manifest.json")))
+    stages.append(f"{s} {m['seconds']:.1f}")
+mb = info["text_bytes"] / 1e6
+print(f"{sys.argv[4]:<6} {info['articles']:>9} {secs:>9.1f} {mb/secs:>8.1f} {info['articles']/secs:>9.0f} {rss:>10.0f} {os.cpu_count():>10}  {', '.join(stages)}")
+PY
+done
