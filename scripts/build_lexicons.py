@@ -316,8 +316,10 @@ def cmd_check(_args: argparse.Namespace) -> int:
     errs: list[str] = []
     counts = []
     for lang in ("en", "fr"):
-        for kind in ("base", "finance", "modifiers"):
+        for kind in ("base", "general", "finance", "modifiers"):
             path = LEX_DIR / f"{lang}_{kind}.tsv"
+            if kind == "general" and not path.exists():
+                continue  # optional file (French only today)
             errs += check_file(path, kind == "modifiers")
             if path.exists():
                 counts.append((path.name, len(read_entries(path)[1])))

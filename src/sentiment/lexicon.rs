@@ -637,11 +637,18 @@ impl Lexicon {
                 cache.long.clear();
                 cache.owner = self.id;
             }
+            // Look every token up first, in a tight loop: the cache is larger than the CPU
+            // caches, and independent look-ups let the memory loads overlap.
+            let found: Vec<Option<CachedWord>> = toks
+                .iter()
+                .map(|t| cache.get(t.text(text)).cloned())
+                .collect();
             toks.iter()
-                .map(|t| {
+                .zip(found)
+                .map(|(t, found)| {
                     let raw = t.text(text);
-                    let w = match cache.get(raw) {
-                        Some(w) => w.clone(),
+                    let w = match found.or_else(|| cache.get(raw).cloned()) {
+                        Some(w) => w,
                         None => {
                             let (l, s) = self.normalise(raw, t.kind);
                             let (l, s): (Rc<str>, Rc<str>) = (l.into(), s.into());
