@@ -132,17 +132,24 @@ impl Default for EntitiesConfig {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct SentimentConfig {
-    /// Folder with the lexicons (and model weights, if any).
+    /// Folder with the lexicons. Learned weights, if any, are read from the `models`
+    /// folder next to it (`<lexicons>/../models/`).
     pub lexicons: PathBuf,
-    /// Folder with learned model weights; its files are part of the stage fingerprint.
-    pub models: PathBuf,
+}
+
+impl SentimentConfig {
+    /// Where the optional learned weights live (part of the stage fingerprint).
+    pub fn models_dir(&self) -> PathBuf {
+        self.lexicons
+            .parent()
+            .map_or_else(|| PathBuf::from("models"), |p| p.join("models"))
+    }
 }
 
 impl Default for SentimentConfig {
     fn default() -> Self {
         SentimentConfig {
             lexicons: PathBuf::from("data/lexicons"),
-            models: PathBuf::from("data/models"),
         }
     }
 }

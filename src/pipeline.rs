@@ -67,7 +67,7 @@ pub fn plan(ctx: &Context, inputs: &[ingest::ResolvedInput]) -> Result<Vec<Stage
             }
             Stage::Sentiment => {
                 data.add_dir(&p.sentiment.lexicons)?;
-                data.add_dir(&p.sentiment.models)?;
+                data.add_dir(&p.sentiment.models_dir())?;
             }
             _ => {}
         }
@@ -165,8 +165,57 @@ pub fn summary_line(m: &Manifest) -> String {
     s
 }
 
+/// A lock on `<out>/_stages` so two scheduled runs never write the same artefacts.
+/// Removed on drop; a lock left by a crashed run (its process is gone) is taken over.
+struct RunLock(std::path::PathBuf);
+
+impl RunLock {
+    fn acquire(stages_dir: &std::path::Path) -> Result<RunLock> {
+        std::fs::create_dir_all(stages_dir)
+            .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", stages_dir.display()))?;
+        let path = stages_dir.join(".lock");
+        for _ in 0..2 {
+            match std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+            {
+                Ok(mut f) => {
+                    use std::io::Write;
+                    let _ = write!(f, "{}", std::process::id());
+                    return Ok(RunLock(path));
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    let pid = std::fs::read_to_string(&path).unwrap_or_default();
+                    let alive = !pid.trim().is_empty()
+                        && std::path::Path::new(&format!("/proc/{}", pid.trim())).exists();
+                    if alive {
+                        bail!(
+                            "another newstone run (pid {}) is using {}; wait for it to finish (or delete {} if it is not running)",
+                            pid.trim(),
+                            stages_dir.display(),
+                            path.display()
+                        );
+                    }
+                    tracing::warn!("removing a stale lock left by pid {}", pid.trim());
+                    let _ = std::fs::remove_file(&path);
+                }
+                Err(e) => bail!("cannot create the lock {}: {e}", path.display()),
+            }
+        }
+        bail!("cannot take the lock {}", path.display())
+    }
+}
+
+impl Drop for RunLock {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
 /// Runs the selected stages in order.
 pub fn run(ctx: &Context, selection: Selection) -> Result<RunReport> {
+    let _lock = RunLock::acquire(&ctx.stages_dir)?;
     let inputs = ingest::resolve_inputs(ctx.pipeline)?;
     let plans = plan(ctx, &inputs)?;
     let mut report = RunReport::default();

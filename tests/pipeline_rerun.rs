@@ -26,7 +26,6 @@ path = "data/sample/notes"
 gazetteer = "{d}/gazetteer"
 [sentiment]
 lexicons = "{d}/lexicons"
-models = "{d}/models"
 "#,
         out = path_str(&dir.join("out")),
         d = path_str(&data)
@@ -153,4 +152,23 @@ fn same_rows_whatever_the_thread_count() {
         let cb = fs::read_to_string(b.path().join("out").join(format!("{table}.csv"))).unwrap();
         assert_eq!(ca, cb, "{table} differs between 1 and 2 threads");
     }
+}
+
+#[test]
+fn a_second_concurrent_run_is_refused_and_a_stale_lock_is_taken_over() {
+    let tmp = tempdir();
+    let pipeline = private_pipeline(tmp.path());
+    let stages = tmp.path().join("out/_stages");
+    fs::create_dir_all(&stages).unwrap();
+    // A live process holds the lock: our own test process.
+    fs::write(stages.join(".lock"), std::process::id().to_string()).unwrap();
+    let out = newstone(&["run", &pipeline]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("another newstone run"), "{err}");
+    // A lock from a process that no longer exists is removed.
+    fs::write(stages.join(".lock"), "4294967").unwrap();
+    let err = newstone_ok(&["run", &pipeline]);
+    assert!(err.contains("stale lock"), "{err}");
+    assert!(!stages.join(".lock").exists());
 }

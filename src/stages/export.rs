@@ -123,10 +123,13 @@ fn write_csv_rows<W: std::io::Write>(w: &mut csv::Writer<W>, df: &DataFrame) -> 
     Ok(())
 }
 
+/// Prints cell `i` of a column into a buffer.
+type CellPrinter<'a> = Box<dyn Fn(usize, &mut String) + 'a>;
+
 /// How to print one column's cells.
 enum CsvColumn<'a> {
     Str(&'a StringChunked),
-    Other(Box<dyn Fn(usize, &mut String) + 'a>),
+    Other(CellPrinter<'a>),
 }
 
 impl<'a> CsvColumn<'a> {

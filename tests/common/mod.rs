@@ -84,5 +84,7 @@ pub fn repo() -> PathBuf {
 /// Number of data rows in a CSV file (header excluded).
 pub fn csv_rows(path: &Path) -> usize {
     let mut r = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    r.records().map(|x| x.expect("valid CSV row")).count()
+    r.records()
+        .inspect(|x| assert!(x.is_ok(), "invalid CSV row in {}", path.display()))
+        .count()
 }
