@@ -185,6 +185,16 @@ pub fn read_parquet(path: &Path) -> Result<DataFrame> {
         .with_context(|| format!("cannot read {} as Parquet", path.display()))
 }
 
+/// Reads only some columns of a Parquet file (export skips the article bodies).
+pub fn read_parquet_columns(path: &Path, columns: &[&str]) -> Result<DataFrame> {
+    let f = fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    ParquetReader::new(f)
+        .with_columns(Some(columns.iter().map(|c| c.to_string()).collect()))
+        .finish()
+        .map_err(anyhow::Error::from)
+        .with_context(|| format!("cannot read {} as Parquet", path.display()))
+}
+
 /// Writes `bytes` to `path` atomically (temp file in the same folder, then rename).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let tmp = tmp_sibling(path);

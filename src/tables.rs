@@ -316,7 +316,13 @@ pub fn articles_from_frame(df: &DataFrame) -> Result<Vec<Article>> {
     let source = strs_req(df, "source")?;
     let mut url = strs(df, "url")?.into_iter();
     let mut title = strs_req(df, "title")?.into_iter();
-    let mut text = strs_req(df, "text")?.into_iter();
+    // `text` may be left out on purpose (export does not need the bodies).
+    let mut text = if df.column("text").is_ok() {
+        strs_req(df, "text")?
+    } else {
+        Vec::new()
+    }
+    .into_iter();
     let mut published_at = timestamps(df, "published_at")?.into_iter();
     let mut date = dates(df, "date")?.into_iter();
     let mut lang = strs_req(df, "lang")?.into_iter();

@@ -298,68 +298,13 @@ fn term_words(term: &str) -> Vec<String> {
     words
 }
 
-/// One distinct raw token, prepared: lowercase form, stem and single-word hits.
-#[derive(Debug, Clone)]
-struct CachedWord {
-    lower: Rc<str>,
-    stem: Rc<str>,
-    hits: WordHits,
-}
-
-/// A raw token of at most 23 bytes packed into three words (bytes, zero padding, length
-/// in the last byte). Distinct strings give distinct keys, and hashing or comparing a key
-/// never follows a pointer: the look-up runs for every token of every document.
-type ShortKey = [u64; 3];
-
-fn short_key(raw: &str) -> Option<ShortKey> {
-    let b = raw.as_bytes();
-    if b.len() > 23 {
-        return None;
-    }
-    let mut buf = [0u8; 24];
-    buf[..b.len()].copy_from_slice(b);
-    buf[23] = b.len() as u8;
-    let word = |k: usize| {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(&buf[k * 8..k * 8 + 8]);
-        u64::from_le_bytes(w)
-    };
-    Some([word(0), word(1), word(2)])
-}
-
-/// Raw token → prepared word, per thread and language, with the id of the lexicon whose
-/// hits it holds (another lexicon state clears it). Short tokens (nearly all) use packed
-/// keys, longer ones their text.
-#[derive(Default)]
-struct WordCache {
-    owner: u64,
-    short: FastMap<ShortKey, CachedWord>,
-    long: FastMap<Box<str>, CachedWord>,
-}
-
-impl WordCache {
-    fn len(&self) -> usize {
-        self.short.len() + self.long.len()
-    }
-
-    fn get(&self, raw: &str) -> Option<&CachedWord> {
-        match short_key(raw) {
-            Some(k) => self.short.get(&k),
-            None => self.long.get(raw),
-        }
-    }
-
-    fn insert(&mut self, raw: &str, w: CachedWord) {
-        match short_key(raw) {
-            Some(k) => self.short.insert(k, w),
-            None => self.long.insert(raw.into(), w),
-        };
-    }
-}
+/// Raw token → (lowercase, stem, hits), per thread and language (0 English, 1 French),
+/// with the id of the lexicon whose hits it holds (another lexicon state clears it).
+type WordCache = [(u64, FastMap<Box<str>, (Rc<str>, Rc<str>, WordHits)>); 2];
 
 thread_local! {
-    /// Word caches for English (0) and French (1).
-    static WORD_CACHE: RefCell<[WordCache; 2]> = RefCell::new(Default::default());
+    static WORD_CACHE: RefCell<WordCache> =
+        RefCell::new([(0, FastMap::default()), (0, FastMap::default())]);
 }
 
 /// Entries per language before the word cache is reset (bounds memory on odd input).
@@ -631,24 +576,16 @@ impl Lexicon {
         let slot = usize::from(self.lang == Lang::Fr);
         WORD_CACHE.with(|cache| {
             let mut cache = cache.borrow_mut();
-            let cache = &mut cache[slot];
-            if cache.len() > WORD_CACHE_MAX || cache.owner != self.id {
-                cache.short.clear();
-                cache.long.clear();
-                cache.owner = self.id;
+            let (owner, map) = &mut cache[slot];
+            if map.len() > WORD_CACHE_MAX || *owner != self.id {
+                map.clear();
+                *owner = self.id;
             }
-            // Look every token up first, in a tight loop: the cache is larger than the CPU
-            // caches, and independent look-ups let the memory loads overlap.
-            let found: Vec<Option<CachedWord>> = toks
-                .iter()
-                .map(|t| cache.get(t.text(text)).cloned())
-                .collect();
             toks.iter()
-                .zip(found)
-                .map(|(t, found)| {
+                .map(|t| {
                     let raw = t.text(text);
-                    let w = match found.or_else(|| cache.get(raw).cloned()) {
-                        Some(w) => w,
+                    let (lower, stem, hits) = match map.get(raw) {
+                        Some((l, s, h)) => (Rc::clone(l), Rc::clone(s), *h),
                         None => {
                             let (l, s) = self.normalise(raw, t.kind);
                             let (l, s): (Rc<str>, Rc<str>) = (l.into(), s.into());
@@ -657,17 +594,13 @@ impl Lexicon {
                                 start: t.start,
                                 end: t.end,
                                 kind: t.kind,
-                                lower: l,
-                                stem: s,
+                                lower: Rc::clone(&l),
+                                stem: Rc::clone(&s),
                                 hits: WordHits::default(),
                             };
-                            tok.hits = self.word_hits(&tok);
-                            let w = CachedWord {
-                                lower: Rc::clone(&tok.lower),
-                                stem: Rc::clone(&tok.stem),
-                                hits: tok.hits,
-                            };
-                            cache.insert(raw, w);
+                            let h = self.word_hits(&tok);
+                            tok.hits = h;
+                            map.insert(raw.into(), (l, s, h));
                             return tok;
                         }
                     };
@@ -675,9 +608,9 @@ impl Lexicon {
                         start: t.start,
                         end: t.end,
                         kind: t.kind,
-                        lower: w.lower,
-                        stem: w.stem,
-                        hits: w.hits,
+                        lower,
+                        stem,
+                        hits,
                     }
                 })
                 .collect()

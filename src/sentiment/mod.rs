@@ -276,6 +276,19 @@ impl SentimentModel {
         a
     }
 
+    /// Sentence byte spans of `text`, identical to [`crate::text::tokenize::sentence_spans`]
+    /// on the whole text, but read from the per-thread analysis that [`Self::document`] and
+    /// [`Self::targets`] just made of the same text, so the pipeline does not tokenize the
+    /// article a second time to find each mention's sentence.
+    pub fn sentence_spans(&self, text: &str, lang: Lang) -> Vec<(usize, usize)> {
+        let a = self.analysed(text, lang);
+        let toks = &a.p.toks;
+        a.p.sentences
+            .iter()
+            .filter_map(|&(s, e)| Some((toks.get(s)?.start, toks.get(e.checked_sub(1)?)?.end)))
+            .collect()
+    }
+
     /// Features of a whole text for the learned component, exactly as [`Self::document`]
     /// computes them (used by the training script so training and use cannot drift).
     pub fn doc_features(

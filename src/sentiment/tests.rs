@@ -440,3 +440,28 @@ fn memoised_word_hits_follow_lexicon_edits() {
     let toks = l.prepare("a stellar quarter");
     assert_eq!(l.term_at(&toks, 1), Some((1, 0.6)));
 }
+
+#[test]
+fn sentence_spans_come_from_the_cached_analysis_and_match_the_tokenizer() {
+    let m = model();
+    let text = "Lumière SA annonce un plan social.\n\nM. Blanc, PDG, reste confiant ; \
+                les ventes progressent de 3 %. Fin";
+    let _ = m.document(text, Lang::Fr);
+    let spans = m.sentence_spans(text, Lang::Fr);
+    assert_eq!(spans, crate::text::tokenize::sentence_spans(text));
+    let s: Vec<&str> = spans.iter().map(|&(a, b)| &text[a..b]).collect();
+    assert_eq!(
+        s,
+        vec![
+            "Lumière SA annonce un plan social.",
+            "M. Blanc, PDG, reste confiant ; les ventes progressent de 3 %.",
+            "Fin"
+        ]
+    );
+    // Without a prior document() call, and on empty text.
+    assert_eq!(
+        m.sentence_spans("Sales rise. Costs fall.", Lang::En),
+        vec![(0, 11), (12, 23)]
+    );
+    assert!(m.sentence_spans("  \n ", Lang::En).is_empty());
+}

@@ -11,7 +11,7 @@ use std::time::Instant;
 use anyhow::{Context as _, Result};
 use polars::prelude::*;
 
-use crate::artefact::{read_parquet, tmp_sibling, Manifest, StageDir};
+use crate::artefact::{read_parquet, read_parquet_columns, tmp_sibling, Manifest, StageDir};
 use crate::entities::Gazetteer;
 use crate::stages::{aggregate, list_parts, secs, Context, Stage};
 use crate::tables::{
@@ -28,6 +28,18 @@ pub const TABLES: [&str; 7] = [
     "entities",
     "discovered_companies",
     "rejects",
+];
+
+/// Article columns that export needs (not the bodies).
+const ARTICLE_COLUMNS: [&str; 8] = [
+    "article_id",
+    "source",
+    "url",
+    "title",
+    "published_at",
+    "date",
+    "lang",
+    "n_chars",
 ];
 
 /// Writes one table as Parquet (+ CSV) from a sequence of frames with the same schema.
@@ -261,7 +273,7 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
         "articles",
         csv,
         art_parts.iter().zip(tone_parts.iter()).map(|(a, t)| {
-            let arts = articles_from_frame(&read_parquet(a)?)?;
+            let arts = articles_from_frame(&read_parquet_columns(a, &ARTICLE_COLUMNS)?)?;
             let tones = tones_from_frame(&read_parquet(t)?)?;
             let by_id: std::collections::HashMap<&str, f64> = tones
                 .iter()

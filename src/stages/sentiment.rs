@@ -18,7 +18,6 @@ use crate::tables::{
     tones_to_frame, Article, ArticleEntity, MentionRow, ScoredMention, Tone,
 };
 use crate::text::lang::Lang;
-use crate::text::tokenize::sentence_spans;
 
 /// Loads the sentiment model named by the pipeline.
 pub fn load_model(dir: &std::path::Path) -> Result<SentimentModel> {
@@ -60,27 +59,19 @@ pub fn score_article(
     } else {
         model.targets(&doc, lang, &spans)
     };
-    // Sentences are split only in the paragraphs that hold a mention (a paragraph break
-    // always ends a sentence), so long articles with few mentions stay cheap.
-    let mut paragraphs: HashMap<usize, Vec<(usize, usize)>> = HashMap::new();
-    let mut sentence_of = |start: usize| -> String {
-        let p_start = doc
-            .get(..start)
-            .and_then(|s| s.rfind("\n\n"))
-            .map_or(0, |i| i + 2);
-        let p_end = doc
-            .get(start..)
-            .and_then(|s| s.find("\n\n"))
-            .map_or(doc.len(), |i| start + i);
-        let spans = paragraphs.entry(p_start).or_insert_with(|| {
-            doc.get(p_start..p_end)
-                .map(sentence_spans)
-                .unwrap_or_default()
-        });
-        spans
-            .iter()
-            .find(|(s, e)| p_start + *s <= start && start < p_start + *e)
-            .and_then(|(s, e)| doc.get(p_start + *s..p_start + *e))
+    // The model has just analysed `doc`: its sentence spans come from that analysis.
+    let sentences = if spans.is_empty() {
+        Vec::new()
+    } else {
+        model.sentence_spans(&doc, lang)
+    };
+    let sentence_of = |start: usize| -> String {
+        // Spans are sorted: binary search for the one that holds `start`.
+        let i = sentences.partition_point(|(_, e)| *e <= start);
+        sentences
+            .get(i)
+            .filter(|(s, _)| *s <= start)
+            .and_then(|(s, e)| doc.get(*s..*e))
             .map(|s| s.trim().to_string())
             .unwrap_or_default()
     };
