@@ -24,13 +24,25 @@ impl Folded {
     /// of `usize`); a text of 4 GiB or more is cut to its first 4 GiB (at a character
     /// boundary) so offsets always fit.
     pub fn new(s: &str) -> Folded {
+        let mut f = Folded::default();
+        f.refill(s);
+        f
+    }
+
+    /// Like [`Folded::new`] but reuses this value's buffers, so a worker folding
+    /// article after article does not allocate (and free) two buffers per article.
+    pub fn refill(&mut self, s: &str) {
         let mut cut = s.len().min(u32::MAX as usize - 1);
         while !s.is_char_boundary(cut) {
             cut -= 1;
         }
         let s = s.get(..cut).unwrap_or("");
-        let mut out: Vec<u8> = Vec::with_capacity(s.len() + 8);
-        let mut map: Vec<u32> = Vec::with_capacity(s.len() + 9);
+        let mut out: Vec<u8> = std::mem::take(&mut self.text).into_bytes();
+        let mut map: Vec<u32> = std::mem::take(&mut self.map);
+        out.clear();
+        map.clear();
+        out.reserve(s.len() + 8);
+        map.reserve(s.len() + 9);
         // A leading separator so that a name at the very start is preceded by one,
         // like everywhere else (patterns start with a separator, see the matcher).
         out.push(b' ');
@@ -76,12 +88,12 @@ impl Folded {
             .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
         if text.len() + 1 != map.len() {
             // Cannot happen (lossy conversion only on invalid input); keep invariants anyway.
-            return Folded {
-                text: String::new(),
-                map: vec![s.len() as u32],
-            };
+            self.text = String::new();
+            self.map = vec![s.len() as u32];
+            return;
         }
-        Folded { text, map }
+        self.text = text;
+        self.map = map;
     }
 
     /// Original byte range for the folded range `start..end`.
@@ -145,6 +157,40 @@ pub fn fold_word(s: &str) -> String {
         }
     }
     out
+}
+
+/// Calls `f` with the [`fold_word`] form of `s`. Words of up to 64 folded bytes made
+/// of ASCII and common accented letters are folded into a stack buffer: the word-list
+/// checks run on every candidate word, and allocating a `String` each time showed up
+/// in profiles. Anything else takes the allocating path, with the same result.
+pub fn with_folded_word<R>(s: &str, f: impl FnOnce(&str) -> R) -> R {
+    let mut buf = [0u8; 64];
+    let mut n = 0;
+    for c in s.chars() {
+        let mut one = [0u8; 1];
+        let piece: &[u8] = match c {
+            '\'' | '\u{2019}' | '\u{2018}' | '\u{02BC}' => b"'",
+            '-' | '\u{2010}' | '\u{2011}' => b"-",
+            _ if c.is_ascii() => {
+                one[0] = ASCII_FOLD[c as usize];
+                &one
+            }
+            _ => match fold_latin(c) {
+                Some(x) => x.as_bytes(),
+                None => return f(&fold_word(s)),
+            },
+        };
+        let Some(dst) = buf.get_mut(n..n + piece.len()) else {
+            return f(&fold_word(s));
+        };
+        dst.copy_from_slice(piece);
+        n += piece.len();
+    }
+    // Only ASCII and whole UTF-8 sequences were copied.
+    match std::str::from_utf8(&buf[..n]) {
+        Ok(w) => f(w),
+        Err(_) => f(&fold_word(s)),
+    }
 }
 
 /// Appends the folded form of `c` to `out`: lowercase, canonical decomposition with
@@ -217,6 +263,19 @@ mod tests {
         assert_eq!(fold_str("Moët Hennessy"), "moet hennessy");
         assert_eq!(fold_str("Œuvre"), "oeuvre");
         assert_eq!(fold_word("Qu’Élise"), "qu'elise");
+        for w in [
+            "Qu’Élise",
+            "Société",
+            "START-UP",
+            "Œuvre",
+            "日本",
+            "",
+            "a-b'c",
+        ] {
+            assert_eq!(with_folded_word(w, str::to_string), fold_word(w));
+        }
+        let long = "x".repeat(100);
+        assert_eq!(with_folded_word(&long, str::len), 100);
     }
 
     #[test]
@@ -228,6 +287,16 @@ mod tests {
         assert_eq!(&s[os..oe], "Hermès");
         // The map always has one more entry than the folded text.
         assert_eq!(f.map.len(), f.text.len() + 1);
+    }
+
+    #[test]
+    fn refill_reuses_buffers_with_the_same_result() {
+        let mut f = Folded::new("Une longue phrase sur SOCIÉTÉ GÉNÉRALE et Hermès.");
+        for s in ["L’Oréal", "", "Œuvre ﬁ", "abc"] {
+            f.refill(s);
+            let g = Folded::new(s);
+            assert_eq!((&f.text, &f.map), (&g.text, &g.map));
+        }
     }
 
     #[test]

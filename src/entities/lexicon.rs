@@ -202,5 +202,179 @@ pub const GIVEN_NAMES: &[&str] = &[
     "steven", "kevin", "brian", "george", "edward", "peter", "andrew", "jeff", "tim",
     "bill", "elon", "larry", "sergey", "satya", "sundar", "warren", "jamie", "mary",
     "patricia", "jennifer", "linda", "susan", "sarah", "karen", "nancy", "lisa", "emma",
-    "anna", "laura", "jane", "kate", "sheryl", "ginni", "ursula",
+    "anna", "laura", "jane", "kate", "sheryl", "ginni", "ursula", "dana", "victoria",
+    "hugo", "sandro", "diane", "alice", "lucie", "lea", "chloe", "manon", "ines",
+    "amelie", "audrey", "pauline", "mathilde", "marine", "elodie", "emilie", "caroline",
+    "florence", "veronique", "dominique", "claude", "bruno", "fabrice", "franck", "jerome",
+    "ludovic", "mathieu", "matthieu", "maxime", "romain", "sylvain", "yann", "alexandre",
+    "raphael", "victor", "adrien", "cedric", "damien", "gregory", "herve", "lionel",
+    "loic", "lucas", "remi", "serge", "tony", "tom", "ben", "sam", "max", "alex", "chris",
+    "jack", "harry", "henry", "oliver", "olivia", "jessica", "amanda", "rachel", "rebecca",
+    "emily", "megan", "hannah", "grace", "ruth", "helen", "karl", "hans", "klaus", "lars",
+    "sven", "marco", "luca", "giovanni", "carlos", "juan", "jose", "maria", "pedro", "diego",
+    "ahmed", "mohamed", "ali", "omar", "fatima", "yusuf", "raj", "priya", "ravi", "wei", "li",
+    "jun", "kenji", "yuki", "harrison", "nikola", "leonard", "joan",
+];
+
+/// Common French and English nouns and adjectives (folded, singular) that news
+/// capitalises at the start of a sentence, a title or an institution's name
+/// (`l'Agence nationale…`, `le groupe Indépendants`, `le Slip français`). A discovered
+/// company whose whole name is one of these words is a fragment, not a company.
+#[rustfmt::skip]
+pub const COMMON_WORDS: &[&str] = &[
+    // French
+    "agence", "observatoire", "fonds", "groupement", "mecanisme", "institut", "conseil",
+    "comite", "commission", "federation", "confederation", "syndicat", "association",
+    "union", "office", "autorite", "fondation", "ministere", "caisse", "centre", "chambre",
+    "mouvement", "parti", "collectif", "ordre", "cour", "tribunal", "haut", "haute",
+    "secretariat", "direction", "universite", "ecole", "academie", "musee", "hopital",
+    "assemblee", "senat", "gouvernement", "etat", "republique", "nation", "region",
+    "departement", "ville", "commune", "mairie", "prefecture", "police", "justice",
+    "armee", "marine", "banque", "bourse", "tresor", "budget", "plan", "programme",
+    "projet", "reseau", "service", "services", "societe", "entreprise", "groupe",
+    "compagnie", "maison", "fabrique", "atelier", "ateliers", "colonie", "sphere",
+    "slip", "independant", "independants", "renaissance", "avenir", "horizon", "ensemble",
+    "reconquete", "patrie", "liberte", "egalite", "solidarite", "solidaires", "ecologie",
+    "ecologiste", "ecologistes", "socialiste", "socialistes", "communiste", "centriste",
+    "republicain", "republicains", "democrate", "democrates", "insoumis", "progres",
+    "territoire", "territoires", "europe", "monde", "terre", "planete", "nature", "energie",
+    "climat", "sante", "travail", "emploi", "formation", "culture", "education",
+    "recherche", "innovation", "transition", "developpement", "investissement", "industrie",
+    "commerce", "marche", "marches", "credit", "assurance", "mutuelle", "retraite",
+    "logement", "habitat", "transport", "transports", "mobilite", "tourisme", "agriculture",
+    "alimentation", "eau", "air", "mer", "vie", "famille", "jeunesse", "femmes", "enfance",
+    "presse", "media", "medias", "edition", "editions", "information", "communication",
+    "numerique", "digital", "data", "technologie", "technologies", "solutions", "conseils",
+    "partenaires", "associes", "international", "internationale", "national", "nationale",
+    "francais", "francaise", "europeen", "europeenne", "mondial", "mondiale", "general",
+    "generale", "central", "centrale", "public", "publique", "prive", "privee", "social",
+    "sociale", "rapport", "etude", "enquete", "affaire", "scandale", "crise", "guerre",
+    "paix", "accord", "traite", "loi", "decret", "reforme", "sommet", "forum", "salon",
+    "festival", "prix", "concours", "tour", "coupe", "ligue", "club", "equipe", "stade",
+    "fin", "debut", "suite", "retour", "bilan", "point", "question", "reponse", "entretien",
+    "tribune", "chronique", "editorial", "portrait", "recit", "histoire", "dossier", "objectif",
+    "mission", "operation", "strategie", "vision", "ambition", "confiance", "succes",
+    "leader", "pionnier", "champion", "geant", "numero", "expert", "experts", "acteur",
+    "acteurs", "secteur", "filiere", "branche", "pole", "division", "unite", "usine",
+    "site", "campus", "village", "quartier", "capitale", "port", "aeroport", "gare",
+    "agents", "salaries", "cadres", "patrons", "dirigeants", "actionnaires", "clients",
+    "consommateurs", "citoyens", "habitants", "jeunes", "seniors", "retraites",
+    // English (words not already listed above)
+    "agency", "authority", "institute", "institution", "foundation", "council", "committee",
+    "board", "department", "ministry", "university", "college", "school", "academy",
+    "museum", "hospital", "court", "party", "movement", "campaign", "project", "initiative",
+    "network", "alliance", "coalition", "fund", "trust", "center", "bureau", "government",
+    "state", "people", "world", "earth", "energy", "power", "health", "care", "life",
+    "future", "harvest", "frontier", "market", "markets", "capital", "finance", "bank",
+    "holding", "holdings", "group", "company", "firm", "partners", "global", "american",
+    "british", "european", "first", "united", "standard", "report", "study", "survey",
+    "review", "news", "times", "post", "daily", "weekly", "journal", "press", "studio",
+    "studios", "labs", "lab", "research", "technology", "systems", "industries", "products",
+    "brands", "retail", "consumer", "consumers", "investors", "workers",
+];
+
+/// Head words (folded) that open the name of a non-company body: public agencies,
+/// federations, unions, associations, NGOs, parties (`Agence nationale…`, `Fonds
+/// monétaire international`, `Observatoire français…`). A discovered name starting
+/// with one is not a company.
+#[rustfmt::skip]
+pub const INSTITUTION_HEADS: &[&str] = &[
+    "agence", "observatoire", "fonds", "groupement", "mecanisme", "institut", "conseil",
+    "comite", "commission", "federation", "confederation", "syndicat", "association",
+    "union", "office", "autorite", "fondation", "ministere", "mouvement", "parti",
+    "collectif", "ordre", "cour", "tribunal", "haut", "haute", "secretariat", "universite",
+    "ecole", "academie", "musee", "hopital", "assemblee", "senat", "gouvernement",
+    "conservatoire", "centre", "chambre", "delegation", "inspection", "mission",
+    "programme", "reseau", "ligue", "coordination", "direction", "ong", "agency",
+    "authority", "council", "committee", "ministry", "department", "university", "college",
+    "school", "academy", "museum", "hospital", "court", "party", "movement", "federal",
+];
+
+/// Tail words (folded) that close the name of a non-company body in English word order
+/// (`New Standard Institute`, `World Wildlife Fund`, `Citizens Advice Bureau`).
+#[rustfmt::skip]
+pub const INSTITUTION_TAILS: &[&str] = &[
+    "institute", "institution", "foundation", "association", "federation", "union",
+    "council", "committee", "commission", "authority", "ministry", "university",
+    "college", "school", "academy", "museum", "hospital", "court", "party", "movement",
+    "project", "initiative", "campaign", "coalition", "alliance", "forum",
+    "observatory", "fund", "bureau", "league", "centre", "center",
+];
+
+/// Names and acronyms (folded) of well-known bodies that are not companies: political
+/// parties and parliamentary groups, trade unions, employer federations, NGOs,
+/// international and public institutions, plus generic acronyms (`PME`, `TGV`). Also
+/// checked on each part of a hyphenated name (`LR-UDI`).
+#[rustfmt::skip]
+pub const NON_COMPANY_ORGS: &[&str] = &[
+    // French parties and parliamentary groups
+    "lr", "rn", "ps", "lfi", "eelv", "udi", "modem", "lrem", "larem", "pcf", "nupes",
+    "npa", "fn", "ump", "dlf", "liot", "horizons", "reconquete", "renaissance", "agir",
+    // Trade unions and employer federations
+    "cgt", "cfdt", "fo", "cfe-cgc", "cgc", "unsa", "fsu", "cftc", "medef", "cpme", "u2p",
+    "afep", "fnsea", "ugict", "snes", "unef",
+    // NGOs and charities
+    "wwf", "greenpeace", "oxfam", "attac", "amnesty", "msf", "unicef", "emmaus",
+    "transparency",
+    // International and public bodies, regulators
+    "onu", "fmi", "imf", "ocde", "oecd", "bce", "ecb", "fed", "omc", "wto", "oms", "otan",
+    "nato", "ue", "eu", "cnil", "amf", "acpr", "insee", "anses", "arcep", "ademe", "giec",
+    "ipcc", "cio", "fifa", "uefa", "sec", "ftc", "fda", "doj", "cma", "ofcom", "bafin",
+    "urssaf", "unedic", "cnrs", "inserm", "inrae", "cnes", "esa", "nasa", "opep", "opec",
+    "unesco", "fao", "bers", "ebrd", "bei", "eib", "cour des comptes",
+    // Generic acronyms and indices
+    "pme", "tpe", "eti", "cac", "sbf", "tgv", "ter", "rer", "sos", "ong", "ngo", "rsa",
+    "smic", "pib", "gdp", "tva", "vat", "ia", "ai", "rh", "hr", "drh", "dg", "ceo", "pdg",
+];
+
+/// Words (folded) near `le groupe X` that make it a political or parliamentary group
+/// rather than a company (`les députés du groupe X`, `le groupe X au Sénat`).
+#[rustfmt::skip]
+pub const POLITICAL_CUES: &[&str] = &[
+    "depute", "deputes", "deputee", "deputees", "senateur", "senateurs", "senatrice",
+    "senatrices", "parlementaire", "parlementaires", "assemblee", "senat", "hemicycle",
+    "parlement", "amendement", "amendements", "scrutin", "lawmakers", "lawmaker",
+    "congress", "congressional", "senate", "senators", "parliament", "parliamentary",
+    "mps", "caucus", "elus", "eurodeputes", "eurodepute", "nupes",
+];
+
+/// Qualifiers (folded) right before or after `groupe`/`group` that make it a group of
+/// people rather than a firm (`un groupe de réflexion`, `the advocacy group X`,
+/// `le groupe parlementaire X`).
+#[rustfmt::skip]
+pub const NON_COMPANY_QUALIFIERS: &[&str] = &[
+    "parlementaire", "politique", "socialiste", "communiste", "ecologiste", "centriste",
+    "terroriste", "arme", "armee", "rebelle", "islamiste", "jihadiste", "djihadiste",
+    "ethnique", "reflexion", "travail", "pression", "experts", "rock", "musique",
+    "militant", "militants", "citoyen", "religieux", "parliamentary", "political",
+    "terrorist", "armed", "rebel", "advocacy", "lobby", "lobbying", "campaign",
+    "rights", "activist", "environmental", "pressure", "think", "consumer", "civic",
+    "ethnic", "religious", "band", "rap", "extremist", "paramilitary", "hacker", "hackers",
+    "pirates",
+];
+
+/// Capitalised words that continue a company name rather than a person's surname
+/// (`Dana Holding`, `Victoria Motors`): after a single-word company alias that is also
+/// a given name they keep the company reading.
+#[rustfmt::skip]
+pub const COMPANY_NAME_WORDS: &[&str] = &[
+    "motors", "motor", "trucks", "group", "groupe", "holding", "holdings", "industries",
+    "technologies", "technology", "systems", "services", "energy", "energies", "bank",
+    "banque", "capital", "partners", "solutions", "international", "airlines", "airways",
+    "pharma", "foods", "brands", "retail", "telecom", "media", "finance", "insurance",
+    "assurances", "automotive", "aerospace", "electric", "electronics", "labs", "studios",
+    "entertainment", "store", "stores", "shop", "watch", "business", "web", "cloud", "corp",
+    "corporation", "incorporated", "company", "limited", "sa", "sas", "se", "ag", "nv",
+    "plc", "inc", "ltd", "llc", "gmbh", "spa", "co", "france", "europe", "usa", "uk",
+];
+
+/// Nouns (folded) of an appositive that says a name is not a firm (`X, une association
+/// de quartier`, `X, a charity`): discovery drops the name.
+#[rustfmt::skip]
+pub const NON_COMPANY_APPOSITIVES: &[&str] = &[
+    "association", "ong", "federation", "syndicat", "parti", "fondation", "collectif",
+    "mouvement", "organisation", "institut", "observatoire", "agence", "autorite",
+    "etablissement", "think", "charity", "nonprofit", "non-profit", "ngo", "union",
+    "foundation", "agency", "authority", "party", "movement", "institute", "organization",
+    "campaign", "coalition", "club", "collective",
 ];

@@ -1,20 +1,23 @@
 //! The entity finder: one Aho-Corasick automaton over the folded article, evidence
 //! rules for ambiguous names, then discovery and coreference.
 
+use std::cell::{OnceCell, RefCell};
 use std::collections::{HashMap, HashSet};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Input, MatchKind};
 
 use super::discover::{
     char_after_is, chunk_after, chunk_before, elision_before, in_caps_line, in_title_case,
-    is_capitalised, is_legal_suffix, is_sentence_initial, is_stopword, name_after, name_before,
-    person_after, person_cue_before, sentence_breaks, slug, word_after, word_before,
+    is_capitalised, is_legal_suffix, is_non_company_group, is_non_company_name,
+    is_sentence_initial, is_short_acronym, is_stopword, name_after, name_before,
+    non_company_appositive, person_after, person_cue_before, sentence_breaks, slug, word_after,
+    word_before,
 };
-use super::fold::{fold_str, fold_word, Folded};
+use super::fold::{fold_str, fold_word, with_folded_word, Folded};
 use super::gazetteer::Gazetteer;
 use super::lexicon::{
-    AGENT_VERBS, AUXILIARIES, COMPANY_NOUNS, COREF_NOUNS, DEFINITE, EVIDENCE, GIVEN_NAMES,
-    INDEFINITE, LEADERS, LEGAL_SUFFIXES, PLACE_PREPOSITIONS, TITLES,
+    AGENT_VERBS, AUXILIARIES, COMPANY_NAME_WORDS, COMPANY_NOUNS, COREF_NOUNS, DEFINITE, EVIDENCE,
+    GIVEN_NAMES, INDEFINITE, LEADERS, LEGAL_SUFFIXES, PLACE_PREPOSITIONS, TITLES,
 };
 use super::{EntityKind, Mention, Via};
 use crate::text::lang::Lang;
@@ -45,7 +48,6 @@ const WINDOW_AFTER: usize = 80;
 #[derive(Debug, Default, Clone)]
 struct PatInfo {
     forms: Vec<usize>,
-    tickers: Vec<usize>,
     flags: u8,
 }
 
@@ -75,9 +77,13 @@ pub struct EntityFinder {
     /// Folded first names of gazetteer persons plus common French/English ones: a
     /// discovered "company" named `Pascal Demurger` is a person.
     given_names: HashSet<String>,
+    /// Ticker (capitals, without exchange suffix: `ORA`, `AAPL`) → entities.
+    tickers: HashMap<String, Vec<usize>>,
+    /// Entity index → indices of its gazetteer forms (for exact-spelling checks).
+    entity_forms: Vec<Vec<usize>>,
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 struct Hit {
     s: usize,
     e: usize,
@@ -155,11 +161,21 @@ impl EntityFinder {
             let i = slot(folded.trim().to_string(), &mut pats);
             pats[i].forms.push(fi);
         }
+        // Tickers count only when written in capitals (`ORA`, `AAPL`), so they are
+        // looked up on capitalised tokens instead of going into the automaton, where
+        // three-letter tickers folded to lowercase (`les`, `des`) would add tens of
+        // thousands of useless hits.
+        let mut tickers: HashMap<String, Vec<usize>> = HashMap::new();
         for (ei, t) in gazetteer.tickers() {
-            let base = t.split('.').next().unwrap_or("");
-            if base.chars().filter(|c| c.is_alphanumeric()).count() >= 3 {
-                let i = slot(fold_str(base).trim().to_string(), &mut pats);
-                pats[i].tickers.push(*ei);
+            let base = t.split('.').next().unwrap_or("").to_ascii_uppercase();
+            if base.chars().filter(|c| c.is_alphanumeric()).count() >= 3
+                && base.chars().any(|c| c.is_ascii_alphabetic())
+                && base.chars().all(|c| c.is_ascii_alphanumeric() || c == '&')
+            {
+                let v = tickers.entry(base).or_default();
+                if !v.contains(ei) {
+                    v.push(*ei);
+                }
             }
         }
         let mut flag = |words: &[&str], fl: u8, pats: &mut Vec<PatInfo>| {
@@ -201,7 +217,15 @@ impl EntityFinder {
                 }
             }
         }
+        let mut entity_forms = vec![Vec::new(); gazetteer.entities().len()];
+        for (fi, f) in gazetteer.forms().iter().enumerate() {
+            if let Some(v) = entity_forms.get_mut(f.entity) {
+                v.push(fi);
+            }
+        }
         EntityFinder {
+            entity_forms,
+            tickers,
             given_names,
             gaz: gazetteer,
             ac,
@@ -221,33 +245,54 @@ impl EntityFinder {
     /// (French allows adjectives between `la start-up` and the name); every rule
     /// accepts both languages. Never panics; offsets are on char boundaries.
     pub fn find(&self, text: &str, lang: Lang) -> Vec<Mention> {
-        let folded = Folded::new(text);
-        let hits = self.scan(&folded);
+        thread_local! {
+            /// Per-thread folding and hit buffers, reused across articles.
+            static SCRATCH: RefCell<(Folded, Vec<Hit>)> = RefCell::new(Default::default());
+        }
+        SCRATCH.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut scratch) => {
+                let (folded, hits) = &mut *scratch;
+                folded.refill(text);
+                self.scan(folded, hits);
+                let out = self.find_in(text, lang, hits);
+                // Do not keep a huge article's buffers alive for the whole run.
+                if folded.map.capacity() > 1 << 20 {
+                    *scratch = Default::default();
+                }
+                out
+            }
+            // Only if `find` were re-entered on the same thread: use fresh buffers.
+            Err(_) => {
+                let mut hits = Vec::new();
+                self.scan(&Folded::new(text), &mut hits);
+                self.find_in(text, lang, &hits)
+            }
+        })
+    }
+
+    /// [`EntityFinder::find`] once the automaton hits are known.
+    fn find_in(&self, text: &str, lang: Lang, hits: &[Hit]) -> Vec<Mention> {
         let mut art = Article {
             text,
             lang,
             given_names: &self.given_names,
-            hits: &hits,
+            hits,
             evidence: Vec::new(),
-            tickers: Vec::new(),
+            tickers: OnceCell::new(),
             form_spans: Vec::new(),
+            cue_phrases: Vec::new(),
             mentions: Vec::new(),
         };
-        for h in &hits {
+        for h in hits {
             let info = &self.pats[h.pat];
             if info.flags & EVID != 0 {
                 art.evidence.push((h.s, h.e));
             }
+            if info.flags != 0 && text.get(h.s..h.e).is_some_and(|t| t.contains(' ')) {
+                art.cue_phrases.push((h.s, h.e));
+            }
             if info.flags & LEGAL != 0 && text.get(h.s..h.e).is_some_and(is_legal_suffix) {
                 art.evidence.push((h.s, h.e));
-            }
-            for &t in &info.tickers {
-                if text
-                    .get(h.s..h.e)
-                    .is_some_and(|s| !s.chars().any(char::is_lowercase))
-                {
-                    art.tickers.push(t);
-                }
             }
             if !info.forms.is_empty() {
                 art.form_spans.push((h.s, h.e));
@@ -260,14 +305,49 @@ impl EntityFinder {
         finish(art.mentions)
     }
 
+    /// Entities whose ticker appears as a capitalised token (`ORA`, `AAPL`, `AT&T`)
+    /// of three or more characters.
+    fn find_tickers(&self, text: &str) -> Vec<usize> {
+        let mut found = Vec::new();
+        let bytes = text.as_bytes();
+        let n = bytes.len();
+        let word = |b: u8| b.is_ascii_alphanumeric() || b == b'&' || b >= 0x80;
+        let mut i = 0;
+        while i < n {
+            // Fast skip to a capital or digit (most bytes are lowercase or spaces).
+            let b = bytes[i];
+            if !(b.is_ascii_uppercase() || b.is_ascii_digit()) {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < n && word(bytes[i]) {
+                i += 1;
+            }
+            // Whole tokens only (not the `ABC` of `xABC` or `ABCé`), in capitals.
+            if start > 0 && word(bytes[start - 1]) {
+                continue;
+            }
+            let t = &bytes[start..i];
+            if t.len() < 3 || t.len() > 8 || t.iter().any(|&b| b.is_ascii_lowercase() || b >= 0x80)
+            {
+                continue;
+            }
+            if let Some(es) = text.get(start..i).and_then(|t| self.tickers.get(t)) {
+                found.extend_from_slice(es);
+            }
+        }
+        found
+    }
+
     /// Leftmost-longest scan of the folded text; keeps hits with word boundaries on
     /// both sides and maps them back to original offsets. After a rejected hit the scan
     /// restarts one character later so a valid match starting inside it is not lost.
-    fn scan(&self, f: &Folded) -> Vec<Hit> {
+    fn scan(&self, f: &Folded, out: &mut Vec<Hit>) {
+        out.clear();
         let hay = f.text.as_bytes();
-        let mut out = Vec::new();
         let Some(ac) = &self.ac else {
-            return out;
+            return;
         };
         let mut pos = 0;
         while pos < hay.len() {
@@ -297,7 +377,6 @@ impl EntityFinder {
                 _ => pos = sep + 1,
             }
         }
-        out
     }
 
     fn case_fit(&self, fm: &FormMeta, surface: &str) -> CaseFit {
@@ -335,12 +414,19 @@ impl EntityFinder {
         let mut pending: Vec<(usize, Option<usize>, Decision, Option<usize>)> = Vec::new();
         // Entities with an accepted mention (few per article: a Vec beats hashing).
         let mut confirmed: Vec<usize> = Vec::new();
+        let mut persons: Vec<(usize, usize)> = Vec::new();
         for (hi, h) in art.hits.iter().enumerate() {
             let info = &self.pats[h.pat];
             if info.forms.is_empty() {
                 continue;
             }
             let surface = text.get(h.s..h.e).unwrap_or("");
+            // `consumer advocate Dana Whitfield`, `Florence Parly`: a company or place
+            // name that is also a given name, followed by a surname, is a person.
+            if let Some(pe) = self.given_name_then_surname(art, h, surface) {
+                persons.push((h.s, pe));
+                continue;
+            }
             let mut best: Option<(usize, Decision)> = None;
             let mut other: Option<usize> = None;
             for &fi in &info.forms {
@@ -423,14 +509,56 @@ impl EntityFinder {
                 via: Via::Gazetteer,
             });
         }
+        for (s, e) in persons {
+            let Some(name) = text.get(s..e) else { continue };
+            let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+            art.mentions.push(Mention {
+                entity_id: format!("person:{}", slug(&name)),
+                name,
+                kind: EntityKind::Person,
+                start: s,
+                end: e,
+                confidence: CONF_DISCOVERED,
+                via: Via::Discovered,
+            });
+        }
+    }
+
+    /// `Dana Whitfield`, `Dana\nWhitfield`, `Florence Parly`: a one-word company or
+    /// place form that is also a common given name, followed on the same line (or across one line break) by a
+    /// surname-like word that is neither a company word (`Dana Holding`), a legal form,
+    /// nor a gazetteer name. Returns the end of the surname. Capitalised and Title Case
+    /// headlines say nothing about names, so they never trigger it.
+    fn given_name_then_surname(&self, art: &Article<'_>, h: &Hit, surface: &str) -> Option<usize> {
+        let text = art.text;
+        if surface.contains(' ')
+            || !surface.starts_with(char::is_uppercase)
+            || !with_folded_word(surface, |f| self.given_names.contains(f))
+            || self.pats[h.pat]
+                .forms
+                .iter()
+                .any(|&fi| self.forms[fi].kind == EntityKind::Person)
+        {
+            return None;
+        }
+        let (ws, we) = next_word_across_line(text, h.e)?;
+        let w = text.get(ws..we)?;
+        let surname = super::discover::is_given_name_like(w)
+            && !is_legal_suffix(w)
+            && !with_folded_word(w, |f| COMPANY_NAME_WORDS.contains(&f))
+            // `Dana Whitfield's` is fine, `Dana-Farber` is a hyphenated name.
+            && !char_after_is(text, we, |c| c == '-')
+            && !art.hits.iter().any(|o| o.s == ws);
+        (surname && !in_caps_line(text, h.s) && !in_title_case(text, h.s, we)).then_some(we)
     }
 
     /// True when `surface` is spelt exactly like one of the entity's forms.
     fn exact_form(&self, fm: &FormMeta, surface: &str) -> bool {
-        self.gaz
-            .forms()
-            .iter()
-            .any(|f| f.entity == fm.entity && f.surface == surface)
+        let forms = self.gaz.forms();
+        self.entity_forms.get(fm.entity).is_some_and(|fs| {
+            fs.iter()
+                .any(|&i| forms.get(i).is_some_and(|f| f.surface == surface))
+        })
     }
 
     /// `Orange et SFR`, `Visa and Mastercard`, `Amazon, Apple et Microsoft`: an
@@ -464,10 +592,11 @@ impl EntityFinder {
                     break;
                 }
             }
+            let k = art.hits.partition_point(|o| o.s < p);
             let Some(next) = art
                 .hits
-                .iter()
-                .find(|o| o.s == p || o.s == p + 1 && p < text.len())
+                .get(k)
+                .filter(|o| o.s == p || o.s == p + 1 && p < text.len())
             else {
                 break;
             };
@@ -498,7 +627,8 @@ impl EntityFinder {
             if !linked {
                 break;
             }
-            let Some(prev) = art.hits.iter().find(|o| o.e == t.len()) else {
+            let k = art.hits.partition_point(|o| o.e < t.len());
+            let Some(prev) = art.hits.get(k).filter(|o| o.e == t.len()) else {
                 break;
             };
             if !any_company(prev) {
@@ -516,12 +646,12 @@ impl EntityFinder {
     /// Such a word before a name is not a first name (`Nissan Renault`), while an
     /// ambiguous one can be (`Nikola Tesla`).
     fn plain_name_at(&self, art: &Article<'_>, s: usize, e: usize) -> bool {
-        art.hits.iter().any(|h| {
-            h.s < e
-                && s < h.e
-                && self.pats[h.pat].forms.iter().any(|&fi| {
-                    !self.forms[fi].ambiguous && self.forms[fi].kind != EntityKind::Person
-                })
+        let first = art.hits.partition_point(|h| h.e <= s);
+        art.hits[first..].iter().take_while(|h| h.s < e).any(|h| {
+            self.pats[h.pat]
+                .forms
+                .iter()
+                .any(|&fi| !self.forms[fi].ambiguous && self.forms[fi].kind != EntityKind::Person)
         })
     }
 
@@ -564,16 +694,26 @@ impl EntityFinder {
         // Context words nearby (excluding the name itself).
         let lo = h.s.saturating_sub(WINDOW_BEFORE);
         let hi = h.e + WINDOW_AFTER;
-        let near = art
-            .evidence
+        // Evidence spans come from the hits: sorted and non-overlapping, so a binary
+        // search finds the window (long articles have hundreds of them).
+        let first = art.evidence.partition_point(|&(_, b)| b <= lo);
+        let near = art.evidence[first..]
             .iter()
-            .any(|&(a, b)| a < hi && b > lo && !(a == h.s && b == h.e));
+            .take_while(|&&(a, _)| a < hi)
+            .any(|&(a, b)| !(a == h.s && b == h.e));
+        if near {
+            return Decision::Accept(CONF_EVIDENCE);
+        }
         let prev = word_before(text, h.s, false)
             .and_then(|(a, b)| text.get(a..b))
             .map(fold_word)
             .unwrap_or_default();
-        let elided = elision_before(text, h.s);
-        if near || art.tickers.contains(&fm.entity) || prev == "chez" {
+        if prev == "chez"
+            || art
+                .tickers
+                .get_or_init(|| self.find_tickers(text))
+                .contains(&fm.entity)
+        {
             return Decision::Accept(CONF_EVIDENCE);
         }
         if self.coordinated_with_company(art, h) {
@@ -587,13 +727,10 @@ impl EntityFinder {
             return Decision::Accept(CONF_CASE);
         }
         let caps = in_caps_line(text, h.s);
+        let elided = elision_before(text, h.s);
         // `Nikola Tesla`, `Apple Watch`: a capitalised word after may make it a first
         // name or a product; the capital alone is then no evidence.
-        let next_cap = word_after(text, h.e)
-            .filter(|&(a, _)| {
-                text.get(h.e..a)
-                    .is_some_and(|g| g.chars().all(|c| c == ' '))
-            })
+        let next_cap = next_word_across_line(text, h.e)
             .and_then(|(a, b)| text.get(a..b))
             .is_some_and(is_capitalised);
         // `une Mercedes`, `a Coke`: an indefinite article makes it a product or a
@@ -616,6 +753,21 @@ impl EntityFinder {
     }
 }
 
+/// The word after `end`, skipping spaces and at most one line break (`Dana\nWhitfield`
+/// in wrapped text); `None` after a blank line (a headline ends there).
+fn next_word_across_line(text: &str, end: usize) -> Option<(usize, usize)> {
+    let rest = text.get(end..)?;
+    let gap_len = rest
+        .find(|c: char| !(c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\u{a0}'))
+        .unwrap_or(rest.len());
+    let gap = rest.get(..gap_len)?;
+    if gap.is_empty() || gap.matches('\n').count() > 1 {
+        return None;
+    }
+    let (a, b) = word_after(text, end + gap_len)?;
+    (a == end + gap_len).then_some((a, b))
+}
+
 /// `Amazon va construire`, `Visa processed`: a verb of corporate action right after
 /// the name (optionally after an auxiliary) shows an agent, not a fruit or a colour.
 fn agent_verb_after(text: &str, end: usize) -> bool {
@@ -632,11 +784,13 @@ fn agent_verb_after(text: &str, end: usize) -> bool {
         let Some((a, b)) = word_after(text, p) else {
             return false;
         };
-        let w = fold_word(text.get(a..b).unwrap_or(""));
-        if AGENT_VERBS.contains(&w.as_str()) {
+        let (verb, aux) = with_folded_word(text.get(a..b).unwrap_or(""), |w| {
+            (AGENT_VERBS.contains(&w), AUXILIARIES.contains(&w))
+        });
+        if verb {
             return true;
         }
-        if step == 0 && AUXILIARIES.contains(&w.as_str()) {
+        if step == 0 && aux {
             p = b;
             continue;
         }
@@ -666,6 +820,47 @@ fn family_after(text: &str, end: usize) -> bool {
         })
 }
 
+/// What introduced a discovered name; weak cues also introduce parties, unions, NGOs
+/// and public bodies (`le groupe LR`, `le patron du Medef`), so they need more checks.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Cue {
+    /// A legal form (`Acme SA`) or a noun that only names firms (`la société X`,
+    /// `l'entreprise X`, `X, a Paris-based startup`).
+    Strong,
+    /// `le groupe X` / `the group X` (cue noun span): also political groups.
+    Group { cs: usize, ce: usize },
+    /// A leader role (`PDG de X`, `X's CEO`) or a vaguer noun (`le géant X`); `group`
+    /// holds the noun span when it is `groupe`/`group` in an appositive.
+    Weak { group: Option<(usize, usize)> },
+    /// A later bare mention of a name already accepted in this article.
+    Repeat,
+}
+
+/// Company nouns that may also head a non-company group of people or a vague
+/// description; every other company noun (`société`, `start-up`, `company`) is strong.
+const WEAK_NOUNS: &[&str] = &[
+    "groupe",
+    "group",
+    "geant",
+    "giant",
+    "laboratoire",
+    "holding",
+    "conglomerat",
+    "conglomerate",
+];
+
+/// The cue for a company noun hit at `s..e` (`groupe` → [`Cue::Group`]).
+fn noun_cue(text: &str, s: usize, e: usize) -> Cue {
+    let f = fold_word(text.get(s..e).unwrap_or(""));
+    if f == "groupe" || f == "group" {
+        Cue::Group { cs: s, ce: e }
+    } else if WEAK_NOUNS.contains(&f.as_str()) {
+        Cue::Weak { group: None }
+    } else {
+        Cue::Strong
+    }
+}
+
 /// Per-article working state.
 struct Article<'a> {
     text: &'a str,
@@ -674,10 +869,13 @@ struct Article<'a> {
     hits: &'a [Hit],
     /// Spans of company context words.
     evidence: Vec<(usize, usize)>,
-    /// Entities whose ticker appears in the article.
-    tickers: Vec<usize>,
+    /// Entities whose ticker appears in the article; computed on first use, since
+    /// most articles settle every name without looking at tickers.
+    tickers: OnceCell<Vec<usize>>,
     /// Spans of every gazetteer form hit (accepted or not): discovery never claims them.
     form_spans: Vec<(usize, usize)>,
+    /// Spans of multi-word cue phrases (`CAC 40`, `Wall Street`): never company names.
+    cue_phrases: Vec<(usize, usize)>,
     mentions: Vec<Mention>,
 }
 
@@ -687,13 +885,31 @@ impl Article<'_> {
             || self.mentions.iter().any(|m| m.start < e && s < m.end)
     }
 
-    fn add_discovered(&mut self, s: usize, e: usize, conf: f32) -> bool {
+    fn add_discovered(&mut self, s: usize, e: usize, conf: f32, cue: Cue) -> bool {
         let Some(name) = self.text.get(s..e) else {
             return false;
         };
         let sl = slug(name);
         if sl.is_empty() || self.covered(s, e) || !plausible_company_name(name) {
             return false;
+        }
+        // A cue phrase (`CAC 40`, `Wall Street`) is never a company name.
+        if self.cue_phrases.iter().any(|&(a, b)| a < e && s < b) {
+            return false;
+        }
+        if cue != Cue::Repeat && (is_non_company_name(name) || non_company_appositive(self.text, e))
+        {
+            return false;
+        }
+        match cue {
+            Cue::Weak { .. } if is_short_acronym(name) => return false,
+            Cue::Group { cs, ce }
+            | Cue::Weak {
+                group: Some((cs, ce)),
+            } if is_short_acronym(name) || is_non_company_group(self.text, cs, ce, s, e) => {
+                return false
+            }
+            _ => {}
         }
         // `l'assureur Pascal Demurger`: a first name + surname is a person.
         let mut words = name.split_whitespace();
@@ -837,7 +1053,7 @@ fn discover_companies(art: &mut Article<'_>, pats: &[PatInfo]) {
                 // The name must touch the suffix (one space).
                 if text.get(e..h.s).is_some_and(|g| g == " ")
                     && !caps()
-                    && art.add_discovered(s, e, CONF_DISCOVERED)
+                    && art.add_discovered(s, e, CONF_DISCOVERED, Cue::Strong)
                 {
                     found.push((s, e));
                 }
@@ -845,15 +1061,23 @@ fn discover_companies(art: &mut Article<'_>, pats: &[PatInfo]) {
             continue;
         }
         if noun {
+            let cue = noun_cue(text, h.s, h.e);
             // `la société X`, `the company X`
             if let Some((s, e)) = name_after(text, h.e, adjectives) {
-                if !caps() && art.add_discovered(s, e, CONF_DISCOVERED) {
+                let e = with_number(text, s, e);
+                if !caps() && art.add_discovered(s, e, CONF_DISCOVERED, cue) {
                     found.push((s, e));
                 }
             }
             // `X, a Paris-based startup` / `X, une start-up lyonnaise`
             if let Some((s, e)) = appositive_name(text, h.s) {
-                if !caps() && art.add_discovered(s, e, CONF_DISCOVERED) {
+                let cue = match cue {
+                    Cue::Group { cs, ce } => Cue::Weak {
+                        group: Some((cs, ce)),
+                    },
+                    c => c,
+                };
+                if !caps() && art.add_discovered(s, e, CONF_DISCOVERED, cue) {
                     found.push((s, e));
                 }
             }
@@ -872,7 +1096,9 @@ fn discover_companies(art: &mut Article<'_>, pats: &[PatInfo]) {
                 };
                 if let Some(p) = start {
                     if let Some((s, e)) = name_after(text, p, 0) {
-                        if !caps() && art.add_discovered(s, e, CONF_DISCOVERED) {
+                        let e = with_number(text, s, e);
+                        let cue = Cue::Weak { group: None };
+                        if !caps() && art.add_discovered(s, e, CONF_DISCOVERED, cue) {
                             found.push((s, e));
                         }
                     }
@@ -884,7 +1110,8 @@ fn discover_companies(art: &mut Article<'_>, pats: &[PatInfo]) {
                 for suf in ["'s", "’s"] {
                     if let Some(stem) = c.strip_suffix(suf) {
                         if let Some((s, e)) = name_before(text, cs + stem.len()) {
-                            if !caps() && art.add_discovered(s, e, CONF_DISCOVERED) {
+                            let cue = Cue::Weak { group: None };
+                            if !caps() && art.add_discovered(s, e, CONF_DISCOVERED, cue) {
                                 found.push((s, e));
                             }
                         }
@@ -912,9 +1139,43 @@ fn discover_companies(art: &mut Article<'_>, pats: &[PatInfo]) {
                 super::discover::char_before(text, s).is_none_or(|(_, c)| !c.is_alphanumeric());
             let right_ok = !char_after_is(text, e, char::is_alphanumeric);
             if left_ok && right_ok {
-                art.add_discovered(s, e, CONF_DISCOVERED_REPEAT);
+                art.add_discovered(s, e, CONF_DISCOVERED_REPEAT, Cue::Repeat);
             }
         }
+    }
+}
+
+/// `Assu 2000`: a one-word name directly followed by a 2-4 digit number (then
+/// punctuation, a space or the end) includes it; returns the possibly extended end.
+fn with_number(text: &str, s: usize, e: usize) -> usize {
+    let one_word = text
+        .get(s..e)
+        .is_some_and(|n| !n.contains(char::is_whitespace));
+    let Some(num) = text.get(e..).and_then(|r| r.strip_prefix(' ')) else {
+        return e;
+    };
+    let digits = num.bytes().take_while(u8::is_ascii_digit).count();
+    let rest = num.get(digits..).unwrap_or("");
+    let next_ok = rest
+        .chars()
+        .next()
+        .is_none_or(|c| matches!(c, ' ' | ',' | '.' | ';' | ':' | '\n' | ')'));
+    // Not an amount: `Acme 12 %`, `Acme 25 millions`, `Acme 2,5`.
+    let amount = {
+        let r = rest.trim_start();
+        r.starts_with(['%', '€', '$'])
+            || r.starts_with(|c: char| c.is_ascii_digit())
+            || rest
+                .strip_prefix([',', '.'])
+                .is_some_and(|x| x.starts_with(|c: char| c.is_ascii_digit()))
+            || ["million", "milliard", "billion", "euro", "dollar"]
+                .iter()
+                .any(|u| r.starts_with(u))
+    };
+    if one_word && (2..=4).contains(&digits) && next_ok && !amount {
+        e + 1 + digits
+    } else {
+        e
     }
 }
 
@@ -949,11 +1210,12 @@ fn discover_persons(art: &mut Article<'_>, pats: &[PatInfo]) {
             continue;
         }
         let surface = text.get(h.s..h.e).unwrap_or("");
-        let f = fold_word(surface);
-        let honorific = matches!(
-            f.as_str(),
-            "m." | "mme" | "mr" | "mr." | "mrs" | "mrs." | "ms" | "ms." | "dr" | "dr."
-        );
+        let honorific = with_folded_word(surface, |f| {
+            matches!(
+                f,
+                "m." | "mme" | "mr" | "mr." | "mrs" | "mrs." | "ms" | "ms." | "dr" | "dr."
+            )
+        });
         if honorific && !is_capitalised(surface) {
             continue;
         }
@@ -1131,12 +1393,15 @@ mod tests {
         coca-cola,Coca-Cola,Coca Cola,US,Drinks,KO,,,\n\
         meta,Meta,Meta Platforms,US,Tech,META,,,Meta\n\
         nestle,Nestlé,Nestle|Nestlé SA,CH,Food,NESN.SW,,,Nestlé|Nestle\n\
-        microsoft,Microsoft,,US,Tech,MSFT,,,\n";
+        microsoft,Microsoft,,US,Tech,MSFT,,,\n\
+        dana,Dana Incorporated,Dana,US,Automotive,DAN,,,Dana\n\
+        celine,Celine,Céline,FR,Luxury,,,,Celine|Céline\n";
     const PERSONS: &str = "entity_id,name,aliases,role,company_id\n\
         person:luca-de-meo,Luca de Meo,,CEO,renault\n";
     const LOCATIONS: &str = "entity_id,name,aliases,kind,country\n\
         loc:london,Londres,London,city,GB\n\
-        loc:france,France,,country,FR\n";
+        loc:france,France,,country,FR\n\
+        loc:florence,Florence,,city,IT\n";
 
     fn finder() -> EntityFinder {
         let g = Gazetteer::from_csv_strs(COMPANIES, PERSONS, LOCATIONS).expect("test gazetteer");
@@ -1339,6 +1604,117 @@ mod tests {
         .is_empty());
         assert!(found("The company said the group would grow.", Lang::En).is_empty());
         assert!(found("la société France a été créée", Lang::Fr).is_empty());
+    }
+
+    #[test]
+    fn discovery_skips_parties_bodies_and_common_words() {
+        let f = finder();
+        let found = |t: &str, l: Lang| {
+            f.find(t, l)
+                .into_iter()
+                .filter(|m| m.via == Via::Discovered && m.kind == EntityKind::Company)
+                .map(|m| t[m.start..m.end].to_string())
+                .collect::<Vec<_>>()
+        };
+        let none: &[(&str, Lang)] = &[
+            ("Les sénateurs du groupe LR ont voté la motion.", Lang::Fr),
+            ("Le groupe Renaissance a déposé un texte.", Lang::Fr),
+            ("Le patron du Medef a reçu les syndicats.", Lang::Fr),
+            (
+                "La directrice de l'Agence régionale de santé a parlé.",
+                Lang::Fr,
+            ),
+            ("Le patron du TGV promet des trains.", Lang::Fr),
+            (
+                "Les patrons du CAC 40 et le PDG du CAC 40 ont signé.",
+                Lang::Fr,
+            ),
+            ("La start-up Colonies a levé des fonds.", Lang::Fr),
+            (
+                "Le groupe de réflexion Nova Civitas publie une note.",
+                Lang::Fr,
+            ),
+            (
+                "The advocacy group Clean Rivers Now sued the city.",
+                Lang::En,
+            ),
+        ];
+        for (t, l) in none {
+            assert!(found(t, *l).is_empty(), "{t}: {:?}", found(t, *l));
+        }
+        // Short acronyms need a strong cue; numbers complete a one-word name.
+        assert_eq!(found("L'entreprise ORV recrute.", Lang::Fr), vec!["ORV"]);
+        assert!(found("Le patron de ORV a parlé.", Lang::Fr).is_empty());
+        assert_eq!(
+            found("La start-up Lumeo 360 a levé dix millions.", Lang::Fr),
+            vec!["Lumeo 360"]
+        );
+        assert_eq!(
+            found("La start-up Lumeo 12 % plus chère.", Lang::Fr),
+            vec!["Lumeo"]
+        );
+    }
+
+    #[test]
+    fn given_name_then_surname_is_a_person() {
+        let f = finder();
+        for t in [
+            "The complaint was filed by consumer advocate Dana\nWhitfield on Monday.",
+            "The complaint was filed by consumer advocate Dana Whitfield on Monday.",
+        ] {
+            let ms = f.find(t, Lang::En);
+            assert!(ms.iter().all(|m| m.kind != EntityKind::Company), "{ms:?}");
+            assert!(ms
+                .iter()
+                .any(|m| m.entity_id == "person:dana-whitfield" && m.name == "Dana Whitfield"));
+        }
+        // A company word after the name, or a blank line, keeps the company reading.
+        assert_eq!(
+            companies(
+                &f,
+                "Shares of Dana Holding fell after the outlook cut.",
+                Lang::En
+            ),
+            vec![pair("Dana", "dana")]
+        );
+        assert_eq!(
+            companies(
+                &f,
+                "Shares of Dana fell.\n\nWhitfield said nothing.",
+                Lang::En
+            ),
+            vec![pair("Dana", "dana")]
+        );
+        // Places named like people: `Florence Parly` is a person, `Florence` alone a city.
+        let t = "La ministre Florence Parly est arrivée à Florence.";
+        let got: Vec<_> = f
+            .find(t, Lang::Fr)
+            .into_iter()
+            .map(|m| (t[m.start..m.end].to_string(), m.kind))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("Florence Parly".to_string(), EntityKind::Person),
+                ("Florence".to_string(), EntityKind::Location)
+            ]
+        );
+        assert!(companies(&f, "L'économiste Céline Vautrin est prudente.", Lang::Fr).is_empty());
+    }
+
+    #[test]
+    fn tickers_in_capitals_are_evidence() {
+        let f = finder();
+        assert_eq!(
+            companies(
+                &f,
+                "Apple dominated the chart, and AAPL ended at a record.",
+                Lang::En
+            ),
+            vec![pair("Apple", "apple")]
+        );
+        assert!(companies(&f, "Apple dominated the chart, and aapl ended.", Lang::En).is_empty());
+        assert!(companies(&f, "Apple dominated the chart.", Lang::En).is_empty());
     }
 
     #[test]
