@@ -6,19 +6,8 @@
 use anyhow::{Context as _, Result};
 use polars::prelude::*;
 
-/// A record as read by ingest (strings as found in the input).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct RawRow {
-    pub source_file: String,
-    pub record: String,
-    pub id: Option<String>,
-    pub title: Option<String>,
-    pub text: Option<String>,
-    pub date: Option<String>,
-    pub url: Option<String>,
-    pub source: Option<String>,
-    pub lang: Option<String>,
-}
+/// A record as read by ingest (strings as found in the input): the readers' own type.
+pub use crate::sources::RawRecord as RawRow;
 
 /// An input record that did not become an article, and why.
 #[derive(Debug, Clone, PartialEq)]
@@ -208,7 +197,7 @@ pub fn raw_to_frame(rows: &[RawRow]) -> Result<DataFrame> {
         opt_str_col("text", rows.iter().map(|r| r.text.as_deref())),
         opt_str_col("date", rows.iter().map(|r| r.date.as_deref())),
         opt_str_col("url", rows.iter().map(|r| r.url.as_deref())),
-        opt_str_col("source", rows.iter().map(|r| r.source.as_deref())),
+        opt_str_col("source", rows.iter().map(|r| r.source_name.as_deref())),
         opt_str_col("lang", rows.iter().map(|r| r.lang.as_deref())),
     ])
 }
@@ -266,7 +255,7 @@ fn itertools_zip9(
             text: text.next().flatten(),
             date: date.next().flatten(),
             url: url.next().flatten(),
-            source: source.next().flatten(),
+            source_name: source.next().flatten(),
             lang: lang.next().flatten(),
         })
         .collect()

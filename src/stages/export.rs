@@ -289,27 +289,24 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
     extra.insert("articles".to_string(), n);
     bar.inc(1);
 
-    let n = export_parts(
-        &out,
-        "mentions",
-        csv,
-        list_parts(&sent, "mentions")?
-            .into_iter()
-            .map(|p| scored_to_frame(&scored_from_frame(&read_parquet(&p)?)?, true)),
-    )?;
-    extra.insert("mentions".to_string(), n);
-    bar.inc(1);
-
-    let n = export_parts(
-        &out,
-        "article_entities",
-        csv,
-        list_parts(&sent, "article_entities")?
-            .into_iter()
-            .map(|p| read_parquet(&p)),
-    )?;
-    extra.insert("article_entities".to_string(), n);
-    bar.inc(1);
+    // Mentions lose their internal `doc_*` offsets; article-entities go out as they are.
+    for table in ["mentions", "article_entities"] {
+        let n = export_parts(
+            &out,
+            table,
+            csv,
+            list_parts(&sent, table)?.into_iter().map(|p| {
+                let df = read_parquet(&p)?;
+                if table == "mentions" {
+                    scored_to_frame(&scored_from_frame(&df)?, true)
+                } else {
+                    Ok(df)
+                }
+            }),
+        )?;
+        extra.insert(table.to_string(), n);
+        bar.inc(1);
+    }
 
     let (daily, discovered) = aggregate::read_outputs(&ctx.stage_dir(Stage::Aggregate))?;
     let n = export_parts(&out, "company_daily", csv, std::iter::once(Ok(daily)))?;

@@ -171,18 +171,8 @@ fn read_one(
             return;
         }
         match item {
-            Item::Record(r) => {
-                let row = RawRow {
-                    source_file: r.source_file,
-                    record: r.record,
-                    id: r.id,
-                    title: r.title,
-                    text: r.text,
-                    date: r.date,
-                    url: r.url,
-                    source: r.source_name.or_else(|| spec.source.clone()),
-                    lang: r.lang,
-                };
+            Item::Record(mut row) => {
+                row.source_name = row.source_name.or_else(|| spec.source.clone());
                 if let Err(e) = w.push(row) {
                     err = Some(e);
                 }
@@ -284,7 +274,7 @@ fn read_parquet_input(
             text: take(&mut text, i),
             date: take(&mut date, i),
             url: take(&mut url, i),
-            source: take(&mut source, i).or_else(|| spec.source.clone()),
+            source_name: take(&mut source, i).or_else(|| spec.source.clone()),
             lang: take(&mut lang, i),
         })?;
     }

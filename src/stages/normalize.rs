@@ -120,7 +120,7 @@ pub fn normalize_record(raw: &RawRow, cfg: &NormalizeConfig, tz: chrono_tz::Tz) 
         }
     };
     let source = raw
-        .source
+        .source_name
         .as_deref()
         .map(clean_line)
         .filter(|s| !s.is_empty())
@@ -268,7 +268,7 @@ mod tests {
             text: Some(text.into()),
             date: date.map(str::to_owned),
             url: None,
-            source: Some("Wire".into()),
+            source_name: Some("Wire".into()),
             lang: None,
         }
     }
