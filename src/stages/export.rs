@@ -180,7 +180,8 @@ impl<'a> CsvColumn<'a> {
                         .get(i)
                         .and_then(|d| chrono::NaiveDate::from_num_days_from_ce_opt(d + 719_163))
                     {
-                        let _ = write!(b, "{}", d.format("%Y-%m-%d"));
+                        use chrono::Datelike;
+                        let _ = write!(b, "{:04}-{:02}-{:02}", d.year(), d.month(), d.day());
                     }
                 }))
             }
@@ -188,7 +189,17 @@ impl<'a> CsvColumn<'a> {
                 let ca = c.datetime()?.physical();
                 CsvColumn::Other(Box::new(move |i, b| {
                     if let Some(d) = ca.get(i).and_then(chrono::DateTime::from_timestamp_micros) {
-                        let _ = write!(b, "{}", d.format("%Y-%m-%dT%H:%M:%SZ"));
+                        use chrono::{Datelike, Timelike};
+                        let _ = write!(
+                            b,
+                            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+                            d.year(),
+                            d.month(),
+                            d.day(),
+                            d.hour(),
+                            d.minute(),
+                            d.second()
+                        );
                     }
                 }))
             }
