@@ -102,7 +102,63 @@ pub struct Roles {
     /// First three bytes of the French role prefixes: a cheap gate before the prefix
     /// look-ups.
     role_heads: FastMap<[u8; 3], ()>,
+    /// Pre-filters of `by_stem` (exact), `quantities` and `directions` (exact for English,
+    /// prefixes for French).
+    role_gate: Gate,
+    quantity_gate: Gate,
+    direction_gate: Gate,
     lang: Lang,
+}
+
+/// A cheap exact pre-filter for a small set of keys: which (first byte, byte length) and
+/// (last byte, byte length) pairs occur among them. Most words fail it with a few loads,
+/// before any hashing.
+#[derive(Debug, Clone)]
+struct Gate {
+    /// Bit `min(len, 31)` of entry `first byte` is set for every key.
+    first: Box<[u32; 256]>,
+    /// Bit `min(len, 31)` of entry `last byte` is set for every key (all bits for
+    /// prefix gates, whose keys may be followed by anything).
+    last: Box<[u32; 256]>,
+}
+
+impl Gate {
+    fn new<'a>(keys: impl IntoIterator<Item = &'a str>) -> Self {
+        let (mut first, mut last) = (Box::new([0u32; 256]), Box::new([0u32; 256]));
+        for k in keys {
+            let b = k.as_bytes();
+            if let (Some(&f), Some(&l)) = (b.first(), b.last()) {
+                first[usize::from(f)] |= 1 << b.len().min(31);
+                last[usize::from(l)] |= 1 << b.len().min(31);
+            }
+        }
+        Gate { first, last }
+    }
+    /// Keys of any length starting with their first byte (prefix tables).
+    fn new_prefix<'a>(keys: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut first = Box::new([0u32; 256]);
+        for k in keys {
+            if let Some(&b) = k.as_bytes().first() {
+                first[usize::from(b)] = u32::MAX;
+            }
+        }
+        Gate {
+            first,
+            last: Box::new([u32::MAX; 256]),
+        }
+    }
+    /// False only if `w` is certainly not a key (prefix gates: starts no key).
+    #[inline]
+    fn may(&self, w: &str) -> bool {
+        let b = w.as_bytes();
+        match (b.first(), b.last()) {
+            (Some(&f), Some(&l)) => {
+                let bit = 1 << b.len().min(31);
+                self.first[usize::from(f)] & bit != 0 && self.last[usize::from(l)] & bit != 0
+            }
+            _ => true,
+        }
+    }
 }
 
 /// The longest prefix of `w` (`min` to 9 bytes, on a char boundary) that is a key of
@@ -130,8 +186,17 @@ impl Roles {
             .iter()
             .filter_map(|(w, _)| w.as_bytes().get(..3).map(|b| ([b[0], b[1], b[2]], ())))
             .collect();
+        let role_gate = Gate::new(words.iter().map(|(w, _)| *w));
+        let quantity_gate = Gate::new(quantities.keys().copied());
+        let direction_gate = match lang {
+            Lang::Fr => Gate::new_prefix(directions.keys().copied()),
+            _ => Gate::new(directions.keys().copied()),
+        };
         Roles {
             role_heads,
+            role_gate,
+            quantity_gate,
+            direction_gate,
             by_stem: words.into_iter().collect(),
             phrases,
             quantities,
@@ -142,7 +207,7 @@ impl Roles {
 
     /// +1 for a good quantity (profit), −1 for a bad one (loss).
     fn quantity(&self, t: &LexToken) -> Option<f32> {
-        if t.kind != TokenKind::Word {
+        if t.kind != TokenKind::Word || !self.quantity_gate.may(&t.lower) {
             return None;
         }
         self.quantities.get(&*t.lower).copied()
@@ -153,12 +218,15 @@ impl Roles {
         if t.kind != TokenKind::Word {
             return None;
         }
+        let gate = &self.direction_gate;
         match self.lang {
+            Lang::Fr if !gate.may(&t.lower) => None,
             Lang::Fr => prefix_get(&self.directions, &t.lower, 3),
-            _ => self
-                .directions
-                .get(&*t.stem)
-                .or_else(|| self.directions.get(&*t.lower))
+            _ => gate
+                .may(&t.stem)
+                .then(|| self.directions.get(&*t.stem))
+                .flatten()
+                .or_else(|| gate.may(&t.lower).then(|| self.directions.get(&*t.lower))?)
                 .copied(),
         }
     }
@@ -189,6 +257,9 @@ impl Roles {
                 .copied()
                 .or_else(|| prefix_get(&self.by_stem, &t.lower, 5))
                 .map(|r| (1, r));
+        }
+        if !self.role_gate.may(&t.stem) {
+            return None;
         }
         if let Some(r) = self.by_stem.get(&*t.stem) {
             // "fine" as an adjective ("fine margins") is not a fine: only the verb/noun
@@ -1022,6 +1093,46 @@ fn starts_with_words(toks: &[LexToken], m: &[&str]) -> bool {
         .all(|(k, w)| toks.get(first + k).is_some_and(|t| &*t.lower == *w))
 }
 
+/// Whether `w` is the first word of some [`CONCLUSION_MARKERS`] entry (a test checks that
+/// this list covers them all): a `match` compiles to a length switch, cheaper than
+/// comparing against every marker.
+fn starts_a_marker(w: &str) -> bool {
+    matches!(
+        w,
+        "bref"
+            | "en"
+            | "au"
+            | "finalement"
+            | "pour"
+            | "globalement"
+            | "dans"
+            | "overall"
+            | "in"
+            | "all"
+            | "to"
+            | "bottom"
+    )
+}
+
+/// Whether the sentence opens with one of the [`CONCLUSION_MARKERS`]: the same test as
+/// [`starts_with_words`] for each marker, with the leading punctuation skipped once and
+/// only the markers whose first word matches compared in full.
+fn opens_with_conclusion(toks: &[LexToken]) -> bool {
+    let first = toks
+        .iter()
+        .position(|t| t.kind != TokenKind::Punct)
+        .unwrap_or(toks.len());
+    let Some(w0) = toks.get(first) else {
+        return false;
+    };
+    if !starts_a_marker(&w0.lower) {
+        return false;
+    }
+    CONCLUSION_MARKERS
+        .iter()
+        .any(|m| m.first() == Some(&&*w0.lower) && starts_with_words(toks, m))
+}
+
 /// Document-level weight of each sentence (token ranges `sentences` over `toks`): a
 /// verdict introduced by a conclusion marker ("Bref, …", "Overall, …") counts more.
 /// (Weighting the closing sentence, or damping a sentence that the next one opens
@@ -1030,9 +1141,7 @@ pub fn sentence_weights(toks: &[LexToken], sentences: &[(usize, usize)]) -> Vec<
     sentences
         .iter()
         .map(|&(s, e)| match toks.get(s..e) {
-            Some(st) if CONCLUSION_MARKERS.iter().any(|m| starts_with_words(st, m)) => {
-                CONCLUSION_WEIGHT
-            }
+            Some(st) if opens_with_conclusion(st) => CONCLUSION_WEIGHT,
             _ => 1.0,
         })
         .collect()
@@ -1175,4 +1284,58 @@ pub fn squash(x: f32, alpha: f32) -> f32 {
         return 0.0;
     }
     (x / (x * x + alpha).sqrt()).clamp(-1.0, 1.0)
+}
+
+#[cfg(test)]
+mod gate_tests {
+    use super::*;
+    use crate::sentiment::lexicon::Lexicon;
+
+    #[test]
+    fn gates_never_reject_a_key_and_reject_other_words() {
+        for lang in [Lang::En, Lang::Fr] {
+            let g = Roles::new(lang);
+            for k in g.quantities.keys() {
+                assert!(g.quantity_gate.may(k), "{k}");
+            }
+            for k in g.by_stem.keys() {
+                assert!(g.role_gate.may(k), "{k}");
+            }
+            for k in g.directions.keys() {
+                assert!(g.direction_gate.may(k), "{k}");
+                // French directions are prefixes: any longer word must pass too.
+                if lang == Lang::Fr {
+                    assert!(g.direction_gate.may(&format!("{k}aient")), "{k}");
+                }
+            }
+        }
+        let en = Roles::new(Lang::En);
+        assert!(!en.quantity_gate.may("zebra"));
+        assert!(!en.role_gate.may("quietly"));
+    }
+
+    #[test]
+    fn every_conclusion_marker_passes_the_first_word_filter() {
+        for m in CONCLUSION_MARKERS {
+            assert!(m.first().is_some_and(|w| starts_a_marker(w)), "{m:?}");
+        }
+        let lex = Lexicon::empty(Lang::En);
+        assert!(opens_with_conclusion(
+            &lex.prepare("« Overall, the quarter was fine.")
+        ));
+        assert!(!opens_with_conclusion(&lex.prepare("In fact, sales rose.")));
+    }
+
+    #[test]
+    fn conclusion_marker_after_quote_weighs_double() {
+        let lex = Lexicon::empty(Lang::Fr);
+        let text = "« En bref, la marque déçoit. » Puis la suite. Bref";
+        let toks = lex.prepare(text);
+        let raw = crate::text::tokenize::tokenize(text);
+        let sents = crate::text::tokenize::sentence_token_ranges(text, &raw);
+        assert_eq!(
+            sentence_weights(&toks, &sents),
+            vec![CONCLUSION_WEIGHT, 1.0, CONCLUSION_WEIGHT]
+        );
+    }
 }

@@ -104,10 +104,11 @@ struct Chars<'a> {
 
 impl<'a> Chars<'a> {
     fn new(text: &'a str) -> Self {
-        Chars {
-            chars: text.char_indices().collect(),
-            text,
-        }
+        // A text has at most as many chars as bytes: reserving that once avoids the
+        // repeated regrowth (and copying) that `collect` does on this unsized iterator.
+        let mut chars = Vec::with_capacity(text.len());
+        chars.extend(text.char_indices());
+        Chars { chars, text }
     }
     fn len(&self) -> usize {
         self.chars.len()
@@ -262,10 +263,11 @@ fn scan_word(cs: &Chars<'_>, i: usize, out: &mut Vec<Token>) -> usize {
                 k += 1;
             }
             let whole = cs.text.get(cs.byte(start)..cs.byte(k)).unwrap_or("");
-            if APOSTROPHE_WORDS
-                .iter()
-                .any(|w| w.len() == whole.len() && *w == whole.to_lowercase())
-            {
+            // Per-char lowercase comparison, without allocating (no special case of
+            // `to_lowercase` can produce these words' letters).
+            if APOSTROPHE_WORDS.iter().any(|w| {
+                w.len() == whole.len() && whole.chars().flat_map(char::to_lowercase).eq(w.chars())
+            }) {
                 j = k;
                 continue;
             }
@@ -390,7 +392,12 @@ pub fn sentence_token_ranges(text: &str, toks: &[Token]) -> Vec<(usize, usize)> 
         if sent_start.is_none() {
             sent_start = Some(i);
         }
-        let tt = t.text(text);
+        // Only punctuation can end a sentence: other tokens skip the text look-up.
+        let tt = if t.kind == TokenKind::Punct {
+            t.text(text)
+        } else {
+            ""
+        };
         let is_end = t.kind == TokenKind::Punct
             && (tt.starts_with('.') || tt.starts_with('!') || tt.starts_with('?') || tt == "…");
         if is_end && !(tt == "." && abbreviation_before(text, toks, i)) {
