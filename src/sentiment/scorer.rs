@@ -1070,7 +1070,7 @@ const CONCLUSION_MARKERS: &[&[&str]] = &[
     &["en", "définitive"],
     &["au", "total"],
     &["globalement"],
-    &["dans", "l'ensemble"],
+    &["dans", "l'", "ensemble"],
     &["overall"],
     &["in", "short"],
     &["in", "sum"],
@@ -1324,6 +1324,11 @@ mod gate_tests {
             &lex.prepare("« Overall, the quarter was fine.")
         ));
         assert!(!opens_with_conclusion(&lex.prepare("In fact, sales rose.")));
+        // Markers are token sequences: the tokenizer splits the French elision.
+        let fr = Lexicon::empty(Lang::Fr);
+        assert!(opens_with_conclusion(
+            &fr.prepare("Dans l'ensemble, un roman réussi.")
+        ));
     }
 
     #[test]
