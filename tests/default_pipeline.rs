@@ -117,28 +117,24 @@ fn default_pipeline_tables() {
 
     // article_entities: the clear-cut stances of the sample.
     let ae = read(&out, "article_entities");
-    assert_eq!(label_of(&ae, "w-001", "apple"), "positive");
-    assert_eq!(label_of(&ae, "w-007", "apple"), "negative");
-    assert_eq!(label_of(&ae, "w-002", "meta"), "negative");
-    assert_eq!(
-        label_of(&ae, "eco-2022-0307-totalenergies", "totalenergies"),
-        "positive"
-    );
-    assert_eq!(
-        label_of(&ae, "eco-2022-0308-stellantis", "stellantis"),
-        "positive"
-    );
-    assert_eq!(
-        label_of(&ae, "eco-2022-0308-stellantis", "renault"),
-        "negative"
-    );
-    assert_eq!(
-        label_of(&ae, "eco-2022-0310-bnp", "bnp-paribas"),
-        "negative"
-    );
-    assert_eq!(label_of(&ae, "eco-2022-0311-airbus", "airbus"), "positive");
-    assert_eq!(label_of(&ae, "note-tesla-recall", "tesla"), "negative");
-    assert_eq!(label_of(&ae, "w-006", "ford"), "negative");
+    for (article, entity, label) in [
+        ("w-001", "apple", "positive"),
+        ("w-007", "apple", "negative"),
+        ("w-002", "meta", "negative"),
+        ("eco-2022-0307-totalenergies", "totalenergies", "positive"),
+        ("eco-2022-0308-stellantis", "stellantis", "positive"),
+        ("eco-2022-0308-stellantis", "renault", "negative"),
+        ("eco-2022-0310-bnp", "bnp-paribas", "negative"),
+        ("eco-2022-0311-airbus", "airbus", "positive"),
+        ("note-tesla-recall", "tesla", "negative"),
+        ("w-006", "ford", "negative"),
+    ] {
+        assert_eq!(
+            label_of(&ae, article, entity),
+            label,
+            "{entity} in {article}"
+        );
+    }
 
     // company_daily: one row per company per day, counts that add up.
     let daily = read(&out, "company_daily");
