@@ -7,22 +7,38 @@
 
 use unicode_normalization::char::{decompose_canonical, is_combining_mark};
 
-/// A folded copy of a text plus, for every folded byte, the byte offset in the
-/// original text of the character it came from.
+/// A folded copy of a text plus what it takes to map folded offsets back to the
+/// original text.
+///
+/// ASCII folds byte for byte, so only the non-ASCII characters (a few per cent of a
+/// French article) are recorded: between two of them a folded offset maps to the
+/// original by a fixed shift. A dense per-byte map cost more than the folding itself.
 #[derive(Debug, Default, Clone)]
 pub struct Folded {
     /// The folded text (lowercase, accents removed, apostrophes and hyphens unified).
     pub text: String,
-    /// `map[i]` = original byte offset of the character that produced folded byte `i`;
-    /// `map[text.len()]` = original length, so `map[end]` is valid for any end offset.
-    pub map: Vec<u32>,
+    /// One entry per character that does not fold to itself byte for byte (the leading
+    /// separator, then every non-ASCII character), in text order.
+    spans: Vec<Span>,
+    /// Length of the original text (the offset an end at the folded end maps to).
+    orig_len: u32,
+}
+
+/// A character whose folded bytes `folded..folded + folded_len` all map to the
+/// original character at `orig..orig + orig_len`.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+struct Span {
+    folded: u32,
+    folded_len: u32,
+    orig: u32,
+    orig_len: u32,
 }
 
 impl Folded {
-    /// Folds `s`, recording the offset map. ASCII runs take a fast byte path; other
-    /// characters go through [`fold_char`]. Offsets are `u32` (half the memory traffic
-    /// of `usize`); a text of 4 GiB or more is cut to its first 4 GiB (at a character
-    /// boundary) so offsets always fit.
+    /// Folds `s`. ASCII runs take a fast byte path; other characters go through
+    /// [`fold_char`]. Offsets are `u32`; a text of 1 GiB or more is cut to its first
+    /// GiB (at a character boundary) so folded offsets (folding can expand a character
+    /// a few times) always fit.
     pub fn new(s: &str) -> Folded {
         let mut f = Folded::default();
         f.refill(s);
@@ -30,36 +46,42 @@ impl Folded {
     }
 
     /// Like [`Folded::new`] but reuses this value's buffers, so a worker folding
-    /// article after article does not allocate (and free) two buffers per article.
+    /// article after article does not allocate (and free) buffers per article.
     pub fn refill(&mut self, s: &str) {
-        let mut cut = s.len().min(u32::MAX as usize - 1);
+        let mut cut = s.len().min(u32::MAX as usize / 4);
         while !s.is_char_boundary(cut) {
             cut -= 1;
         }
         let s = s.get(..cut).unwrap_or("");
         let mut out: Vec<u8> = std::mem::take(&mut self.text).into_bytes();
-        let mut map: Vec<u32> = std::mem::take(&mut self.map);
         out.clear();
-        map.clear();
         out.reserve(s.len() + 8);
-        map.reserve(s.len() + 9);
+        self.spans.clear();
         // A leading separator so that a name at the very start is preceded by one,
         // like everywhere else (patterns start with a separator, see the matcher).
         out.push(b' ');
-        map.push(0u32);
+        self.spans.push(Span {
+            folded: 0,
+            folded_len: 1,
+            orig: 0,
+            orig_len: 0,
+        });
         let bytes = s.as_bytes();
         let mut i = 0;
         let mut buf = String::new();
         while i < bytes.len() {
             if bytes[i] < 0x80 {
-                // Whole ASCII run at once (vectorisable table lookup and offset range).
+                // Whole ASCII run at once (vectorisable table lookup).
                 let run = bytes[i..]
                     .iter()
                     .position(|&b| b >= 0x80)
                     .unwrap_or(bytes.len() - i);
                 let j = i + run;
-                out.extend(bytes[i..j].iter().map(|&b| ASCII_FOLD[(b & 0x7f) as usize]));
-                map.extend(i as u32..j as u32);
+                let at = out.len();
+                out.resize(at + run, 0);
+                for (d, &b) in out[at..].iter_mut().zip(&bytes[i..j]) {
+                    *d = fold_ascii(b);
+                }
                 i = j;
                 continue;
             }
@@ -76,33 +98,56 @@ impl Folded {
                     buf.as_str()
                 }
             };
-            for &fb in folded.as_bytes() {
-                out.push(fb);
-                map.push(i as u32);
-            }
+            self.spans.push(Span {
+                folded: out.len() as u32,
+                folded_len: folded.len() as u32,
+                orig: i as u32,
+                orig_len: c.len_utf8() as u32,
+            });
+            out.extend_from_slice(folded.as_bytes());
             i += c.len_utf8();
         }
-        map.push(s.len() as u32);
+        self.orig_len = s.len() as u32;
         // Only valid UTF-8 was pushed; fall back to lossy rather than panic.
-        let text = String::from_utf8(out)
-            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-        if text.len() + 1 != map.len() {
-            // Cannot happen (lossy conversion only on invalid input); keep invariants anyway.
-            self.text = String::new();
-            self.map = vec![s.len() as u32];
-            return;
+        self.text = match String::from_utf8(out) {
+            Ok(t) => t,
+            Err(_) => {
+                // Cannot happen; keep the invariants anyway (no text, nothing to map).
+                self.spans.truncate(1);
+                self.orig_len = 0;
+                " ".to_string()
+            }
+        };
+    }
+
+    /// Original byte offset of the character that produced folded byte `i`; the
+    /// folded length (or beyond) maps to the original length.
+    pub fn original_offset(&self, i: usize) -> usize {
+        if i >= self.text.len() {
+            return self.orig_len as usize;
         }
-        self.text = text;
-        self.map = map;
+        let i = i as u32;
+        // The last recorded character at or before `i` (the first span is at 0).
+        let k = self.spans.partition_point(|sp| sp.folded <= i);
+        let Some(sp) = k.checked_sub(1).and_then(|k| self.spans.get(k)) else {
+            return 0;
+        };
+        let end = sp.folded + sp.folded_len;
+        if i < end {
+            sp.orig as usize
+        } else {
+            // Inside the ASCII run that follows: one byte for one byte.
+            (sp.orig + sp.orig_len + (i - end)) as usize
+        }
     }
 
     /// Original byte range for the folded range `start..end`.
     pub fn original_span(&self, start: usize, end: usize) -> (usize, usize) {
-        let os = self.map.get(start).copied().unwrap_or(0) as usize;
+        let os = self.original_offset(start);
         // The end maps to the start of the next original char, which is the end of the
         // last char that produced a byte inside the match (boundary checks guarantee the
         // match does not stop in the middle of an expansion such as "œ" → "oe").
-        let oe = self.map.get(end).map(|&x| x as usize).unwrap_or(os);
+        let oe = self.original_offset(end);
         (os, oe.max(os))
     }
 }
@@ -135,6 +180,27 @@ const ASCII_FOLD: [u8; 128] = {
     }
     t
 };
+
+/// [`ASCII_FOLD`] computed with comparisons instead of a table look-up, so the
+/// compiler can fold a whole ASCII run with SIMD instructions (a byte table cannot be
+/// vectorised); a test checks both agree on every byte.
+#[inline]
+fn fold_ascii(b: u8) -> u8 {
+    let upper = b.wrapping_sub(b'A') < 26;
+    let keep = b.wrapping_sub(b'a') < 26
+        || b.wrapping_sub(b'0') < 10
+        || b == b'.'
+        || b == b'&'
+        || b == b'+'
+        || b == b'@';
+    if upper {
+        b | 0x20
+    } else if keep {
+        b
+    } else {
+        b' '
+    }
+}
 
 /// Folds a pattern or a word the same way texts are folded (no offset map).
 pub fn fold_str(s: &str) -> String {
@@ -285,8 +351,47 @@ mod tests {
         let start = f.text.find("hermes").unwrap_or(0);
         let (os, oe) = f.original_span(start, start + "hermes".len());
         assert_eq!(&s[os..oe], "Hermès");
-        // The map always has one more entry than the folded text.
-        assert_eq!(f.map.len(), f.text.len() + 1);
+        assert_dense_map(s);
+    }
+
+    /// Checks every folded offset of `s` against a per-byte map built char by char.
+    fn assert_dense_map(s: &str) {
+        let f = Folded::new(s);
+        let mut dense = vec![0usize];
+        let mut buf = String::new();
+        for (o, c) in s.char_indices() {
+            buf.clear();
+            fold_char(c, &mut buf);
+            dense.extend(std::iter::repeat_n(o, buf.len()));
+        }
+        assert_eq!(dense.len(), f.text.len(), "{s:?}");
+        dense.push(s.len());
+        for (i, &o) in dense.iter().enumerate() {
+            assert_eq!(f.original_offset(i), o, "{s:?} at folded byte {i}");
+        }
+    }
+
+    #[test]
+    fn computed_ascii_fold_matches_the_table() {
+        for b in 0u8..128 {
+            assert_eq!(fold_ascii(b), ASCII_FOLD[b as usize], "byte {b}");
+        }
+    }
+
+    #[test]
+    fn sparse_offsets_match_a_dense_map() {
+        for s in [
+            "",
+            "abc",
+            "é",
+            "Œuvre ﬁ",
+            "L’Oréal et SOCIÉTÉ GÉNÉRALE",
+            "«Coca-Cola», AT&T — 5 €…",
+            "\u{301}ﬁ日本 x",
+            "ends with é",
+        ] {
+            assert_dense_map(s);
+        }
     }
 
     #[test]
@@ -295,7 +400,10 @@ mod tests {
         for s in ["L’Oréal", "", "Œuvre ﬁ", "abc"] {
             f.refill(s);
             let g = Folded::new(s);
-            assert_eq!((&f.text, &f.map), (&g.text, &g.map));
+            assert_eq!(
+                (&f.text, &f.spans, f.orig_len),
+                (&g.text, &g.spans, g.orig_len)
+            );
         }
     }
 
@@ -303,6 +411,6 @@ mod tests {
     fn empty_and_exotic_input_do_not_panic() {
         assert_eq!(Folded::new("").text, " ");
         let f = Folded::new("\u{301}ﬁ日本");
-        assert_eq!(f.map.len(), f.text.len() + 1);
+        assert_eq!(f.original_offset(f.text.len()), "\u{301}ﬁ日本".len());
     }
 }

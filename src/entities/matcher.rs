@@ -256,7 +256,7 @@ impl EntityFinder {
                 self.scan(folded, hits);
                 let out = self.find_in(text, lang, hits);
                 // Do not keep a huge article's buffers alive for the whole run.
-                if folded.map.capacity() > 1 << 20 {
+                if folded.text.capacity() > 1 << 20 {
                     *scratch = Default::default();
                 }
                 out
