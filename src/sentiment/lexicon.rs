@@ -187,6 +187,26 @@ struct Table<T: Copy> {
     phrases: FastMap<String, u32>,
     /// Phrases by first word, longest first.
     phrase_lists: Vec<Vec<Phrase<T>>>,
+    /// For each list, the first bytes of its phrases' second words and their stems: a
+    /// cheap test that rejects most tokens before any phrase is compared.
+    phrase_next: Vec<ByteSet>,
+}
+
+/// A set of bytes (256 bits).
+#[derive(Debug, Clone, Copy, Default)]
+struct ByteSet([u64; 4]);
+
+impl ByteSet {
+    fn insert(&mut self, b: u8) {
+        self.0[usize::from(b >> 6)] |= 1 << (b & 63);
+    }
+    fn contains(&self, b: u8) -> bool {
+        self.0[usize::from(b >> 6)] & (1 << (b & 63)) != 0
+    }
+    /// False only if `w` certainly does not start with a byte of the set.
+    fn may_start(&self, w: &str) -> bool {
+        w.as_bytes().first().is_none_or(|&b| self.contains(b))
+    }
 }
 
 impl<T: Copy> Default for Table<T> {
@@ -198,6 +218,7 @@ impl<T: Copy> Default for Table<T> {
             prefix_lens: Vec::new(),
             phrases: FastMap::default(),
             phrase_lists: Vec::new(),
+            phrase_next: Vec::new(),
         }
     }
 }
@@ -228,11 +249,20 @@ impl<T: Copy> Table<T> {
             }
             _ => {
                 let rest: Vec<String> = words[1..].to_vec();
-                let rest_stems = rest.iter().map(|w| stemmer.stem(w).into_owned()).collect();
+                let rest_stems: Vec<String> =
+                    rest.iter().map(|w| stemmer.stem(w).into_owned()).collect();
                 let next = self.phrase_lists.len() as u32;
                 let at = *self.phrases.entry(words[0].clone()).or_insert(next);
                 if at == next {
                     self.phrase_lists.push(Vec::new());
+                    self.phrase_next.push(ByteSet::default());
+                }
+                // (A replaced phrase's bytes stay in the set: it only has to be a superset.)
+                let set = &mut self.phrase_next[at as usize];
+                for w in [&rest[0], &rest_stems[0]] {
+                    if let Some(&b) = w.as_bytes().first() {
+                        set.insert(b);
+                    }
                 }
                 let list = &mut self.phrase_lists[at as usize];
                 // A later file overrides an identical phrase.
@@ -273,7 +303,15 @@ impl<T: Copy> Table<T> {
 
     /// Longest match at token `i` among the phrases of list `list` (those starting with
     /// the token's word).
+    #[inline]
     fn phrase_in(&self, list: u32, toks: &[LexToken], i: usize) -> Option<(usize, T)> {
+        // Every phrase has a second word, which the next token must match (exactly, by
+        // stem or as a prefix): so it starts like one of them.
+        let next = toks.get(i + 1)?;
+        let set = self.phrase_next.get(list as usize)?;
+        if !set.may_start(next.lower()) && !set.may_start(next.stem()) {
+            return None;
+        }
         for p in self.phrase_lists.get(list as usize)? {
             let ok = p.rest.iter().enumerate().all(|(k, w)| {
                 toks.get(i + 1 + k).is_some_and(|u| {
@@ -354,10 +392,12 @@ fn short_key(raw: &str) -> Option<u128> {
     if b.len() > 15 {
         return None;
     }
-    let mut key = [0u8; 16];
-    key[..b.len()].copy_from_slice(b);
-    key[15] = b.len() as u8;
-    Some(u128::from_le_bytes(key))
+    // Shifts rather than a copy into a buffer: a variable-length copy calls `memcpy`.
+    let key = b
+        .iter()
+        .rev()
+        .fold(0u128, |key, &c| (key << 8) | u128::from(c));
+    Some(key | ((b.len() as u128) << 120))
 }
 
 impl Vocab {
@@ -368,6 +408,7 @@ impl Vocab {
         self.short.clear();
         self.long.clear();
     }
+    #[inline]
     fn get(&self, raw: &str) -> Option<&Rc<Word>> {
         match short_key(raw) {
             Some(k) => self.short.get(&k),
@@ -729,6 +770,7 @@ impl Lexicon {
     }
 
     /// Sentiment entry starting at token `i`: (tokens covered, score).
+    #[inline]
     pub fn term_at(&self, toks: &[LexToken], i: usize) -> Option<(usize, f32)> {
         let t = toks.get(i)?;
         let hits = t.hits();
@@ -745,6 +787,7 @@ impl Lexicon {
 
     /// Modifier starting at token `i`: (tokens covered, modifier). English `n't`
     /// contractions are negators too.
+    #[inline]
     pub fn modifier_at(&self, toks: &[LexToken], i: usize) -> Option<(usize, Modifier)> {
         let t = toks.get(i)?;
         let hits = t.hits();

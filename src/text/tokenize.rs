@@ -260,7 +260,13 @@ fn scan_number(cs: &Chars<'_>, mut j: usize) -> usize {
 fn scan_word(cs: &Chars<'_>, i: usize, out: &mut Vec<Token>) -> usize {
     let start = i;
     let mut j = cs.next(i);
-    while let Some(c) = cs.at(j) {
+    loop {
+        // Fast path: a run of ASCII letters and digits (the common case).
+        let run = (cs.text.as_bytes().get(j..).unwrap_or_default().iter())
+            .take_while(|b| b.is_ascii_alphanumeric())
+            .count();
+        j += run;
+        let Some(c) = cs.at(j) else { break };
         let after = j + c.len_utf8();
         if c.is_alphanumeric() {
             j = after;
