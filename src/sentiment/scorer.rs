@@ -1242,7 +1242,7 @@ fn opens_with_conclusion(toks: &[LexToken]) -> bool {
     let Some(w0) = toks.get(first) else {
         return false;
     };
-    if !starts_a_marker(&w0.lower()) {
+    if !starts_a_marker(w0.lower()) {
         return false;
     }
     CONCLUSION_MARKERS
