@@ -127,18 +127,18 @@ pub fn features_named(
                 TokenKind::Word => {
                     // Cashtags in training headlines ("$TSLA") stand for the target.
                     let cashtag = k > 0
-                        && &*toks[k - 1].lower == "$"
+                        && toks[k - 1].lower() == "$"
                         && toks[k - 1].end == t.start
-                        && t.lower.chars().all(|c| c.is_alphabetic());
+                        && t.lower().chars().all(|c| c.is_alphabetic());
                     if cashtag && target.is_none() {
                         "<t>".to_string()
                     } else {
-                        t.stem.to_string()
+                        t.stem().to_string()
                     }
                 }
                 TokenKind::Number => {
-                    if t.lower.ends_with('%') {
-                        match t.lower.chars().next() {
+                    if t.lower().ends_with('%') {
+                        match t.lower().chars().next() {
                             Some('+') => "<pct+>".into(),
                             Some('-') | Some('−') => "<pct->".into(),
                             _ => "<pct>".into(),
@@ -147,9 +147,9 @@ pub fn features_named(
                         "<num>".into()
                     }
                 }
-                TokenKind::Punct if &*t.lower == "?" || &*t.lower == "!" => t.lower.to_string(),
+                TokenKind::Punct if t.lower() == "?" || t.lower() == "!" => t.lower().to_string(),
                 TokenKind::Punct => {
-                    if matches!(&*t.lower, "," | ";" | ":" | "." | "(" | ")") {
+                    if matches!(t.lower(), "," | ";" | ":" | "." | "(" | ")") {
                         neg_left = 0;
                     }
                     k += 1;
@@ -161,7 +161,7 @@ pub fn features_named(
                 }
             }
         };
-        let is_neg = NEGATORS.contains(&&*t.lower) || t.lower.ends_with("n't");
+        let is_neg = NEGATORS.contains(&t.lower()) || t.lower().ends_with("n't");
         buf.clear();
         buf.push_str(if neg_left > 0 && !is_neg { "n:" } else { "u:" });
         buf.push_str(&sym);

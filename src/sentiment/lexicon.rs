@@ -15,6 +15,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use rust_stemmers::{Algorithm, Stemmer};
 
+use super::scorer::{Roles, WordClass};
 use super::SentimentError;
 use crate::text::lang::Lang;
 use crate::text::tokenize::{tokenize, Token, TokenKind};
@@ -91,8 +92,8 @@ pub struct Modifier {
     pub value: f32,
 }
 
-/// A token prepared for lexicon look-up: lowercase form (with `’` folded to `'`) and
-/// Snowball stem, computed once per token.
+/// A token prepared for lexicon look-up: its position and kind, and what is known about
+/// its text (shared by every occurrence of the same text on this thread).
 #[derive(Debug, Clone)]
 pub struct LexToken {
     /// Byte offset of the token in the text.
@@ -101,13 +102,41 @@ pub struct LexToken {
     pub end: usize,
     /// Token category.
     pub kind: TokenKind,
-    /// Lowercase form (shared with the per-thread word cache, so cloning is cheap).
-    pub lower: Rc<str>,
+    /// Forms and memoised look-ups of the token's text.
+    pub word: Rc<Word>,
+}
+
+impl LexToken {
+    /// Lowercase form (with `’` folded to `'`).
+    #[inline]
+    pub fn lower(&self) -> &str {
+        &self.word.lower
+    }
     /// Snowball stem of the lowercase form (same as `lower` for non-words).
-    pub stem: Rc<str>,
-    /// Single-word look-up results, computed once per distinct word by the lexicon that
-    /// prepared the token (see [`Lexicon::prepare_tokens`]).
-    pub hits: WordHits,
+    #[inline]
+    pub fn stem(&self) -> &str {
+        self.word.stem.as_deref().unwrap_or(&self.word.lower)
+    }
+    /// Single-word look-up results (see [`WordHits`]).
+    #[inline]
+    pub fn hits(&self) -> &WordHits {
+        &self.word.hits
+    }
+}
+
+/// One distinct token text, prepared once per thread and shared by all its occurrences:
+/// lowercasing, stemming and the lexicon and grammar look-ups dominate the scoring time,
+/// and news vocabulary is Zipfian.
+#[derive(Debug)]
+pub struct Word {
+    /// Lowercase form.
+    lower: Box<str>,
+    /// Stem, when it differs from `lower`.
+    stem: Option<Box<str>>,
+    /// Single-word lexicon look-ups, computed by the lexicon that prepared the token.
+    hits: WordHits,
+    /// Closed-class word tests of the grammar rules (see [`WordClass`]).
+    pub class: WordClass,
 }
 
 /// What the lexicon knows about one word on its own: memoised per word because the
@@ -120,10 +149,10 @@ pub struct WordHits {
     pub term: Option<f32>,
     /// Single-word modifier (exact match, or an English `n't` contraction).
     pub modifier: Option<Modifier>,
-    /// Some sentiment phrase starts with this word.
-    pub term_phrase: bool,
-    /// Some modifier phrase starts with this word.
-    pub mod_phrase: bool,
+    /// The sentiment phrases that start with this word (index in the phrase lists).
+    pub term_phrase: Option<u32>,
+    /// The modifier phrases that start with this word.
+    pub mod_phrase: Option<u32>,
 }
 
 /// Source of lexicon state ids (changes on every edit, so memoised hits never go stale).
@@ -153,7 +182,31 @@ struct Table<T: Copy> {
     prefixes: FastMap<String, T>,
     /// Distinct prefix lengths in chars, longest first.
     prefix_lens: Vec<usize>,
-    phrases: FastMap<String, Vec<Phrase<T>>>,
+    /// First word → index in `phrase_lists` (an index, so that a memoised [`WordHits`]
+    /// reaches its phrases without hashing the word again).
+    phrases: FastMap<String, u32>,
+    /// Phrases by first word, longest first.
+    phrase_lists: Vec<Vec<Phrase<T>>>,
+    /// For each list, the first bytes of its phrases' second words and their stems: a
+    /// cheap test that rejects most tokens before any phrase is compared.
+    phrase_next: Vec<ByteSet>,
+}
+
+/// A set of bytes (256 bits).
+#[derive(Debug, Clone, Copy, Default)]
+struct ByteSet([u64; 4]);
+
+impl ByteSet {
+    fn insert(&mut self, b: u8) {
+        self.0[usize::from(b >> 6)] |= 1 << (b & 63);
+    }
+    fn contains(&self, b: u8) -> bool {
+        self.0[usize::from(b >> 6)] & (1 << (b & 63)) != 0
+    }
+    /// False only if `w` certainly does not start with a byte of the set.
+    fn may_start(&self, w: &str) -> bool {
+        w.as_bytes().first().is_none_or(|&b| self.contains(b))
+    }
 }
 
 impl<T: Copy> Default for Table<T> {
@@ -164,6 +217,8 @@ impl<T: Copy> Default for Table<T> {
             prefixes: FastMap::default(),
             prefix_lens: Vec::new(),
             phrases: FastMap::default(),
+            phrase_lists: Vec::new(),
+            phrase_next: Vec::new(),
         }
     }
 }
@@ -194,8 +249,22 @@ impl<T: Copy> Table<T> {
             }
             _ => {
                 let rest: Vec<String> = words[1..].to_vec();
-                let rest_stems = rest.iter().map(|w| stemmer.stem(w).into_owned()).collect();
-                let list = self.phrases.entry(words[0].clone()).or_default();
+                let rest_stems: Vec<String> =
+                    rest.iter().map(|w| stemmer.stem(w).into_owned()).collect();
+                let next = self.phrase_lists.len() as u32;
+                let at = *self.phrases.entry(words[0].clone()).or_insert(next);
+                if at == next {
+                    self.phrase_lists.push(Vec::new());
+                    self.phrase_next.push(ByteSet::default());
+                }
+                // (A replaced phrase's bytes stay in the set: it only has to be a superset.)
+                let set = &mut self.phrase_next[at as usize];
+                for w in [&rest[0], &rest_stems[0]] {
+                    if let Some(&b) = w.as_bytes().first() {
+                        set.insert(b);
+                    }
+                }
+                let list = &mut self.phrase_lists[at as usize];
                 // A later file overrides an identical phrase.
                 list.retain(|p| p.rest != rest);
                 list.push(Phrase {
@@ -218,58 +287,66 @@ impl<T: Copy> Table<T> {
         if let Some(m) = self.phrase_at(toks, i) {
             return Some(m);
         }
-        self.single(t).map(|v| (1, v))
+        self.single(t.kind, t.lower(), t.stem()).map(|v| (1, v))
     }
 
-    /// Whether some phrase starts with this lowercase word.
-    fn starts_phrase(&self, lower: &str) -> bool {
-        self.phrases.contains_key(lower)
+    /// The phrases that start with this lowercase word, if any.
+    fn phrase_index(&self, lower: &str) -> Option<u32> {
+        self.phrases.get(lower).copied()
     }
 
     /// Longest multi-word match starting at token `i`.
     fn phrase_at(&self, toks: &[LexToken], i: usize) -> Option<(usize, T)> {
         let t = toks.get(i)?;
-        if let Some(list) = self.phrases.get(&*t.lower) {
-            for p in list {
-                let ok = p.rest.iter().enumerate().all(|(k, w)| {
-                    toks.get(i + 1 + k).is_some_and(|u| {
-                        let last = k + 1 == p.rest.len();
-                        *u.lower == **w
-                            || (!last || !p.prefix_last) && *u.stem == *p.rest_stems[k]
-                            || (last && p.prefix_last && u.lower.starts_with(w.as_str()))
-                    })
-                });
-                if ok {
-                    return Some((1 + p.rest.len(), p.value));
-                }
+        self.phrase_in(self.phrase_index(t.lower())?, toks, i)
+    }
+
+    /// Longest match at token `i` among the phrases of list `list` (those starting with
+    /// the token's word).
+    #[inline]
+    fn phrase_in(&self, list: u32, toks: &[LexToken], i: usize) -> Option<(usize, T)> {
+        // Every phrase has a second word, which the next token must match (exactly, by
+        // stem or as a prefix): so it starts like one of them.
+        let next = toks.get(i + 1)?;
+        let set = self.phrase_next.get(list as usize)?;
+        if !set.may_start(next.lower()) && !set.may_start(next.stem()) {
+            return None;
+        }
+        for p in self.phrase_lists.get(list as usize)? {
+            let ok = p.rest.iter().enumerate().all(|(k, w)| {
+                toks.get(i + 1 + k).is_some_and(|u| {
+                    let last = k + 1 == p.rest.len();
+                    u.lower() == w.as_str()
+                        || (!last || !p.prefix_last) && u.stem() == p.rest_stems[k].as_str()
+                        || (last && p.prefix_last && u.lower().starts_with(w.as_str()))
+                })
+            });
+            if ok {
+                return Some((1 + p.rest.len(), p.value));
             }
         }
         None
     }
 
     /// Single-word match of a word token: exact form, then stem, then longest prefix.
-    fn single(&self, t: &LexToken) -> Option<T> {
-        if t.kind != TokenKind::Word {
+    fn single(&self, kind: TokenKind, lower: &str, stem: &str) -> Option<T> {
+        if kind != TokenKind::Word {
             return None;
         }
-        if let Some(v) = self.exact.get(&*t.lower) {
+        if let Some(v) = self.exact.get(lower) {
             return Some(*v);
         }
-        if let Some(v) = self.stems.get(&*t.stem) {
+        if let Some(v) = self.stems.get(stem) {
             return Some(*v);
         }
         if !self.prefix_lens.is_empty() {
-            let nchars = t.lower.chars().count();
+            let nchars = lower.chars().count();
             for &n in &self.prefix_lens {
                 if n > nchars {
                     continue;
                 }
-                let end = t
-                    .lower
-                    .char_indices()
-                    .nth(n)
-                    .map_or(t.lower.len(), |(b, _)| b);
-                if let Some(v) = t.lower.get(..end).and_then(|p| self.prefixes.get(p)) {
+                let end = lower.char_indices().nth(n).map_or(lower.len(), |(b, _)| b);
+                if let Some(v) = lower.get(..end).and_then(|p| self.prefixes.get(p)) {
                     return Some(*v);
                 }
             }
@@ -298,13 +375,57 @@ fn term_words(term: &str) -> Vec<String> {
     words
 }
 
-/// Raw token → (lowercase, stem, hits), per thread and language (0 English, 1 French),
-/// with the id of the lexicon whose hits it holds (another lexicon state clears it).
-type WordCache = [(u64, FastMap<Box<str>, (Rc<str>, Rc<str>, WordHits)>); 2];
+/// The prepared words of one language on one thread, keyed by raw token text. Texts of
+/// at most 15 bytes (nearly all words) are keyed by their bytes packed in one integer,
+/// so a look-up hashes and compares integers without following a pointer to the key.
+#[derive(Default)]
+struct Vocab {
+    /// Id of the lexicon (state) whose look-ups the words hold.
+    owner: u64,
+    short: FastMap<u128, Rc<Word>>,
+    long: FastMap<Box<str>, Rc<Word>>,
+}
+
+/// `raw` packed into an integer (bytes, then the length in the last byte), if it fits.
+fn short_key(raw: &str) -> Option<u128> {
+    let b = raw.as_bytes();
+    if b.len() > 15 {
+        return None;
+    }
+    // Shifts rather than a copy into a buffer: a variable-length copy calls `memcpy`.
+    let key = b
+        .iter()
+        .rev()
+        .fold(0u128, |key, &c| (key << 8) | u128::from(c));
+    Some(key | ((b.len() as u128) << 120))
+}
+
+impl Vocab {
+    fn len(&self) -> usize {
+        self.short.len() + self.long.len()
+    }
+    fn clear(&mut self) {
+        self.short.clear();
+        self.long.clear();
+    }
+    #[inline]
+    fn get(&self, raw: &str) -> Option<&Rc<Word>> {
+        match short_key(raw) {
+            Some(k) => self.short.get(&k),
+            None => self.long.get(raw),
+        }
+    }
+    fn insert(&mut self, raw: &str, w: Rc<Word>) {
+        match short_key(raw) {
+            Some(k) => self.short.insert(k, w),
+            None => self.long.insert(raw.into(), w),
+        };
+    }
+}
 
 thread_local! {
-    static WORD_CACHE: RefCell<WordCache> =
-        RefCell::new([(0, FastMap::default()), (0, FastMap::default())]);
+    /// Per thread and language (0 English, 1 French); another lexicon state clears it.
+    static WORD_CACHE: RefCell<[Vocab; 2]> = RefCell::default();
 }
 
 /// Entries per language before the word cache is reset (bounds memory on odd input).
@@ -576,45 +697,45 @@ impl Lexicon {
         let slot = usize::from(self.lang == Lang::Fr);
         WORD_CACHE.with(|cache| {
             let mut cache = cache.borrow_mut();
-            let (owner, map) = &mut cache[slot];
-            if map.len() > WORD_CACHE_MAX || *owner != self.id {
-                map.clear();
-                *owner = self.id;
+            let vocab = &mut cache[slot];
+            if vocab.len() > WORD_CACHE_MAX || vocab.owner != self.id {
+                vocab.clear();
+                vocab.owner = self.id;
             }
             toks.iter()
                 .map(|t| {
                     let raw = t.text(text);
-                    let (lower, stem, hits) = match map.get(raw) {
-                        Some((l, s, h)) => (Rc::clone(l), Rc::clone(s), *h),
+                    let word = match vocab.get(raw) {
+                        Some(w) => Rc::clone(w),
                         None => {
-                            let (l, s) = self.normalise(raw, t.kind);
-                            let (l, s): (Rc<str>, Rc<str>) = (l.into(), s.into());
-                            let s = if *s == *l { Rc::clone(&l) } else { s };
-                            let mut tok = LexToken {
-                                start: t.start,
-                                end: t.end,
-                                kind: t.kind,
-                                lower: Rc::clone(&l),
-                                stem: Rc::clone(&s),
-                                hits: WordHits::default(),
-                            };
-                            let h = self.word_hits(&tok);
-                            tok.hits = h;
-                            map.insert(raw.into(), (l, s, h));
-                            return tok;
+                            let w = Rc::new(self.new_word(raw, t.kind));
+                            vocab.insert(raw, Rc::clone(&w));
+                            w
                         }
                     };
                     LexToken {
                         start: t.start,
                         end: t.end,
                         kind: t.kind,
-                        lower,
-                        stem,
-                        hits,
+                        word,
                     }
                 })
                 .collect()
         })
+    }
+
+    /// Forms and look-ups of one raw token text.
+    fn new_word(&self, raw: &str, kind: TokenKind) -> Word {
+        let (lower, stem) = self.normalise(raw, kind);
+        let class = Roles::shared(self.lang).classify(kind, &lower, &stem);
+        let mut w = Word {
+            stem: (stem != lower).then(|| stem.into()),
+            lower: lower.into(),
+            hits: WordHits::default(),
+            class,
+        };
+        w.hits = self.word_hits(kind, &w);
+        w
     }
 
     /// Lowercase form and stem of one raw token.
@@ -635,43 +756,48 @@ impl Lexicon {
         (lower, stem)
     }
 
-    /// Single-word look-ups of one prepared token (memoised by `prepare_tokens`).
-    fn word_hits(&self, t: &LexToken) -> WordHits {
-        let punct_or_word = matches!(t.kind, TokenKind::Word | TokenKind::Punct);
+    /// Single-word look-ups of one word (memoised by `prepare_tokens`).
+    fn word_hits(&self, kind: TokenKind, w: &Word) -> WordHits {
+        let punct_or_word = matches!(kind, TokenKind::Word | TokenKind::Punct);
+        let stem = w.stem.as_deref().unwrap_or(&w.lower);
         WordHits {
             lex_id: self.id,
-            term: self.terms.single(t),
-            modifier: self.single_modifier(t),
-            term_phrase: punct_or_word && self.terms.starts_phrase(&t.lower),
-            mod_phrase: punct_or_word && self.mods.starts_phrase(&t.lower),
+            term: self.terms.single(kind, &w.lower, stem),
+            modifier: self.single_modifier(kind, &w.lower, stem),
+            term_phrase: self.terms.phrase_index(&w.lower).filter(|_| punct_or_word),
+            mod_phrase: self.mods.phrase_index(&w.lower).filter(|_| punct_or_word),
         }
     }
 
     /// Sentiment entry starting at token `i`: (tokens covered, score).
+    #[inline]
     pub fn term_at(&self, toks: &[LexToken], i: usize) -> Option<(usize, f32)> {
         let t = toks.get(i)?;
-        if t.hits.lex_id != self.id {
+        let hits = t.hits();
+        if hits.lex_id != self.id {
             return self.terms.match_at(toks, i);
         }
-        if t.hits.term_phrase {
-            if let Some(m) = self.terms.phrase_at(toks, i) {
+        if let Some(list) = hits.term_phrase {
+            if let Some(m) = self.terms.phrase_in(list, toks, i) {
                 return Some(m);
             }
         }
-        t.hits.term.map(|v| (1, v))
+        hits.term.map(|v| (1, v))
     }
 
     /// Modifier starting at token `i`: (tokens covered, modifier). English `n't`
     /// contractions are negators too.
+    #[inline]
     pub fn modifier_at(&self, toks: &[LexToken], i: usize) -> Option<(usize, Modifier)> {
         let t = toks.get(i)?;
-        if t.hits.lex_id == self.id {
-            if t.hits.mod_phrase {
-                if let Some(m) = self.mods.phrase_at(toks, i) {
+        let hits = t.hits();
+        if hits.lex_id == self.id {
+            if let Some(list) = hits.mod_phrase {
+                if let Some(m) = self.mods.phrase_in(list, toks, i) {
                     return Some(m);
                 }
             }
-            return t.hits.modifier.map(|m| (1, m));
+            return hits.modifier.map(|m| (1, m));
         }
         if !matches!(t.kind, TokenKind::Word | TokenKind::Punct) {
             return None;
@@ -679,18 +805,19 @@ impl Lexicon {
         if let Some(m) = self.mods.phrase_at(toks, i) {
             return Some(m);
         }
-        self.single_modifier(t).map(|m| (1, m))
+        self.single_modifier(t.kind, t.lower(), t.stem())
+            .map(|m| (1, m))
     }
 
     /// Single-word modifier of a token (exact match or `n't`).
-    fn single_modifier(&self, t: &LexToken) -> Option<Modifier> {
-        if !matches!(t.kind, TokenKind::Word | TokenKind::Punct) {
+    fn single_modifier(&self, kind: TokenKind, lower: &str, stem: &str) -> Option<Modifier> {
+        if !matches!(kind, TokenKind::Word | TokenKind::Punct) {
             return None;
         }
-        if let Some(m) = self.mods.single(t) {
+        if let Some(m) = self.mods.single(kind, lower, stem) {
             return Some(m);
         }
-        if t.kind == TokenKind::Word && t.lower.ends_with("n't") {
+        if kind == TokenKind::Word && lower.ends_with("n't") {
             return Some(Modifier {
                 kind: ModKind::Negator,
                 value: 0.0,
@@ -736,7 +863,7 @@ mod tests {
         assert_eq!(hits[1], (4, 2, -0.6));
         assert!(hits
             .iter()
-            .any(|&(i, _, s)| &*toks[i].lower == "bankruptcy" && s == -0.8));
+            .any(|&(i, _, s)| toks[i].lower() == "bankruptcy" && s == -0.8));
     }
 
     #[test]

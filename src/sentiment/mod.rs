@@ -138,18 +138,35 @@ struct Prepared {
 /// A cue's contribution and its evidence byte range.
 type CueRef = (f32, (usize, usize));
 
-/// A text with its tokens and per-sentence rule analysis.
+/// A text's tokens and per-sentence rule analysis.
 struct Analysed {
-    model_id: u64,
-    lang: Lang,
-    text: String,
     p: Prepared,
     sents: Vec<Sentence>,
 }
 
+/// The last analysis made on a thread, with what it was made of.
+struct LastAnalysis {
+    model_id: u64,
+    lang: Lang,
+    text: String,
+    a: Rc<Analysed>,
+}
+
 thread_local! {
     /// Last analysed text on this thread (see `SentimentModel::analysed`).
-    static LAST_ANALYSIS: RefCell<Option<Rc<Analysed>>> = const { RefCell::new(None) };
+    static LAST_ANALYSIS: RefCell<Option<LastAnalysis>> = const { RefCell::new(None) };
+}
+
+/// Everything the pipeline needs from one article, from a single analysis of its text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArticleScores {
+    /// Tone of the whole text, as [`SentimentModel::document`].
+    pub tone: Polarity,
+    /// One polarity per target, as [`SentimentModel::targets`] (empty without targets).
+    pub targets: Vec<Polarity>,
+    /// Sentence byte spans, as [`SentimentModel::sentence_spans`] (empty without targets,
+    /// the pipeline needs them only to quote each mention's sentence).
+    pub sentences: Vec<(usize, usize)>,
 }
 
 /// Source of unique model ids (the per-thread cache must never mix two models).
@@ -231,33 +248,12 @@ impl SentimentModel {
     /// (value, evidence range).
     fn doc_rules(&self, text: &str, lang: Lang) -> (Rc<Analysed>, f32, Vec<CueRef>) {
         let a = self.analysed(text, lang);
-        let weights = scorer::sentence_weights(&a.p.toks, &a.p.sentences);
-        let mut total = 0.0f32;
-        let mut cues: Vec<(f32, (usize, usize))> = Vec::new();
-        for (sent, w) in a.sents.iter().zip(weights) {
-            for c in &sent.cues {
-                let v = c.value() * w;
-                total += v;
-                cues.push((v, c.ev));
-            }
-        }
+        let (total, cues) = doc_cues(&a);
         (a, total, cues)
     }
 
-    /// Tokens and rule analysis of every sentence of `text`. The pipeline asks for the
-    /// document tone and then the targets of the same text on the same thread, so the
-    /// last analysis is kept per thread and reused (keyed by model, language and the
-    /// exact text).
-    fn analysed(&self, text: &str, lang: Lang) -> Rc<Analysed> {
-        let hit = LAST_ANALYSIS.with(|last| {
-            last.borrow()
-                .as_ref()
-                .filter(|a| a.model_id == self.id && a.lang == lang && a.text == text)
-                .cloned()
-        });
-        if let Some(a) = hit {
-            return a;
-        }
+    /// Tokens and rule analysis of every sentence of `text`.
+    fn analyse(&self, text: &str, lang: Lang) -> Analysed {
         let (lex, roles) = self.pick(lang);
         let p = self.prepare(lex, text);
         let sents = p
@@ -265,15 +261,54 @@ impl SentimentModel {
             .iter()
             .map(|&(s, e)| analyze(lex, roles, &p.toks[s..e]))
             .collect();
-        let a = Rc::new(Analysed {
-            model_id: self.id,
-            lang,
-            text: text.to_string(),
-            p,
-            sents,
+        Analysed { p, sents }
+    }
+
+    /// [`Self::analyse`], for callers that ask several questions about the same text one
+    /// call at a time (document tone, then targets, then sentences): the last analysis
+    /// is kept per thread and reused (keyed by model, language and the exact text).
+    fn analysed(&self, text: &str, lang: Lang) -> Rc<Analysed> {
+        let hit = LAST_ANALYSIS.with(|last| {
+            last.borrow()
+                .as_ref()
+                .filter(|l| l.model_id == self.id && l.lang == lang && l.text == text)
+                .map(|l| Rc::clone(&l.a))
         });
-        LAST_ANALYSIS.with(|last| *last.borrow_mut() = Some(Rc::clone(&a)));
+        if let Some(a) = hit {
+            return a;
+        }
+        let a = Rc::new(self.analyse(text, lang));
+        LAST_ANALYSIS.with(|last| {
+            *last.borrow_mut() = Some(LastAnalysis {
+                model_id: self.id,
+                lang,
+                text: text.to_string(),
+                a: Rc::clone(&a),
+            })
+        });
         a
+    }
+
+    /// Tone, target polarities and sentence spans of one article, from one analysis of
+    /// its text: the same results as [`Self::document`], [`Self::targets`] and
+    /// [`Self::sentence_spans`], without keeping a copy of the text for the per-thread
+    /// cache those use.
+    pub fn article(&self, text: &str, lang: Lang, targets: &[(usize, usize)]) -> ArticleScores {
+        let a = self.analyse(text, lang);
+        let tone = self.document_of(&a, text, lang);
+        if targets.is_empty() {
+            return ArticleScores {
+                tone,
+                targets: Vec::new(),
+                sentences: Vec::new(),
+            };
+        }
+        let threshold = self.threshold_for(lang, true);
+        ArticleScores {
+            tone,
+            targets: self.targets_of(&a, text, lang, targets, threshold, true),
+            sentences: spans_of(&a),
+        }
     }
 
     /// Sentence byte spans of `text`, identical to [`crate::text::tokenize::sentence_spans`]
@@ -281,12 +316,7 @@ impl SentimentModel {
     /// [`Self::targets`] just made of the same text, so the pipeline does not tokenize the
     /// article a second time to find each mention's sentence.
     pub fn sentence_spans(&self, text: &str, lang: Lang) -> Vec<(usize, usize)> {
-        let a = self.analysed(text, lang);
-        let toks = &a.p.toks;
-        a.p.sentences
-            .iter()
-            .filter_map(|&(s, e)| Some((toks.get(s)?.start, toks.get(e.checked_sub(1)?)?.end)))
-            .collect()
+        spans_of(&self.analysed(text, lang))
     }
 
     /// Features of a whole text for the learned component, exactly as [`Self::document`]
@@ -335,7 +365,11 @@ impl SentimentModel {
 
     /// Tone of a whole text (document or sentence).
     pub fn document(&self, text: &str, lang: Lang) -> Polarity {
-        let (a, total, cues) = self.doc_rules(text, lang);
+        self.document_of(&self.analysed(text, lang), text, lang)
+    }
+
+    fn document_of(&self, a: &Analysed, text: &str, lang: Lang) -> Polarity {
+        let (total, cues) = doc_cues(a);
         let mut score = scorer::squash(total, ALPHA_DOC);
         if lang != Lang::Fr {
             if let Some(m) = &self.learned {
@@ -422,6 +456,18 @@ impl SentimentModel {
         use_learned: bool,
     ) -> Vec<Polarity> {
         let a = self.analysed(text, lang);
+        self.targets_of(&a, text, lang, targets, threshold, use_learned)
+    }
+
+    fn targets_of(
+        &self,
+        a: &Analysed,
+        text: &str,
+        lang: Lang,
+        targets: &[(usize, usize)],
+        threshold: f32,
+        use_learned: bool,
+    ) -> Vec<Polarity> {
         let p = &a.p;
         let mut out = vec![Polarity::neutral(); targets.len()];
         // Sentence of each target (binary search on sentence starts).
@@ -487,6 +533,31 @@ impl SentimentModel {
         }
         out
     }
+}
+
+/// Total cue value of an analysed text (sentences weighted) and each cue's (value,
+/// evidence range).
+fn doc_cues(a: &Analysed) -> (f32, Vec<CueRef>) {
+    let weights = scorer::sentence_weights(&a.p.toks, &a.p.sentences);
+    let mut total = 0.0f32;
+    let mut cues: Vec<CueRef> = Vec::new();
+    for (sent, w) in a.sents.iter().zip(weights) {
+        for c in &sent.cues {
+            let v = c.value() * w;
+            total += v;
+            cues.push((v, c.ev));
+        }
+    }
+    (total, cues)
+}
+
+/// Sentence byte spans of an analysed text.
+fn spans_of(a: &Analysed) -> Vec<(usize, usize)> {
+    let toks = &a.p.toks;
+    a.p.sentences
+        .iter()
+        .filter_map(|&(s, e)| Some((toks.get(s)?.start, toks.get(e.checked_sub(1)?)?.end)))
+        .collect()
 }
 
 /// Article-level sentiment toward an entity from its mention polarities: the mean of the

@@ -5,7 +5,10 @@
 //! Everything works on one sentence's tokens at a time; the caller guarantees linear cost
 //! over a document by analysing each sentence once.
 
+use std::sync::OnceLock;
+
 use super::lexicon::{FastMap, LexToken, Lexicon, ModKind, Modifier};
+
 use crate::text::lang::Lang;
 use crate::text::tokenize::TokenKind;
 
@@ -205,30 +208,143 @@ impl Roles {
         }
     }
 
+    /// The tables of `lang`, built once per process (they depend on the language
+    /// only): [`Lexicon::prepare_tokens`] classifies each new word with them.
+    pub fn shared(lang: Lang) -> &'static Roles {
+        static EN: OnceLock<Roles> = OnceLock::new();
+        static FR: OnceLock<Roles> = OnceLock::new();
+        match lang {
+            Lang::Fr => FR.get_or_init(|| Roles::new(Lang::Fr)),
+            _ => EN.get_or_init(|| Roles::new(Lang::En)),
+        }
+    }
+
+    /// Everything the rules test about one word on its own (its neighbours are looked
+    /// at by the rules themselves).
+    pub fn classify(&self, kind: TokenKind, lower: &str, stem: &str) -> WordClass {
+        let word = kind == TokenKind::Word;
+        let punct = kind == TokenKind::Punct;
+        let mut flags = 0;
+        let mut set = |flag: u8, on: bool| {
+            if on {
+                flags |= flag;
+            }
+        };
+        set(
+            CLAUSE_PUNCT,
+            punct && matches!(lower, ";" | ":" | "." | "!" | "?" | "…"),
+        );
+        set(
+            SEGMENT_PUNCT,
+            punct
+                && matches!(
+                    lower,
+                    "," | "(" | ")" | "–" | "—" | "-" | "--" | "\"" | "«" | "»" | "“" | "”"
+                ),
+        );
+        set(
+            BASELINE_MARKER,
+            matches!(
+                lower,
+                "from"
+                    | "compared"
+                    | "versus"
+                    | "vs"
+                    | "vs."
+                    | "against"
+                    | "contre"
+                    | "comparé"
+                    | "comparés"
+            ),
+        );
+        set(
+            ROLE_PHRASE_HEAD,
+            word && self
+                .phrases
+                .iter()
+                .any(|(words, _)| words.first() == Some(&lower)),
+        );
+        set(
+            FINE,
+            word && self.lang != Lang::Fr && (stem == "fine" || stem == "fin"),
+        );
+        WordClass {
+            lang: Some(self.lang),
+            quantity: if word { self.quantity_of(lower) } else { None },
+            direction: if word {
+                self.direction_of(lower, stem)
+            } else {
+                None
+            },
+            role: if word {
+                self.role_of(lower, stem)
+            } else {
+                None
+            },
+            flags,
+        }
+    }
+
+    /// The class of a prepared token (recomputed if it was prepared for another language).
+    #[inline]
+    fn class(&self, t: &LexToken) -> WordClass {
+        let c = t.word.class;
+        if c.lang == Some(self.lang) {
+            c
+        } else {
+            self.classify(t.kind, t.lower(), t.stem())
+        }
+    }
+
     /// +1 for a good quantity (profit), −1 for a bad one (loss).
     fn quantity(&self, t: &LexToken) -> Option<f32> {
-        if t.kind != TokenKind::Word || !self.quantity_gate.may(&t.lower) {
+        self.class(t).quantity
+    }
+
+    fn quantity_of(&self, lower: &str) -> Option<f32> {
+        if !self.quantity_gate.may(lower) {
             return None;
         }
-        self.quantities.get(&*t.lower).copied()
+        self.quantities.get(lower).copied()
     }
 
     /// +1 for "up" words, −1 for "down" words.
     fn direction(&self, t: &LexToken) -> Option<f32> {
-        if t.kind != TokenKind::Word {
-            return None;
-        }
+        self.class(t).direction
+    }
+
+    fn direction_of(&self, lower: &str, stem: &str) -> Option<f32> {
         let gate = &self.direction_gate;
         match self.lang {
-            Lang::Fr if !gate.may(&t.lower) => None,
-            Lang::Fr => prefix_get(&self.directions, &t.lower, 3),
+            Lang::Fr if !gate.may(lower) => None,
+            Lang::Fr => prefix_get(&self.directions, lower, 3),
             _ => gate
-                .may(&t.stem)
-                .then(|| self.directions.get(&*t.stem))
+                .may(stem)
+                .then(|| self.directions.get(stem))
                 .flatten()
-                .or_else(|| gate.may(&t.lower).then(|| self.directions.get(&*t.lower))?)
+                .or_else(|| gate.may(lower).then(|| self.directions.get(lower))?)
                 .copied(),
         }
+    }
+
+    /// Role of a word on its own (before the phrase and "fine" checks of [`Self::at`]).
+    fn role_of(&self, lower: &str, stem: &str) -> Option<Role> {
+        if self.lang == Lang::Fr {
+            // Short role stems ("bat") must match exactly, longer ones as prefixes.
+            let head = lower.as_bytes().get(..3).map(|b| [b[0], b[1], b[2]]);
+            if !head.is_some_and(|h| self.role_heads.contains_key(&h)) {
+                return None;
+            }
+            return self
+                .by_stem
+                .get(stem)
+                .copied()
+                .or_else(|| prefix_get(&self.by_stem, lower, 5));
+        }
+        if !self.role_gate.may(stem) {
+            return None;
+        }
+        self.by_stem.get(stem).copied()
     }
 
     fn at(&self, toks: &[LexToken], i: usize) -> Option<(usize, Role)> {
@@ -236,48 +352,61 @@ impl Roles {
         if t.kind != TokenKind::Word {
             return None;
         }
-        for (words, role) in &self.phrases {
-            if words
-                .iter()
-                .enumerate()
-                .all(|(k, w)| toks.get(i + k).is_some_and(|u| *u.lower == **w))
-            {
-                return Some((words.len(), *role));
-            }
-        }
-        if self.lang == Lang::Fr {
-            // Short role stems ("bat") must match exactly, longer ones as prefixes.
-            let head = t.lower.as_bytes().get(..3).map(|b| [b[0], b[1], b[2]]);
-            if !head.is_some_and(|h| self.role_heads.contains_key(&h)) {
-                return None;
-            }
-            return self
-                .by_stem
-                .get(&*t.stem)
-                .copied()
-                .or_else(|| prefix_get(&self.by_stem, &t.lower, 5))
-                .map(|r| (1, r));
-        }
-        if !self.role_gate.may(&t.stem) {
-            return None;
-        }
-        if let Some(r) = self.by_stem.get(&*t.stem) {
-            // "fine" as an adjective ("fine margins") is not a fine: only the verb/noun
-            // forms that end in -d/-s or follow "a"/"to" are kept.
-            if &*t.stem == "fine" || &*t.stem == "fin" {
-                let prev = i.checked_sub(1).and_then(|p| toks.get(p));
-                let ok = t.lower.ends_with('d')
-                    || t.lower.ends_with('s')
-                    || prev.is_some_and(|p| &*p.lower == "to" || &*p.lower == "a");
-                if !ok {
-                    return None;
+        let c = self.class(t);
+        if c.flags & ROLE_PHRASE_HEAD != 0 {
+            for (words, role) in &self.phrases {
+                if words
+                    .iter()
+                    .enumerate()
+                    .all(|(k, w)| toks.get(i + k).is_some_and(|u| u.lower() == *w))
+                {
+                    return Some((words.len(), *role));
                 }
             }
-            return Some((1, *r));
         }
-        None
+        let r = c.role?;
+        if c.flags & FINE != 0 {
+            // "fine" as an adjective ("fine margins") is not a fine: only the verb/noun
+            // forms that end in -d/-s or follow "a"/"to" are kept.
+            let prev = i.checked_sub(1).and_then(|p| toks.get(p));
+            let ok = t.lower().ends_with('d')
+                || t.lower().ends_with('s')
+                || prev.is_some_and(|p| p.lower() == "to" || p.lower() == "a");
+            if !ok {
+                return None;
+            }
+        }
+        Some((1, r))
     }
 }
+
+/// What the grammar rules need to know about one word on its own, computed once per
+/// distinct word when tokens are prepared, so that [`analyze`] reads bits and small
+/// values instead of comparing strings and hashing for every token.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct WordClass {
+    /// Language of the tables that computed it.
+    lang: Option<Lang>,
+    /// See [`Roles::quantity`].
+    quantity: Option<f32>,
+    /// See [`Roles::direction`].
+    direction: Option<f32>,
+    /// Role verb on its own (see [`Roles::at`]).
+    role: Option<Role>,
+    /// `CLAUSE_PUNCT` | `SEGMENT_PUNCT` | …
+    flags: u8,
+}
+
+/// Clause boundary punctuation (see [`is_clause_punct`]).
+const CLAUSE_PUNCT: u8 = 1;
+/// Segment boundary punctuation (see [`is_segment_punct`]).
+const SEGMENT_PUNCT: u8 = 2;
+/// Introduces the baseline of a comparison (see [`is_baseline_marker`]).
+const BASELINE_MARKER: u8 = 4;
+/// First word of a multi-word role expression.
+const ROLE_PHRASE_HEAD: u8 = 8;
+/// English "fine"/"fin" stem: a role only in some contexts.
+const FINE: u8 = 16;
 
 /// One sentiment cue in a sentence.
 #[derive(Debug, Clone)]
@@ -323,16 +452,12 @@ pub struct Sentence {
 
 /// Is the punctuation token a segment boundary (commas, brackets, dashes)?
 fn is_segment_punct(t: &LexToken) -> bool {
-    t.kind == TokenKind::Punct
-        && matches!(
-            &*t.lower,
-            "," | "(" | ")" | "–" | "—" | "-" | "--" | "\"" | "«" | "»" | "“" | "”"
-        )
+    t.word.class.flags & SEGMENT_PUNCT != 0
 }
 
-/// Is the punctuation token a clause boundary?
+/// Is the punctuation token a clause boundary (`;` `:` `.` `!` `?` `…`)?
 fn is_clause_punct(t: &LexToken) -> bool {
-    t.kind == TokenKind::Punct && matches!(&*t.lower, ";" | ":" | "." | "!" | "?" | "…")
+    t.word.class.flags & CLAUSE_PUNCT != 0
 }
 
 /// Minimum strength of a bare direction word ("grew", "increase").
@@ -354,7 +479,7 @@ const COMPARISON_CUE: f32 = 0.45;
 const NUMBER_CUE: f32 = 0.35;
 
 fn is_pct(t: &LexToken) -> bool {
-    t.kind == TokenKind::Number && t.lower.ends_with('%')
+    t.kind == TokenKind::Number && t.lower().ends_with('%')
 }
 
 /// Analyses one sentence's tokens.
@@ -466,14 +591,16 @@ pub fn analyze(lex: &Lexicon, roles: &Roles, toks: &[LexToken]) -> Sentence {
         // Numbers with direction: "+5 %", "-3 %", "up 3%", "down 3%".
         let signed = t.kind == TokenKind::Number
             && is_pct(t)
-            && (t.lower.starts_with('+') || t.lower.starts_with('-') || t.lower.starts_with('−'));
+            && (t.lower().starts_with('+')
+                || t.lower().starts_with('-')
+                || t.lower().starts_with('−'));
         let updown = lang != Lang::Fr
-            && (&*t.lower == "up" || &*t.lower == "down")
+            && (t.lower() == "up" || t.lower() == "down")
             && toks.get(i + 1).is_some_and(|u| {
-                u.kind == TokenKind::Number || matches!(&*u.lower, "by" | "from" | "to")
+                u.kind == TokenKind::Number || matches!(u.lower(), "by" | "from" | "to")
             });
         if signed || updown {
-            let pos = t.lower.starts_with('+') || &*t.lower == "up";
+            let pos = t.lower().starts_with('+') || t.lower() == "up";
             cues.push(Cue {
                 head: i,
                 end: i + 1,
@@ -495,7 +622,7 @@ pub fn analyze(lex: &Lexicon, roles: &Roles, toks: &[LexToken]) -> Sentence {
         .iter()
         .rev()
         .find(|t| t.kind == TokenKind::Punct)
-        .is_some_and(|t| t.lower.contains('?'));
+        .is_some_and(|t| t.lower().contains('?'));
     for cue in &mut cues {
         let h = cue.head;
         let mut negated = false;
@@ -517,7 +644,7 @@ pub fn analyze(lex: &Lexicon, roles: &Roles, toks: &[LexToken]) -> Sentence {
                 match md.kind {
                     ModKind::Negator
                         if !(restrictive_ne(lang, toks, k)
-                            || has_own_negation && matches!(&*toks[k].lower, "ne" | "n'")) =>
+                            || has_own_negation && matches!(toks[k].lower(), "ne" | "n'")) =>
                     {
                         negated = true;
                         if md.value > 0.0 && md.value <= 1.0 {
@@ -565,7 +692,7 @@ pub fn analyze(lex: &Lexicon, roles: &Roles, toks: &[LexToken]) -> Sentence {
                 ev_end = ev_end.max(u.end);
                 if is_pct(u) {
                     let mag: f32 = u
-                        .lower
+                        .lower()
                         .trim_start_matches(['+', '-', '−'])
                         .trim_end_matches('%')
                         .trim()
@@ -579,7 +706,7 @@ pub fn analyze(lex: &Lexicon, roles: &Roles, toks: &[LexToken]) -> Sentence {
                 break;
             }
             if !matches!(
-                &*u.lower,
+                u.lower(),
                 "de" | "d'" | "by" | "of" | "to" | "à" | "du" | "des" | "$" | "€" | "rs"
             ) {
                 break;
@@ -631,12 +758,12 @@ fn too_to(lang: Lang, toks: &[LexToken], h: usize, seg: usize, segment_of: &[usi
     // "pour" / "to" at most 3 tokens before the cue ("pour être vraiment passionnant").
     let Some(p) = (h.saturating_sub(3)..h)
         .rev()
-        .find(|&k| &*toks[k].lower == to && segment_of[k] == seg)
+        .find(|&k| toks[k].lower() == to && segment_of[k] == seg)
     else {
         return false;
     };
     // "trop" / "too" at most 4 tokens before it.
-    (p.saturating_sub(4)..p).any(|k| &*toks[k].lower == too && segment_of[k] == seg)
+    (p.saturating_sub(4)..p).any(|k| toks[k].lower() == too && segment_of[k] == seg)
 }
 
 /// Kind of the modifier starting at token `i`, if any.
@@ -803,7 +930,7 @@ fn compose_quantities(
         // After the direction word, stop at "from"/"de": "up from a loss" compares with
         // a baseline, the loss is not what went up.
         let baseline_at = (j + 1..(j + 5).min(n))
-            .find(|&k| matches!(&*toks[k].lower, "from" | "vs" | "versus" | "contre"));
+            .find(|&k| matches!(toks[k].lower(), "from" | "vs" | "versus" | "contre"));
         let after_end = baseline_at.unwrap_or((j + 5).min(n));
         // The baseline's own cue ("a loss" in "up from a loss") is not news either.
         if let Some(f) = baseline_at {
@@ -877,7 +1004,7 @@ fn compose_quantities(
             && g.quantity(&toks[c.end - 1]).is_some_and(|q| q > 0.0)
             && toks[c.head..c.end - 1]
                 .iter()
-                .all(|t| QUANTITY_QUALIFIERS.contains(&&*t.lower));
+                .all(|t| QUANTITY_QUALIFIERS.contains(&t.lower()));
         if composed || bare_good {
             c.base = 0.0;
         }
@@ -904,20 +1031,10 @@ const QUANTITY_QUALIFIERS: &[&str] = &[
     "consolidated",
 ];
 
-/// Words that introduce the baseline of a comparison ("EUR 5 mn compared to EUR 4 mn").
+/// Words that introduce the baseline of a comparison ("EUR 5 mn compared to EUR 4 mn"):
+/// from, compared, versus, vs, against, contre, comparé(s).
 fn is_baseline_marker(t: &LexToken) -> bool {
-    matches!(
-        &*t.lower,
-        "from"
-            | "compared"
-            | "versus"
-            | "vs"
-            | "vs."
-            | "against"
-            | "contre"
-            | "comparé"
-            | "comparés"
-    )
+    t.word.class.flags & BASELINE_MARKER != 0
 }
 
 /// Parses a figure token ("1.05", "37,7", "1,070.6", "16.6 %") into a number.
@@ -926,7 +1043,7 @@ fn figure(t: &LexToken) -> Option<f64> {
         return None;
     }
     let raw: String = t
-        .lower
+        .lower()
         .chars()
         .filter(|c| c.is_ascii_digit() || *c == '.' || *c == ',')
         .collect();
@@ -977,7 +1094,7 @@ fn compare_figures(
         // The new figure: the nearest number before the marker (within 8 tokens), or
         // after the baseline for "from X to Y".
         let from_to =
-            &*toks[m].lower == "from" && toks.get(old_at + 1).is_some_and(|t| &*t.lower == "to");
+            toks[m].lower() == "from" && toks.get(old_at + 1).is_some_and(|t| t.lower() == "to");
         let new_at = if from_to {
             (old_at + 2..(old_at + 5).min(n))
                 .take_while(|&k| clause_of[k] == clause)
@@ -1039,11 +1156,11 @@ fn compare_figures(
 /// French `ne`/`n'` is a negation only with its second part (`pas`, `plus`, `jamais`…);
 /// `ne … que` means "only" ("il ne reste que deux usines") and negates nothing.
 fn restrictive_ne(lang: Lang, toks: &[LexToken], k: usize) -> bool {
-    if lang != Lang::Fr || !matches!(&*toks[k].lower, "ne" | "n'") {
+    if lang != Lang::Fr || !matches!(toks[k].lower(), "ne" | "n'") {
         return false;
     }
     for t in toks.iter().skip(k + 1).take(6) {
-        match &*t.lower {
+        match t.lower() {
             "pas" | "plus" | "jamais" | "guère" | "rien" | "point" | "aucun" | "aucune"
             | "personne" | "nullement" | "ni" => return false,
             "que" | "qu'" => return true,
@@ -1090,7 +1207,7 @@ fn starts_with_words(toks: &[LexToken], m: &[&str]) -> bool {
         .unwrap_or(toks.len());
     m.iter()
         .enumerate()
-        .all(|(k, w)| toks.get(first + k).is_some_and(|t| &*t.lower == *w))
+        .all(|(k, w)| toks.get(first + k).is_some_and(|t| t.lower() == *w))
 }
 
 /// Whether `w` is the first word of some [`CONCLUSION_MARKERS`] entry (a test checks that
@@ -1125,12 +1242,12 @@ fn opens_with_conclusion(toks: &[LexToken]) -> bool {
     let Some(w0) = toks.get(first) else {
         return false;
     };
-    if !starts_a_marker(&w0.lower) {
+    if !starts_a_marker(w0.lower()) {
         return false;
     }
     CONCLUSION_MARKERS
         .iter()
-        .any(|m| m.first() == Some(&&*w0.lower) && starts_with_words(toks, m))
+        .any(|m| m.first() == Some(&w0.lower()) && starts_with_words(toks, m))
 }
 
 /// Document-level weight of each sentence (token ranges `sentences` over `toks`): a
@@ -1236,10 +1353,10 @@ fn role_score(
     role: Role,
     (ta, tb): (usize, usize),
 ) -> f32 {
-    let is_by = |t: &LexToken| &*t.lower == "by" || &*t.lower == "par";
+    let is_by = |t: &LexToken| t.lower() == "by" || t.lower() == "par";
     let be = |t: &LexToken| {
         matches!(
-            &*t.lower,
+            t.lower(),
             "is" | "was"
                 | "were"
                 | "been"

@@ -11,7 +11,7 @@ use anyhow::Result;
 use rayon::prelude::*;
 
 use crate::artefact::{part_name, read_parquet, write_parquet, Manifest, StageDir};
-use crate::sentiment::{combine, Polarity, SentimentModel};
+use crate::sentiment::{combine, ArticleScores, Polarity, SentimentModel};
 use crate::stages::{list_parts, secs, Context, Stage};
 use crate::tables::{
     article_entities_to_frame, articles_from_frame, mentions_from_frame, scored_to_frame,
@@ -49,22 +49,17 @@ pub fn score_article(
 ) -> ArticleSentiment {
     let doc = a.doc();
     let lang = Lang::from_code(&a.lang);
-    let tone = model.document(&doc, lang);
     let spans: Vec<(usize, usize)> = mentions
         .iter()
         .map(|m| (m.doc_start as usize, m.doc_end as usize))
         .collect();
-    let polarities = if spans.is_empty() {
-        Vec::new()
-    } else {
-        model.targets(&doc, lang, &spans)
-    };
-    // The model has just analysed `doc`: its sentence spans come from that analysis.
-    let sentences = if spans.is_empty() {
-        Vec::new()
-    } else {
-        model.sentence_spans(&doc, lang)
-    };
+    // One analysis of the text gives the tone, the mentions' polarities and the
+    // sentences (to quote each mention's sentence).
+    let ArticleScores {
+        tone,
+        targets: polarities,
+        sentences,
+    } = model.article(&doc, lang, &spans);
     let sentence_of = |start: usize| -> String {
         // Spans are sorted: binary search for the one that holds `start`.
         let i = sentences.partition_point(|(_, e)| *e <= start);

@@ -96,29 +96,41 @@ fn is_punct(c: char) -> bool {
     )
 }
 
-/// Character cursor over `text` with byte positions.
+/// Cursor over `text` by byte position. ASCII bytes (most of any news text) are read
+/// directly; other characters are decoded only where they occur, so no per-character
+/// table is built (that table used to cost 16 bytes per byte of text).
 struct Chars<'a> {
-    chars: Vec<(usize, char)>,
     text: &'a str,
 }
 
-impl<'a> Chars<'a> {
-    fn new(text: &'a str) -> Self {
-        // A text has at most as many chars as bytes: reserving that once avoids the
-        // repeated regrowth (and copying) that `collect` does on this unsized iterator.
-        let mut chars = Vec::with_capacity(text.len());
-        chars.extend(text.char_indices());
-        Chars { chars, text }
-    }
+impl Chars<'_> {
     fn len(&self) -> usize {
-        self.chars.len()
+        self.text.len()
     }
-    fn at(&self, i: usize) -> Option<char> {
-        self.chars.get(i).map(|&(_, c)| c)
+    /// The char starting at byte `p` (`None` at or past the end).
+    #[inline]
+    fn at(&self, p: usize) -> Option<char> {
+        match *self.text.as_bytes().get(p)? {
+            b if b.is_ascii() => Some(char::from(b)),
+            _ => self.text.get(p..)?.chars().next(),
+        }
     }
-    /// Byte offset of char index `i` (text length past the end).
-    fn byte(&self, i: usize) -> usize {
-        self.chars.get(i).map_or(self.text.len(), |&(b, _)| b)
+    /// Byte position of the char after the one at `p` (`p` itself at the end).
+    #[inline]
+    fn next(&self, p: usize) -> usize {
+        p + self.at(p).map_or(0, char::len_utf8)
+    }
+    /// The char that ends at byte `p`.
+    fn before(&self, p: usize) -> Option<char> {
+        self.text.get(..p)?.chars().next_back()
+    }
+    /// Byte position after the run of chars from `p` that satisfy `f`.
+    #[inline]
+    fn skip_while(&self, mut p: usize, f: impl Fn(char) -> bool) -> usize {
+        while let Some(c) = self.at(p).filter(|&c| f(c)) {
+            p += c.len_utf8();
+        }
+        p
     }
 }
 
@@ -130,34 +142,34 @@ impl<'a> Chars<'a> {
 /// names (`Saint-Gobain`), dotted abbreviations (`U.S.`), and signed percentages
 /// (`+5 %`, `5%`, `-3,2 %` are single number tokens).
 pub fn tokenize(text: &str) -> Vec<Token> {
-    let cs = Chars::new(text);
+    let cs = Chars { text };
     let n = cs.len();
-    let mut out = Vec::with_capacity(n / 5 + 1);
+    // About one token per 6 bytes of news text.
+    let mut out = Vec::with_capacity(n / 6 + 1);
+    // `i` is always a byte position on a char boundary.
     let mut i = 0;
     while i < n {
         let Some(c) = cs.at(i) else { break };
+        let after = i + c.len_utf8();
         if c.is_whitespace() {
-            i += 1;
+            i = after;
             continue;
         }
         // Signed number: sign at token start followed by a digit.
         let signed = (c == '+' || c == '-' || c == '−')
-            && cs.at(i + 1).is_some_and(|d| d.is_ascii_digit())
+            && cs.at(after).is_some_and(|d| d.is_ascii_digit())
             && out
                 .last()
-                .is_none_or(|t: &Token| t.end < cs.byte(i) || t.kind == TokenKind::Punct);
+                .is_none_or(|t: &Token| t.end < i || t.kind == TokenKind::Punct);
         if c.is_ascii_digit() || signed {
             let start = i;
-            let mut j = if signed { i + 1 } else { i };
-            j = scan_number(&cs, j);
+            let mut j = scan_number(&cs, if signed { after } else { i });
             // Alphanumeric such as "3M", "Q3" handled in word branch; "5bn", "2nd" here.
             if cs.at(j).is_some_and(|d| d.is_alphabetic()) {
-                while cs.at(j).is_some_and(|d| d.is_alphanumeric()) {
-                    j += 1;
-                }
+                j = cs.skip_while(j, char::is_alphanumeric);
                 out.push(Token {
-                    start: cs.byte(start),
-                    end: cs.byte(j),
+                    start,
+                    end: j,
                     kind: TokenKind::Word,
                 });
                 i = j;
@@ -166,12 +178,14 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             // Trailing percent sign, possibly after one space.
             if cs.at(j) == Some('%') {
                 j += 1;
-            } else if cs.at(j).is_some_and(is_inline_space) && cs.at(j + 1) == Some('%') {
-                j += 2;
+            } else if let Some(s) = cs.at(j).filter(|&s| is_inline_space(s)) {
+                if cs.at(j + s.len_utf8()) == Some('%') {
+                    j += s.len_utf8() + 1;
+                }
             }
             out.push(Token {
-                start: cs.byte(start),
-                end: cs.byte(j),
+                start,
+                end: j,
                 kind: TokenKind::Number,
             });
             i = j;
@@ -181,59 +195,59 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             i = scan_word(&cs, i, &mut out);
             continue;
         }
+        // (`s` is ASCII: the char after it starts at `after + 1`.)
         if is_apostrophe(c)
-            && cs.at(i + 1).is_some_and(|d| d == 's' || d == 'S')
-            && !cs.at(i + 2).is_some_and(|d| d.is_alphanumeric())
-            && i > 0
-            && cs.at(i - 1).is_some_and(|d| d.is_alphanumeric())
+            && cs.at(after).is_some_and(|d| d == 's' || d == 'S')
+            && !cs.at(after + 1).is_some_and(|d| d.is_alphanumeric())
+            && cs.before(i).is_some_and(|d| d.is_alphanumeric())
         {
             // Possessive after a token that ended on a non-letter is unusual; keep simple.
             out.push(Token {
-                start: cs.byte(i),
-                end: cs.byte(i + 2),
+                start: i,
+                end: after + 1,
                 kind: TokenKind::Word,
             });
-            i += 2;
+            i = after + 1;
             continue;
         }
         if is_punct(c) {
             // Runs of the same mark ("...", "!!!", "--") are one token.
-            let mut j = i + 1;
-            while cs.at(j) == Some(c) {
-                j += 1;
-            }
+            let j = cs.skip_while(after, |d| d == c);
             out.push(Token {
-                start: cs.byte(i),
-                end: cs.byte(j),
+                start: i,
+                end: j,
                 kind: TokenKind::Punct,
             });
             i = j;
             continue;
         }
         out.push(Token {
-            start: cs.byte(i),
-            end: cs.byte(i + 1),
+            start: i,
+            end: after,
             kind: TokenKind::Symbol,
         });
-        i += 1;
+        i = after;
     }
     out
 }
 
-/// Scans digits with inner `.`/`,` separators (and `1 000` style groups); returns the char
-/// index after the number.
+/// Scans digits with inner `.`/`,` separators (and `1 000` style groups) from byte `j`;
+/// returns the byte position after the number.
 fn scan_number(cs: &Chars<'_>, mut j: usize) -> usize {
-    while j < cs.len() {
+    let digit_at = |p: usize| cs.at(p).is_some_and(|d| d.is_ascii_digit());
+    loop {
         match cs.at(j) {
             Some(d) if d.is_ascii_digit() => j += 1,
-            Some('.') | Some(',') if cs.at(j + 1).is_some_and(|d| d.is_ascii_digit()) => j += 1,
-            // French thousands: "1 000" (exactly three digits after a no-break space).
-            Some(s)
-                if (s == '\u{a0}' || s == '\u{202f}')
-                    && (1..=3).all(|k| cs.at(j + k).is_some_and(|d| d.is_ascii_digit()))
-                    && !cs.at(j + 4).is_some_and(|d| d.is_ascii_digit()) =>
-            {
-                j += 4
+            Some('.') | Some(',') if digit_at(j + 1) => j += 1,
+            // French thousands: "1 000" (exactly three digits after a no-break space;
+            // digits are ASCII, one byte each).
+            Some(s) if s == '\u{a0}' || s == '\u{202f}' => {
+                let k = j + s.len_utf8();
+                if (k..k + 3).all(digit_at) && !digit_at(k + 3) {
+                    j = k + 3;
+                } else {
+                    break;
+                }
             }
             _ => break,
         }
@@ -241,28 +255,32 @@ fn scan_number(cs: &Chars<'_>, mut j: usize) -> usize {
     j
 }
 
-/// Scans a word starting at char `i`, pushing one or more tokens; returns the next index.
+/// Scans a word starting at byte `i`, pushing one or more tokens; returns the byte
+/// position after them.
 fn scan_word(cs: &Chars<'_>, i: usize, out: &mut Vec<Token>) -> usize {
     let start = i;
-    let mut j = i + 1;
-    while j < cs.len() {
+    let mut j = cs.next(i);
+    loop {
+        // Fast path: a run of ASCII letters and digits (the common case).
+        let run = (cs.text.as_bytes().get(j..).unwrap_or_default().iter())
+            .take_while(|b| b.is_ascii_alphanumeric())
+            .count();
+        j += run;
         let Some(c) = cs.at(j) else { break };
+        let after = j + c.len_utf8();
         if c.is_alphanumeric() {
-            j += 1;
-        } else if is_hyphen(c) && cs.at(j + 1).is_some_and(|d| d.is_alphanumeric()) {
-            j += 2;
-        } else if is_apostrophe(c) && cs.at(j + 1).is_some_and(|d| d.is_alphabetic()) {
+            j = after;
+        } else if is_hyphen(c) && cs.at(after).is_some_and(|d| d.is_alphanumeric()) {
+            j = cs.next(after);
+        } else if is_apostrophe(c) && cs.at(after).is_some_and(|d| d.is_alphabetic()) {
             // Elision, possessive or contraction?
             // Case-insensitive comparisons without allocating (this runs for every
             // French elision, i.e. several times per sentence).
-            let head = cs.text.get(cs.byte(start)..cs.byte(j)).unwrap_or("");
+            let head = cs.text.get(start..j).unwrap_or("");
             let head_is_elision = ELISIONS.iter().any(|e| head.eq_ignore_ascii_case(e));
             // Look ahead to the end of the following letters.
-            let mut k = j + 1;
-            while cs.at(k).is_some_and(|d| d.is_alphabetic()) {
-                k += 1;
-            }
-            let whole = cs.text.get(cs.byte(start)..cs.byte(k)).unwrap_or("");
+            let k = cs.skip_while(after, char::is_alphabetic);
+            let whole = cs.text.get(start..k).unwrap_or("");
             // Per-char lowercase comparison, without allocating (no special case of
             // `to_lowercase` can produce these words' letters).
             if APOSTROPHE_WORDS.iter().any(|w| {
@@ -273,23 +291,23 @@ fn scan_word(cs: &Chars<'_>, i: usize, out: &mut Vec<Token>) -> usize {
             }
             if head_is_elision {
                 out.push(Token {
-                    start: cs.byte(start),
-                    end: cs.byte(j + 1),
+                    start,
+                    end: after,
                     kind: TokenKind::Word,
                 });
-                return j + 1;
+                return after;
             }
-            let tail = cs.text.get(cs.byte(j + 1)..cs.byte(k)).unwrap_or("");
+            let tail = cs.text.get(after..k).unwrap_or("");
             if tail.eq_ignore_ascii_case("s") {
                 // Possessive: "Tesla's" → "Tesla" + "'s".
                 out.push(Token {
-                    start: cs.byte(start),
-                    end: cs.byte(j),
+                    start,
+                    end: j,
                     kind: TokenKind::Word,
                 });
                 out.push(Token {
-                    start: cs.byte(j),
-                    end: cs.byte(k),
+                    start: j,
+                    end: k,
                     kind: TokenKind::Word,
                 });
                 return k;
@@ -297,17 +315,15 @@ fn scan_word(cs: &Chars<'_>, i: usize, out: &mut Vec<Token>) -> usize {
             // Contraction ("didn't", "o'clock"): keep whole.
             j = k;
         } else if c == '.'
-            && j - start <= 3
-            && cs.at(j + 1).is_some_and(|d| d.is_alphabetic())
-            && dotted_abbrev_follows(cs, j + 1)
+            // At most 3 chars so far.
+            && cs.text.get(start..j).is_some_and(|w| w.chars().nth(3).is_none())
+            && cs.at(after).is_some_and(|d| d.is_alphabetic())
+            && dotted_abbrev_follows(cs, after)
         {
             // "U.S.", "p.ex.", "S.A.": short letter groups joined by dots.
             let mut k = j;
             while cs.at(k) == Some('.') {
-                let mut m = k + 1;
-                while m - (k + 1) < 3 && cs.at(m).is_some_and(|d| d.is_alphabetic()) {
-                    m += 1;
-                }
+                let m = letters_upto_3(cs, k + 1);
                 if m == k + 1 || cs.at(m).is_some_and(|d| d.is_alphabetic()) {
                     break;
                 }
@@ -317,8 +333,8 @@ fn scan_word(cs: &Chars<'_>, i: usize, out: &mut Vec<Token>) -> usize {
                 k += 1;
             }
             out.push(Token {
-                start: cs.byte(start),
-                end: cs.byte(k),
+                start,
+                end: k,
                 kind: TokenKind::Word,
             });
             return k;
@@ -327,20 +343,29 @@ fn scan_word(cs: &Chars<'_>, i: usize, out: &mut Vec<Token>) -> usize {
         }
     }
     out.push(Token {
-        start: cs.byte(start),
-        end: cs.byte(j),
+        start,
+        end: j,
         kind: TokenKind::Word,
     });
     j
 }
 
-/// True if, from char `k`, there is a 1–3 letter group followed by a `.` (so that
+/// Byte position after at most 3 letters from byte `k`.
+fn letters_upto_3(cs: &Chars<'_>, k: usize) -> usize {
+    let mut m = k;
+    for _ in 0..3 {
+        match cs.at(m) {
+            Some(d) if d.is_alphabetic() => m += d.len_utf8(),
+            _ => break,
+        }
+    }
+    m
+}
+
+/// True if, from byte `k`, there is a 1–3 letter group followed by a `.` (so that
 /// `U.S.` is an abbreviation but `end.Next` is not glued).
 fn dotted_abbrev_follows(cs: &Chars<'_>, k: usize) -> bool {
-    let mut m = k;
-    while m - k < 3 && cs.at(m).is_some_and(|d| d.is_alphabetic()) {
-        m += 1;
-    }
+    let m = letters_upto_3(cs, k);
     m > k && cs.at(m) == Some('.')
 }
 
