@@ -239,7 +239,8 @@ fn at<'a>(v: &[Option<&'a str>], i: usize) -> Option<&'a str> {
 
 /// The rows of an ingest frame as [`RawRef`]s (same values as [`raw_from_frame`]).
 pub fn raw_refs_from_frame(df: &DataFrame) -> Result<Vec<RawRef<'_>>> {
-    let col = |name: &str| -> Result<Vec<Option<&str>>> { Ok(get(df, name)?.str()?.iter().collect()) };
+    let col =
+        |name: &str| -> Result<Vec<Option<&str>>> { Ok(get(df, name)?.str()?.iter().collect()) };
     let source_file = col("source_file")?;
     let record = col("record")?;
     let id = col("id")?;
@@ -250,18 +251,16 @@ pub fn raw_refs_from_frame(df: &DataFrame) -> Result<Vec<RawRef<'_>>> {
     let source = col("source")?;
     let lang = col("lang")?;
     Ok((0..source_file.len())
-        .map(|i| {
-            RawRef {
-                source_file: at(&source_file, i).unwrap_or_default(),
-                record: at(&record, i).unwrap_or_default(),
-                id: at(&id, i),
-                title: at(&title, i),
-                text: at(&text, i),
-                date: at(&date, i),
-                url: at(&url, i),
-                source_name: at(&source, i),
-                lang: at(&lang, i),
-            }
+        .map(|i| RawRef {
+            source_file: at(&source_file, i).unwrap_or_default(),
+            record: at(&record, i).unwrap_or_default(),
+            id: at(&id, i),
+            title: at(&title, i),
+            text: at(&text, i),
+            date: at(&date, i),
+            url: at(&url, i),
+            source_name: at(&source, i),
+            lang: at(&lang, i),
         })
         .collect())
 }

@@ -90,7 +90,12 @@ impl Block {
                     *line_no,
                     format!("line longer than {MAX_LINE_BYTES} bytes, skipped"),
                 )),
-                Some(r) => parse_line(bytes.get(r.clone()).unwrap_or_default(), *line_no, shown, fields),
+                Some(r) => parse_line(
+                    bytes.get(r.clone()).unwrap_or_default(),
+                    *line_no,
+                    shown,
+                    fields,
+                ),
             })
             .collect();
         for item in items.into_iter().flatten() {

@@ -159,9 +159,23 @@ fn content_key(a: &Article) -> u128 {
         let bytes = part.as_bytes();
         let mut i = 0;
         while i < bytes.len() {
+            // A run of visible ASCII (most of the text) is lowercased in bulk.
+            let run = bytes[i..]
+                .iter()
+                .position(|b| !(0x21..0x80).contains(b))
+                .unwrap_or(bytes.len() - i);
+            if run > 0 {
+                if space {
+                    buf.push(b' ');
+                    space = false;
+                }
+                buf.extend(bytes[i..i + run].iter().map(u8::to_ascii_lowercase));
+                i += run;
+                continue;
+            }
             let x = bytes[i];
-            // ASCII (most bytes) without decoding; `char::is_whitespace` on ASCII is
-            // exactly ' ' and '\t'..='\r'.
+            // Other ASCII without decoding; `char::is_whitespace` on ASCII is exactly
+            // ' ' and '\t'..='\r'.
             if x < 0x80 {
                 i += 1;
                 if x == b' ' || (b'\t'..=b'\r').contains(&x) {
@@ -230,54 +244,80 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
     let (mut rows_in, mut rows_out, mut duplicates) = (0u64, 0u64, 0u64);
     let mut rejects: Vec<RejectRow> = Vec::new();
     let bar = ctx.bar(Stage::Normalize, parts.len() as u64, "parts");
-    for (i, part) in parts.iter().enumerate() {
-        let frame = read_parquet(part)?;
-        let raw = raw_refs_from_frame(&frame)?;
-        rows_in += raw.len() as u64;
-        // The digests are computed in the parallel part too: only the set lookups below
-        // must run in input order.
-        let results: Vec<(Normalized, u128, u128)> = raw
-            .par_iter()
-            .map(|r| {
-                let n = normalize_ref(*r, cfg, tz);
-                let (id, content) = match &n {
-                    Normalized::Article(a) => (id_key(&a.article_id), content_key(a)),
-                    Normalized::Reject(_) => (0, 0),
-                };
-                (n, id, content)
-            })
-            .collect();
-        drop(raw);
-        drop(frame);
-        let mut articles = Vec::with_capacity(results.len());
-        for (r, id, key) in results {
-            match r {
-                Normalized::Reject(rej) => rejects.push(rej),
-                Normalized::Article(a) => {
-                    // Only a kept article's content counts: a later copy of a known id
-                    // (e.g. a feed snapshot with an edited title) must not shadow a
-                    // different article that happens to match the edit.
-                    if !seen_ids.insert(id) {
-                        duplicates += 1;
-                        continue;
-                    }
-                    match seen_content.get(&key) {
-                        Some(&first) if within_window(first, a.date, cfg.duplicate_window_days) => {
-                            duplicates += 1;
-                        }
-                        _ => {
-                            seen_content.insert(key, a.date);
-                            articles.push(*a);
+    // Each part's frame is built and written on a background thread while the next part
+    // is cleaned; at most one part is being written at a time (memory stays flat).
+    std::thread::scope(|scope| -> Result<()> {
+        let mut writing: Option<std::thread::ScopedJoinHandle<'_, Result<()>>> = None;
+        let wait = |w: &mut Option<std::thread::ScopedJoinHandle<'_, Result<()>>>| -> Result<()> {
+            match w.take() {
+                Some(h) => h.join().map_err(|_| {
+                    anyhow::anyhow!("internal error: writing a normalize part panicked")
+                })?,
+                None => Ok(()),
+            }
+        };
+        let mut run_parts = || -> Result<()> {
+            for (i, part) in parts.iter().enumerate() {
+                let frame = read_parquet(part)?;
+                let raw = raw_refs_from_frame(&frame)?;
+                rows_in += raw.len() as u64;
+                // The digests are computed in the parallel part too: only the set lookups below
+                // must run in input order.
+                let results: Vec<(Normalized, u128, u128)> = raw
+                    .par_iter()
+                    .map(|r| {
+                        let n = normalize_ref(*r, cfg, tz);
+                        let (id, content) = match &n {
+                            Normalized::Article(a) => (id_key(&a.article_id), content_key(a)),
+                            Normalized::Reject(_) => (0, 0),
+                        };
+                        (n, id, content)
+                    })
+                    .collect();
+                drop(raw);
+                drop(frame);
+                let mut articles = Vec::with_capacity(results.len());
+                for (r, id, key) in results {
+                    match r {
+                        Normalized::Reject(rej) => rejects.push(rej),
+                        Normalized::Article(a) => {
+                            // Only a kept article's content counts: a later copy of a known id
+                            // (e.g. a feed snapshot with an edited title) must not shadow a
+                            // different article that happens to match the edit.
+                            if !seen_ids.insert(id) {
+                                duplicates += 1;
+                                continue;
+                            }
+                            match seen_content.get(&key) {
+                                Some(&first)
+                                    if within_window(first, a.date, cfg.duplicate_window_days) =>
+                                {
+                                    duplicates += 1;
+                                }
+                                _ => {
+                                    seen_content.insert(key, a.date);
+                                    articles.push(*a);
+                                }
+                            }
                         }
                     }
                 }
+                rows_out += articles.len() as u64;
+                wait(&mut writing)?;
+                let path = dir.path(&part_name("articles", i));
+                writing = Some(scope.spawn(move || {
+                    let mut df = articles_to_frame(&articles)?;
+                    drop(articles);
+                    write_parquet(&path, &mut df)
+                }));
+                bar.inc(1);
             }
-        }
-        rows_out += articles.len() as u64;
-        let mut df = articles_to_frame(&articles)?;
-        write_parquet(&dir.path(&part_name("articles", i)), &mut df)?;
-        bar.inc(1);
-    }
+            Ok(())
+        };
+        let result = run_parts();
+        // Always join the writer, also after an error, so its own error is not lost.
+        result.and(wait(&mut writing))
+    })?;
     bar.finish_and_clear();
     let mut rej = rejects_to_frame(&rejects)?;
     write_parquet(&dir.path("rejects.parquet"), &mut rej)?;
@@ -418,7 +458,11 @@ mod tests {
                     lang: "fr".into(),
                     n_chars: 0,
                 };
-                assert_eq!(content_key(&a), content_key_reference(&a), "{title:?} {t:?}");
+                assert_eq!(
+                    content_key(&a),
+                    content_key_reference(&a),
+                    "{title:?} {t:?}"
+                );
             }
         }
     }
