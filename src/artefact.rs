@@ -159,12 +159,13 @@ pub fn part_name(table: &str, i: usize) -> String {
     format!("{table}-{i:05}.parquet")
 }
 
-/// Writes a stage artefact to a Parquet file. LZ4: artefacts are written once and read
-/// once by the next stage, so speed matters more than size (exports use zstd).
+/// Writes a stage artefact to a Parquet file. Uncompressed: artefacts are written once
+/// and read once by the next stage, and LZ4 alone cost a third of the ingest stage's CPU
+/// for a ~40 % size saving on text (the final tables in `<out>` use zstd).
 pub fn write_parquet(path: &Path, df: &mut DataFrame) -> Result<()> {
     let f = fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
     ParquetWriter::new(f)
-        .with_compression(ParquetCompression::Lz4Raw)
+        .with_compression(ParquetCompression::Uncompressed)
         .finish(df)
         .map_err(anyhow::Error::from)
         .with_context(|| format!("cannot write {}", path.display()))?;

@@ -202,6 +202,69 @@ pub fn raw_to_frame(rows: &[RawRow]) -> Result<DataFrame> {
     ])
 }
 
+/// A raw row borrowed from an ingest frame: normalize reads the (large) text fields in
+/// place instead of copying every string into a [`RawRow`] first.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RawRef<'a> {
+    pub source_file: &'a str,
+    pub record: &'a str,
+    pub id: Option<&'a str>,
+    pub title: Option<&'a str>,
+    pub text: Option<&'a str>,
+    pub date: Option<&'a str>,
+    pub url: Option<&'a str>,
+    pub source_name: Option<&'a str>,
+    pub lang: Option<&'a str>,
+}
+
+impl<'a> From<&'a RawRow> for RawRef<'a> {
+    fn from(r: &'a RawRow) -> Self {
+        RawRef {
+            source_file: &r.source_file,
+            record: &r.record,
+            id: r.id.as_deref(),
+            title: r.title.as_deref(),
+            text: r.text.as_deref(),
+            date: r.date.as_deref(),
+            url: r.url.as_deref(),
+            source_name: r.source_name.as_deref(),
+            lang: r.lang.as_deref(),
+        }
+    }
+}
+
+fn at<'a>(v: &[Option<&'a str>], i: usize) -> Option<&'a str> {
+    v.get(i).copied().flatten()
+}
+
+/// The rows of an ingest frame as [`RawRef`]s (same values as [`raw_from_frame`]).
+pub fn raw_refs_from_frame(df: &DataFrame) -> Result<Vec<RawRef<'_>>> {
+    let col =
+        |name: &str| -> Result<Vec<Option<&str>>> { Ok(get(df, name)?.str()?.iter().collect()) };
+    let source_file = col("source_file")?;
+    let record = col("record")?;
+    let id = col("id")?;
+    let title = col("title")?;
+    let text = col("text")?;
+    let date = col("date")?;
+    let url = col("url")?;
+    let source = col("source")?;
+    let lang = col("lang")?;
+    Ok((0..source_file.len())
+        .map(|i| RawRef {
+            source_file: at(&source_file, i).unwrap_or_default(),
+            record: at(&record, i).unwrap_or_default(),
+            id: at(&id, i),
+            title: at(&title, i),
+            text: at(&text, i),
+            date: at(&date, i),
+            url: at(&url, i),
+            source_name: at(&source, i),
+            lang: at(&lang, i),
+        })
+        .collect())
+}
+
 pub fn raw_from_frame(df: &DataFrame) -> Result<Vec<RawRow>> {
     let source_file = strs_req(df, "source_file")?;
     let record = strs_req(df, "record")?;

@@ -28,12 +28,14 @@ pub fn read(path: &Path, fields: &FieldMap, emit: &mut dyn FnMut(Item)) -> Resul
 
     let mut buf = Vec::new();
     let mut line_no: u64 = 0;
+    let mut block = Block::default();
     loop {
         buf.clear();
         let (n, overflow) = match read_line_capped(&mut reader, &mut buf, MAX_LINE_BYTES) {
             Ok(r) => r,
             Err(e) => {
                 // Mid-file failure (truncated gzip, disk error): keep what was read.
+                block.flush(&shown, fields, emit);
                 emit(reject(
                     &shown,
                     line_no + 1,
@@ -43,47 +45,97 @@ pub fn read(path: &Path, fields: &FieldMap, emit: &mut dyn FnMut(Item)) -> Resul
             }
         };
         if n == 0 {
+            block.flush(&shown, fields, emit);
             return Ok(());
         }
         line_no += 1;
         if overflow {
-            emit(reject(
-                &shown,
-                line_no,
-                format!("line longer than {MAX_LINE_BYTES} bytes, skipped"),
-            ));
-            continue;
+            block.lines.push((line_no, None));
+        } else {
+            let start = block.bytes.len();
+            block.bytes.extend_from_slice(&buf);
+            block.lines.push((line_no, Some(start..block.bytes.len())));
         }
-        let mut bytes: &[u8] = &buf;
-        if line_no == 1 {
-            bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-        }
-        let Ok(line) = std::str::from_utf8(bytes) else {
-            emit(reject(&shown, line_no, "not valid UTF-8".to_string()));
-            continue;
-        };
-        let line = line.trim();
-        if line.is_empty() {
-            continue;
-        }
-        match serde_json::from_str::<Value>(line) {
-            Err(e) => emit(reject(&shown, line_no, format!("broken JSON ({e})"))),
-            Ok(Value::Object(obj)) => emit(Item::Record(record_from_object(
-                &obj,
-                fields,
-                &shown,
-                format!("line {line_no}"),
-            ))),
-            Ok(other) => emit(reject(
-                &shown,
-                line_no,
-                format!(
-                    "not a JSON object (found {}), each line must be one article object",
-                    kind(&other)
-                ),
-            )),
+        if block.bytes.len() >= BLOCK_BYTES || block.lines.len() >= BLOCK_LINES {
+            block.flush(&shown, fields, emit);
         }
     }
+}
+
+/// Lines parsed together, in parallel: enough work for every thread, and a bounded
+/// amount of memory whatever the file size.
+const BLOCK_BYTES: usize = 8 << 20;
+const BLOCK_LINES: usize = 4096;
+
+/// Lines read but not parsed yet: their bytes back to back, and per line its number and
+/// range in `bytes` (`None`: the line was too long).
+#[derive(Default)]
+struct Block {
+    bytes: Vec<u8>,
+    lines: Vec<(u64, Option<std::ops::Range<usize>>)>,
+}
+
+impl Block {
+    /// Parses the lines (in parallel, the results are emitted in line order, so the
+    /// output does not depend on the thread count) and empties the block.
+    fn flush(&mut self, shown: &str, fields: &FieldMap, emit: &mut dyn FnMut(Item)) {
+        use rayon::prelude::*;
+        let bytes = &self.bytes;
+        let items: Vec<Option<Item>> = self
+            .lines
+            .par_iter()
+            .map(|(line_no, range)| match range {
+                None => Some(reject(
+                    shown,
+                    *line_no,
+                    format!("line longer than {MAX_LINE_BYTES} bytes, skipped"),
+                )),
+                Some(r) => parse_line(
+                    bytes.get(r.clone()).unwrap_or_default(),
+                    *line_no,
+                    shown,
+                    fields,
+                ),
+            })
+            .collect();
+        for item in items.into_iter().flatten() {
+            emit(item);
+        }
+        self.bytes.clear();
+        self.lines.clear();
+    }
+}
+
+/// One JSON line: a record, a reject, or `None` for a blank line.
+fn parse_line(bytes: &[u8], line_no: u64, shown: &str, fields: &FieldMap) -> Option<Item> {
+    let mut bytes = bytes;
+    if line_no == 1 {
+        bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    }
+    let Ok(line) = std::str::from_utf8(bytes) else {
+        return Some(reject(shown, line_no, "not valid UTF-8".to_string()));
+    };
+    let line = line.trim();
+    if line.is_empty() {
+        return None;
+    }
+    Some(match serde_json::from_str::<Value>(line) {
+        Err(e) => reject(shown, line_no, format!("broken JSON ({e})")),
+        Ok(Value::Object(obj)) => Item::Record(record_from_object(
+            &obj,
+            fields,
+            shown,
+            format!("line {line_no}"),
+        )),
+        Ok(other) => reject(
+            shown,
+            line_no,
+            format!(
+                "not a JSON object (found {}), each line must be one article object",
+                kind(&other)
+            ),
+        ),
+    })
 }
 
 /// A `.json` file holding one array of article objects, read whole (size capped).

@@ -5,18 +5,19 @@
 //! notebook never opens a half-written table.
 
 use std::fs;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{Context as _, Result};
 use polars::prelude::*;
+use rayon::prelude::*;
 
 use crate::artefact::{read_parquet, read_parquet_columns, tmp_sibling, Manifest, StageDir};
 use crate::entities::Gazetteer;
 use crate::stages::{aggregate, list_parts, secs, Context, Stage};
 use crate::tables::{
-    articles_export_frame, articles_from_frame, rejects_from_frame, rejects_to_frame,
-    scored_from_frame, scored_to_frame, tones_from_frame, RejectRow,
+    rejects_from_frame, rejects_to_frame, scored_to_frame, tones_from_frame, RejectRow,
 };
 
 /// The tables written by export, in the order they are written.
@@ -47,7 +48,9 @@ pub struct TableWriter {
     parquet_path: PathBuf,
     csv_path: Option<PathBuf>,
     parquet: Option<polars::io::parquet::write::BatchedWriter<fs::File>>,
-    csv: Option<csv::Writer<std::io::BufWriter<fs::File>>>,
+    /// The CSV file: records are formatted by a `csv::Writer` into memory first (see
+    /// [`csv_rows`]), so that parts can be formatted in parallel.
+    csv: Option<std::io::BufWriter<fs::File>>,
     rows: u64,
 }
 
@@ -64,6 +67,16 @@ impl TableWriter {
 
     /// Appends a frame (the first one fixes the schema and opens the files).
     pub fn write(&mut self, df: &DataFrame) -> Result<()> {
+        let csv = match self.csv_path {
+            Some(_) => Some(csv_rows(df)?),
+            None => None,
+        };
+        self.write_prepared(df, csv.as_deref())
+    }
+
+    /// Appends a frame whose CSV rows (without header) were already formatted, e.g. in
+    /// parallel by [`prepare`].
+    fn write_prepared(&mut self, df: &DataFrame, csv_rows: Option<&[u8]>) -> Result<()> {
         if self.parquet.is_none() {
             let f = fs::File::create(tmp_sibling(&self.parquet_path))
                 .with_context(|| format!("cannot create {}", self.parquet_path.display()))?;
@@ -74,8 +87,13 @@ impl TableWriter {
             if let Some(p) = &self.csv_path {
                 let f = fs::File::create(tmp_sibling(p))
                     .with_context(|| format!("cannot create {}", p.display()))?;
-                let mut w = csv::Writer::from_writer(std::io::BufWriter::new(f));
-                w.write_record(df.get_column_names().iter().map(|n| n.as_str()))?;
+                let mut header = csv::Writer::from_writer(Vec::new());
+                header.write_record(df.get_column_names().iter().map(|n| n.as_str()))?;
+                let header = header.into_inner().map_err(|e| {
+                    anyhow::anyhow!("internal error: formatting a CSV header: {}", e.error())
+                })?;
+                let mut w = std::io::BufWriter::with_capacity(1 << 20, f);
+                w.write_all(&header)?;
                 self.csv = Some(w);
             }
         }
@@ -84,8 +102,10 @@ impl TableWriter {
                 w.write_batch(df)?;
             }
         }
-        if let Some(w) = self.csv.as_mut() {
-            write_csv_rows(w, df)?;
+        if let (Some(w), Some(rows)) = (self.csv.as_mut(), csv_rows) {
+            // Same bytes as one `csv::Writer` over the whole file: no state carries over
+            // from one record to the next.
+            w.write_all(rows)?;
         }
         self.rows += df.height() as u64;
         Ok(())
@@ -106,6 +126,35 @@ impl TableWriter {
         }
         Ok(self.rows)
     }
+}
+
+/// The rows of a frame as CSV bytes, without the header (see [`write_csv_rows`]).
+fn csv_rows(df: &DataFrame) -> Result<Vec<u8>> {
+    // Sized up front: growing a buffer of several MB by doubling spent more time in
+    // page faults and copies than formatting the rows.
+    let text_bytes: usize = df
+        .columns()
+        .iter()
+        .filter_map(|c| c.str().ok())
+        .flat_map(|ca| ca.downcast_iter().map(|a| a.total_bytes_len()))
+        .sum();
+    let capacity = text_bytes + text_bytes / 16 + df.height() * df.width() * 12;
+    let mut w = csv::Writer::from_writer(Vec::with_capacity(capacity));
+    write_csv_rows(&mut w, df)?;
+    w.into_inner()
+        .map_err(|e| anyhow::anyhow!("internal error: formatting CSV rows: {}", e.error()))
+}
+
+/// A part of a table ready to append: a single-chunk frame (one row group) and, when CSV
+/// is on, its CSV rows.
+type Prepared = (DataFrame, Option<Vec<u8>>);
+
+/// Loads one part and formats its CSV rows: the per-part work that runs in parallel.
+fn prepare(df: Result<DataFrame>, csv: bool) -> Result<Prepared> {
+    let mut df = df?;
+    df.rechunk_mut();
+    let rows = if csv { Some(csv_rows(&df)?) } else { None };
+    Ok((df, rows))
 }
 
 /// Writes the rows of a frame as CSV: strings are borrowed from the frame, other values
@@ -251,21 +300,62 @@ fn entities_frame(gaz: &Gazetteer, discovered: &DataFrame) -> Result<DataFrame> 
     ])?)
 }
 
-/// Writes a stage's parts of `table` through `convert` into one exported table.
-fn export_parts(
+/// Writes a stage's parts of `table`, each turned into a frame by `load`, into one
+/// exported table. Parts are loaded and CSV-formatted in parallel, a window of one part
+/// per thread at a time (so memory does not grow with the corpus), and appended in order.
+fn export_parts<P: Send>(
     out: &Path,
     table: &str,
     csv: bool,
-    frames: impl Iterator<Item = Result<DataFrame>>,
+    parts: Vec<P>,
+    load: impl Fn(P) -> Result<DataFrame> + Sync,
 ) -> Result<u64> {
     let mut w = TableWriter::new(out, table, csv);
-    for df in frames {
-        w.write(&df?)?;
+    let window = rayon::current_num_threads().max(1);
+    let mut parts = parts.into_iter();
+    loop {
+        let chunk: Vec<P> = parts.by_ref().take(window).collect();
+        if chunk.is_empty() {
+            break;
+        }
+        let ready: Vec<Result<Prepared>> = chunk
+            .into_par_iter()
+            .map(|p| prepare(load(p), csv))
+            .collect();
+        for r in ready {
+            let (df, rows) = r?;
+            w.write_prepared(&df, rows.as_deref())?;
+        }
     }
     w.finish()
 }
 
-/// Runs the export stage.
+/// Writes one frame as an exported table.
+fn export_one(out: &Path, table: &str, csv: bool, df: Result<DataFrame>) -> Result<u64> {
+    export_parts(out, table, csv, vec![df], |df| df)
+}
+
+/// The exported `articles` part: the normalize artefact without the bodies, plus the
+/// tone of each article from the sentiment artefact (null when it has none).
+fn articles_part(articles: &Path, tones: &Path) -> Result<DataFrame> {
+    let df = read_parquet_columns(articles, &ARTICLE_COLUMNS)?.select(ARTICLE_COLUMNS)?;
+    let tones = tones_from_frame(&read_parquet(tones)?)?;
+    let by_id: std::collections::HashMap<&str, f64> = tones
+        .iter()
+        .map(|t| (t.article_id.as_str(), t.tone))
+        .collect();
+    let tone: Vec<Option<f64>> = df
+        .column("article_id")?
+        .str()?
+        .iter()
+        .map(|id| id.and_then(|id| by_id.get(id).copied()))
+        .collect();
+    Ok(df.hstack(&[Column::new("tone".into(), tone)])?)
+}
+
+/// Runs the export stage. The tables are independent: they are written concurrently
+/// (each also formats its parts in parallel), which keeps both cores busy while the
+/// biggest table (`mentions`) compresses.
 pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
     let t0 = Instant::now();
     let p = ctx.pipeline;
@@ -276,92 +366,96 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
     let sent = ctx.stage_dir(Stage::Sentiment);
     let art_parts = list_parts(&norm, "articles")?;
     let tone_parts = list_parts(&sent, "tones")?;
+    let mention_parts = list_parts(&sent, "mentions")?;
+    let entity_parts = list_parts(&sent, "article_entities")?;
     let bar = ctx.bar(Stage::Export, TABLES.len() as u64, "tables");
-    let mut extra = std::collections::BTreeMap::new();
-
-    let n = export_parts(
-        &out,
-        "articles",
-        csv,
-        art_parts.iter().zip(tone_parts.iter()).map(|(a, t)| {
-            let arts = articles_from_frame(&read_parquet_columns(a, &ARTICLE_COLUMNS)?)?;
-            let tones = tones_from_frame(&read_parquet(t)?)?;
-            let by_id: std::collections::HashMap<&str, f64> = tones
-                .iter()
-                .map(|t| (t.article_id.as_str(), t.tone))
-                .collect();
-            let tone: Vec<Option<f64>> = arts
-                .iter()
-                .map(|a| by_id.get(a.article_id.as_str()).copied())
-                .collect();
-            articles_export_frame(&arts, &tone)
-        }),
-    )?;
-    extra.insert("articles".to_string(), n);
-    bar.inc(1);
-
-    // Mentions lose their internal `doc_*` offsets; article-entities go out as they are.
-    for table in ["mentions", "article_entities"] {
-        let n = export_parts(
-            &out,
-            table,
-            csv,
-            list_parts(&sent, table)?.into_iter().map(|p| {
-                let df = read_parquet(&p)?;
-                if table == "mentions" {
-                    scored_to_frame(&scored_from_frame(&df)?, true)
-                } else {
-                    Ok(df)
-                }
-            }),
-        )?;
-        extra.insert(table.to_string(), n);
+    let counts = std::sync::Mutex::new(std::collections::BTreeMap::new());
+    let done = |table: &str, n: Result<u64>| -> Result<()> {
+        let n = n?;
+        counts
+            .lock()
+            .map_err(|_| anyhow::anyhow!("internal error: export counters poisoned"))?
+            .insert(table.to_string(), n);
         bar.inc(1);
-    }
+        Ok(())
+    };
 
-    let (daily, discovered) = aggregate::read_outputs(&ctx.stage_dir(Stage::Aggregate))?;
-    let n = export_parts(&out, "company_daily", csv, std::iter::once(Ok(daily)))?;
-    extra.insert("company_daily".to_string(), n);
-    bar.inc(1);
-
-    let finder_gaz = Gazetteer::load(&p.entities.gazetteer).map_err(|e| {
-        anyhow::anyhow!(
-            "cannot load the gazetteer from {}: {e}",
-            p.entities.gazetteer.display()
+    let articles = || {
+        let pairs: Vec<(PathBuf, PathBuf)> = art_parts
+            .iter()
+            .cloned()
+            .zip(tone_parts.iter().cloned())
+            .collect();
+        let n = export_parts(&out, "articles", csv, pairs, |(a, t)| articles_part(&a, &t));
+        done("articles", n)
+    };
+    // Mentions lose their internal `doc_*` offsets: the exported columns are those of
+    // `scored_to_frame(.., true)`, read straight from the artefact (no round trip
+    // through structs).
+    let mentions = || {
+        let n = scored_to_frame(&[], true).and_then(|empty| {
+            let columns: Vec<String> = empty
+                .get_column_names()
+                .iter()
+                .map(|c| c.to_string())
+                .collect();
+            let names: Vec<&str> = columns.iter().map(String::as_str).collect();
+            export_parts(&out, "mentions", csv, mention_parts, |p| {
+                Ok(read_parquet_columns(&p, &names)?.select(names.iter().copied())?)
+            })
+        });
+        done("mentions", n)
+    };
+    let article_entities = || {
+        let n = export_parts(&out, "article_entities", csv, entity_parts, |p| {
+            read_parquet(&p)
+        });
+        done("article_entities", n)
+    };
+    let small = || -> Result<()> {
+        let (daily, discovered) = aggregate::read_outputs(&ctx.stage_dir(Stage::Aggregate))?;
+        done(
+            "company_daily",
+            export_one(&out, "company_daily", csv, Ok(daily)),
+        )?;
+        let finder_gaz = Gazetteer::load(&p.entities.gazetteer).map_err(|e| {
+            anyhow::anyhow!(
+                "cannot load the gazetteer from {}: {e}",
+                p.entities.gazetteer.display()
+            )
+        })?;
+        done(
+            "entities",
+            export_one(
+                &out,
+                "entities",
+                csv,
+                entities_frame(&finder_gaz, &discovered),
+            ),
+        )?;
+        done(
+            "discovered_companies",
+            export_one(&out, "discovered_companies", csv, Ok(discovered)),
+        )?;
+        let mut rejects: Vec<RejectRow> = Vec::new();
+        for stage in [Stage::Ingest, Stage::Normalize] {
+            let df = read_parquet(&ctx.stage_dir(stage).join("rejects.parquet"))?;
+            rejects.extend(rejects_from_frame(&df)?);
+        }
+        done(
+            "rejects",
+            export_one(&out, "rejects", csv, rejects_to_frame(&rejects)),
         )
-    })?;
-    let n = export_parts(
-        &out,
-        "entities",
-        csv,
-        std::iter::once(entities_frame(&finder_gaz, &discovered)),
-    )?;
-    extra.insert("entities".to_string(), n);
-    bar.inc(1);
-
-    let n = export_parts(
-        &out,
-        "discovered_companies",
-        csv,
-        std::iter::once(Ok(discovered)),
-    )?;
-    extra.insert("discovered_companies".to_string(), n);
-    bar.inc(1);
-
-    let mut rejects: Vec<RejectRow> = Vec::new();
-    for stage in [Stage::Ingest, Stage::Normalize] {
-        let df = read_parquet(&ctx.stage_dir(stage).join("rejects.parquet"))?;
-        rejects.extend(rejects_from_frame(&df)?);
-    }
-    let n = export_parts(
-        &out,
-        "rejects",
-        csv,
-        std::iter::once(rejects_to_frame(&rejects)),
-    )?;
-    extra.insert("rejects".to_string(), n);
-    bar.inc(1);
+    };
+    let ((a, m), (e, s)) = rayon::join(
+        || rayon::join(mentions, articles),
+        || rayon::join(article_entities, small),
+    );
+    a.and(m).and(e).and(s)?;
     bar.finish_and_clear();
+    let extra = counts
+        .into_inner()
+        .map_err(|_| anyhow::anyhow!("internal error: export counters poisoned"))?;
 
     // A marker stage folder so `status` and reruns know the export is complete.
     let dir = StageDir::create(&ctx.stages_dir, Stage::Export.name())?;

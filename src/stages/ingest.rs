@@ -59,15 +59,20 @@ pub fn input_fingerprint(p: &Pipeline, inputs: &[ResolvedInput]) -> Result<Strin
     Ok(fp.hex())
 }
 
-struct Writer<'a> {
-    dir: &'a StageDir,
+/// Collects raw rows into parts. Each full part is converted and written on a
+/// background thread while the reader fills the next one; at most one part is being
+/// written at a time, so memory stays at two parts.
+struct Writer<'scope, 'env> {
+    dir: &'env StageDir,
+    scope: &'scope std::thread::Scope<'scope, 'env>,
+    writing: Option<std::thread::ScopedJoinHandle<'scope, Result<()>>>,
     batch: Vec<RawRow>,
     batch_size: usize,
     parts: usize,
     rows: u64,
 }
 
-impl Writer<'_> {
+impl Writer<'_, '_> {
     fn push(&mut self, row: RawRow) -> Result<()> {
         self.batch.push(row);
         self.rows += 1;
@@ -80,11 +85,25 @@ impl Writer<'_> {
         if self.batch.is_empty() && self.parts > 0 {
             return Ok(());
         }
-        let mut df = raw_to_frame(&self.batch)?;
-        write_parquet(&self.dir.path(&part_name("raw", self.parts)), &mut df)?;
+        self.wait()?;
+        let batch = std::mem::take(&mut self.batch);
+        let path = self.dir.path(&part_name("raw", self.parts));
+        self.writing = Some(self.scope.spawn(move || {
+            let mut df = raw_to_frame(&batch)?;
+            drop(batch);
+            write_parquet(&path, &mut df)
+        }));
         self.parts += 1;
-        self.batch.clear();
         Ok(())
+    }
+    /// Waits for the part being written, if any.
+    fn wait(&mut self) -> Result<()> {
+        match self.writing.take() {
+            Some(h) => h
+                .join()
+                .map_err(|_| anyhow::anyhow!("internal error: writing an ingest part panicked"))?,
+            None => Ok(()),
+        }
     }
 }
 
@@ -93,32 +112,44 @@ pub fn run(ctx: &Context, inputs: &[ResolvedInput], manifest: Manifest) -> Resul
     let t0 = Instant::now();
     let p = ctx.pipeline;
     let dir = StageDir::create(&ctx.stages_dir, Stage::Ingest.name())?;
-    let mut w = Writer {
-        dir: &dir,
-        batch: Vec::new(),
-        batch_size: p.ingest.batch_size,
-        parts: 0,
-        rows: 0,
-    };
     let mut rejects: Vec<RejectRow> = Vec::new();
-    let bar = ctx.bar(Stage::Ingest, inputs.len() as u64, "files");
-    for input in inputs {
-        let spec = &p.inputs[input.spec];
-        read_one(spec, &input.path, &mut w, &mut rejects)?;
-        bar.inc(1);
-    }
-    bar.finish_and_clear();
-    // Always at least one part, so downstream stages see a (possibly empty) table.
-    if !w.batch.is_empty() || w.parts == 0 {
-        w.flush()?;
-    }
+    let (rows, parts) = std::thread::scope(|scope| -> Result<(u64, usize)> {
+        let mut w = Writer {
+            dir: &dir,
+            scope,
+            writing: None,
+            batch: Vec::new(),
+            batch_size: p.ingest.batch_size,
+            parts: 0,
+            rows: 0,
+        };
+        let bar = ctx.bar(Stage::Ingest, inputs.len() as u64, "files");
+        let mut read = || -> Result<()> {
+            for input in inputs {
+                let spec = &p.inputs[input.spec];
+                read_one(spec, &input.path, &mut w, &mut rejects)?;
+                bar.inc(1);
+            }
+            bar.finish_and_clear();
+            // Always at least one part, so downstream stages see a (possibly empty) table.
+            if !w.batch.is_empty() || w.parts == 0 {
+                w.flush()?;
+            }
+            Ok(())
+        };
+        let result = read();
+        // Always join the writer, also after an error, so its own error is not lost.
+        let written = w.wait();
+        result.and(written)?;
+        Ok((w.rows, w.parts))
+    })?;
     let mut rej = rejects_to_frame(&rejects)?;
     write_parquet(&dir.path("rejects.parquet"), &mut rej)?;
     let m = Manifest {
-        rows_in: w.rows + rejects.len() as u64,
-        rows_out: w.rows,
+        rows_in: rows + rejects.len() as u64,
+        rows_out: rows,
         rejects: rejects.len() as u64,
-        parts: w.parts,
+        parts,
         seconds: secs(t0),
         ..manifest
     };
@@ -134,7 +165,7 @@ fn display(path: &Path) -> String {
 fn read_one(
     spec: &InputSpec,
     path: &Path,
-    w: &mut Writer,
+    w: &mut Writer<'_, '_>,
     rejects: &mut Vec<RejectRow>,
 ) -> Result<()> {
     let file_reject = |reason: String| RejectRow {
@@ -197,7 +228,7 @@ fn read_one(
 fn read_parquet_input(
     spec: &InputSpec,
     path: &Path,
-    w: &mut Writer,
+    w: &mut Writer<'_, '_>,
     rejects: &mut Vec<RejectRow>,
 ) -> Result<()> {
     use polars::prelude::*;

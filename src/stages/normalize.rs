@@ -17,7 +17,7 @@ use crate::artefact::{part_name, read_parquet, write_parquet, Manifest, StageDir
 use crate::config::{DatePolicy, NormalizeConfig};
 use crate::stages::{list_parts, secs, Context, Stage};
 use crate::tables::{
-    articles_to_frame, raw_from_frame, rejects_to_frame, Article, RawRow, RejectRow,
+    articles_to_frame, raw_refs_from_frame, rejects_to_frame, Article, RawRef, RawRow, RejectRow,
 };
 use crate::text::clean::{clean_line, clean_text};
 use crate::text::dates::{local_day, parse_date};
@@ -41,15 +41,20 @@ pub enum Normalized {
 
 /// Normalizes one record (pure function: the unit of parallel work).
 pub fn normalize_record(raw: &RawRow, cfg: &NormalizeConfig, tz: chrono_tz::Tz) -> Normalized {
+    normalize_ref(RawRef::from(raw), cfg, tz)
+}
+
+/// [`normalize_record`] on a row borrowed from the ingest frame.
+fn normalize_ref(raw: RawRef<'_>, cfg: &NormalizeConfig, tz: chrono_tz::Tz) -> Normalized {
     let reject = |reason: String| {
         Normalized::Reject(RejectRow {
-            source: raw.source_file.clone(),
-            record: raw.record.clone(),
+            source: raw.source_file.to_string(),
+            record: raw.record.to_string(),
             reason,
         })
     };
-    let title = raw.title.as_deref().map(clean_line).unwrap_or_default();
-    let mut text = raw.text.as_deref().map(clean_text).unwrap_or_default();
+    let title = raw.title.map(clean_line).unwrap_or_default();
+    let mut text = raw.text.map(clean_text).unwrap_or_default();
     let n_title = title.chars().count();
     let mut n_text = text.chars().count();
     if n_text == 0 && n_title == 0 {
@@ -68,7 +73,7 @@ pub fn normalize_record(raw: &RawRow, cfg: &NormalizeConfig, tz: chrono_tz::Tz) 
             n_text = cfg.max_chars;
         }
     }
-    let (published_at, date) = match raw.date.as_deref().map(str::trim) {
+    let (published_at, date) = match raw.date.map(str::trim) {
         Some(s) if !s.is_empty() => match parse_date(s, tz) {
             Some(d) => (
                 Some(d.utc.timestamp_micros()),
@@ -96,7 +101,7 @@ pub fn normalize_record(raw: &RawRow, cfg: &NormalizeConfig, tz: chrono_tz::Tz) 
         let head = crate::text::lang::prefix_chars(&text, 600);
         let sample = format!("{title}\n{head}");
         let (detected, code) = detect(&sample);
-        let declared = raw.lang.as_deref().map(Lang::from_code);
+        let declared = raw.lang.map(Lang::from_code);
         match (detected, declared) {
             (Lang::En | Lang::Fr, _) => detected.code().to_string(),
             // Too short or unclear to detect: trust what the source declares.
@@ -108,10 +113,9 @@ pub fn normalize_record(raw: &RawRow, cfg: &NormalizeConfig, tz: chrono_tz::Tz) 
     };
     let article_id = match raw
         .id
-        .as_deref()
         .map(str::trim)
         .filter(|s| !s.is_empty())
-        .or_else(|| raw.url.as_deref().map(str::trim).filter(|s| !s.is_empty()))
+        .or_else(|| raw.url.map(str::trim).filter(|s| !s.is_empty()))
     {
         Some(id) => id.to_string(),
         None => {
@@ -121,11 +125,10 @@ pub fn normalize_record(raw: &RawRow, cfg: &NormalizeConfig, tz: chrono_tz::Tz) 
     };
     let source = raw
         .source_name
-        .as_deref()
         .map(clean_line)
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| {
-            std::path::Path::new(&raw.source_file)
+            std::path::Path::new(raw.source_file)
                 .file_stem()
                 .map(|s| s.to_string_lossy().into_owned())
                 .unwrap_or_default()
@@ -135,7 +138,6 @@ pub fn normalize_record(raw: &RawRow, cfg: &NormalizeConfig, tz: chrono_tz::Tz) 
         source,
         url: raw
             .url
-            .as_deref()
             .map(str::trim)
             .filter(|s| !s.is_empty())
             .map(str::to_owned),
@@ -151,27 +153,67 @@ pub fn normalize_record(raw: &RawRow, cfg: &NormalizeConfig, tz: chrono_tz::Tz) 
 /// Digest of the normalized content, for "same title + text" duplicates.
 fn content_key(a: &Article) -> u128 {
     // One lowercased, whitespace-collapsed buffer, hashed once (no per-word allocation).
-    let mut buf = String::with_capacity(a.title.len() + a.text.len() + 2);
+    let mut buf: Vec<u8> = Vec::with_capacity(a.title.len() + a.text.len() + 2);
     for part in [&a.title, &a.text] {
         let mut space = false;
-        for c in part.chars() {
+        let bytes = part.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            // A run of visible ASCII (most of the text) is lowercased in bulk.
+            let run = bytes[i..]
+                .iter()
+                .position(|b| !(0x21..0x80).contains(b))
+                .unwrap_or(bytes.len() - i);
+            if run > 0 {
+                if space {
+                    buf.push(b' ');
+                    space = false;
+                }
+                buf.extend(bytes[i..i + run].iter().map(u8::to_ascii_lowercase));
+                i += run;
+                continue;
+            }
+            let x = bytes[i];
+            // Other ASCII without decoding; `char::is_whitespace` on ASCII is exactly
+            // ' ' and '\t'..='\r'.
+            if x < 0x80 {
+                i += 1;
+                if x == b' ' || (b'\t'..=b'\r').contains(&x) {
+                    space = true;
+                    continue;
+                }
+                if space {
+                    buf.push(b' ');
+                    space = false;
+                }
+                buf.push(x.to_ascii_lowercase());
+                continue;
+            }
+            let Some(c) = part.get(i..).and_then(|t| t.chars().next()) else {
+                break; // unreachable: `i` is always a char boundary
+            };
+            i += c.len_utf8();
             if c.is_whitespace() {
                 space = true;
                 continue;
             }
             if space {
-                buf.push(' ');
+                buf.push(b' ');
                 space = false;
             }
-            if c.is_ascii() {
-                buf.push(c.to_ascii_lowercase());
+            let mut tmp = [0u8; 4];
+            // U+00DF..=U+00FF (ß, à…ÿ, ÷) are their own lowercase: skip the table lookup.
+            if ('\u{DF}'..='\u{FF}').contains(&c) {
+                buf.extend_from_slice(c.encode_utf8(&mut tmp).as_bytes());
             } else {
-                buf.extend(c.to_lowercase());
+                for l in c.to_lowercase() {
+                    buf.extend_from_slice(l.encode_utf8(&mut tmp).as_bytes());
+                }
             }
         }
-        buf.push('\u{0}');
+        buf.push(0);
     }
-    let b = blake3::hash(buf.as_bytes());
+    let b = blake3::hash(&buf);
     u128::from_le_bytes(b.as_bytes()[..16].try_into().unwrap_or([0; 16]))
 }
 
@@ -202,43 +244,80 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
     let (mut rows_in, mut rows_out, mut duplicates) = (0u64, 0u64, 0u64);
     let mut rejects: Vec<RejectRow> = Vec::new();
     let bar = ctx.bar(Stage::Normalize, parts.len() as u64, "parts");
-    for (i, part) in parts.iter().enumerate() {
-        let raw = raw_from_frame(&read_parquet(part)?)?;
-        rows_in += raw.len() as u64;
-        let results: Vec<Normalized> = raw
-            .par_iter()
-            .map(|r| normalize_record(r, cfg, tz))
-            .collect();
-        let mut articles = Vec::with_capacity(results.len());
-        for r in results {
-            match r {
-                Normalized::Reject(rej) => rejects.push(rej),
-                Normalized::Article(a) => {
-                    // Only a kept article's content counts: a later copy of a known id
-                    // (e.g. a feed snapshot with an edited title) must not shadow a
-                    // different article that happens to match the edit.
-                    if !seen_ids.insert(id_key(&a.article_id)) {
-                        duplicates += 1;
-                        continue;
-                    }
-                    let key = content_key(&a);
-                    match seen_content.get(&key) {
-                        Some(&first) if within_window(first, a.date, cfg.duplicate_window_days) => {
-                            duplicates += 1;
-                        }
-                        _ => {
-                            seen_content.insert(key, a.date);
-                            articles.push(*a);
+    // Each part's frame is built and written on a background thread while the next part
+    // is cleaned; at most one part is being written at a time (memory stays flat).
+    std::thread::scope(|scope| -> Result<()> {
+        let mut writing: Option<std::thread::ScopedJoinHandle<'_, Result<()>>> = None;
+        let wait = |w: &mut Option<std::thread::ScopedJoinHandle<'_, Result<()>>>| -> Result<()> {
+            match w.take() {
+                Some(h) => h.join().map_err(|_| {
+                    anyhow::anyhow!("internal error: writing a normalize part panicked")
+                })?,
+                None => Ok(()),
+            }
+        };
+        let mut run_parts = || -> Result<()> {
+            for (i, part) in parts.iter().enumerate() {
+                let frame = read_parquet(part)?;
+                let raw = raw_refs_from_frame(&frame)?;
+                rows_in += raw.len() as u64;
+                // The digests are computed in the parallel part too: only the set lookups below
+                // must run in input order.
+                let results: Vec<(Normalized, u128, u128)> = raw
+                    .par_iter()
+                    .map(|r| {
+                        let n = normalize_ref(*r, cfg, tz);
+                        let (id, content) = match &n {
+                            Normalized::Article(a) => (id_key(&a.article_id), content_key(a)),
+                            Normalized::Reject(_) => (0, 0),
+                        };
+                        (n, id, content)
+                    })
+                    .collect();
+                drop(raw);
+                drop(frame);
+                let mut articles = Vec::with_capacity(results.len());
+                for (r, id, key) in results {
+                    match r {
+                        Normalized::Reject(rej) => rejects.push(rej),
+                        Normalized::Article(a) => {
+                            // Only a kept article's content counts: a later copy of a known id
+                            // (e.g. a feed snapshot with an edited title) must not shadow a
+                            // different article that happens to match the edit.
+                            if !seen_ids.insert(id) {
+                                duplicates += 1;
+                                continue;
+                            }
+                            match seen_content.get(&key) {
+                                Some(&first)
+                                    if within_window(first, a.date, cfg.duplicate_window_days) =>
+                                {
+                                    duplicates += 1;
+                                }
+                                _ => {
+                                    seen_content.insert(key, a.date);
+                                    articles.push(*a);
+                                }
+                            }
                         }
                     }
                 }
+                rows_out += articles.len() as u64;
+                wait(&mut writing)?;
+                let path = dir.path(&part_name("articles", i));
+                writing = Some(scope.spawn(move || {
+                    let mut df = articles_to_frame(&articles)?;
+                    drop(articles);
+                    write_parquet(&path, &mut df)
+                }));
+                bar.inc(1);
             }
-        }
-        rows_out += articles.len() as u64;
-        let mut df = articles_to_frame(&articles)?;
-        write_parquet(&dir.path(&part_name("articles", i)), &mut df)?;
-        bar.inc(1);
-    }
+            Ok(())
+        };
+        let result = run_parts();
+        // Always join the writer, also after an error, so its own error is not lost.
+        result.and(wait(&mut writing))
+    })?;
     bar.finish_and_clear();
     let mut rej = rejects_to_frame(&rejects)?;
     write_parquet(&dir.path("rejects.parquet"), &mut rej)?;
@@ -331,6 +410,60 @@ mod tests {
         match normalize_record(&r, &NormalizeConfig::default(), chrono_tz::UTC) {
             Normalized::Reject(rej) => assert!(rej.reason.starts_with("no text")),
             Normalized::Article(_) => panic!("should be rejected"),
+        }
+    }
+
+    /// The straightforward `chars()` version `content_key` must stay equal to.
+    fn content_key_reference(a: &Article) -> u128 {
+        let mut buf = String::new();
+        for part in [&a.title, &a.text] {
+            let mut space = false;
+            for c in part.chars() {
+                if c.is_whitespace() {
+                    space = true;
+                    continue;
+                }
+                if space {
+                    buf.push(' ');
+                    space = false;
+                }
+                buf.extend(c.to_lowercase());
+            }
+            buf.push('\u{0}');
+        }
+        let b = blake3::hash(buf.as_bytes());
+        u128::from_le_bytes(b.as_bytes()[..16].try_into().unwrap())
+    }
+
+    #[test]
+    fn content_key_matches_reference() {
+        let texts = [
+            "",
+            "Plain  ASCII\ttext\r\nwith\x0Bcontrols\x0C end ",
+            "Été À L'ÉCOLE ß ÿ Ÿ ÷ ×",
+            "İstanbul ΣΑΣ Ǆ\u{85}x\u{A0}y\u{2028}z\u{3000}",
+            "  leading and trailing  ",
+            "日本語 テキスト \u{1F600}",
+        ];
+        for t in texts {
+            for title in ["", "Titre ÉLU", " x "] {
+                let a = Article {
+                    article_id: "a".into(),
+                    source: "s".into(),
+                    url: None,
+                    title: title.into(),
+                    text: t.into(),
+                    published_at: None,
+                    date: None,
+                    lang: "fr".into(),
+                    n_chars: 0,
+                };
+                assert_eq!(
+                    content_key(&a),
+                    content_key_reference(&a),
+                    "{title:?} {t:?}"
+                );
+            }
         }
     }
 
