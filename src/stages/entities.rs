@@ -12,7 +12,7 @@ use rayon::prelude::*;
 
 use crate::artefact::{part_name, read_parquet, write_parquet, Manifest, StageDir};
 use crate::entities::{EntityFinder, Gazetteer, Mention};
-use crate::stages::{list_parts, secs, Context, Stage};
+use crate::stages::{list_parts, secs, Context, PartWriter, Stage};
 use crate::tables::{articles_from_frame, mentions_to_frame, Article, MentionRow};
 use crate::text::lang::Lang;
 
@@ -100,39 +100,74 @@ pub fn analysed(article: &Article, languages: &[String]) -> bool {
 }
 
 /// Runs the entities stage over the normalize parts (one output part per input part).
+///
+/// The finder's automaton is built on a second thread while the first part is read, and
+/// each part is written in the background while the next one is matched.
 pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
     let t0 = Instant::now();
-    let finder = load_finder(&ctx.pipeline.entities.gazetteer)?;
+    let gazetteer = &ctx.pipeline.entities.gazetteer;
     let languages = &ctx.pipeline.normalize.languages;
     let parts = list_parts(&ctx.stage_dir(Stage::Normalize), "articles")?;
     let dir = StageDir::create(&ctx.stages_dir, Stage::Entities.name())?;
     let (mut rows_in, mut rows_out) = (0u64, 0u64);
     let mut by_kind = std::collections::BTreeMap::new();
     let bar = ctx.bar(Stage::Entities, parts.len() as u64, "parts");
-    for (i, part) in parts.iter().enumerate() {
-        let articles = articles_from_frame(&read_parquet(part)?)?;
-        rows_in += articles.len() as u64;
-        let rows: Vec<MentionRow> = articles
-            .par_iter()
-            .flat_map_iter(|a| {
-                if !analysed(a, languages) {
-                    return Vec::new();
+    std::thread::scope(|scope| -> Result<()> {
+        let mut building = Some(scope.spawn(|| load_finder(gazetteer)));
+        let mut finder: Option<EntityFinder> = None;
+        let get_finder =
+            |building: &mut Option<std::thread::ScopedJoinHandle<'_, Result<EntityFinder>>>,
+             finder: &mut Option<EntityFinder>|
+             -> Result<()> {
+                if let Some(h) = building.take() {
+                    let f = h.join().map_err(|_| {
+                        anyhow::anyhow!("internal error: building the entity finder panicked")
+                    })??;
+                    *finder = Some(f);
                 }
-                let doc = a.doc();
-                let found = finder.find(&doc, Lang::from_code(&a.lang));
-                mention_rows(a, &doc, found)
-            })
-            .collect();
-        rows_out += rows.len() as u64;
-        for r in &rows {
-            *by_kind
-                .entry(format!("{}_mentions", r.kind))
-                .or_insert(0u64) += 1;
-        }
-        let mut df = mentions_to_frame(&rows)?;
-        write_parquet(&dir.path(&part_name("mentions", i)), &mut df)?;
-        bar.inc(1);
-    }
+                Ok(())
+            };
+        let mut writer = PartWriter::new(scope, "entities");
+        let mut run_parts = || -> Result<()> {
+            for (i, part) in parts.iter().enumerate() {
+                let articles = articles_from_frame(&read_parquet(part)?)?;
+                rows_in += articles.len() as u64;
+                get_finder(&mut building, &mut finder)?;
+                let Some(finder) = finder.as_ref() else {
+                    anyhow::bail!("internal error: no entity finder");
+                };
+                let rows: Vec<MentionRow> = articles
+                    .par_iter()
+                    .flat_map_iter(|a| {
+                        if !analysed(a, languages) {
+                            return Vec::new();
+                        }
+                        let doc = a.doc();
+                        let found = finder.find(&doc, Lang::from_code(&a.lang));
+                        mention_rows(a, &doc, found)
+                    })
+                    .collect();
+                drop(articles);
+                rows_out += rows.len() as u64;
+                for r in &rows {
+                    *by_kind
+                        .entry(format!("{}_mentions", r.kind))
+                        .or_insert(0u64) += 1;
+                }
+                let path = dir.path(&part_name("mentions", i));
+                writer.submit(move || {
+                    let mut df = mentions_to_frame(&rows)?;
+                    drop(rows);
+                    write_parquet(&path, &mut df)
+                })?;
+                bar.inc(1);
+            }
+            // A broken gazetteer is an error even when there is nothing to match.
+            get_finder(&mut building, &mut finder)
+        };
+        let result = run_parts();
+        result.and(writer.finish())
+    })?;
     bar.finish_and_clear();
     let m = Manifest {
         rows_in,

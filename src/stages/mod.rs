@@ -122,3 +122,44 @@ pub fn list_parts(dir: &std::path::Path, table: &str) -> anyhow::Result<Vec<Path
     parts.sort();
     Ok(parts)
 }
+
+/// Runs one job at a time on a background thread: a stage hands it the frame building
+/// and Parquet writing of part *k* and goes on computing part *k + 1*. At most one part
+/// is in flight, so memory stays flat; errors come back on the next `submit` or `finish`.
+pub struct PartWriter<'scope, 'env> {
+    scope: &'scope std::thread::Scope<'scope, 'env>,
+    writing: Option<std::thread::ScopedJoinHandle<'scope, anyhow::Result<()>>>,
+    stage: &'static str,
+}
+
+impl<'scope, 'env> PartWriter<'scope, 'env> {
+    /// A writer for `stage` (named in the error if a job panics).
+    pub fn new(scope: &'scope std::thread::Scope<'scope, 'env>, stage: &'static str) -> Self {
+        PartWriter {
+            scope,
+            writing: None,
+            stage,
+        }
+    }
+
+    /// Waits for the previous job, then starts `job`.
+    pub fn submit(
+        &mut self,
+        job: impl FnOnce() -> anyhow::Result<()> + Send + 'scope,
+    ) -> anyhow::Result<()> {
+        self.finish()?;
+        self.writing = Some(self.scope.spawn(job));
+        Ok(())
+    }
+
+    /// Waits for the job in flight, if any, and returns its result. Call it also after
+    /// an error so the writer's own error is not lost.
+    pub fn finish(&mut self) -> anyhow::Result<()> {
+        match self.writing.take() {
+            Some(h) => h.join().map_err(|_| {
+                anyhow::anyhow!("internal error: writing a {} part panicked", self.stage)
+            })?,
+            None => Ok(()),
+        }
+    }
+}

@@ -12,7 +12,7 @@ use rayon::prelude::*;
 
 use crate::artefact::{part_name, read_parquet, write_parquet, Manifest, StageDir};
 use crate::sentiment::{combine, ArticleScores, Polarity, SentimentModel};
-use crate::stages::{list_parts, secs, Context, Stage};
+use crate::stages::{list_parts, secs, Context, PartWriter, Stage};
 use crate::tables::{
     article_entities_to_frame, articles_from_frame, mentions_from_frame, scored_to_frame,
     tones_to_frame, Article, ArticleEntity, MentionRow, ScoredMention, Tone,
@@ -119,6 +119,45 @@ pub fn score_article(
     }
 }
 
+/// Scores every article of one part: (tones, scored mentions, article-entities), in
+/// article order.
+fn score_part(
+    model: &SentimentModel,
+    articles: &[Article],
+    mentions: &[MentionRow],
+) -> (Vec<Tone>, Vec<ScoredMention>, Vec<ArticleEntity>) {
+    // Mentions are stored in article order: slice them per article.
+    let mut by_article: HashMap<&str, (usize, usize)> = HashMap::new();
+    let mut s = 0;
+    while s < mentions.len() {
+        let id = mentions[s].article_id.as_str();
+        let mut e = s + 1;
+        while e < mentions.len() && mentions[e].article_id == id {
+            e += 1;
+        }
+        by_article.insert(id, (s, e));
+        s = e;
+    }
+    let results: Vec<ArticleSentiment> = articles
+        .par_iter()
+        .map(|a| {
+            let ms = by_article
+                .get(a.article_id.as_str())
+                .map_or(&mentions[0..0], |&(s, e)| &mentions[s..e]);
+            score_article(model, a, ms)
+        })
+        .collect();
+    let mut tones = Vec::with_capacity(results.len());
+    let mut scored = Vec::new();
+    let mut ents = Vec::new();
+    for r in results {
+        tones.push(r.tone);
+        scored.extend(r.mentions);
+        ents.extend(r.entities);
+    }
+    (tones, scored, ents)
+}
+
 /// Runs the sentiment stage.
 pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
     let t0 = Instant::now();
@@ -136,59 +175,40 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
     let (mut rows_in, mut rows_out) = (0u64, 0u64);
     let mut labels = std::collections::BTreeMap::new();
     let bar = ctx.bar(Stage::Sentiment, art_parts.len() as u64, "parts");
-    for (i, (ap, mp)) in art_parts.iter().zip(&men_parts).enumerate() {
-        let articles = articles_from_frame(&read_parquet(ap)?)?;
-        let mentions = mentions_from_frame(&read_parquet(mp)?)?;
-        rows_in += mentions.len() as u64;
-        // Mentions are stored in article order: slice them per article.
-        let mut by_article: HashMap<&str, (usize, usize)> = HashMap::new();
-        let mut s = 0;
-        while s < mentions.len() {
-            let id = mentions[s].article_id.as_str();
-            let mut e = s + 1;
-            while e < mentions.len() && mentions[e].article_id == id {
-                e += 1;
+    // Each part's three tables are built and written in the background while the next
+    // part is scored.
+    std::thread::scope(|scope| -> Result<()> {
+        let mut writer = PartWriter::new(scope, "sentiment");
+        let mut run_parts = || -> Result<()> {
+            for (i, (ap, mp)) in art_parts.iter().zip(&men_parts).enumerate() {
+                let articles = articles_from_frame(&read_parquet(ap)?)?;
+                let mentions = mentions_from_frame(&read_parquet(mp)?)?;
+                rows_in += mentions.len() as u64;
+                let (tones, scored, ents) = score_part(&model, &articles, &mentions);
+                for e in &ents {
+                    *labels
+                        .entry(format!("{}_{}", e.kind, e.label))
+                        .or_insert(0u64) += 1;
+                }
+                rows_out += scored.len() as u64;
+                let paths = [
+                    dir.path(&part_name("mentions", i)),
+                    dir.path(&part_name("article_entities", i)),
+                    dir.path(&part_name("tones", i)),
+                ];
+                writer.submit(move || {
+                    write_parquet(&paths[0], &mut scored_to_frame(&scored, false)?)?;
+                    drop(scored);
+                    write_parquet(&paths[1], &mut article_entities_to_frame(&ents)?)?;
+                    write_parquet(&paths[2], &mut tones_to_frame(&tones)?)
+                })?;
+                bar.inc(1);
             }
-            by_article.insert(id, (s, e));
-            s = e;
-        }
-        let results: Vec<ArticleSentiment> = articles
-            .par_iter()
-            .map(|a| {
-                let ms = by_article
-                    .get(a.article_id.as_str())
-                    .map_or(&mentions[0..0], |&(s, e)| &mentions[s..e]);
-                score_article(&model, a, ms)
-            })
-            .collect();
-        let mut tones = Vec::with_capacity(results.len());
-        let mut scored = Vec::new();
-        let mut ents = Vec::new();
-        for r in results {
-            tones.push(r.tone);
-            scored.extend(r.mentions);
-            ents.extend(r.entities);
-        }
-        for e in &ents {
-            *labels
-                .entry(format!("{}_{}", e.kind, e.label))
-                .or_insert(0u64) += 1;
-        }
-        rows_out += scored.len() as u64;
-        write_parquet(
-            &dir.path(&part_name("mentions", i)),
-            &mut scored_to_frame(&scored, false)?,
-        )?;
-        write_parquet(
-            &dir.path(&part_name("article_entities", i)),
-            &mut article_entities_to_frame(&ents)?,
-        )?;
-        write_parquet(
-            &dir.path(&part_name("tones", i)),
-            &mut tones_to_frame(&tones)?,
-        )?;
-        bar.inc(1);
-    }
+            Ok(())
+        };
+        let result = run_parts();
+        result.and(writer.finish())
+    })?;
     bar.finish_and_clear();
     let m = Manifest {
         rows_in,
