@@ -62,6 +62,20 @@ fn is_inline_space(c: char) -> bool {
     c == ' ' || c == '\u{a0}' || c == '\u{202f}' || c == '\u{2009}'
 }
 
+/// `char::is_alphanumeric` with a shortcut for ASCII and the Latin-1/Latin Extended-A
+/// letters of French text (all alphabetic except `×` and `÷`), which otherwise go
+/// through the Unicode table look-up.
+#[inline]
+fn is_alnum(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else if ('\u{c0}'..='\u{17f}').contains(&c) {
+        c != '×' && c != '÷'
+    } else {
+        c.is_alphanumeric()
+    }
+}
+
 fn is_punct(c: char) -> bool {
     matches!(
         c,
@@ -191,7 +205,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             i = j;
             continue;
         }
-        if c.is_alphanumeric() {
+        if is_alnum(c) {
             i = scan_word(&cs, i, &mut out);
             continue;
         }
@@ -267,10 +281,15 @@ fn scan_word(cs: &Chars<'_>, i: usize, out: &mut Vec<Token>) -> usize {
             .count();
         j += run;
         let Some(c) = cs.at(j) else { break };
+        // Most words end on an ASCII space or punctuation that none of the branches
+        // below continues with: stop without the Unicode checks.
+        if c.is_ascii() && !matches!(c, '-' | '\'' | '.') {
+            break;
+        }
         let after = j + c.len_utf8();
-        if c.is_alphanumeric() {
+        if is_alnum(c) {
             j = after;
-        } else if is_hyphen(c) && cs.at(after).is_some_and(|d| d.is_alphanumeric()) {
+        } else if is_hyphen(c) && cs.at(after).is_some_and(is_alnum) {
             j = cs.next(after);
         } else if is_apostrophe(c) && cs.at(after).is_some_and(|d| d.is_alphabetic()) {
             // Elision, possessive or contraction?
@@ -408,7 +427,8 @@ pub fn sentence_token_ranges(text: &str, toks: &[Token]) -> Vec<(usize, usize)> 
             if i > s {
                 // Byte scan: `\n` is ASCII, so it never occurs inside a multi-byte char.
                 let gap = text.as_bytes().get(toks[i - 1].end..t.start).unwrap_or(&[]);
-                if gap.iter().filter(|&&b| b == b'\n').count() >= 2 {
+                // Most gaps are one space: no blank line fits in fewer than 2 bytes.
+                if gap.len() >= 2 && gap.iter().filter(|&&b| b == b'\n').count() >= 2 {
                     spans.push((s, i));
                     sent_start = None;
                 }
@@ -493,6 +513,13 @@ fn abbreviation_before(text: &str, toks: &[Token], i: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn is_alnum_agrees_with_std() {
+        for c in ('\0'..='\u{2fff}').chain(['\u{1f600}', '\u{10400}']) {
+            assert_eq!(is_alnum(c), c.is_alphanumeric(), "{c:?}");
+        }
+    }
 
     fn words(text: &str) -> Vec<&str> {
         tokenize(text).iter().map(|t| t.text(text)).collect()
