@@ -256,10 +256,11 @@ impl SentimentModel {
     fn analyse(&self, text: &str, lang: Lang) -> Analysed {
         let (lex, roles) = self.pick(lang);
         let p = self.prepare(lex, text);
+        let mut scratch = scorer::Scratch::default();
         let sents = p
             .sentences
             .iter()
-            .map(|&(s, e)| analyze(lex, roles, &p.toks[s..e]))
+            .map(|&(s, e)| analyze(lex, roles, &p.toks[s..e], &mut scratch))
             .collect();
         Analysed { p, sents }
     }

@@ -482,11 +482,22 @@ fn is_pct(t: &LexToken) -> bool {
     t.kind == TokenKind::Number && t.lower().ends_with('%')
 }
 
+/// Working buffers of [`analyze`], reused from one sentence to the next so that a
+/// document's analysis does not allocate them once per sentence.
+#[derive(Default)]
+pub struct Scratch {
+    mods: Vec<Option<Modifier>>,
+    nouns: Vec<usize>,
+    used_nouns: Vec<usize>,
+}
+
 /// Analyses one sentence's tokens.
-pub fn analyze(lex: &Lexicon, roles: &Roles, toks: &[LexToken]) -> Sentence {
+pub fn analyze(lex: &Lexicon, roles: &Roles, toks: &[LexToken], scratch: &mut Scratch) -> Sentence {
     let n = toks.len();
     let lang = lex.lang();
-    let mut mods: Vec<Option<Modifier>> = vec![None; n];
+    let mods = &mut scratch.mods;
+    mods.clear();
+    mods.resize(n, None);
     let mut cues: Vec<Cue> = Vec::new();
     let mut clause_of = vec![0usize; n];
     let mut segment_of = vec![0usize; n];
@@ -616,7 +627,14 @@ pub fn analyze(lex: &Lexicon, roles: &Roles, toks: &[LexToken]) -> Sentence {
         i += 1;
     }
 
-    compose_quantities(roles, toks, (&clause_of, &segment_of), &mut cues);
+    compose_quantities(
+        roles,
+        toks,
+        (&clause_of, &segment_of),
+        &mut cues,
+        (&mut scratch.nouns, &mut scratch.used_nouns),
+    );
+    let mods = &scratch.mods;
 
     let question = toks
         .iter()
@@ -904,13 +922,15 @@ fn compose_quantities(
     toks: &[LexToken],
     (clause_of, segment_of): (&[usize], &[usize]),
     cues: &mut Vec<Cue>,
+    (nouns, used_nouns): (&mut Vec<usize>, &mut Vec<usize>),
 ) {
     let n = toks.len();
     let cue_at = |cues: &Vec<Cue>, k: usize| cues.iter().position(|c| c.head <= k && k < c.end);
-    let mut used_nouns: Vec<usize> = Vec::new();
+    used_nouns.clear();
     // Direction look-ups are the costly part: only do them next to a quantity noun or
     // on an existing cue.
-    let nouns: Vec<usize> = (0..n).filter(|&k| g.quantity(&toks[k]).is_some()).collect();
+    nouns.clear();
+    nouns.extend((0..n).filter(|&k| g.quantity(&toks[k]).is_some()));
     for j in 0..n {
         let near_noun = nouns.iter().any(|&k| k + 12 >= j && k <= j + 5);
         if !near_noun && cue_at(cues, j).is_none() {
@@ -991,7 +1011,7 @@ fn compose_quantities(
         }
         used_nouns.push(k);
     }
-    compare_figures(g, toks, (clause_of, segment_of), cues, &mut used_nouns);
+    compare_figures(g, toks, (clause_of, segment_of), cues, used_nouns);
     for c in cues.iter_mut() {
         if c.role.is_some() {
             continue;
