@@ -12,7 +12,7 @@ use serde_json::{json, Map, Value};
 
 use super::io::{byte_to_char, char_to_byte, lang_field, map_lines, text_field};
 use crate::entities::{EntityFinder, EntityKind};
-use crate::sentiment::{combine, SentimentModel};
+use crate::sentiment::{combine, ArticleScores, SentimentModel};
 use crate::stages::entities::load_finder;
 use crate::stages::sentiment::{evidence_cell, load_model};
 
@@ -124,14 +124,14 @@ pub fn score_line(
     let text = text_field(obj)?;
     let lang = lang_field(obj, text);
     let targets = parse_targets(obj, text, finder, lang)?;
-    let doc = model.document(text, lang);
-    // All spans at once, so clauses can be split between targets.
+    // All spans at once, so clauses can be split between targets; one analysis of the
+    // text serves the tone and the targets.
     let all: Vec<(usize, usize)> = targets.iter().flat_map(|t| t.spans.clone()).collect();
-    let scores = if all.is_empty() {
-        Vec::new()
-    } else {
-        model.targets(text, lang, &all)
-    };
+    let ArticleScores {
+        tone: doc,
+        targets: scores,
+        ..
+    } = model.article(text, lang, &all);
     let mut k = 0;
     let out: Vec<Value> = targets
         .iter()
