@@ -37,8 +37,17 @@ pub fn evidence_cell(p: &Polarity) -> String {
 /// Everything the sentiment stage produces for one article.
 pub struct ArticleSentiment {
     pub tone: Tone,
-    pub mentions: Vec<ScoredMention>,
+    /// One per mention, in order: [`score_part`] moves the mention rows in.
+    pub mentions: Vec<MentionScore>,
     pub entities: Vec<ArticleEntity>,
+}
+
+/// A [`ScoredMention`] without its mention row.
+pub struct MentionScore {
+    pub sentence: String,
+    pub sentiment: f64,
+    pub label: String,
+    pub evidence: String,
 }
 
 /// Scores one article and its mentions.
@@ -74,19 +83,18 @@ pub fn score_article(
     // Article-entities in order of first mention; index by entity id.
     let mut order: Vec<&str> = Vec::new();
     let mut groups: HashMap<&str, (Vec<Polarity>, bool, &MentionRow)> = HashMap::new();
-    for (m, p) in mentions.iter().zip(polarities.iter()) {
-        scored.push(ScoredMention {
-            mention: m.clone(),
+    for (m, p) in mentions.iter().zip(polarities) {
+        scored.push(MentionScore {
             sentence: sentence_of(m.doc_start as usize),
             sentiment: f64::from(p.score),
             label: p.label.as_str().to_string(),
-            evidence: evidence_cell(p),
+            evidence: evidence_cell(&p),
         });
         let g = groups.entry(m.entity_id.as_str()).or_insert_with(|| {
             order.push(m.entity_id.as_str());
             (Vec::new(), false, m)
         });
-        g.0.push(p.clone());
+        g.0.push(p);
         g.1 |= m.field == "title";
     }
     let entities = order
@@ -124,7 +132,7 @@ pub fn score_article(
 fn score_part(
     model: &SentimentModel,
     articles: &[Article],
-    mentions: &[MentionRow],
+    mentions: Vec<MentionRow>,
 ) -> (Vec<Tone>, Vec<ScoredMention>, Vec<ArticleEntity>) {
     // Mentions are stored in article order: slice them per article.
     let mut by_article: HashMap<&str, (usize, usize)> = HashMap::new();
@@ -138,21 +146,55 @@ fn score_part(
         by_article.insert(id, (s, e));
         s = e;
     }
-    let results: Vec<ArticleSentiment> = articles
-        .par_iter()
+    let ranges: Vec<(usize, usize)> = articles
+        .iter()
         .map(|a| {
-            let ms = by_article
+            by_article
                 .get(a.article_id.as_str())
-                .map_or(&mentions[0..0], |&(s, e)| &mentions[s..e]);
-            score_article(model, a, ms)
+                .copied()
+                .unwrap_or((0, 0))
         })
         .collect();
+    drop(by_article);
+    let results: Vec<ArticleSentiment> = articles
+        .par_iter()
+        .zip(&ranges)
+        .map(|(a, &(s, e))| score_article(model, a, &mentions[s..e]))
+        .collect();
+    // The output rows take the mention rows over instead of copying their strings; a
+    // range shared by several articles (repeated article id) is copied for all but its
+    // last use.
+    let mut uses = vec![0u32; mentions.len()];
+    for &(s, e) in &ranges {
+        if s < e {
+            uses[s] += 1;
+        }
+    }
+    let mut rows: Vec<Option<MentionRow>> = mentions.into_iter().map(Some).collect();
     let mut tones = Vec::with_capacity(results.len());
-    let mut scored = Vec::new();
+    let mut scored = Vec::with_capacity(rows.len());
     let mut ents = Vec::new();
-    for r in results {
+    for (r, &(s, e)) in results.into_iter().zip(&ranges) {
         tones.push(r.tone);
-        scored.extend(r.mentions);
+        let last = s < e && {
+            uses[s] -= 1;
+            uses[s] == 0
+        };
+        for (k, ms) in (s..e).zip(r.mentions) {
+            let mention = if last {
+                rows[k].take()
+            } else {
+                rows[k].clone()
+            };
+            let Some(mention) = mention else { continue };
+            scored.push(ScoredMention {
+                mention,
+                sentence: ms.sentence,
+                sentiment: ms.sentiment,
+                label: ms.label,
+                evidence: ms.evidence,
+            });
+        }
         ents.extend(r.entities);
     }
     (tones, scored, ents)
@@ -184,7 +226,7 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
                 let articles = articles_from_frame(&read_parquet(ap)?)?;
                 let mentions = mentions_from_frame(&read_parquet(mp)?)?;
                 rows_in += mentions.len() as u64;
-                let (tones, scored, ents) = score_part(&model, &articles, &mentions);
+                let (tones, scored, ents) = score_part(&model, &articles, mentions);
                 for e in &ents {
                     *labels
                         .entry(format!("{}_{}", e.kind, e.label))
