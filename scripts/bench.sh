@@ -5,6 +5,11 @@
 #
 #   scripts/bench.sh              # sizes 50 and 200 MB (text), in /tmp/newstone-bench
 #   SIZES="100 400" scripts/bench.sh
+#   PER_CORE=0 scripts/bench.sh   # skip the single-thread stage timings
+#
+# After the end-to-end runs it reruns the entities and sentiment stages alone on one
+# thread (`--threads 1 --stage NAME --force`) and prints their MB of text per second per
+# core, the figure the stage speed targets are stated in.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SIZES="${SIZES:-50 200}"
@@ -44,3 +49,20 @@ mb = info["text_bytes"] / 1e6
 print(f"{sys.argv[4]:<6} {info['articles']:>9} {secs:>9.1f} {mb/secs:>8.1f} {info['articles']/secs:>9.0f} {rss:>10.0f} {os.cpu_count():>10}  {', '.join(stages)}")
 PY
 done
+if [ "${PER_CORE:-1}" != "0" ]; then
+  printf '\n%-6s %-10s %9s %12s\n' size_MB stage seconds MB/s/core
+  for mb in $SIZES; do
+    corpus="$WORK/corpus-$mb.jsonl"
+    out="$WORK/out-$mb"
+    for stage in entities sentiment; do
+      "$BIN" -q --threads 1 run pipelines/default.toml --input "$corpus" --out "$out" --stage "$stage" --force
+      python3 - "$corpus.info" "$out" "$stage" "$mb" <<'PY'
+import json, os, sys
+info = json.load(open(sys.argv[1]))
+m = json.load(open(os.path.join(sys.argv[2], "_stages", sys.argv[3], "manifest.json")))
+mb = info["text_bytes"] / 1e6
+print(f"{sys.argv[4]:<6} {sys.argv[3]:<10} {m['seconds']:>9.2f} {mb / m['seconds']:>12.1f}")
+PY
+    done
+  done
+fi
