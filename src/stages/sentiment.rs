@@ -4,13 +4,13 @@
 //! Reads normalize part *k* and entities part *k* together (the parts are aligned), so a
 //! lexicon change reruns only this stage and the ones after it.
 
-use std::collections::HashMap;
 use std::time::Instant;
 
 use anyhow::Result;
 use rayon::prelude::*;
 
 use crate::artefact::{part_name, read_parquet, write_parquet, Manifest, StageDir};
+use crate::sentiment::lexicon::FastMap;
 use crate::sentiment::{combine, ArticleScores, Polarity, SentimentModel};
 use crate::stages::{list_parts, secs, Context, PartWriter, Stage};
 use crate::tables::{
@@ -82,7 +82,7 @@ pub fn score_article(
     let mut scored = Vec::with_capacity(mentions.len());
     // Article-entities in order of first mention; index by entity id.
     let mut order: Vec<&str> = Vec::new();
-    let mut groups: HashMap<&str, (Vec<Polarity>, bool, &MentionRow)> = HashMap::new();
+    let mut groups: FastMap<&str, (Vec<Polarity>, bool, &MentionRow)> = FastMap::default();
     for (m, p) in mentions.iter().zip(polarities) {
         scored.push(MentionScore {
             sentence: sentence_of(m.doc_start as usize),
@@ -135,7 +135,7 @@ fn score_part(
     mentions: Vec<MentionRow>,
 ) -> (Vec<Tone>, Vec<ScoredMention>, Vec<ArticleEntity>) {
     // Mentions are stored in article order: slice them per article.
-    let mut by_article: HashMap<&str, (usize, usize)> = HashMap::new();
+    let mut by_article: FastMap<&str, (usize, usize)> = FastMap::default();
     let mut s = 0;
     while s < mentions.len() {
         let id = mentions[s].article_id.as_str();
