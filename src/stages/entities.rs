@@ -112,30 +112,22 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
     let (mut rows_in, mut rows_out) = (0u64, 0u64);
     let mut by_kind = std::collections::BTreeMap::new();
     let bar = ctx.bar(Stage::Entities, parts.len() as u64, "parts");
+    let read_part = |path: &std::path::Path| articles_from_frame(&read_parquet(path)?);
     std::thread::scope(|scope| -> Result<()> {
-        let mut building = Some(scope.spawn(|| load_finder(gazetteer)));
-        let mut finder: Option<EntityFinder> = None;
-        let get_finder =
-            |building: &mut Option<std::thread::ScopedJoinHandle<'_, Result<EntityFinder>>>,
-             finder: &mut Option<EntityFinder>|
-             -> Result<()> {
-                if let Some(h) = building.take() {
-                    let f = h.join().map_err(|_| {
-                        anyhow::anyhow!("internal error: building the entity finder panicked")
-                    })??;
-                    *finder = Some(f);
-                }
-                Ok(())
-            };
+        // The automaton is built while the first part is read.
+        let building = scope.spawn(|| load_finder(gazetteer));
+        let mut first = parts.first().map(|p| read_part(p));
+        let finder = building.join().map_err(|_| {
+            anyhow::anyhow!("internal error: building the entity finder panicked")
+        })??;
         let mut writer = PartWriter::new(scope, "entities");
         let mut run_parts = || -> Result<()> {
             for (i, part) in parts.iter().enumerate() {
-                let articles = articles_from_frame(&read_parquet(part)?)?;
-                rows_in += articles.len() as u64;
-                get_finder(&mut building, &mut finder)?;
-                let Some(finder) = finder.as_ref() else {
-                    anyhow::bail!("internal error: no entity finder");
+                let articles = match first.take() {
+                    Some(read) => read?,
+                    None => read_part(part)?,
                 };
+                rows_in += articles.len() as u64;
                 let rows: Vec<MentionRow> = articles
                     .par_iter()
                     .flat_map_iter(|a| {
@@ -162,8 +154,7 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
                 })?;
                 bar.inc(1);
             }
-            // A broken gazetteer is an error even when there is nothing to match.
-            get_finder(&mut building, &mut finder)
+            Ok(())
         };
         let result = run_parts();
         result.and(writer.finish())

@@ -12,7 +12,7 @@ use anyhow::{Context as _, Result};
 use crate::artefact::{part_name, write_parquet, Manifest, StageDir};
 use crate::config::{InputSpec, Pipeline};
 use crate::sources::{self, Format, Item};
-use crate::stages::{secs, Context, Stage};
+use crate::stages::{secs, Context, PartWriter, Stage};
 use crate::tables::{raw_to_frame, rejects_to_frame, RawRow, RejectRow};
 
 /// One file to read, with the pipeline input it came from.
@@ -64,8 +64,7 @@ pub fn input_fingerprint(p: &Pipeline, inputs: &[ResolvedInput]) -> Result<Strin
 /// written at a time, so memory stays at two parts.
 struct Writer<'scope, 'env> {
     dir: &'env StageDir,
-    scope: &'scope std::thread::Scope<'scope, 'env>,
-    writing: Option<std::thread::ScopedJoinHandle<'scope, Result<()>>>,
+    out: PartWriter<'scope, 'env>,
     batch: Vec<RawRow>,
     batch_size: usize,
     parts: usize,
@@ -85,25 +84,15 @@ impl Writer<'_, '_> {
         if self.batch.is_empty() && self.parts > 0 {
             return Ok(());
         }
-        self.wait()?;
         let batch = std::mem::take(&mut self.batch);
         let path = self.dir.path(&part_name("raw", self.parts));
-        self.writing = Some(self.scope.spawn(move || {
+        self.out.submit(move || {
             let mut df = raw_to_frame(&batch)?;
             drop(batch);
             write_parquet(&path, &mut df)
-        }));
+        })?;
         self.parts += 1;
         Ok(())
-    }
-    /// Waits for the part being written, if any.
-    fn wait(&mut self) -> Result<()> {
-        match self.writing.take() {
-            Some(h) => h
-                .join()
-                .map_err(|_| anyhow::anyhow!("internal error: writing an ingest part panicked"))?,
-            None => Ok(()),
-        }
     }
 }
 
@@ -116,8 +105,7 @@ pub fn run(ctx: &Context, inputs: &[ResolvedInput], manifest: Manifest) -> Resul
     let (rows, parts) = std::thread::scope(|scope| -> Result<(u64, usize)> {
         let mut w = Writer {
             dir: &dir,
-            scope,
-            writing: None,
+            out: PartWriter::new(scope, "ingest"),
             batch: Vec::new(),
             batch_size: p.ingest.batch_size,
             parts: 0,
@@ -139,7 +127,7 @@ pub fn run(ctx: &Context, inputs: &[ResolvedInput], manifest: Manifest) -> Resul
         };
         let result = read();
         // Always join the writer, also after an error, so its own error is not lost.
-        let written = w.wait();
+        let written = w.out.finish();
         result.and(written)?;
         Ok((w.rows, w.parts))
     })?;

@@ -15,7 +15,7 @@ use rayon::prelude::*;
 
 use crate::artefact::{part_name, read_parquet, write_parquet, Manifest, StageDir};
 use crate::config::{DatePolicy, NormalizeConfig};
-use crate::stages::{list_parts, secs, Context, Stage};
+use crate::stages::{list_parts, secs, Context, PartWriter, Stage};
 use crate::tables::{
     articles_to_frame, raw_refs_from_frame, rejects_to_frame, Article, RawRef, RawRow, RejectRow,
 };
@@ -247,15 +247,7 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
     // Each part's frame is built and written on a background thread while the next part
     // is cleaned; at most one part is being written at a time (memory stays flat).
     std::thread::scope(|scope| -> Result<()> {
-        let mut writing: Option<std::thread::ScopedJoinHandle<'_, Result<()>>> = None;
-        let wait = |w: &mut Option<std::thread::ScopedJoinHandle<'_, Result<()>>>| -> Result<()> {
-            match w.take() {
-                Some(h) => h.join().map_err(|_| {
-                    anyhow::anyhow!("internal error: writing a normalize part panicked")
-                })?,
-                None => Ok(()),
-            }
-        };
+        let mut writer = PartWriter::new(scope, "normalize");
         let mut run_parts = || -> Result<()> {
             for (i, part) in parts.iter().enumerate() {
                 let frame = read_parquet(part)?;
@@ -303,20 +295,19 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
                     }
                 }
                 rows_out += articles.len() as u64;
-                wait(&mut writing)?;
                 let path = dir.path(&part_name("articles", i));
-                writing = Some(scope.spawn(move || {
+                writer.submit(move || {
                     let mut df = articles_to_frame(&articles)?;
                     drop(articles);
                     write_parquet(&path, &mut df)
-                }));
+                })?;
                 bar.inc(1);
             }
             Ok(())
         };
         let result = run_parts();
         // Always join the writer, also after an error, so its own error is not lost.
-        result.and(wait(&mut writing))
+        result.and(writer.finish())
     })?;
     bar.finish_and_clear();
     let mut rej = rejects_to_frame(&rejects)?;
