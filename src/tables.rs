@@ -38,16 +38,52 @@ impl Article {
     /// The text the NLP stages analyse: title and body separated by a blank line,
     /// so sentence splitting never glues them together.
     pub fn doc(&self) -> String {
-        if self.title.is_empty() {
-            self.text.clone()
-        } else {
-            format!("{}\n\n{}", self.title, self.text)
-        }
+        doc_of(&self.title, &self.text)
     }
     /// Byte length of the title part of [`Article::doc`] (0 when no title).
     pub fn title_len(&self) -> usize {
         self.title.len()
     }
+}
+
+/// See [`Article::doc`].
+fn doc_of(title: &str, text: &str) -> String {
+    if title.is_empty() {
+        text.to_string()
+    } else {
+        format!("{title}\n\n{text}")
+    }
+}
+
+/// The article fields the sentiment stage reads, borrowed from a normalize frame: the
+/// bodies are read in place instead of being copied into [`Article`]s first.
+#[derive(Debug, Clone, Copy)]
+pub struct ArticleText<'a> {
+    pub article_id: &'a str,
+    pub title: &'a str,
+    pub text: &'a str,
+    pub date: Option<i32>,
+    pub lang: &'a str,
+}
+
+impl ArticleText<'_> {
+    /// Same as [`Article::doc`].
+    pub fn doc(&self) -> String {
+        doc_of(self.title, self.text)
+    }
+}
+
+/// The mention fields the sentiment stage reads, borrowed from an entities frame (the
+/// stage passes the other columns through untouched, see [`scored_frame`]).
+#[derive(Debug, Clone, Copy)]
+pub struct MentionRef<'a> {
+    pub article_id: &'a str,
+    pub entity_id: &'a str,
+    pub name: &'a str,
+    pub kind: &'a str,
+    pub field: &'a str,
+    pub doc_start: i64,
+    pub doc_end: i64,
 }
 
 /// An entity mention found in an article.
@@ -485,6 +521,77 @@ pub fn scored_to_frame(rows: &[ScoredMention], export: bool) -> Result<DataFrame
     frame(cols)
 }
 
+/// The sentiment stage's mentions table without a row type in between: the entities
+/// stage's columns as they were read (`mentions`, or its rows `rows` in that order), then
+/// the sentiment columns. Same table as [`scored_to_frame`] of the same rows, without
+/// copying every string of every mention twice.
+pub fn scored_frame(
+    mentions: &DataFrame,
+    rows: Option<Vec<IdxSize>>,
+    sentence: &[String],
+    sentiment: &[f64],
+    label: &[&str],
+    evidence: &[String],
+) -> Result<DataFrame> {
+    let mut df = match rows {
+        None => mentions.clone(),
+        Some(rows) => mentions.take(&IdxCa::from_vec("".into(), rows))?,
+    };
+    for c in [
+        str_col("sentence", sentence.iter().map(String::as_str)),
+        f64_col("sentiment", sentiment.iter().copied()),
+        str_col("label", label.iter().copied()),
+        str_col("evidence", evidence.iter().map(String::as_str)),
+    ] {
+        df.with_column(c)?;
+    }
+    Ok(df)
+}
+
+/// The sentiment stage's inputs as borrowed rows (see [`ArticleText`]).
+pub fn article_texts_from_frame(df: &DataFrame) -> Result<Vec<ArticleText<'_>>> {
+    let col =
+        |name: &str| -> Result<Vec<Option<&str>>> { Ok(get(df, name)?.str()?.iter().collect()) };
+    let article_id = col("article_id")?;
+    let title = col("title")?;
+    let text = col("text")?;
+    let lang = col("lang")?;
+    let date = dates(df, "date")?;
+    Ok((0..article_id.len())
+        .map(|i| ArticleText {
+            article_id: at(&article_id, i).unwrap_or_default(),
+            title: at(&title, i).unwrap_or_default(),
+            text: at(&text, i).unwrap_or_default(),
+            date: date.get(i).copied().flatten(),
+            lang: at(&lang, i).unwrap_or_default(),
+        })
+        .collect())
+}
+
+/// See [`MentionRef`].
+pub fn mention_refs_from_frame(df: &DataFrame) -> Result<Vec<MentionRef<'_>>> {
+    let col =
+        |name: &str| -> Result<Vec<Option<&str>>> { Ok(get(df, name)?.str()?.iter().collect()) };
+    let article_id = col("article_id")?;
+    let entity_id = col("entity_id")?;
+    let name = col("name")?;
+    let kind = col("type")?;
+    let field = col("field")?;
+    let doc_start = i64s(df, "doc_start")?;
+    let doc_end = i64s(df, "doc_end")?;
+    Ok((0..article_id.len())
+        .map(|i| MentionRef {
+            article_id: at(&article_id, i).unwrap_or_default(),
+            entity_id: at(&entity_id, i).unwrap_or_default(),
+            name: at(&name, i).unwrap_or_default(),
+            kind: at(&kind, i).unwrap_or_default(),
+            field: at(&field, i).unwrap_or_default(),
+            doc_start: doc_start.get(i).copied().flatten().unwrap_or(0),
+            doc_end: doc_end.get(i).copied().flatten().unwrap_or(0),
+        })
+        .collect())
+}
+
 pub fn scored_from_frame(df: &DataFrame) -> Result<Vec<ScoredMention>> {
     let mentions = mentions_from_frame(df)?;
     let mut sentence = strs_req(df, "sentence")?.into_iter();
@@ -566,4 +673,69 @@ pub fn tones_from_frame(df: &DataFrame) -> Result<Vec<Tone>> {
             tone_label: tone_label.next().unwrap_or_default(),
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mention(article: &str, entity: &str, start: i64) -> MentionRow {
+        MentionRow {
+            article_id: article.into(),
+            entity_id: entity.into(),
+            name: entity.to_uppercase(),
+            kind: "company".into(),
+            via: "gazetteer".into(),
+            confidence: 0.9,
+            surface: entity.into(),
+            field: "text".into(),
+            start,
+            end: start + 5,
+            doc_start: start + 2,
+            doc_end: start + 7,
+        }
+    }
+
+    fn scored(m: &MentionRow, k: usize) -> ScoredMention {
+        ScoredMention {
+            mention: m.clone(),
+            sentence: format!("sentence {k}"),
+            sentiment: k as f64 / 10.0,
+            label: ["negative", "neutral", "positive"][k % 3].into(),
+            evidence: format!("cue {k}"),
+        }
+    }
+
+    /// The sentiment stage's pass-through table is the row-built one, in order and
+    /// for a reordered/repeated selection of rows.
+    #[test]
+    fn scored_frame_matches_the_row_built_table() {
+        let rows = vec![
+            mention("a1", "orange", 0),
+            mention("a1", "vinci", 30),
+            mention("a2", "tesla", 4),
+        ];
+        let df = mentions_to_frame(&rows).unwrap();
+        let refs = mention_refs_from_frame(&df).unwrap();
+        assert_eq!(refs[1].entity_id, "vinci");
+        assert_eq!((refs[2].doc_start, refs[2].doc_end), (6, 11));
+        for pick in [None, Some(vec![2, 0, 0])] {
+            let order: Vec<usize> = match &pick {
+                None => vec![0, 1, 2],
+                Some(p) => p.iter().map(|&i| i as usize).collect(),
+            };
+            let expected: Vec<ScoredMention> = order
+                .iter()
+                .enumerate()
+                .map(|(k, &i)| scored(&rows[i], k))
+                .collect();
+            let sentence: Vec<String> = expected.iter().map(|r| r.sentence.clone()).collect();
+            let sentiment: Vec<f64> = expected.iter().map(|r| r.sentiment).collect();
+            let label: Vec<&str> = expected.iter().map(|r| r.label.as_str()).collect();
+            let evidence: Vec<String> = expected.iter().map(|r| r.evidence.clone()).collect();
+            let got = scored_frame(&df, pick, &sentence, &sentiment, &label, &evidence).unwrap();
+            assert!(got.equals_missing(&scored_to_frame(&expected, false).unwrap()));
+            assert_eq!(scored_from_frame(&got).unwrap(), expected);
+        }
+    }
 }

@@ -102,6 +102,8 @@ pub struct LexToken {
     pub end: usize,
     /// Token category.
     pub kind: TokenKind,
+    /// What the scorer reads for every token, copied out of `word` (see [`HotWord`]).
+    pub hot: HotWord,
     /// Forms and memoised look-ups of the token's text.
     pub word: Rc<Word>,
 }
@@ -120,8 +122,25 @@ impl LexToken {
     /// Single-word look-up results (see [`WordHits`]).
     #[inline]
     pub fn hits(&self) -> &WordHits {
-        &self.word.hits
+        &self.hot.hits
     }
+}
+
+/// The part of a [`Word`] that the scorer reads for every token, copied into each
+/// [`LexToken`]: the words of a text lie scattered in memory, and going back to them
+/// token by token was the main cost of the scorer (cache misses), while the token
+/// vector is read in order.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct HotWord {
+    /// Single-word lexicon look-ups.
+    pub hits: WordHits,
+    /// Closed-class word tests of the grammar rules.
+    pub class: WordClass,
+    /// First byte of the lowercase form and of the stem (`None` if empty): the phrase
+    /// prefilter reads them for the token after every phrase head.
+    pub first_lower: Option<u8>,
+    /// See `first_lower`.
+    pub first_stem: Option<u8>,
 }
 
 /// One distinct token text, prepared once per thread and shared by all its occurrences:
@@ -133,10 +152,9 @@ pub struct Word {
     lower: Box<str>,
     /// Stem, when it differs from `lower`.
     stem: Option<Box<str>>,
-    /// Single-word lexicon look-ups, computed by the lexicon that prepared the token.
-    hits: WordHits,
-    /// Closed-class word tests of the grammar rules (see [`WordClass`]).
-    pub class: WordClass,
+    /// Look-ups (computed by the lexicon that prepared the token) and grammar class,
+    /// copied into every token of this word.
+    hot: HotWord,
 }
 
 /// What the lexicon knows about one word on its own: memoised per word because the
@@ -203,9 +221,10 @@ impl ByteSet {
     fn contains(&self, b: u8) -> bool {
         self.0[usize::from(b >> 6)] & (1 << (b & 63)) != 0
     }
-    /// False only if `w` certainly does not start with a byte of the set.
-    fn may_start(&self, w: &str) -> bool {
-        w.as_bytes().first().is_none_or(|&b| self.contains(b))
+    /// False only if a word whose first byte is `first` (`None`: empty word) certainly
+    /// does not start with a byte of the set.
+    fn may_start(&self, first: Option<u8>) -> bool {
+        first.is_none_or(|b| self.contains(b))
     }
 }
 
@@ -309,7 +328,7 @@ impl<T: Copy> Table<T> {
         // stem or as a prefix): so it starts like one of them.
         let next = toks.get(i + 1)?;
         let set = self.phrase_next.get(list as usize)?;
-        if !set.may_start(next.lower()) && !set.may_start(next.stem()) {
+        if !set.may_start(next.hot.first_lower) && !set.may_start(next.hot.first_stem) {
             return None;
         }
         for p in self.phrase_lists.get(list as usize)? {
@@ -376,20 +395,21 @@ fn term_words(term: &str) -> Vec<String> {
 }
 
 /// The prepared words of one language on one thread, keyed by raw token text. Texts of
-/// at most 15 bytes (nearly all words) are keyed by their bytes packed in one integer,
-/// so a look-up hashes and compares integers without following a pointer to the key.
+/// 1 to 15 bytes (nearly all words) are keyed by their bytes packed in one integer, so a
+/// look-up hashes and compares integers without following a pointer to the key.
 #[derive(Default)]
 struct Vocab {
     /// Id of the lexicon (state) whose look-ups the words hold.
     owner: u64,
-    short: FastMap<u128, Rc<Word>>,
+    short: ShortTable,
     long: FastMap<Box<str>, Rc<Word>>,
 }
 
-/// `raw` packed into an integer (bytes, then the length in the last byte), if it fits.
+/// `raw` packed into an integer (bytes, then the length in the last byte), if it is 1 to
+/// 15 bytes long (so a key is never 0, the empty slot of [`ShortTable`]).
 fn short_key(raw: &str) -> Option<u128> {
     let b = raw.as_bytes();
-    if b.len() > 15 {
+    if b.is_empty() || b.len() > 15 {
         return None;
     }
     // Shifts rather than a copy into a buffer: a variable-length copy calls `memcpy`.
@@ -402,31 +422,133 @@ fn short_key(raw: &str) -> Option<u128> {
 
 impl Vocab {
     fn len(&self) -> usize {
-        self.short.len() + self.long.len()
+        self.short.len + self.long.len()
     }
     fn clear(&mut self) {
         self.short.clear();
         self.long.clear();
     }
-    #[inline]
-    fn get(&self, raw: &str) -> Option<&Rc<Word>> {
-        match short_key(raw) {
-            Some(k) => self.short.get(&k),
-            None => self.long.get(raw),
-        }
-    }
     fn insert(&mut self, raw: &str, w: Rc<Word>) {
         match short_key(raw) {
             Some(k) => self.short.insert(k, w),
-            None => self.long.insert(raw.into(), w),
-        };
+            None => {
+                self.long.insert(raw.into(), w);
+            }
+        }
     }
+}
+
+/// Map from [`short_key`]s to words: open addressing with linear probing. A hand-written
+/// table rather than `HashMap` because [`Lexicon::prepare_tokens`] prefetches the slot of
+/// the token a few positions ahead: the vocabulary outgrows the CPU caches and waiting
+/// for these look-ups was the largest cost of the sentiment stage.
+#[derive(Default)]
+struct ShortTable {
+    /// Power-of-two number of slots, at most half full; key 0 = empty.
+    slots: Vec<(u128, Option<Rc<Word>>)>,
+    /// Occupied slots.
+    len: usize,
+}
+
+impl ShortTable {
+    /// First slot to probe for `key` (the table must not be empty).
+    #[inline]
+    fn home(&self, key: u128) -> usize {
+        let h =
+            (key as u64 ^ ((key >> 64) as u64).rotate_left(23)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        // The high bits of the product are the well-mixed ones.
+        (h >> 32) as usize & (self.slots.len() - 1)
+    }
+
+    #[inline]
+    fn get(&self, key: u128) -> Option<&Rc<Word>> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = self.home(key);
+        loop {
+            let (k, w) = &self.slots[i];
+            if *k == key {
+                return w.as_ref();
+            }
+            if *k == 0 {
+                return None;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    fn insert(&mut self, key: u128, w: Rc<Word>) {
+        if (self.len + 1) * 2 > self.slots.len() {
+            self.grow();
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = self.home(key);
+        loop {
+            let slot = &mut self.slots[i];
+            if slot.0 == key {
+                slot.1 = Some(w);
+                return;
+            }
+            if slot.0 == 0 {
+                *slot = (key, Some(w));
+                self.len += 1;
+                return;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    fn grow(&mut self) {
+        let cap = (self.slots.len() * 2).max(1024);
+        let old = std::mem::replace(&mut self.slots, vec![(0, None); cap]);
+        self.len = 0;
+        for (k, w) in old {
+            if let Some(w) = w {
+                self.insert(k, w);
+            }
+        }
+    }
+
+    fn clear(&mut self) {
+        self.slots.fill((0, None));
+        self.len = 0;
+    }
+
+    /// Asks the CPU to start loading the slot where `key` would be (a hint only).
+    #[inline]
+    fn prefetch(&self, key: u128) {
+        if self.slots.is_empty() {
+            return;
+        }
+        let slot = self.slots.as_ptr().wrapping_add(self.home(key));
+        prefetch(slot.cast());
+    }
+}
+
+/// Cache prefetch hint (no-op on other architectures).
+#[inline]
+fn prefetch(p: *const u8) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch is a hint: it never faults and has no effect on memory, whatever
+    // the address (and SSE is part of the x86-64 baseline).
+    unsafe {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        _mm_prefetch::<_MM_HINT_T0>(p.cast());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = p;
 }
 
 thread_local! {
     /// Per thread and language (0 English, 1 French); another lexicon state clears it.
     static WORD_CACHE: RefCell<[Vocab; 2]> = RefCell::default();
 }
+
+/// How many tokens ahead `prepare_tokens` prefetches the table slot, and then the word.
+const PREFETCH_SLOT: usize = 16;
+const PREFETCH_WORD: usize = 8;
 
 /// Entries per language before the word cache is reset (bounds memory on odd input).
 const WORD_CACHE_MAX: usize = 200_000;
@@ -702,25 +824,43 @@ impl Lexicon {
                 vocab.clear();
                 vocab.owner = self.id;
             }
-            toks.iter()
-                .map(|t| {
-                    let raw = t.text(text);
-                    let word = match vocab.get(raw) {
-                        Some(w) => Rc::clone(w),
-                        None => {
-                            let w = Rc::new(self.new_word(raw, t.kind));
-                            vocab.insert(raw, Rc::clone(&w));
-                            w
-                        }
-                    };
-                    LexToken {
-                        start: t.start,
-                        end: t.end,
-                        kind: t.kind,
-                        word,
+            // Keys first, so that the loop can prefetch a few tokens ahead.
+            let keys: Vec<Option<u128>> = toks.iter().map(|t| short_key(t.text(text))).collect();
+            let mut out = Vec::with_capacity(toks.len());
+            for (i, t) in toks.iter().enumerate() {
+                if let Some(&Some(k)) = keys.get(i + PREFETCH_SLOT) {
+                    vocab.short.prefetch(k);
+                }
+                if let Some(&Some(k)) = keys.get(i + PREFETCH_WORD) {
+                    if let Some(w) = vocab.short.get(k) {
+                        // A word spans two cache lines.
+                        let p: *const u8 = Rc::as_ptr(w).cast();
+                        prefetch(p);
+                        prefetch(p.wrapping_add(64));
                     }
-                })
-                .collect()
+                }
+                let raw = t.text(text);
+                let found = match keys[i] {
+                    Some(k) => vocab.short.get(k),
+                    None => vocab.long.get(raw),
+                };
+                let word = match found {
+                    Some(w) => Rc::clone(w),
+                    None => {
+                        let w = Rc::new(self.new_word(raw, t.kind));
+                        vocab.insert(raw, Rc::clone(&w));
+                        w
+                    }
+                };
+                out.push(LexToken {
+                    start: t.start,
+                    end: t.end,
+                    kind: t.kind,
+                    hot: word.hot,
+                    word,
+                });
+            }
+            out
         })
     }
 
@@ -729,12 +869,16 @@ impl Lexicon {
         let (lower, stem) = self.normalise(raw, kind);
         let class = Roles::shared(self.lang).classify(kind, &lower, &stem);
         let mut w = Word {
+            hot: HotWord {
+                hits: WordHits::default(),
+                class,
+                first_lower: lower.bytes().next(),
+                first_stem: stem.bytes().next(),
+            },
             stem: (stem != lower).then(|| stem.into()),
             lower: lower.into(),
-            hits: WordHits::default(),
-            class,
         };
-        w.hits = self.word_hits(kind, &w);
+        w.hot.hits = self.word_hits(kind, &w);
         w
     }
 
@@ -841,6 +985,41 @@ fn read_optional(path: &Path) -> Result<Option<String>, SentimentError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn short_table_finds_every_word_across_growth_and_clear() {
+        let lex = Lexicon::empty(Lang::En);
+        let mut t = ShortTable::default();
+        let words: Vec<String> = (0..5000).map(|i| format!("w{i}")).collect();
+        for w in &words {
+            let k = short_key(w).unwrap();
+            assert!(t.get(k).is_none());
+            t.insert(k, Rc::new(lex.new_word(w, TokenKind::Word)));
+        }
+        assert_eq!(t.len, words.len());
+        for w in &words {
+            assert_eq!(&*t.get(short_key(w).unwrap()).unwrap().lower, w.as_str());
+        }
+        // Keys differ by length too ("a" vs "a\0"), and never collide with the empty slot.
+        assert_ne!(short_key("a"), short_key("a\0"));
+        assert_eq!(short_key(""), None);
+        assert_eq!(short_key("sixteen-bytes-xx"), None);
+        t.clear();
+        assert!(t.get(short_key("w1").unwrap()).is_none());
+    }
+
+    #[test]
+    fn tokens_carry_the_same_look_ups_as_their_word() {
+        let lex = lex_en();
+        let toks = lex.prepare("Profits plunge; profit warning at Plunge Corp.");
+        for t in &toks {
+            assert_eq!(t.hot.hits, t.word.hot.hits);
+            assert_eq!(t.hot.class, t.word.hot.class);
+            assert_eq!(t.hot.first_lower, t.lower().bytes().next());
+            assert_eq!(t.hot.first_stem, t.stem().bytes().next());
+        }
+        assert_eq!(lex.term_at(&toks, 1), Some((1, -0.7)));
+    }
 
     fn lex_en() -> Lexicon {
         let mut l = Lexicon::empty(Lang::En);

@@ -288,7 +288,7 @@ impl Roles {
     /// The class of a prepared token (recomputed if it was prepared for another language).
     #[inline]
     fn class(&self, t: &LexToken) -> WordClass {
-        let c = t.word.class;
+        let c = t.hot.class;
         if c.lang == Some(self.lang) {
             c
         } else {
@@ -452,12 +452,12 @@ pub struct Sentence {
 
 /// Is the punctuation token a segment boundary (commas, brackets, dashes)?
 fn is_segment_punct(t: &LexToken) -> bool {
-    t.word.class.flags & SEGMENT_PUNCT != 0
+    t.hot.class.flags & SEGMENT_PUNCT != 0
 }
 
 /// Is the punctuation token a clause boundary (`;` `:` `.` `!` `?` `…`)?
 fn is_clause_punct(t: &LexToken) -> bool {
-    t.word.class.flags & CLAUSE_PUNCT != 0
+    t.hot.class.flags & CLAUSE_PUNCT != 0
 }
 
 /// Minimum strength of a bare direction word ("grew", "increase").
@@ -1054,7 +1054,7 @@ const QUANTITY_QUALIFIERS: &[&str] = &[
 /// Words that introduce the baseline of a comparison ("EUR 5 mn compared to EUR 4 mn"):
 /// from, compared, versus, vs, against, contre, comparé(s).
 fn is_baseline_marker(t: &LexToken) -> bool {
-    t.word.class.flags & BASELINE_MARKER != 0
+    t.hot.class.flags & BASELINE_MARKER != 0
 }
 
 /// Parses a figure token ("1.05", "37,7", "1,070.6", "16.6 %") into a number.

@@ -14,10 +14,11 @@ use crate::sentiment::lexicon::FastMap;
 use crate::sentiment::{combine, ArticleScores, Polarity, SentimentModel};
 use crate::stages::{list_parts, secs, Context, PartWriter, Stage};
 use crate::tables::{
-    article_entities_to_frame, articles_from_frame, mentions_from_frame, scored_to_frame,
-    tones_to_frame, Article, ArticleEntity, MentionRow, ScoredMention, Tone,
+    article_entities_to_frame, article_texts_from_frame, mention_refs_from_frame, scored_frame,
+    tones_to_frame, ArticleEntity, ArticleText, MentionRef, Tone,
 };
 use crate::text::lang::Lang;
+use polars::prelude::IdxSize;
 
 /// Loads the sentiment model named by the pipeline.
 pub fn load_model(dir: &std::path::Path) -> Result<SentimentModel> {
@@ -37,27 +38,27 @@ pub fn evidence_cell(p: &Polarity) -> String {
 /// Everything the sentiment stage produces for one article.
 pub struct ArticleSentiment {
     pub tone: Tone,
-    /// One per mention, in order: [`score_part`] moves the mention rows in.
+    /// One per mention, in order.
     pub mentions: Vec<MentionScore>,
     pub entities: Vec<ArticleEntity>,
 }
 
-/// A [`ScoredMention`] without its mention row.
+/// The sentiment columns of one mention row.
 pub struct MentionScore {
     pub sentence: String,
     pub sentiment: f64,
-    pub label: String,
+    pub label: &'static str,
     pub evidence: String,
 }
 
 /// Scores one article and its mentions.
 pub fn score_article(
     model: &SentimentModel,
-    a: &Article,
-    mentions: &[MentionRow],
+    a: &ArticleText<'_>,
+    mentions: &[MentionRef<'_>],
 ) -> ArticleSentiment {
     let doc = a.doc();
-    let lang = Lang::from_code(&a.lang);
+    let lang = Lang::from_code(a.lang);
     let spans: Vec<(usize, usize)> = mentions
         .iter()
         .map(|m| (m.doc_start as usize, m.doc_end as usize))
@@ -82,16 +83,16 @@ pub fn score_article(
     let mut scored = Vec::with_capacity(mentions.len());
     // Article-entities in order of first mention; index by entity id.
     let mut order: Vec<&str> = Vec::new();
-    let mut groups: FastMap<&str, (Vec<Polarity>, bool, &MentionRow)> = FastMap::default();
+    let mut groups: FastMap<&str, (Vec<Polarity>, bool, &MentionRef<'_>)> = FastMap::default();
     for (m, p) in mentions.iter().zip(polarities) {
         scored.push(MentionScore {
             sentence: sentence_of(m.doc_start as usize),
             sentiment: f64::from(p.score),
-            label: p.label.as_str().to_string(),
+            label: p.label.as_str(),
             evidence: evidence_cell(&p),
         });
-        let g = groups.entry(m.entity_id.as_str()).or_insert_with(|| {
-            order.push(m.entity_id.as_str());
+        let g = groups.entry(m.entity_id).or_insert_with(|| {
+            order.push(m.entity_id);
             (Vec::new(), false, m)
         });
         g.0.push(p);
@@ -103,11 +104,11 @@ pub fn score_article(
         .map(|(ps, in_title, first)| {
             let c = combine(ps);
             ArticleEntity {
-                article_id: a.article_id.clone(),
+                article_id: a.article_id.to_string(),
                 date: a.date,
-                entity_id: first.entity_id.clone(),
-                name: first.name.clone(),
-                kind: first.kind.clone(),
+                entity_id: first.entity_id.to_string(),
+                name: first.name.to_string(),
+                kind: first.kind.to_string(),
                 mentions: ps.len() as i64,
                 in_title: *in_title,
                 sentiment: f64::from(c.score),
@@ -118,7 +119,7 @@ pub fn score_article(
         .collect();
     ArticleSentiment {
         tone: Tone {
-            article_id: a.article_id.clone(),
+            article_id: a.article_id.to_string(),
             tone: f64::from(tone.score),
             tone_label: tone.label.as_str().to_string(),
         },
@@ -127,18 +128,30 @@ pub fn score_article(
     }
 }
 
-/// Scores every article of one part: (tones, scored mentions, article-entities), in
-/// article order.
+/// The outputs of one part.
+struct PartScores {
+    tones: Vec<Tone>,
+    entities: Vec<ArticleEntity>,
+    /// Mention rows to output, as indices into the part's mentions; `None` when that is
+    /// every row in order (always, for artefacts this pipeline wrote).
+    rows: Option<Vec<IdxSize>>,
+    sentence: Vec<String>,
+    sentiment: Vec<f64>,
+    label: Vec<&'static str>,
+    evidence: Vec<String>,
+}
+
+/// Scores every article of one part, in article order.
 fn score_part(
     model: &SentimentModel,
-    articles: &[Article],
-    mentions: Vec<MentionRow>,
-) -> (Vec<Tone>, Vec<ScoredMention>, Vec<ArticleEntity>) {
+    articles: &[ArticleText<'_>],
+    mentions: &[MentionRef<'_>],
+) -> PartScores {
     // Mentions are stored in article order: slice them per article.
     let mut by_article: FastMap<&str, (usize, usize)> = FastMap::default();
     let mut s = 0;
     while s < mentions.len() {
-        let id = mentions[s].article_id.as_str();
+        let id = mentions[s].article_id;
         let mut e = s + 1;
         while e < mentions.len() && mentions[e].article_id == id {
             e += 1;
@@ -148,12 +161,7 @@ fn score_part(
     }
     let ranges: Vec<(usize, usize)> = articles
         .iter()
-        .map(|a| {
-            by_article
-                .get(a.article_id.as_str())
-                .copied()
-                .unwrap_or((0, 0))
-        })
+        .map(|a| by_article.get(a.article_id).copied().unwrap_or((0, 0)))
         .collect();
     drop(by_article);
     let results: Vec<ArticleSentiment> = articles
@@ -161,43 +169,40 @@ fn score_part(
         .zip(&ranges)
         .map(|(a, &(s, e))| score_article(model, a, &mentions[s..e]))
         .collect();
-    // The output rows take the mention rows over instead of copying their strings; a
-    // range shared by several articles (repeated article id) is copied for all but its
-    // last use.
-    let mut uses = vec![0u32; mentions.len()];
-    for &(s, e) in &ranges {
-        if s < e {
-            uses[s] += 1;
+    // The output rows are the ranges in article order: normally all mentions in order.
+    let mut expected = 0;
+    let in_order = ranges.iter().filter(|(s, e)| s < e).all(|&(s, e)| {
+        let ok = s == expected;
+        expected = e;
+        ok
+    }) && expected == mentions.len();
+    let rows = (!in_order).then(|| {
+        ranges
+            .iter()
+            .flat_map(|&(s, e)| s as IdxSize..e as IdxSize)
+            .collect()
+    });
+    let n = mentions.len();
+    let mut out = PartScores {
+        tones: Vec::with_capacity(results.len()),
+        entities: Vec::new(),
+        rows,
+        sentence: Vec::with_capacity(n),
+        sentiment: Vec::with_capacity(n),
+        label: Vec::with_capacity(n),
+        evidence: Vec::with_capacity(n),
+    };
+    for r in results {
+        out.tones.push(r.tone);
+        for m in r.mentions {
+            out.sentence.push(m.sentence);
+            out.sentiment.push(m.sentiment);
+            out.label.push(m.label);
+            out.evidence.push(m.evidence);
         }
+        out.entities.extend(r.entities);
     }
-    let mut rows: Vec<Option<MentionRow>> = mentions.into_iter().map(Some).collect();
-    let mut tones = Vec::with_capacity(results.len());
-    let mut scored = Vec::with_capacity(rows.len());
-    let mut ents = Vec::new();
-    for (r, &(s, e)) in results.into_iter().zip(&ranges) {
-        tones.push(r.tone);
-        let last = s < e && {
-            uses[s] -= 1;
-            uses[s] == 0
-        };
-        for (k, ms) in (s..e).zip(r.mentions) {
-            let mention = if last {
-                rows[k].take()
-            } else {
-                rows[k].clone()
-            };
-            let Some(mention) = mention else { continue };
-            scored.push(ScoredMention {
-                mention,
-                sentence: ms.sentence,
-                sentiment: ms.sentiment,
-                label: ms.label,
-                evidence: ms.evidence,
-            });
-        }
-        ents.extend(r.entities);
-    }
-    (tones, scored, ents)
+    out
 }
 
 /// Runs the sentiment stage.
@@ -223,26 +228,39 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
         let mut writer = PartWriter::new(scope, "sentiment");
         let mut run_parts = || -> Result<()> {
             for (i, (ap, mp)) in art_parts.iter().zip(&men_parts).enumerate() {
-                let articles = articles_from_frame(&read_parquet(ap)?)?;
-                let mentions = mentions_from_frame(&read_parquet(mp)?)?;
+                let art_df = read_parquet(ap)?;
+                let men_df = read_parquet(mp)?;
+                let articles = article_texts_from_frame(&art_df)?;
+                let mentions = mention_refs_from_frame(&men_df)?;
                 rows_in += mentions.len() as u64;
-                let (tones, scored, ents) = score_part(&model, &articles, mentions);
-                for e in &ents {
+                let p = score_part(&model, &articles, &mentions);
+                drop(articles);
+                drop(mentions);
+                drop(art_df);
+                for e in &p.entities {
                     *labels
                         .entry(format!("{}_{}", e.kind, e.label))
                         .or_insert(0u64) += 1;
                 }
-                rows_out += scored.len() as u64;
+                rows_out += p.sentence.len() as u64;
                 let paths = [
                     dir.path(&part_name("mentions", i)),
                     dir.path(&part_name("article_entities", i)),
                     dir.path(&part_name("tones", i)),
                 ];
                 writer.submit(move || {
-                    write_parquet(&paths[0], &mut scored_to_frame(&scored, false)?)?;
-                    drop(scored);
-                    write_parquet(&paths[1], &mut article_entities_to_frame(&ents)?)?;
-                    write_parquet(&paths[2], &mut tones_to_frame(&tones)?)
+                    let mut scored = scored_frame(
+                        &men_df,
+                        p.rows,
+                        &p.sentence,
+                        &p.sentiment,
+                        &p.label,
+                        &p.evidence,
+                    )?;
+                    write_parquet(&paths[0], &mut scored)?;
+                    drop((scored, men_df));
+                    write_parquet(&paths[1], &mut article_entities_to_frame(&p.entities)?)?;
+                    write_parquet(&paths[2], &mut tones_to_frame(&p.tones)?)
                 })?;
                 bar.inc(1);
             }
@@ -262,4 +280,56 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
     };
     dir.commit(&m)?;
     Ok(m)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn article<'a>(id: &'a str, text: &'a str) -> ArticleText<'a> {
+        ArticleText {
+            article_id: id,
+            title: "",
+            text,
+            date: Some(19_000),
+            lang: "en",
+        }
+    }
+
+    fn mention<'a>(article_id: &'a str, entity_id: &'a str, at: (usize, usize)) -> MentionRef<'a> {
+        MentionRef {
+            article_id,
+            entity_id,
+            name: entity_id,
+            kind: "company",
+            field: "text",
+            doc_start: at.0 as i64,
+            doc_end: at.1 as i64,
+        }
+    }
+
+    #[test]
+    fn mentions_keep_their_order_and_odd_artefacts_are_reordered() {
+        let model =
+            load_model(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/lexicons"))
+                .unwrap();
+        let t1 = "Tesla shares soared after record deliveries.";
+        let t2 = "Ford shares plunged after a profit warning.";
+        let articles = [article("a1", t1), article("a2", t2)];
+        let mentions = [
+            mention("a1", "tesla", (0, 5)),
+            mention("a2", "ford", (0, 4)),
+        ];
+        let p = score_part(&model, &articles, &mentions);
+        assert!(p.rows.is_none(), "in order: the frame is passed through");
+        assert_eq!(p.label, ["positive", "negative"]);
+        assert_eq!(p.sentence[1], t2);
+        assert_eq!(p.entities.len(), 2);
+        assert_eq!(p.tones.len(), 2);
+        // Articles listed in another order than their mentions: rows follow the articles.
+        let swapped = [article("a2", t2), article("a1", t1)];
+        let p = score_part(&model, &swapped, &mentions);
+        assert_eq!(p.rows, Some(vec![1, 0]));
+        assert_eq!(p.label, ["negative", "positive"]);
+    }
 }
