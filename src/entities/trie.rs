@@ -162,8 +162,20 @@ impl Trie {
     /// `(end of the match, pattern id)`.
     #[inline]
     pub fn longest_at(&self, hay: &[u8], start: usize, end: usize) -> Option<(usize, usize)> {
-        let mut r = self.recs.first()?;
-        let mut best = None;
+        self.longest_from(self.recs.first()?, hay, start, end, None)
+    }
+
+    /// The walk of [`Trie::longest_at`] from node `r`, which was reached at `start`;
+    /// `best` is the match found before it.
+    #[inline]
+    fn longest_from<'a>(
+        &'a self,
+        mut r: &'a Rec,
+        hay: &[u8],
+        start: usize,
+        end: usize,
+        mut best: Option<(usize, usize)>,
+    ) -> Option<(usize, usize)> {
         for (i, &b) in hay.get(start..end.min(hay.len()))?.iter().enumerate() {
             let Some(c) = self.child(r, b) else {
                 break;
@@ -180,13 +192,17 @@ impl Trie {
     /// holds `first` (the byte every pattern starts with): `(start, end, pattern id)`.
     #[inline]
     pub fn find_from(&self, hay: &[u8], from: usize, first: u8) -> Option<(usize, usize, usize)> {
+        // Every walk takes the same first step: take it once.
+        let head = self.child(self.recs.first()?, first)?;
+        let head_match =
+            |s: usize| (head.pattern != NONE).then_some((s + 1, head.pattern as usize));
         let mut pos = from;
         while let Some(off) = hay
             .get(pos..)
             .and_then(|h| h.iter().position(|&b| b == first))
         {
             let s = pos + off;
-            if let Some((e, id)) = self.longest_at(hay, s, hay.len()) {
+            if let Some((e, id)) = self.longest_from(head, hay, s + 1, hay.len(), head_match(s)) {
                 return Some((s, e, id));
             }
             pos = s + 1;
