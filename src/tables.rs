@@ -40,6 +40,19 @@ impl Article {
     pub fn doc(&self) -> String {
         doc_of(&self.title, &self.text)
     }
+    /// [`Article::doc`] written into `buf` (replacing its content), so a worker can
+    /// reuse one buffer for all its articles.
+    pub fn doc_into(&self, buf: &mut String) {
+        buf.clear();
+        if self.title.is_empty() {
+            buf.push_str(&self.text);
+        } else {
+            buf.reserve(self.title.len() + 2 + self.text.len());
+            buf.push_str(&self.title);
+            buf.push_str("\n\n");
+            buf.push_str(&self.text);
+        }
+    }
     /// Byte length of the title part of [`Article::doc`] (0 when no title).
     pub fn title_len(&self) -> usize {
         self.title.len()
@@ -447,26 +460,126 @@ pub fn articles_export_frame(rows: &[Article], tones: &[Option<f64>]) -> Result<
     ])
 }
 
-fn mention_cols(rows: &[&MentionRow]) -> Vec<Column> {
+/// Read access to the columns of a mentions table, so rows built in another shape
+/// (the entities stage's compact rows) are written with the same schema.
+pub trait MentionFields {
+    fn article_id(&self) -> &str;
+    fn entity_id(&self) -> &str;
+    fn name(&self) -> &str;
+    fn kind(&self) -> &str;
+    fn via(&self) -> &str;
+    fn confidence(&self) -> f64;
+    fn surface(&self) -> &str;
+    fn field(&self) -> &str;
+    fn start(&self) -> i64;
+    fn end(&self) -> i64;
+    fn doc_start(&self) -> i64;
+    fn doc_end(&self) -> i64;
+}
+
+impl MentionFields for MentionRow {
+    fn article_id(&self) -> &str {
+        &self.article_id
+    }
+    fn entity_id(&self) -> &str {
+        &self.entity_id
+    }
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn kind(&self) -> &str {
+        &self.kind
+    }
+    fn via(&self) -> &str {
+        &self.via
+    }
+    fn confidence(&self) -> f64 {
+        self.confidence
+    }
+    fn surface(&self) -> &str {
+        &self.surface
+    }
+    fn field(&self) -> &str {
+        &self.field
+    }
+    fn start(&self) -> i64 {
+        self.start
+    }
+    fn end(&self) -> i64 {
+        self.end
+    }
+    fn doc_start(&self) -> i64 {
+        self.doc_start
+    }
+    fn doc_end(&self) -> i64 {
+        self.doc_end
+    }
+}
+
+/// References read through (`mention_cols(&[&row])`).
+impl<T: MentionFields> MentionFields for &T {
+    fn article_id(&self) -> &str {
+        (**self).article_id()
+    }
+    fn entity_id(&self) -> &str {
+        (**self).entity_id()
+    }
+    fn name(&self) -> &str {
+        (**self).name()
+    }
+    fn kind(&self) -> &str {
+        (**self).kind()
+    }
+    fn via(&self) -> &str {
+        (**self).via()
+    }
+    fn confidence(&self) -> f64 {
+        (**self).confidence()
+    }
+    fn surface(&self) -> &str {
+        (**self).surface()
+    }
+    fn field(&self) -> &str {
+        (**self).field()
+    }
+    fn start(&self) -> i64 {
+        (**self).start()
+    }
+    fn end(&self) -> i64 {
+        (**self).end()
+    }
+    fn doc_start(&self) -> i64 {
+        (**self).doc_start()
+    }
+    fn doc_end(&self) -> i64 {
+        (**self).doc_end()
+    }
+}
+
+fn mention_cols<R: MentionFields>(rows: &[R]) -> Vec<Column> {
     vec![
-        str_col("article_id", rows.iter().map(|r| r.article_id.as_str())),
-        str_col("entity_id", rows.iter().map(|r| r.entity_id.as_str())),
-        str_col("name", rows.iter().map(|r| r.name.as_str())),
-        str_col("type", rows.iter().map(|r| r.kind.as_str())),
-        str_col("via", rows.iter().map(|r| r.via.as_str())),
-        f64_col("confidence", rows.iter().map(|r| r.confidence)),
-        str_col("surface", rows.iter().map(|r| r.surface.as_str())),
-        str_col("field", rows.iter().map(|r| r.field.as_str())),
-        i64_col("start", rows.iter().map(|r| r.start)),
-        i64_col("end", rows.iter().map(|r| r.end)),
-        i64_col("doc_start", rows.iter().map(|r| r.doc_start)),
-        i64_col("doc_end", rows.iter().map(|r| r.doc_end)),
+        str_col("article_id", rows.iter().map(|r| r.article_id())),
+        str_col("entity_id", rows.iter().map(|r| r.entity_id())),
+        str_col("name", rows.iter().map(|r| r.name())),
+        str_col("type", rows.iter().map(|r| r.kind())),
+        str_col("via", rows.iter().map(|r| r.via())),
+        f64_col("confidence", rows.iter().map(|r| r.confidence())),
+        str_col("surface", rows.iter().map(|r| r.surface())),
+        str_col("field", rows.iter().map(|r| r.field())),
+        i64_col("start", rows.iter().map(|r| r.start())),
+        i64_col("end", rows.iter().map(|r| r.end())),
+        i64_col("doc_start", rows.iter().map(|r| r.doc_start())),
+        i64_col("doc_end", rows.iter().map(|r| r.doc_end())),
     ]
 }
 
 pub fn mentions_to_frame(rows: &[MentionRow]) -> Result<DataFrame> {
-    let refs: Vec<&MentionRow> = rows.iter().collect();
-    frame(mention_cols(&refs))
+    frame(mention_cols(rows))
+}
+
+/// [`mentions_to_frame`] for any row type (the entities stage's compact rows).
+pub fn mention_fields_to_frame<R: MentionFields>(rows: &[R]) -> Result<DataFrame> {
+    frame(mention_cols(rows))
 }
 
 pub fn mentions_from_frame(df: &DataFrame) -> Result<Vec<MentionRow>> {

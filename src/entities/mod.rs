@@ -2,7 +2,7 @@
 //! article talks about.
 //!
 //! * [`gazetteer`] loads the curated lists (`data/gazetteer/*.csv`).
-//! * [`matcher`] runs one leftmost-longest Aho-Corasick automaton over a case- and
+//! * [`matcher`] runs one leftmost-longest pattern search (a byte trie) over a case- and
 //!   accent-folded view of the article ([`fold`]), maps hits back to original byte
 //!   offsets and decides which ambiguous names ("Orange", "Apple", "Total") are
 //!   companies.
@@ -33,6 +33,7 @@ pub mod gazetteer;
 mod gold_eval;
 pub mod lexicon;
 pub mod matcher;
+mod trie;
 
 pub use gazetteer::{Entity, Gazetteer, GazetteerError};
 pub use matcher::EntityFinder;
