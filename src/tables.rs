@@ -43,15 +43,7 @@ impl Article {
     /// [`Article::doc`] written into `buf` (replacing its content), so a worker can
     /// reuse one buffer for all its articles.
     pub fn doc_into(&self, buf: &mut String) {
-        buf.clear();
-        if self.title.is_empty() {
-            buf.push_str(&self.text);
-        } else {
-            buf.reserve(self.title.len() + 2 + self.text.len());
-            buf.push_str(&self.title);
-            buf.push_str("\n\n");
-            buf.push_str(&self.text);
-        }
+        doc_into(&self.title, &self.text, buf)
     }
     /// Byte length of the title part of [`Article::doc`] (0 when no title).
     pub fn title_len(&self) -> usize {
@@ -61,10 +53,21 @@ impl Article {
 
 /// See [`Article::doc`].
 fn doc_of(title: &str, text: &str) -> String {
+    let mut buf = String::new();
+    doc_into(title, text, &mut buf);
+    buf
+}
+
+/// See [`Article::doc_into`].
+fn doc_into(title: &str, text: &str, buf: &mut String) {
+    buf.clear();
     if title.is_empty() {
-        text.to_string()
+        buf.push_str(text);
     } else {
-        format!("{title}\n\n{text}")
+        buf.reserve(title.len() + 2 + text.len());
+        buf.push_str(title);
+        buf.push_str("\n\n");
+        buf.push_str(text);
     }
 }
 
@@ -83,6 +86,10 @@ impl ArticleText<'_> {
     /// Same as [`Article::doc`].
     pub fn doc(&self) -> String {
         doc_of(self.title, self.text)
+    }
+    /// Same as [`Article::doc_into`].
+    pub fn doc_into(&self, buf: &mut String) {
+        doc_into(self.title, self.text, buf)
     }
 }
 

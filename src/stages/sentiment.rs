@@ -51,13 +51,16 @@ pub struct MentionScore {
     pub evidence: String,
 }
 
-/// Scores one article and its mentions.
+/// Scores one article and its mentions; `doc` is a buffer for the article's text
+/// (one per worker, reused).
 pub fn score_article(
     model: &SentimentModel,
     a: &ArticleText<'_>,
     mentions: &[MentionRef<'_>],
+    doc: &mut String,
 ) -> ArticleSentiment {
-    let doc = a.doc();
+    a.doc_into(doc);
+    let doc = doc.as_str();
     let lang = Lang::from_code(a.lang);
     let spans: Vec<(usize, usize)> = mentions
         .iter()
@@ -69,7 +72,7 @@ pub fn score_article(
         tone,
         targets: polarities,
         sentences,
-    } = model.article(&doc, lang, &spans);
+    } = model.article(doc, lang, &spans);
     let sentence_of = |start: usize| -> String {
         // Spans are sorted: binary search for the one that holds `start`.
         let i = sentences.partition_point(|(_, e)| *e <= start);
@@ -167,7 +170,9 @@ fn score_part(
     let results: Vec<ArticleSentiment> = articles
         .par_iter()
         .zip(&ranges)
-        .map(|(a, &(s, e))| score_article(model, a, &mentions[s..e]))
+        .map_init(String::new, |doc, (a, &(s, e))| {
+            score_article(model, a, &mentions[s..e], doc)
+        })
         .collect();
     // The output rows are the ranges in article order: normally all mentions in order.
     let mut expected = 0;
