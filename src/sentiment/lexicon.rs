@@ -403,6 +403,8 @@ struct Vocab {
     owner: u64,
     short: ShortTable,
     long: FastMap<Box<str>, Rc<Word>>,
+    /// Scratch buffer of `prepare_tokens` (the tokens' keys).
+    keys: Vec<Option<u128>>,
 }
 
 /// `raw` packed into an integer (bytes, then the length in the last byte), if it is 1 to
@@ -418,6 +420,25 @@ fn short_key(raw: &str) -> Option<u128> {
         .rev()
         .fold(0u128, |key, &c| (key << 8) | u128::from(c));
     Some(key | ((b.len() as u128) << 120))
+}
+
+/// [`short_key`] of `text[start..end]`: one 16-byte load and a mask where the text has
+/// 16 bytes from `start` (nearly every token), instead of a loop over the bytes.
+#[inline]
+fn short_key_at(text: &str, start: usize, end: usize) -> Option<u128> {
+    let len = end.checked_sub(start)?;
+    if len == 0 || len > 15 {
+        return None;
+    }
+    match text.as_bytes().get(start..start + 16) {
+        Some(b) => {
+            let mut buf = [0u8; 16];
+            buf.copy_from_slice(b);
+            let mask = (1u128 << (8 * len)) - 1;
+            Some((u128::from_le_bytes(buf) & mask) | ((len as u128) << 120))
+        }
+        None => short_key(text.get(start..end)?),
+    }
 }
 
 impl Vocab {
@@ -824,8 +845,11 @@ impl Lexicon {
                 vocab.clear();
                 vocab.owner = self.id;
             }
-            // Keys first, so that the loop can prefetch a few tokens ahead.
-            let keys: Vec<Option<u128>> = toks.iter().map(|t| short_key(t.text(text))).collect();
+            // Keys first, so that the loop can prefetch a few tokens ahead (into a
+            // buffer kept with the cache: one per thread, reused).
+            let mut keys = std::mem::take(&mut vocab.keys);
+            keys.clear();
+            keys.extend(toks.iter().map(|t| short_key_at(text, t.start, t.end)));
             let mut out = Vec::with_capacity(toks.len());
             for (i, t) in toks.iter().enumerate() {
                 if let Some(&Some(k)) = keys.get(i + PREFETCH_SLOT) {
@@ -860,6 +884,7 @@ impl Lexicon {
                     word,
                 });
             }
+            vocab.keys = keys;
             out
         })
     }
@@ -1006,6 +1031,29 @@ mod tests {
         assert_eq!(short_key("sixteen-bytes-xx"), None);
         t.clear();
         assert!(t.get(short_key("w1").unwrap()).is_none());
+    }
+
+    #[test]
+    fn short_key_at_is_short_key_of_the_slice() {
+        let text =
+            "Le groupe L’Oréal a publié ses résultats: +5,2 % — voilà. anticonstitutionnellement x";
+        let toks = tokenize(text);
+        assert!(toks.len() > 10);
+        for t in &toks {
+            assert_eq!(
+                short_key_at(text, t.start, t.end),
+                short_key(t.text(text)),
+                "{t:?}"
+            );
+        }
+        for (s, e) in [
+            (0, 0),
+            (3, 2),
+            (0, text.len()),
+            (text.len() - 1, text.len()),
+        ] {
+            assert_eq!(short_key_at(text, s, e), text.get(s..e).and_then(short_key));
+        }
     }
 
     #[test]

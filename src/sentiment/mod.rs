@@ -414,7 +414,7 @@ impl SentimentModel {
         let mut evidence: Vec<String> = Vec::new();
         for c in ranked {
             if let Some(t) = text.get(c.1 .0..c.1 .1) {
-                let t = t.split_whitespace().collect::<Vec<_>>().join(" ");
+                let t = one_line(t);
                 if !t.is_empty() && !evidence.contains(&t) {
                     evidence.push(t);
                 }
@@ -534,6 +534,19 @@ impl SentimentModel {
         }
         out
     }
+}
+
+/// `t` with its runs of whitespace replaced by one space and trimmed (an evidence cell
+/// is one line), in a single allocation.
+fn one_line(t: &str) -> String {
+    let mut out = String::with_capacity(t.len());
+    for w in t.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
 }
 
 /// Total cue value of an analysed text (sentences weighted) and each cue's (value,

@@ -354,7 +354,16 @@ impl Roles {
         }
         let c = self.class(t);
         if c.flags & ROLE_PHRASE_HEAD != 0 {
+            // The heads ("au", "at") are common words: compare the second word's first
+            // byte before any string.
+            let next = toks.get(i + 1).and_then(|u| u.hot.first_lower);
             for (words, role) in &self.phrases {
+                if words
+                    .get(1)
+                    .is_some_and(|w| w.as_bytes().first().copied() != next)
+                {
+                    continue;
+                }
                 if words
                     .iter()
                     .enumerate()
