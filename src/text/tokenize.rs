@@ -163,7 +163,22 @@ pub fn tokenize(text: &str) -> Vec<Token> {
     let mut out = Vec::with_capacity(n / 4 + 8);
     // `i` is always a byte position on a char boundary.
     let mut i = 0;
+    let bytes = text.as_bytes();
     while i < n {
+        // Fast paths for the two commonest cases, taken exactly as the general code
+        // below would: ASCII whitespace (`char::is_whitespace` on ASCII is these six
+        // bytes), and a word starting with an ASCII letter.
+        match bytes[i] {
+            b' ' | b'\t'..=b'\r' => {
+                i += 1;
+                continue;
+            }
+            b if b.is_ascii_alphabetic() => {
+                i = scan_word(&cs, i, &mut out);
+                continue;
+            }
+            _ => {}
+        }
         let Some(c) = cs.at(i) else { break };
         let after = i + c.len_utf8();
         if c.is_whitespace() {
@@ -514,6 +529,16 @@ fn abbreviation_before(text: &str, toks: &[Token], i: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ascii_whitespace_fast_path_is_char_is_whitespace() {
+        for b in 0u8..128 {
+            let fast = matches!(b, b' ' | b'\t'..=b'\r');
+            assert_eq!(fast, char::from(b).is_whitespace(), "{b:#x}");
+        }
+        // Vertical tab and form feed separate tokens like any whitespace.
+        assert_eq!(words("a\x0bb\x0cc"), ["a", "b", "c"]);
+    }
 
     #[test]
     fn is_alnum_agrees_with_std() {
