@@ -108,6 +108,13 @@ enum CaseFit {
 }
 
 impl EntityFinder {
+    /// The number of distinct patterns (gazetteer forms, tickers, cue words) when there
+    /// are more than the pattern trie holds (65,534): such a finder finds nothing, so
+    /// the pipeline refuses it (see `stages::entities::load_finder`).
+    pub fn too_many_patterns(&self) -> Option<usize> {
+        self.trie.is_none().then_some(self.pats.len())
+    }
+
     /// Compiles every gazetteer form, ticker and cue word into one automaton.
     pub fn new(gazetteer: Gazetteer) -> Self {
         let mut index: HashMap<String, usize> = HashMap::new();
@@ -1411,6 +1418,21 @@ mod tests {
     fn finder() -> EntityFinder {
         let g = Gazetteer::from_csv_strs(COMPANIES, PERSONS, LOCATIONS).expect("test gazetteer");
         EntityFinder::new(g)
+    }
+
+    #[test]
+    fn a_gazetteer_beyond_the_pattern_limit_is_reported_not_silently_empty() {
+        assert_eq!(finder().too_many_patterns(), None);
+        let mut csv =
+            String::from("entity_id,name,aliases,country,sector,ticker,isin,parent_id,ambiguous\n");
+        for i in 0..70_000 {
+            csv.push_str(&format!("c{i},Company{i},,FR,,,,,\n"));
+        }
+        let persons = "entity_id,name,aliases,role,company_id\n";
+        let g = Gazetteer::from_csv_strs(&csv, persons, LOCATIONS).expect("big gazetteer");
+        assert!(EntityFinder::new(g)
+            .too_many_patterns()
+            .is_some_and(|n| n > 65_534));
     }
 
     /// (surface, id) of the company mentions found by name (not coreference).

@@ -24,7 +24,14 @@ pub fn load_finder(dir: &std::path::Path) -> Result<EntityFinder> {
             dir.display()
         )
     })?;
-    Ok(EntityFinder::new(gaz))
+    let finder = EntityFinder::new(gaz);
+    if let Some(n) = finder.too_many_patterns() {
+        anyhow::bail!(
+            "the gazetteer in {} gives {n} distinct names, tickers and cue words; the entity finder handles at most 65,534: remove rarely useful aliases or split the gazetteer",
+            dir.display()
+        );
+    }
+    Ok(finder)
 }
 
 /// One row of the mentions table as the entities stage builds it. Kind, via and field
