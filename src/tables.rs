@@ -523,70 +523,35 @@ impl MentionFields for MentionRow {
     }
 }
 
-/// References read through (`mention_cols(&[&row])`).
-impl<T: MentionFields> MentionFields for &T {
-    fn article_id(&self) -> &str {
-        (**self).article_id()
-    }
-    fn entity_id(&self) -> &str {
-        (**self).entity_id()
-    }
-    fn name(&self) -> &str {
-        (**self).name()
-    }
-    fn kind(&self) -> &str {
-        (**self).kind()
-    }
-    fn via(&self) -> &str {
-        (**self).via()
-    }
-    fn confidence(&self) -> f64 {
-        (**self).confidence()
-    }
-    fn surface(&self) -> &str {
-        (**self).surface()
-    }
-    fn field(&self) -> &str {
-        (**self).field()
-    }
-    fn start(&self) -> i64 {
-        (**self).start()
-    }
-    fn end(&self) -> i64 {
-        (**self).end()
-    }
-    fn doc_start(&self) -> i64 {
-        (**self).doc_start()
-    }
-    fn doc_end(&self) -> i64 {
-        (**self).doc_end()
-    }
-}
-
-fn mention_cols<R: MentionFields>(rows: &[R]) -> Vec<Column> {
+/// The mention columns of `rows` (an iterator cloned once per column, so callers can
+/// pass rows held inside other rows without collecting references first).
+fn mention_cols<'a, R: MentionFields + 'a>(
+    rows: impl Iterator<Item = &'a R> + Clone,
+) -> Vec<Column> {
+    let col = || rows.clone();
     vec![
-        str_col("article_id", rows.iter().map(|r| r.article_id())),
-        str_col("entity_id", rows.iter().map(|r| r.entity_id())),
-        str_col("name", rows.iter().map(|r| r.name())),
-        str_col("type", rows.iter().map(|r| r.kind())),
-        str_col("via", rows.iter().map(|r| r.via())),
-        f64_col("confidence", rows.iter().map(|r| r.confidence())),
-        str_col("surface", rows.iter().map(|r| r.surface())),
-        str_col("field", rows.iter().map(|r| r.field())),
-        i64_col("start", rows.iter().map(|r| r.start())),
-        i64_col("end", rows.iter().map(|r| r.end())),
-        i64_col("doc_start", rows.iter().map(|r| r.doc_start())),
-        i64_col("doc_end", rows.iter().map(|r| r.doc_end())),
+        str_col("article_id", col().map(|r| r.article_id())),
+        str_col("entity_id", col().map(|r| r.entity_id())),
+        str_col("name", col().map(|r| r.name())),
+        str_col("type", col().map(|r| r.kind())),
+        str_col("via", col().map(|r| r.via())),
+        f64_col("confidence", col().map(|r| r.confidence())),
+        str_col("surface", col().map(|r| r.surface())),
+        str_col("field", col().map(|r| r.field())),
+        i64_col("start", col().map(|r| r.start())),
+        i64_col("end", col().map(|r| r.end())),
+        i64_col("doc_start", col().map(|r| r.doc_start())),
+        i64_col("doc_end", col().map(|r| r.doc_end())),
     ]
 }
 
 pub fn mentions_to_frame(rows: &[MentionRow]) -> Result<DataFrame> {
-    frame(mention_cols(rows))
+    frame(mention_cols(rows.iter()))
 }
 
 /// [`mentions_to_frame`] for any row type (the entities stage's compact rows).
 pub fn mention_fields_to_frame<R: MentionFields>(rows: &[R]) -> Result<DataFrame> {
-    frame(mention_cols(rows))
+    frame(mention_cols(rows.iter()))
 }
 
 pub fn mentions_from_frame(df: &DataFrame) -> Result<Vec<MentionRow>> {
@@ -623,8 +588,7 @@ pub fn mentions_from_frame(df: &DataFrame) -> Result<Vec<MentionRow>> {
 
 /// Scored mentions. `export` drops the internal `doc_*` columns.
 pub fn scored_to_frame(rows: &[ScoredMention], export: bool) -> Result<DataFrame> {
-    let refs: Vec<&MentionRow> = rows.iter().map(|r| &r.mention).collect();
-    let mut cols = mention_cols(&refs);
+    let mut cols = mention_cols(rows.iter().map(|r| &r.mention));
     if export {
         cols.retain(|c| !c.name().starts_with("doc_"));
     }

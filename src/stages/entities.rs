@@ -208,8 +208,7 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
         let finder = building.join().map_err(|_| {
             anyhow::anyhow!("internal error: building the entity finder panicked")
         })??;
-        let mut writer = PartWriter::new(scope, "entities");
-        let mut run_parts = || -> Result<()> {
+        PartWriter::run(scope, "entities", |writer| {
             for (i, part) in parts.iter().enumerate() {
                 let articles = match first.take() {
                     Some(read) => read?,
@@ -266,9 +265,7 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
                 bar.inc(1);
             }
             Ok(())
-        };
-        let result = run_parts();
-        result.and(writer.finish())
+        })
     })?;
     bar.finish_and_clear();
     let m = Manifest {

@@ -142,6 +142,19 @@ impl<'scope, 'env> PartWriter<'scope, 'env> {
         }
     }
 
+    /// Runs `work` (a stage's loop over its parts) with a writer for `stage`, then
+    /// waits for the last job, also after an error of `work`, so the writer's own error
+    /// is not lost.
+    pub fn run(
+        scope: &'scope std::thread::Scope<'scope, 'env>,
+        stage: &'static str,
+        work: impl FnOnce(&mut Self) -> anyhow::Result<()>,
+    ) -> anyhow::Result<()> {
+        let mut writer = PartWriter::new(scope, stage);
+        let result = work(&mut writer);
+        result.and(writer.finish())
+    }
+
     /// Waits for the previous job, then starts `job`.
     pub fn submit(
         &mut self,

@@ -247,8 +247,7 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
     // Each part's frame is built and written on a background thread while the next part
     // is cleaned; at most one part is being written at a time (memory stays flat).
     std::thread::scope(|scope| -> Result<()> {
-        let mut writer = PartWriter::new(scope, "normalize");
-        let mut run_parts = || -> Result<()> {
+        PartWriter::run(scope, "normalize", |writer| {
             for (i, part) in parts.iter().enumerate() {
                 let frame = read_parquet(part)?;
                 let raw = raw_refs_from_frame(&frame)?;
@@ -304,10 +303,7 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
                 bar.inc(1);
             }
             Ok(())
-        };
-        let result = run_parts();
-        // Always join the writer, also after an error, so its own error is not lost.
-        result.and(writer.finish())
+        })
     })?;
     bar.finish_and_clear();
     let mut rej = rejects_to_frame(&rejects)?;

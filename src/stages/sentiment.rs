@@ -230,8 +230,7 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
     // Each part's three tables are built and written in the background while the next
     // part is scored.
     std::thread::scope(|scope| -> Result<()> {
-        let mut writer = PartWriter::new(scope, "sentiment");
-        let mut run_parts = || -> Result<()> {
+        PartWriter::run(scope, "sentiment", |writer| {
             for (i, (ap, mp)) in art_parts.iter().zip(&men_parts).enumerate() {
                 let art_df = read_parquet(ap)?;
                 let men_df = read_parquet(mp)?;
@@ -270,9 +269,7 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
                 bar.inc(1);
             }
             Ok(())
-        };
-        let result = run_parts();
-        result.and(writer.finish())
+        })
     })?;
     bar.finish_and_clear();
     let m = Manifest {
