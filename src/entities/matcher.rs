@@ -368,7 +368,7 @@ impl EntityFinder {
         };
         let mut pos = 0;
         while pos < hay.len() {
-            let Some((sep, e, pid)) = trie.find_from(hay, pos, b' ') else {
+            let Some((sep, e, pid)) = trie.find_word_from(hay, pos, b' ') else {
                 break;
             };
             // The first byte is the space the pattern starts with.
