@@ -77,7 +77,13 @@ impl Folded {
                 .get(i..i + 16)
                 .and_then(|b| <[u8; 16]>::try_from(b).ok())
             {
-                if u128::from_le_bytes(block) & ASCII_HIGH_BITS != 0 {
+                let high = u128::from_le_bytes(block) & ASCII_HIGH_BITS;
+                if high != 0 {
+                    // Fold the ASCII bytes before the first non-ASCII one here, rather
+                    // than one loop turn each below.
+                    let n = high.trailing_zeros() as usize / 8;
+                    out.extend(block[..n].iter().map(|&b| fold_ascii(b)));
+                    i += n;
                     break;
                 }
                 let mut folded = [0u8; 16];
@@ -100,7 +106,7 @@ impl Folded {
                 Some(c) => c,
                 None => break,
             };
-            let folded = match fold_latin(c) {
+            let folded = match fold_latin(c).or_else(|| fold_special(c)) {
                 Some(f) => f,
                 None => {
                     buf.clear();
@@ -258,32 +264,40 @@ pub fn fold_char(c: char, out: &mut String) {
         out.push_str(f);
         return;
     }
-    match c {
-        '\u{2019}' | '\u{2018}' | '\u{02BC}' | '\u{00B4}' | '\u{2032}' => out.push(' '),
-        '\u{2010}' | '\u{2011}' => out.push(' '),
-        '\u{00A0}' | '\u{202F}' | '\u{2009}' | '\u{2007}' => out.push(' '),
-        'œ' | 'Œ' => out.push_str("oe"),
-        'æ' | 'Æ' => out.push_str("ae"),
-        'ß' => out.push_str("ss"),
-        _ => {
-            let before = out.len();
-            for l in c.to_lowercase() {
-                decompose_canonical(l, |d| {
-                    if !is_combining_mark(d) {
-                        out.push(d);
-                    }
-                });
-            }
-            if out.len() == before {
-                // A lone combining mark: keep it so every char produces output.
-                out.push(c);
-            } else if !c.is_alphanumeric() {
-                // Non-ASCII punctuation (`«`, `—`, `…`) separates words like a space.
-                out.truncate(before);
-                out.push(' ');
-            }
-        }
+    if let Some(f) = fold_special(c) {
+        out.push_str(f);
+        return;
     }
+    let before = out.len();
+    for l in c.to_lowercase() {
+        decompose_canonical(l, |d| {
+            if !is_combining_mark(d) {
+                out.push(d);
+            }
+        });
+    }
+    if out.len() == before {
+        // A lone combining mark: keep it so every char produces output.
+        out.push(c);
+    } else if !c.is_alphanumeric() {
+        // Non-ASCII punctuation (`«`, `—`, `…`) separates words like a space.
+        out.truncate(before);
+        out.push(' ');
+    }
+}
+
+/// Apostrophes, hyphens and spaces that fold to a space, and ligatures. Not part of
+/// [`fold_latin`]: [`fold_word`] keeps apostrophes.
+fn fold_special(c: char) -> Option<&'static str> {
+    Some(match c {
+        '\u{2019}' | '\u{2018}' | '\u{02BC}' | '\u{00B4}' | '\u{2032}' => " ",
+        '\u{2010}' | '\u{2011}' => " ",
+        '\u{00A0}' | '\u{202F}' | '\u{2009}' | '\u{2007}' => " ",
+        'œ' | 'Œ' => "oe",
+        'æ' | 'Æ' => "ae",
+        'ß' => "ss",
+        _ => return None,
+    })
 }
 
 /// Fast path for the accented letters and punctuation of French and English news

@@ -138,18 +138,20 @@ fn has_bit(set: &[u64], bit: usize) -> bool {
         .is_some_and(|w| w & (1 << (bit % 64)) != 0)
 }
 
-/// Which filter a text position passes: the word after it (`hay[p..]`) alone, or with
+/// Whether a text position passes the filters: the word at `hay[p..]` alone, or with
 /// the word after it. Patterns are filed the same way, so a position where a pattern
-/// matches and the match ends at a word end always passes.
+/// matches and the match ends at a word end always passes. Also returns the length of
+/// the word's run of letters and digits (up to 8), which the search can skip.
 #[inline]
-fn passes(words: &[u64], pairs: &[u64], hay: &[u8], p: usize) -> bool {
+fn passes(words: &[u64], pairs: &[u64], hay: &[u8], p: usize) -> (bool, usize) {
     let (k1, len) = word_key(hay, p);
     if has_bit(words, word_bit(k1)) {
-        return true;
+        return (true, len);
     }
-    len < 8
+    let pair = len < 8
         && hay.get(p + len) == Some(&b' ')
-        && has_bit(pairs, pair_bit(k1, word_key(hay, p + len + 1).0))
+        && has_bit(pairs, pair_bit(k1, word_key(hay, p + len + 1).0));
+    (pair, len)
 }
 
 impl Trie {
@@ -322,7 +324,8 @@ impl Trie {
 
     /// Leftmost-longest match starting at or after `from` among positions where `hay`
     /// holds `first` (the byte every pattern starts with): `(start, end, pattern id)`.
-    #[inline]
+    /// The unfiltered search: the reference [`Trie::find_word_from`] is tested against.
+    #[cfg(test)]
     pub fn find_from(&self, hay: &[u8], from: usize, first: u8) -> Option<(usize, usize, usize)> {
         // Every walk takes the same first step: take it once.
         let head = self.child(self.recs.first()?, first)?;
@@ -359,19 +362,23 @@ impl Trie {
         let head = self.child(self.recs.first()?, first)?;
         let head_match =
             |s: usize| (head.pattern != NONE).then_some((s + 1, head.pattern as usize));
+        // The run of letters and digits after a position holds no other start, unless
+        // `first` is itself a letter or digit.
+        let skips = !first.is_ascii_alphanumeric();
         let mut pos = from;
         while let Some(off) = hay
             .get(pos..)
             .and_then(|h| h.iter().position(|&b| b == first))
         {
             let s = pos + off;
-            if passes(&self.words, &self.pairs, hay, s + 1) {
+            let (pass, run) = passes(&self.words, &self.pairs, hay, s + 1);
+            if pass {
                 if let Some((e, id)) = self.longest_from(head, hay, s + 1, hay.len(), head_match(s))
                 {
                     return Some((s, e, id));
                 }
             }
-            pos = s + 1;
+            pos = s + 1 + if skips { run } else { 0 };
         }
         None
     }

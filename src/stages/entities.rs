@@ -10,11 +10,16 @@ use std::time::Instant;
 use anyhow::Result;
 use rayon::prelude::*;
 
-use crate::artefact::{part_name, read_parquet, write_parquet, Manifest, StageDir};
+use crate::artefact::{part_name, read_parquet_columns, write_parquet, Manifest, StageDir};
 use crate::entities::{EntityFinder, EntityKind, Gazetteer, Mention, Via};
 use crate::stages::{list_parts, secs, Context, PartWriter, Stage};
-use crate::tables::{articles_from_frame, mention_fields_to_frame, Article, MentionFields};
+use crate::tables::{
+    article_texts_from_frame, mention_fields_to_frame, ArticleText, MentionFields,
+};
 use crate::text::lang::Lang;
+
+/// The normalize columns the stage reads.
+const ARTICLE_COLUMNS: [&str; 5] = ["article_id", "title", "text", "lang", "date"];
 
 /// Loads the gazetteer named by the pipeline, with a message that says what to fix.
 pub fn load_finder(dir: &std::path::Path) -> Result<EntityFinder> {
@@ -117,14 +122,14 @@ impl MentionFields for RowWithId<'_> {
 /// Converts the finder's mentions of article number `index` into table rows.
 pub fn mention_rows(
     index: usize,
-    article: &Article,
+    article: &ArticleText<'_>,
     doc: &str,
     mentions: Vec<Mention>,
 ) -> Vec<EntityRow> {
     let title_len = if article.title.is_empty() {
         0
     } else {
-        article.title_len()
+        article.title.len()
     };
     let text_start = if article.title.is_empty() {
         0
@@ -181,7 +186,7 @@ pub fn mention_rows(
 }
 
 /// True when the article's language is one the pipeline analyses.
-pub fn analysed(article: &Article, languages: &[String]) -> bool {
+pub fn analysed(article: &ArticleText<'_>, languages: &[String]) -> bool {
     languages
         .iter()
         .any(|l| l.eq_ignore_ascii_case(&article.lang))
@@ -200,7 +205,9 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
     let (mut rows_in, mut rows_out) = (0u64, 0u64);
     let mut by_kind = std::collections::BTreeMap::new();
     let bar = ctx.bar(Stage::Entities, parts.len() as u64, "parts");
-    let read_part = |path: &std::path::Path| articles_from_frame(&read_parquet(path)?);
+    // Only the columns the finder needs, borrowed from the frame (the bodies are most of
+    // the bytes: copying them into owned rows cost more than reading them).
+    let read_part = |path: &std::path::Path| read_parquet_columns(path, &ARTICLE_COLUMNS);
     std::thread::scope(|scope| -> Result<()> {
         // The automaton is built while the first part is read.
         let building = scope.spawn(|| load_finder(gazetteer));
@@ -210,10 +217,11 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
         })??;
         PartWriter::run(scope, "entities", |writer| {
             for (i, part) in parts.iter().enumerate() {
-                let articles = match first.take() {
+                let frame = match first.take() {
                     Some(read) => read?,
                     None => read_part(part)?,
                 };
+                let articles = article_texts_from_frame(&frame)?;
                 rows_in += articles.len() as u64;
                 // One group of rows per article (an exact-size collect: growing one
                 // big vector of rows cost reallocations and fresh pages).
@@ -229,7 +237,9 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
                         mention_rows(i, a, doc, found)
                     })
                     .collect();
-                let ids: Vec<String> = articles.into_iter().map(|a| a.article_id).collect();
+                let ids: Vec<String> = articles.iter().map(|a| a.article_id.to_string()).collect();
+                drop(articles);
+                drop(frame);
                 let mut counts = [0u64; 3];
                 for r in groups.iter().flatten() {
                     counts[match r.kind {
