@@ -203,18 +203,22 @@ fn ceil_boundary(text: &str, mut i: usize) -> usize {
 pub fn in_caps_line(text: &str, pos: usize) -> bool {
     let (s, e) = line_around(text, pos, 160);
     let line = text.get(s..e).unwrap_or("");
+    // ASCII letters counted in a loop the compiler vectorises; then the few non-ASCII
+    // characters (accented letters) decoded one by one from their lead bytes.
+    let bytes = line.as_bytes();
     let (mut up, mut low) = (0usize, 0usize);
-    if line.is_ascii() {
-        for &b in line.as_bytes() {
-            up += usize::from(b.is_ascii_uppercase());
-            low += usize::from(b.is_ascii_lowercase());
-        }
-    } else {
-        for c in line.chars() {
-            if c.is_uppercase() {
-                up += 1;
-            } else if c.is_lowercase() {
-                low += 1;
+    for &b in bytes {
+        up += usize::from(b.is_ascii_uppercase());
+        low += usize::from(b.is_ascii_lowercase());
+    }
+    if !line.is_ascii() {
+        for (i, &b) in bytes.iter().enumerate() {
+            if b >= 0xC0 {
+                match line.get(i..).and_then(|r| r.chars().next()) {
+                    Some(c) if c.is_uppercase() => up += 1,
+                    Some(c) if c.is_lowercase() => low += 1,
+                    _ => {}
+                }
             }
         }
     }
@@ -864,6 +868,10 @@ mod tests {
         assert!(!is_sentence_initial("chez Orange", 5));
         assert!(in_caps_line("ORANGE ET FREE BAISSENT LEURS PRIX", 0));
         assert!(!in_caps_line("Orange et Free baissent leurs prix", 0));
+        // Accented capitals count as capitals, accented small letters as small ones.
+        assert!(in_caps_line("ÉTÉ MEURTRIER POUR LA SOCIÉTÉ GÉNÉRALE À LA BOURSE", 3));
+        assert!(!in_caps_line("Été meurtrier pour la Société générale à la Bourse", 3));
+        assert!(!in_caps_line("SOCIÉTÉ GÉNÉRALE : été réussi, écarts réduits, élan créé", 0));
         assert!(in_title_case("Apple Pie Recipes Take Over Kitchens", 0, 5));
         assert!(!in_title_case(
             "M. Dupont a rencontré Martin Bouygues",
