@@ -64,6 +64,10 @@ fn role_table(lang: Lang) -> (Vec<(&'static str, Role)>, Vec<RolePhrase>) {
                 (&["au", "détriment", "d'"], split(0.4, -0.5)),
                 (&["aux", "dépens", "de"], split(0.4, -0.5)),
                 (&["aux", "dépens", "d'"], split(0.4, -0.5)),
+                // The authority that sanctions is neutral, its object is hit.
+                (&["sanctions", "contre"], r(0.0, -0.6)),
+                (&["sanction", "contre"], r(0.0, -0.6)),
+                (&["amende", "contre"], r(0.0, -0.6)),
             ],
         ),
         _ => (
@@ -87,7 +91,19 @@ fn role_table(lang: Lang) -> (Vec<(&'static str, Role)>, Vec<RolePhrase>) {
                 ("win", r(0.5, 0.0)),
                 ("won", r(0.5, 0.0)),
             ],
-            vec![(&["at", "the", "expense", "of"], split(0.4, -0.5))],
+            vec![
+                (&["at", "the", "expense", "of"], split(0.4, -0.5)),
+                // "Regulator slaps a penalty on Acme": the authority is neutral, its
+                // object is hit.
+                (&["penalty", "on"], r(0.0, -0.6)),
+                (&["penalties", "on"], r(0.0, -0.6)),
+                (&["fine", "on"], r(0.0, -0.6)),
+                (&["fines", "on"], r(0.0, -0.6)),
+                (&["sanctions", "on"], r(0.0, -0.6)),
+                (&["ban", "on"], r(0.0, -0.6)),
+                (&["curbs", "on"], r(0.0, -0.5)),
+                (&["restrictions", "on"], r(0.0, -0.5)),
+            ],
         ),
     }
 }
@@ -889,8 +905,9 @@ pub fn analyze(lex: &Lexicon, roles: &Roles, toks: &[LexToken], scratch: &mut Sc
     }
 }
 
-/// "Infosys, TCS down", "stock up; ...", "Nifty up over 1 %": a headline's bare `up` /
-/// `down` after a name or a market noun, closing its clause or segment, reports a move.
+/// "Infosys, TCS down", "stock up; ...", "Nifty up over 1 %", "shares down on weak
+/// demand": a headline's bare `up` / `down` after a name or a market noun, closing its
+/// clause or segment or followed by a degree or a cause, reports a move.
 /// Phrasal verbs ("steps down", "set up", "tie up", "shut down") are not moves.
 fn bare_move(toks: &[LexToken], i: usize) -> bool {
     let closes = match toks.get(i + 1) {
@@ -900,7 +917,20 @@ fn bare_move(toks: &[LexToken], i: usize) -> bool {
                 || is_segment_punct(u)
                 || matches!(
                     u.lower(),
-                    "over" | "nearly" | "almost" | "about" | "around" | "sharply" | "marginally"
+                    "over"
+                        | "nearly"
+                        | "almost"
+                        | "about"
+                        | "around"
+                        | "sharply"
+                        | "marginally"
+                        | "slightly"
+                        | "at"
+                        | "in"
+                        | "on"
+                        | "after"
+                        | "as"
+                        | "ahead"
                 )
         }
     };

@@ -484,6 +484,13 @@ fn bare_up_or_down_closing_a_clause_is_a_move() {
     assert_eq!(l, vec![Label::Negative]);
     let l = labels_toward(&m, "Globex down nearly 4 pc", Lang::En, &["Globex"]);
     assert_eq!(l, vec![Label::Negative]);
+    let l = labels_toward(
+        &m,
+        "Initech shares up on hopes of a deal",
+        Lang::En,
+        &["Initech"],
+    );
+    assert_eq!(l, vec![Label::Positive]);
     // Phrasal verbs are not moves.
     for text in [
         "Acme chairman steps down",
@@ -596,4 +603,24 @@ fn target_in_a_cause_phrase_does_not_take_the_subject_cues() {
         labels_toward(&m, text, Lang::En, &["Globex"]),
         vec![Label::Positive]
     );
+}
+
+#[test]
+fn the_authority_that_sanctions_is_neutral_its_object_is_hit() {
+    let mut m = model();
+    m.en.add_term("penalty", -0.5);
+    m.en.add_term("fine", -0.5);
+    let text = "Regulator slaps a Rs 5 lakh penalty on Acme";
+    let l = labels_toward(&m, text, Lang::En, &["Regulator", "Acme"]);
+    assert_eq!(l, vec![Label::Neutral, Label::Negative]);
+    let text = "Watchdog imposes fine on Acme over disclosures";
+    let l = labels_toward(&m, text, Lang::En, &["Watchdog", "Acme"]);
+    assert_eq!(l, vec![Label::Neutral, Label::Negative]);
+    // The sentence itself still reads negative.
+    assert_eq!(m.document(text, Lang::En).label, Label::Negative);
+    let mut m = model();
+    m.fr.add_term("sanctions", -0.5);
+    let text = "Le régulateur prononce des sanctions contre Acme";
+    let l = labels_toward(&m, text, Lang::Fr, &["régulateur", "Acme"]);
+    assert_eq!(l, vec![Label::Neutral, Label::Negative]);
 }
