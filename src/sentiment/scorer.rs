@@ -1692,6 +1692,10 @@ fn target_list(
         toks.get(k)
             .is_some_and(|t| matches!(t.lower(), "," | "and" | "&" | "or" | "/" | "et" | "ou"))
     };
+    // Most targets stand alone: no joiner on either side, no look at the other targets.
+    if !joiner(tb) && !ta.checked_sub(1).is_some_and(joiner) {
+        return (ta, tb);
+    }
     let name_sized = |&&(x, y): &&(usize, usize)| y > x && y - x <= MAX_NAME_TOKENS;
     let (mut ga, mut gb) = (ta, tb);
     loop {
