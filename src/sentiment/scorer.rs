@@ -1524,6 +1524,9 @@ pub fn target_contributions(
         if overlaps_target(cue.head, cue.end) {
             continue;
         }
+        if gives_approval(toks, cue, (ta, tb)) {
+            continue;
+        }
         let same_clause = cue.clause <= tc && tc <= cue.reach;
         let mut w = if same_clause {
             if cue.segment == ts || cue.role.is_some() || (ls <= cue.segment && cue.segment <= le) {
@@ -1576,6 +1579,36 @@ pub fn target_contributions(
         }
     }
     out
+}
+
+/// Whether the target names who gives the approval that the cue is ("gets regulator
+/// nod", "Acme's approval", "feu vert de l'AMF"): the approval is good news for whoever
+/// gets it, not for the authority.
+fn gives_approval(toks: &[LexToken], cue: &Cue, (ta, tb): (usize, usize)) -> bool {
+    let word = |k: usize| toks.get(k).map_or("", |t| t.lower());
+    // English: the authority right before the noun, possibly with "'s".
+    let after =
+        cue.head == tb || (cue.head == tb + 1 && matches!(word(tb), "'s" | "'" | "’s" | "’"));
+    // French: the noun, then "de"/"du"/"de l'" and the authority.
+    let before = (cue.end + 1 == ta && matches!(word(cue.end), "de" | "du" | "d'"))
+        || (cue.end + 2 == ta && word(cue.end) == "de" && word(cue.end + 1) == "l'");
+    (after || before)
+        && matches!(
+            word(cue.head),
+            "nod"
+                | "nods"
+                | "approval"
+                | "approvals"
+                | "clearance"
+                | "clearances"
+                | "go-ahead"
+                | "consent"
+                | "green"
+                | "feu"
+                | "aval"
+                | "autorisation"
+                | "approbation"
+        )
 }
 
 /// Weight of the cues outside a cause phrase for the target inside it.

@@ -624,3 +624,23 @@ fn the_authority_that_sanctions_is_neutral_its_object_is_hit() {
     let l = labels_toward(&m, text, Lang::Fr, &["régulateur", "Acme"]);
     assert_eq!(l, vec![Label::Neutral, Label::Negative]);
 }
+
+#[test]
+fn the_authority_that_approves_is_not_judged_by_the_approval() {
+    let mut m = model();
+    m.en.add_term("nod", 0.3);
+    m.en.add_term("approval", 0.3);
+    let text = "Acme gets regulator nod for its bond issue";
+    let l = labels_toward(&m, text, Lang::En, &["Acme", "regulator"]);
+    assert_eq!(l, vec![Label::Positive, Label::Neutral]);
+    let text = "Globex wins Watchdog's approval for the merger";
+    assert_eq!(
+        labels_toward(&m, text, Lang::En, &["Watchdog"]),
+        vec![Label::Neutral]
+    );
+    let mut m = model();
+    m.fr.add_term("feu vert", 0.45);
+    let text = "Acme obtient le feu vert de l'Autorité pour son offre";
+    let l = labels_toward(&m, text, Lang::Fr, &["Acme", "Autorité"]);
+    assert_eq!(l, vec![Label::Positive, Label::Neutral]);
+}
