@@ -64,6 +64,10 @@ fn role_table(lang: Lang) -> (Vec<(&'static str, Role)>, Vec<RolePhrase>) {
                 (&["au", "détriment", "d'"], split(0.4, -0.5)),
                 (&["aux", "dépens", "de"], split(0.4, -0.5)),
                 (&["aux", "dépens", "d'"], split(0.4, -0.5)),
+                // The authority that sanctions is neutral, its object is hit.
+                (&["sanctions", "contre"], r(0.0, -0.6)),
+                (&["sanction", "contre"], r(0.0, -0.6)),
+                (&["amende", "contre"], r(0.0, -0.6)),
             ],
         ),
         _ => (
@@ -87,7 +91,19 @@ fn role_table(lang: Lang) -> (Vec<(&'static str, Role)>, Vec<RolePhrase>) {
                 ("win", r(0.5, 0.0)),
                 ("won", r(0.5, 0.0)),
             ],
-            vec![(&["at", "the", "expense", "of"], split(0.4, -0.5))],
+            vec![
+                (&["at", "the", "expense", "of"], split(0.4, -0.5)),
+                // "Regulator slaps a penalty on Acme": the authority is neutral, its
+                // object is hit.
+                (&["penalty", "on"], r(0.0, -0.6)),
+                (&["penalties", "on"], r(0.0, -0.6)),
+                (&["fine", "on"], r(0.0, -0.6)),
+                (&["fines", "on"], r(0.0, -0.6)),
+                (&["sanctions", "on"], r(0.0, -0.6)),
+                (&["ban", "on"], r(0.0, -0.6)),
+                (&["curbs", "on"], r(0.0, -0.5)),
+                (&["restrictions", "on"], r(0.0, -0.5)),
+            ],
         ),
     }
 }
@@ -268,6 +284,7 @@ impl Roles {
             FINE,
             word && self.lang != Lang::Fr && (stem == "fine" || stem == "fin"),
         );
+        set(CALL, word && call_value(self.lang, lower).is_some());
         WordClass {
             lang: Some(self.lang),
             quantity: if word { self.quantity_of(lower) } else { None },
@@ -416,6 +433,96 @@ const BASELINE_MARKER: u8 = 4;
 const ROLE_PHRASE_HEAD: u8 = 8;
 /// English "fine"/"fin" stem: a role only in some contexts.
 const FINE: u8 = 16;
+/// An analyst's call (`buy`, `sell`, `avoid`; `acheter`, `vendre`): see [`call_at`].
+const CALL: u8 = 32;
+
+/// Score of an analyst's call word when it is used as a call: a headline's opening
+/// imperative ("Buy Acme with a target of 50", "Avoid banks"), or a rating ("maintains
+/// 'buy' on Acme", "a 'sell' call", "buy on dips").
+fn call_value(lang: Lang, lower: &str) -> Option<f32> {
+    match lang {
+        Lang::Fr => match lower {
+            "acheter" => Some(0.5),
+            "accumuler" => Some(0.45),
+            "privilégier" => Some(0.45),
+            "vendre" => Some(-0.5),
+            "alléger" => Some(-0.35),
+            "éviter" => Some(-0.5),
+            _ => None,
+        },
+        _ => match lower {
+            "buy" => Some(0.5),
+            "accumulate" => Some(0.45),
+            "prefer" => Some(0.45),
+            "pick" => Some(0.4),
+            "sell" => Some(-0.5),
+            "avoid" => Some(-0.5),
+            "short" => Some(-0.45),
+            "reduce" => Some(-0.35),
+            _ => None,
+        },
+    }
+}
+
+/// Words of the rating calls that are also ratings ("'buy' on", "a sell call").
+fn is_rating(lang: Lang, lower: &str) -> bool {
+    match lang {
+        Lang::Fr => matches!(lower, "acheter" | "vendre" | "accumuler" | "alléger"),
+        _ => matches!(lower, "buy" | "sell" | "accumulate"),
+    }
+}
+
+/// The call made by the word at `i` (flagged [`CALL`]), if it is used as one: the first
+/// word of the sentence followed by a word (an imperative), or a rating word next to
+/// "on"/"call"/"rating" or after "maintains"/"a"/"to" (quotes skipped).
+fn call_at(lang: Lang, toks: &[LexToken], i: usize, first_word: usize) -> Option<f32> {
+    let t = &toks[i];
+    let v = call_value(lang, t.lower())?;
+    let quote = |u: &LexToken| {
+        u.kind == TokenKind::Punct
+            && matches!(u.lower(), "'" | "\"" | "‘" | "’" | "“" | "”" | "«" | "»")
+    };
+    let next = toks[i + 1..].iter().find(|u| !quote(u));
+    if i == first_word && next.is_some_and(|u| u.kind == TokenKind::Word) {
+        return Some(v);
+    }
+    if !is_rating(lang, t.lower()) {
+        return None;
+    }
+    let after = next.is_some_and(|u| match lang {
+        Lang::Fr => matches!(u.lower(), "sur" | "à"),
+        _ => matches!(u.lower(), "on" | "call" | "calls" | "rating" | "ratings"),
+    });
+    // "to"/"à" before a rating only when it is quoted ("cut to 'sell'", not "to sell").
+    let quoted = i > 0 && quote(&toks[i - 1]);
+    let prev = toks[..i].iter().rev().find(|u| !quote(u));
+    let before = prev.is_some_and(|u| match lang {
+        Lang::Fr => {
+            matches!(
+                u.lower(),
+                "recommande" | "conseille" | "maintient" | "réitère"
+            ) || quoted && matches!(u.lower(), "à" | "en")
+        }
+        _ => {
+            matches!(
+                u.lower(),
+                "a" | "maintain"
+                    | "maintains"
+                    | "maintained"
+                    | "retain"
+                    | "retains"
+                    | "retained"
+                    | "reiterate"
+                    | "reiterates"
+                    | "reiterated"
+                    | "recommend"
+                    | "recommends"
+                    | "recommended"
+            ) || quoted && matches!(u.lower(), "to" | "at")
+        }
+    });
+    (after || before).then_some(v)
+}
 
 /// One sentiment cue in a sentence.
 #[derive(Debug, Clone)]
@@ -512,6 +619,10 @@ pub fn analyze(lex: &Lexicon, roles: &Roles, toks: &[LexToken], scratch: &mut Sc
     let mut segment_of = vec![0usize; n];
     let (mut clause, mut segment) = (0usize, 0usize);
     let mut contrast_at: Option<usize> = None;
+    let first_word = toks
+        .iter()
+        .position(|t| t.kind != TokenKind::Punct)
+        .unwrap_or(n);
     let mut i = 0;
     while i < n {
         let t = &toks[i];
@@ -530,6 +641,25 @@ pub fn analyze(lex: &Lexicon, roles: &Roles, toks: &[LexToken], scratch: &mut Sc
             segment_of[i] = segment;
             i += 1;
             continue;
+        }
+        if t.hot.class.flags & CALL != 0 {
+            if let Some(v) = call_at(lang, toks, i, first_word) {
+                clause_of[i] = clause;
+                segment_of[i] = segment;
+                cues.push(Cue {
+                    head: i,
+                    end: i + 1,
+                    base: v,
+                    factor: 1.0,
+                    role: None,
+                    clause,
+                    reach: clause,
+                    segment,
+                    ev: (t.start, t.end),
+                });
+                i += 1;
+                continue;
+            }
         }
         let m = lex.modifier_at(toks, i);
         let term = lex.term_at(toks, i);
@@ -616,9 +746,9 @@ pub fn analyze(lex: &Lexicon, roles: &Roles, toks: &[LexToken], scratch: &mut Sc
                 || t.lower().starts_with('−'));
         let updown = lang != Lang::Fr
             && (t.lower() == "up" || t.lower() == "down")
-            && toks.get(i + 1).is_some_and(|u| {
+            && (toks.get(i + 1).is_some_and(|u| {
                 u.kind == TokenKind::Number || matches!(u.lower(), "by" | "from" | "to")
-            });
+            }) || bare_move(toks, i));
         if signed || updown {
             let pos = t.lower().starts_with('+') || t.lower() == "up";
             cues.push(Cue {
@@ -774,6 +904,52 @@ pub fn analyze(lex: &Lexicon, roles: &Roles, toks: &[LexToken], scratch: &mut Sc
         segment_of,
     }
 }
+
+/// "Infosys, TCS down", "stock up; ...", "Nifty up over 1 %", "shares down on weak
+/// demand": a headline's bare `up` / `down` after a name or a market noun, closing its
+/// clause or segment or followed by a degree or a cause, reports a move.
+/// Phrasal verbs ("steps down", "set up", "tie up", "shut down") are not moves.
+fn bare_move(toks: &[LexToken], i: usize) -> bool {
+    let closes = match toks.get(i + 1) {
+        None => true,
+        Some(u) => {
+            is_clause_punct(u)
+                || is_segment_punct(u)
+                || matches!(
+                    u.lower(),
+                    "over"
+                        | "nearly"
+                        | "almost"
+                        | "about"
+                        | "around"
+                        | "sharply"
+                        | "marginally"
+                        | "slightly"
+                        | "at"
+                        | "in"
+                        | "on"
+                        | "after"
+                        | "as"
+                        | "ahead"
+                )
+        }
+    };
+    let Some(prev) = i.checked_sub(1).and_then(|p| toks.get(p)) else {
+        return false;
+    };
+    closes && prev.kind == TokenKind::Word && !PHRASAL_VERBS.contains(&prev.stem())
+}
+
+/// Stems of verbs whose `up` / `down` particle is part of the verb, not a move.
+const PHRASAL_VERBS: &[&str] = &[
+    "set", "shut", "step", "tie", "team", "link", "line", "sign", "wind", "wound", "sum", "wrap",
+    "crack", "clamp", "lock", "write", "wrote", "hand", "back", "gear", "shore", "ramp", "open",
+    "clean", "follow", "play", "talk", "water", "put", "take", "took", "make", "made", "turn",
+    "tone", "pay", "paid", "let", "bring", "brought", "call", "settl", "calm", "cool", "break",
+    "broke", "burn", "burnt", "mark", "close", "hold", "held", "beef", "speed", "sped", "build",
+    "built", "draw", "drew", "shake", "shook", "pull", "cover", "scale", "bottom", "top", "mop",
+    "pent",
+];
 
 /// Whether the cue at token `h` follows a "trop … pour (être)" / "too … to (be)"
 /// construction in its segment, which denies it.
@@ -1320,20 +1496,40 @@ pub fn target_contributions(
             .iter()
             .any(|&(x, y)| a < y && x < b && y - x <= MAX_NAME_TOKENS)
     };
+    // "Infosys, TCS and Wipro fall": the targets of a list share its predicate.
+    let (ga, gb) = target_list(toks, (ta, tb), all_targets);
+    let in_list = |x: usize| ga <= x && x < gb;
+    let (ls, le) = (s.segment_of[ga], s.segment_of[gb - 1]);
     let other_target_in = |pred: &dyn Fn(usize) -> bool| {
         all_targets
             .iter()
-            .any(|&(x, y)| (x, y) != (ta, tb) && x < n && pred(x))
+            .any(|&(x, y)| (x, y) != (ta, tb) && x < n && !in_list(x) && pred(x))
     };
+    // "Banks look cheap: Jane Doe, Acme Securities": a last clause after a colon with
+    // no cue of its own names the source of the opinion, not its subject.
+    let source = tc > 0
+        && s.clause_of[n - 1] == tc
+        && (0..ta)
+            .rev()
+            .find(|&k| s.clause_of[k] != tc)
+            .is_some_and(|k| toks[k].lower() == ":")
+        && !s.cues.iter().any(|c| c.clause <= tc && tc <= c.reach);
+    let cause = cause_phrase(toks, ga);
     let mut out = Vec::new();
     for (ci, cue) in s.cues.iter().enumerate() {
+        if source {
+            break;
+        }
         // Words inside a company name ("Best Buy", "Bankrupt Corp") are not sentiment.
         if overlaps_target(cue.head, cue.end) {
             continue;
         }
+        if gives_approval(toks, cue, (ta, tb)) {
+            continue;
+        }
         let same_clause = cue.clause <= tc && tc <= cue.reach;
         let mut w = if same_clause {
-            if cue.segment == ts || cue.role.is_some() {
+            if cue.segment == ts || cue.role.is_some() || (ls <= cue.segment && cue.segment <= le) {
                 1.0
             } else if other_target_in(&|x| s.segment_of[x] == cue.segment) {
                 0.15
@@ -1345,12 +1541,24 @@ pub fn target_contributions(
         } else {
             0.3
         };
-        let d = if cue.head >= tb {
+        let d = if cue.head >= gb {
+            cue.head - gb
+        } else if cue.end <= ga {
+            ga - cue.end
+        } else if cue.head >= tb {
             cue.head - tb
         } else {
             ta.saturating_sub(cue.end)
         };
         w /= 1.0 + d as f32 / 10.0;
+        // "Acme rallies on Beta contract": the cues before the cause phrase are about
+        // the sentence's subject, not about the target inside it ("on weaker Beta",
+        // "after Beta's profit warning" keep their own cues).
+        if let Some(p) = cause {
+            if cue.role.is_none() && cue.end <= p && cue.clause == tc {
+                w *= CAUSE_WEIGHT;
+            }
+        }
         let value = match cue.role {
             Some(role) if same_clause => {
                 let rscore = role_score(toks, s, cue, role, (ta, tb));
@@ -1371,6 +1579,180 @@ pub fn target_contributions(
         }
     }
     out
+}
+
+/// Whether the target names who gives the approval that the cue is ("gets regulator
+/// nod", "Acme's approval", "feu vert de l'AMF"): the approval is good news for whoever
+/// gets it, not for the authority.
+fn gives_approval(toks: &[LexToken], cue: &Cue, (ta, tb): (usize, usize)) -> bool {
+    let word = |k: usize| toks.get(k).map_or("", |t| t.lower());
+    // English: the authority right before the noun, possibly with "'s".
+    let after =
+        cue.head == tb || (cue.head == tb + 1 && matches!(word(tb), "'s" | "'" | "’s" | "’"));
+    // French: the noun, then "de"/"du"/"de l'" and the authority.
+    let before = (cue.end + 1 == ta && matches!(word(cue.end), "de" | "du" | "d'"))
+        || (cue.end + 2 == ta && word(cue.end) == "de" && word(cue.end + 1) == "l'");
+    (after || before)
+        && matches!(
+            word(cue.head),
+            "nod"
+                | "nods"
+                | "approval"
+                | "approvals"
+                | "clearance"
+                | "clearances"
+                | "go-ahead"
+                | "consent"
+                | "green"
+                | "feu"
+                | "aval"
+                | "autorisation"
+                | "approbation"
+        )
+}
+
+/// Weight of the cues outside a cause phrase for the target inside it.
+const CAUSE_WEIGHT: f32 = 0.0;
+
+/// Index of the preposition that makes the target starting at `ta` the cause or the
+/// circumstance of what the sentence says ("rises on Acme deal", "falls after Acme
+/// exclusion", "merger with Acme", "as Acme weighs an offer"), within two words before it
+/// (an article or a possessive may come between). "on" after a word that takes it for its
+/// object ("bullish on", "weighs on", "buy on") is not a cause.
+fn cause_phrase(toks: &[LexToken], ta: usize) -> Option<usize> {
+    let mut k = ta;
+    for _ in 0..2 {
+        k = k.checked_sub(1)?;
+        let w = toks[k].lower();
+        match w {
+            "after" | "following" | "post" | "amid" | "amidst" | "with" | "as" | "après"
+            | "avec" | "suite" | "sur" => return Some(k),
+            "on" => {
+                let prev = k.checked_sub(1).map(|p| toks[p].lower());
+                return (!prev.is_some_and(|p| ON_TAKERS.contains(&p))).then_some(k);
+            }
+            "the" | "a" | "an" | "its" | "their" | "le" | "la" | "les" | "l'" | "du" | "des"
+            | "de" | "d'" => continue,
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// Words whose object follows "on": the target after them is what they judge.
+const ON_TAKERS: &[&str] = &[
+    "bullish",
+    "bearish",
+    "positive",
+    "negative",
+    "cautious",
+    "optimistic",
+    "pessimistic",
+    "upbeat",
+    "neutral",
+    "overweight",
+    "underweight",
+    "buy",
+    "sell",
+    "long",
+    "short",
+    "bet",
+    "bets",
+    "betting",
+    "big",
+    "outlook",
+    "view",
+    "views",
+    "stance",
+    "rating",
+    "ratings",
+    "call",
+    "calls",
+    "weigh",
+    "weighs",
+    "weighed",
+    "weighing",
+    "toll",
+    "pressure",
+    "fine",
+    "fines",
+    "fined",
+    "ban",
+    "bans",
+    "curbs",
+    "crackdown",
+    "penalty",
+    "sanctions",
+    "hard",
+    "tough",
+    "soft",
+    "keen",
+    "sour",
+    "sours",
+    "soured",
+    "focus",
+    "raid",
+    "raids",
+    "attack",
+    "attacks",
+    "hit",
+    "hits",
+    "impact",
+    "effect",
+    "'",
+    "\"",
+    "’",
+    "”",
+    "accumulate",
+    "hold",
+    "reduce",
+    "positives",
+    "negatives",
+    "upgrade",
+    "downgrade",
+    "target",
+];
+
+/// Token range of the list of targets that `(ta, tb)` belongs to ("Infosys, TCS and
+/// Wipro"): neighbouring targets joined only by commas, "and", "&", "or", "/" ("et",
+/// "ou" in French). A target alone is its own list.
+fn target_list(
+    toks: &[LexToken],
+    (ta, tb): (usize, usize),
+    all_targets: &[(usize, usize)],
+) -> (usize, usize) {
+    let joiner = |k: usize| {
+        toks.get(k)
+            .is_some_and(|t| matches!(t.lower(), "," | "and" | "&" | "or" | "/" | "et" | "ou"))
+    };
+    // Most targets stand alone: no joiner on either side, no look at the other targets.
+    if !joiner(tb) && !ta.checked_sub(1).is_some_and(joiner) {
+        return (ta, tb);
+    }
+    let name_sized = |&&(x, y): &&(usize, usize)| y > x && y - x <= MAX_NAME_TOKENS;
+    let (mut ga, mut gb) = (ta, tb);
+    loop {
+        // The next target starts after at most two joiners ("A, and B").
+        let next = all_targets
+            .iter()
+            .filter(name_sized)
+            .find(|&&(x, _)| x > gb && x - gb <= 2 && (gb..x).all(joiner));
+        match next {
+            Some(&(_, y)) if y > gb => gb = y,
+            _ => break,
+        }
+    }
+    loop {
+        let prev = all_targets
+            .iter()
+            .filter(name_sized)
+            .find(|&&(_, y)| y < ga && ga - y <= 2 && (y..ga).all(joiner));
+        match prev {
+            Some(&(x, _)) if x < ga => ga = x,
+            _ => break,
+        }
+    }
+    (ga, gb)
 }
 
 /// Score a role verb gives to a target, from its position (subject before the verb,

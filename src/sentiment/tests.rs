@@ -465,3 +465,182 @@ fn sentence_spans_come_from_the_cached_analysis_and_match_the_tokenizer() {
     );
     assert!(m.sentence_spans("  \n ", Lang::En).is_empty());
 }
+
+/// Label toward each needle of `text` (all needles are targets at once).
+fn labels_toward(m: &SentimentModel, text: &str, lang: Lang, needles: &[&str]) -> Vec<Label> {
+    let spans: Vec<(usize, usize)> = needles.iter().map(|n| span(text, n)).collect();
+    m.targets(text, lang, &spans)
+        .into_iter()
+        .map(|p| p.label)
+        .collect()
+}
+
+#[test]
+fn bare_up_or_down_closing_a_clause_is_a_move() {
+    let m = model();
+    let l = labels_toward(&m, "Acme wins a tender; stock up", Lang::En, &["Acme"]);
+    assert_eq!(l, vec![Label::Positive]);
+    let l = labels_toward(&m, "Markets flat, Initech down", Lang::En, &["Initech"]);
+    assert_eq!(l, vec![Label::Negative]);
+    let l = labels_toward(&m, "Globex down nearly 4 pc", Lang::En, &["Globex"]);
+    assert_eq!(l, vec![Label::Negative]);
+    let l = labels_toward(
+        &m,
+        "Initech shares up on hopes of a deal",
+        Lang::En,
+        &["Initech"],
+    );
+    assert_eq!(l, vec![Label::Positive]);
+    // Phrasal verbs are not moves.
+    for text in [
+        "Acme chairman steps down",
+        "Acme to set up a plant",
+        "Acme and Globex tie up",
+        "Acme shuts down",
+    ] {
+        assert_eq!(
+            labels_toward(&m, text, Lang::En, &["Acme"]),
+            vec![Label::Neutral],
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn analyst_calls_as_imperatives_and_ratings() {
+    let m = model();
+    let cases = [
+        (
+            "Buy Acme with a target of Rs 410: a broker",
+            Label::Positive,
+        ),
+        ("Sell Acme with a stop loss of 95", Label::Negative),
+        ("Avoid Acme for now, says an analyst", Label::Negative),
+        ("Prefer Acme in the cement space", Label::Positive),
+        ("\"Accumulate Acme on declines\"", Label::Positive),
+        ("Broker maintains 'buy' on Acme", Label::Positive),
+        ("Broker cuts Acme to 'sell'", Label::Negative),
+        ("Acme is a buy on dips", Label::Positive),
+        // Not calls: verbs in running text.
+        ("Globex plans to sell Acme next year", Label::Neutral),
+        ("Investors buy Acme bonds", Label::Neutral),
+    ];
+    for (text, want) in cases {
+        assert_eq!(
+            labels_toward(&m, text, Lang::En, &["Acme"]),
+            vec![want],
+            "{text}"
+        );
+    }
+    let cases = [
+        ("Acheter Acme avec un objectif de 40 euros", Label::Positive),
+        ("Vendre Acme avant les résultats", Label::Negative),
+        ("Le fonds veut vendre Acme", Label::Neutral),
+    ];
+    for (text, want) in cases {
+        assert_eq!(
+            labels_toward(&m, text, Lang::Fr, &["Acme"]),
+            vec![want],
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn targets_of_a_list_share_the_predicate() {
+    let m = model();
+    let text = "Acme, Globex, Initech and Umbrella fall";
+    let l = labels_toward(
+        &m,
+        text,
+        Lang::En,
+        &["Acme", "Globex", "Initech", "Umbrella"],
+    );
+    assert_eq!(l, vec![Label::Negative; 4]);
+    let text = "Acme, Globex are good bets";
+    let l = labels_toward(&m, text, Lang::En, &["Acme", "Globex"]);
+    assert_eq!(l, vec![Label::Positive; 2]);
+    // Not a list: the comma separates a clause about another company.
+    let text = "Acme rises, traders say, Globex falls";
+    let l = labels_toward(&m, text, Lang::En, &["Acme", "Globex"]);
+    assert_eq!(l, vec![Label::Positive, Label::Negative]);
+}
+
+#[test]
+fn source_named_after_a_final_colon_is_neutral() {
+    let m = model();
+    let text = "Banks to rise further: Jane Doe, Acme Securities";
+    let l = labels_toward(&m, text, Lang::En, &["Banks", "Acme Securities"]);
+    assert_eq!(l, vec![Label::Positive, Label::Neutral]);
+    // A clause after the colon with its own cue is not a source.
+    let text = "Results: Acme profit rises";
+    assert_eq!(
+        labels_toward(&m, text, Lang::En, &["Acme"]),
+        vec![Label::Positive]
+    );
+}
+
+#[test]
+fn target_in_a_cause_phrase_does_not_take_the_subject_cues() {
+    let m = model();
+    let text = "Acme shares soar on Globex contract";
+    let l = labels_toward(&m, text, Lang::En, &["Acme", "Globex"]);
+    assert_eq!(l, vec![Label::Positive, Label::Neutral]);
+    let text = "Acme falls after Globex merger talks";
+    let l = labels_toward(&m, text, Lang::En, &["Acme", "Globex"]);
+    assert_eq!(l, vec![Label::Negative, Label::Neutral]);
+    // Words that take "on" for their object judge it.
+    let text = "Broker turns bullish on Globex";
+    let mut m2 = model();
+    m2.en.add_term("bullish", 0.5);
+    assert_eq!(
+        labels_toward(&m2, text, Lang::En, &["Globex"]),
+        vec![Label::Positive]
+    );
+    // The cue inside the phrase is the target's own.
+    let text = "Acme rises on strong Globex demand";
+    assert_eq!(
+        labels_toward(&m, text, Lang::En, &["Globex"]),
+        vec![Label::Positive]
+    );
+}
+
+#[test]
+fn the_authority_that_sanctions_is_neutral_its_object_is_hit() {
+    let mut m = model();
+    m.en.add_term("penalty", -0.5);
+    m.en.add_term("fine", -0.5);
+    let text = "Regulator slaps a Rs 5 lakh penalty on Acme";
+    let l = labels_toward(&m, text, Lang::En, &["Regulator", "Acme"]);
+    assert_eq!(l, vec![Label::Neutral, Label::Negative]);
+    let text = "Watchdog imposes fine on Acme over disclosures";
+    let l = labels_toward(&m, text, Lang::En, &["Watchdog", "Acme"]);
+    assert_eq!(l, vec![Label::Neutral, Label::Negative]);
+    // The sentence itself still reads negative.
+    assert_eq!(m.document(text, Lang::En).label, Label::Negative);
+    let mut m = model();
+    m.fr.add_term("sanctions", -0.5);
+    let text = "Le régulateur prononce des sanctions contre Acme";
+    let l = labels_toward(&m, text, Lang::Fr, &["régulateur", "Acme"]);
+    assert_eq!(l, vec![Label::Neutral, Label::Negative]);
+}
+
+#[test]
+fn the_authority_that_approves_is_not_judged_by_the_approval() {
+    let mut m = model();
+    m.en.add_term("nod", 0.3);
+    m.en.add_term("approval", 0.3);
+    let text = "Acme gets regulator nod for its bond issue";
+    let l = labels_toward(&m, text, Lang::En, &["Acme", "regulator"]);
+    assert_eq!(l, vec![Label::Positive, Label::Neutral]);
+    let text = "Globex wins Watchdog's approval for the merger";
+    assert_eq!(
+        labels_toward(&m, text, Lang::En, &["Watchdog"]),
+        vec![Label::Neutral]
+    );
+    let mut m = model();
+    m.fr.add_term("feu vert", 0.45);
+    let text = "Acme obtient le feu vert de l'Autorité pour son offre";
+    let l = labels_toward(&m, text, Lang::Fr, &["Acme", "Autorité"]);
+    assert_eq!(l, vec![Label::Positive, Label::Neutral]);
+}
