@@ -632,7 +632,12 @@ pub fn scored_frame(
     Ok(df)
 }
 
-/// The sentiment stage's inputs as borrowed rows (see [`ArticleText`]).
+/// The normalize columns that [`article_texts_from_frame`] reads (stages read only these
+/// from the artefact).
+pub const ARTICLE_TEXT_COLUMNS: [&str; 5] = ["article_id", "title", "text", "lang", "date"];
+
+/// The entities and sentiment stages' article inputs as borrowed rows (see
+/// [`ArticleText`]).
 pub fn article_texts_from_frame(df: &DataFrame) -> Result<Vec<ArticleText<'_>>> {
     let col =
         |name: &str| -> Result<Vec<Option<&str>>> { Ok(get(df, name)?.str()?.iter().collect()) };

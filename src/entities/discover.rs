@@ -869,9 +869,18 @@ mod tests {
         assert!(in_caps_line("ORANGE ET FREE BAISSENT LEURS PRIX", 0));
         assert!(!in_caps_line("Orange et Free baissent leurs prix", 0));
         // Accented capitals count as capitals, accented small letters as small ones.
-        assert!(in_caps_line("ÉTÉ MEURTRIER POUR LA SOCIÉTÉ GÉNÉRALE À LA BOURSE", 3));
-        assert!(!in_caps_line("Été meurtrier pour la Société générale à la Bourse", 3));
-        assert!(!in_caps_line("SOCIÉTÉ GÉNÉRALE : été réussi, écarts réduits, élan créé", 0));
+        assert!(in_caps_line(
+            "ÉTÉ MEURTRIER POUR LA SOCIÉTÉ GÉNÉRALE À LA BOURSE",
+            3
+        ));
+        assert!(!in_caps_line(
+            "Été meurtrier pour la Société générale à la Bourse",
+            3
+        ));
+        assert!(!in_caps_line(
+            "SOCIÉTÉ GÉNÉRALE : été réussi, écarts réduits, élan créé",
+            0
+        ));
         assert!(in_title_case("Apple Pie Recipes Take Over Kitchens", 0, 5));
         assert!(!in_title_case(
             "M. Dupont a rencontré Martin Bouygues",

@@ -12,14 +12,12 @@ use rayon::prelude::*;
 
 use crate::artefact::{part_name, read_parquet_columns, write_parquet, Manifest, StageDir};
 use crate::entities::{EntityFinder, EntityKind, Gazetteer, Mention, Via};
-use crate::stages::{list_parts, secs, Context, PartWriter, Stage};
+use crate::stages::{list_parts, secs, Context, PartWriter, ReadAhead, Stage};
 use crate::tables::{
     article_texts_from_frame, mention_fields_to_frame, ArticleText, MentionFields,
+    ARTICLE_TEXT_COLUMNS,
 };
 use crate::text::lang::Lang;
-
-/// The normalize columns the stage reads.
-const ARTICLE_COLUMNS: [&str; 5] = ["article_id", "title", "text", "lang", "date"];
 
 /// Loads the gazetteer named by the pipeline, with a message that says what to fix.
 pub fn load_finder(dir: &std::path::Path) -> Result<EntityFinder> {
@@ -194,8 +192,8 @@ pub fn analysed(article: &ArticleText<'_>, languages: &[String]) -> bool {
 
 /// Runs the entities stage over the normalize parts (one output part per input part).
 ///
-/// The finder's automaton is built on a second thread while the first part is read, and
-/// each part is written in the background while the next one is matched.
+/// The finder's automaton is built while the first part is read; each part is read ahead
+/// and written in the background while its neighbour is matched.
 pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
     let t0 = Instant::now();
     let gazetteer = &ctx.pipeline.entities.gazetteer;
@@ -207,20 +205,22 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
     let bar = ctx.bar(Stage::Entities, parts.len() as u64, "parts");
     // Only the columns the finder needs, borrowed from the frame (the bodies are most of
     // the bytes: copying them into owned rows cost more than reading them).
-    let read_part = |path: &std::path::Path| read_parquet_columns(path, &ARTICLE_COLUMNS);
+    let parts = &parts;
+    let read_part = move |i: usize| match parts.get(i) {
+        Some(path) => read_parquet_columns(path, &ARTICLE_TEXT_COLUMNS),
+        None => anyhow::bail!("internal error: no entities input part {i}"),
+    };
     std::thread::scope(|scope| -> Result<()> {
-        // The automaton is built while the first part is read.
+        // The automaton is built while the first part is read; each next part is read
+        // while the current one is matched.
         let building = scope.spawn(|| load_finder(gazetteer));
-        let mut first = parts.first().map(|p| read_part(p));
+        let mut frames = ReadAhead::new(scope, "entities", parts.len(), read_part);
         let finder = building.join().map_err(|_| {
             anyhow::anyhow!("internal error: building the entity finder panicked")
         })??;
         PartWriter::run(scope, "entities", |writer| {
-            for (i, part) in parts.iter().enumerate() {
-                let frame = match first.take() {
-                    Some(read) => read?,
-                    None => read_part(part)?,
-                };
+            for (i, frame) in frames.by_ref().enumerate() {
+                let frame = frame?;
                 let articles = article_texts_from_frame(&frame)?;
                 rows_in += articles.len() as u64;
                 // One group of rows per article (an exact-size collect: growing one

@@ -176,3 +176,100 @@ impl<'scope, 'env> PartWriter<'scope, 'env> {
         }
     }
 }
+
+/// Reads a stage's input parts one ahead on a background thread: part *k + 1* is decoded
+/// while part *k* is processed (the reading was a serial step before each part's
+/// parallel work). At most two parts are in memory, so memory stays flat.
+pub struct ReadAhead<'scope, 'env, T, F> {
+    scope: &'scope std::thread::Scope<'scope, 'env>,
+    read: F,
+    /// Number of parts and the next one to start reading.
+    count: usize,
+    next: usize,
+    reading: Option<std::thread::ScopedJoinHandle<'scope, anyhow::Result<T>>>,
+    stage: &'static str,
+}
+
+impl<'scope, 'env, T, F> ReadAhead<'scope, 'env, T, F>
+where
+    T: Send + 'scope,
+    F: Fn(usize) -> anyhow::Result<T> + Send + Sync + Copy + 'scope,
+{
+    /// Starts reading part 0 of `count` with `read(index)`.
+    pub fn new(
+        scope: &'scope std::thread::Scope<'scope, 'env>,
+        stage: &'static str,
+        count: usize,
+        read: F,
+    ) -> Self {
+        let mut r = ReadAhead {
+            scope,
+            read,
+            count,
+            next: 0,
+            reading: None,
+            stage,
+        };
+        r.start_next();
+        r
+    }
+
+    fn start_next(&mut self) {
+        if self.next < self.count {
+            let (read, i) = (self.read, self.next);
+            self.reading = Some(self.scope.spawn(move || read(i)));
+            self.next += 1;
+        }
+    }
+}
+
+impl<'scope, 'env, T, F> Iterator for ReadAhead<'scope, 'env, T, F>
+where
+    T: Send + 'scope,
+    F: Fn(usize) -> anyhow::Result<T> + Send + Sync + Copy + 'scope,
+{
+    type Item = anyhow::Result<T>;
+
+    /// The next part, once read; the read of the one after it starts at once.
+    fn next(&mut self) -> Option<Self::Item> {
+        let h = self.reading.take()?;
+        let part = h.join().unwrap_or_else(|_| {
+            Err(anyhow::anyhow!(
+                "internal error: reading a {} input part panicked",
+                self.stage
+            ))
+        });
+        if part.is_ok() {
+            self.start_next();
+        }
+        Some(part)
+    }
+}
+
+#[cfg(test)]
+mod read_ahead_tests {
+    use super::ReadAhead;
+
+    #[test]
+    fn yields_every_part_in_order_then_stops_at_the_first_error() {
+        let got: Vec<usize> = std::thread::scope(|s| {
+            ReadAhead::new(s, "test", 5, |i| Ok(i * 10))
+                .map(|r| r.unwrap_or(usize::MAX))
+                .collect()
+        });
+        assert_eq!(got, [0, 10, 20, 30, 40]);
+        let got: Vec<Result<usize, String>> = std::thread::scope(|s| {
+            ReadAhead::new(s, "test", 5, |i| {
+                if i == 2 {
+                    anyhow::bail!("part {i} is damaged")
+                }
+                Ok(i)
+            })
+            .map(|r| r.map_err(|e| e.to_string()))
+            .collect()
+        });
+        assert_eq!(got, [Ok(0), Ok(1), Err("part 2 is damaged".to_string())]);
+        let none = std::thread::scope(|s| ReadAhead::new(s, "test", 0, Ok).count());
+        assert_eq!(none, 0);
+    }
+}

@@ -15,7 +15,7 @@ use rayon::prelude::*;
 
 use crate::artefact::{part_name, read_parquet, write_parquet, Manifest, StageDir};
 use crate::config::{DatePolicy, NormalizeConfig};
-use crate::stages::{list_parts, secs, Context, PartWriter, Stage};
+use crate::stages::{list_parts, secs, Context, PartWriter, ReadAhead, Stage};
 use crate::tables::{
     articles_to_frame, raw_refs_from_frame, rejects_to_frame, Article, RawRef, RawRow, RejectRow,
 };
@@ -246,10 +246,17 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
     let bar = ctx.bar(Stage::Normalize, parts.len() as u64, "parts");
     // Each part's frame is built and written on a background thread while the next part
     // is cleaned; at most one part is being written at a time (memory stays flat).
+    let parts_ref = &parts;
+    let read_part = move |i: usize| match parts_ref.get(i) {
+        Some(p) => read_parquet(p),
+        None => anyhow::bail!("internal error: no normalize input part {i}"),
+    };
     std::thread::scope(|scope| -> Result<()> {
+        // Each part is read while the previous one is cleaned.
+        let mut frames = ReadAhead::new(scope, "normalize", parts.len(), read_part);
         PartWriter::run(scope, "normalize", |writer| {
-            for (i, part) in parts.iter().enumerate() {
-                let frame = read_parquet(part)?;
+            for (i, frame) in frames.by_ref().enumerate() {
+                let frame = frame?;
                 let raw = raw_refs_from_frame(&frame)?;
                 rows_in += raw.len() as u64;
                 // The digests are computed in the parallel part too: only the set lookups below

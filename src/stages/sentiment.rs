@@ -9,13 +9,15 @@ use std::time::Instant;
 use anyhow::Result;
 use rayon::prelude::*;
 
-use crate::artefact::{part_name, read_parquet, write_parquet, Manifest, StageDir};
+use crate::artefact::{
+    part_name, read_parquet, read_parquet_columns, write_parquet, Manifest, StageDir,
+};
 use crate::sentiment::lexicon::FastMap;
 use crate::sentiment::{combine, ArticleScores, Polarity, SentimentModel};
-use crate::stages::{list_parts, secs, Context, PartWriter, Stage};
+use crate::stages::{list_parts, secs, Context, PartWriter, ReadAhead, Stage};
 use crate::tables::{
     article_entities_to_frame, article_texts_from_frame, mention_refs_from_frame, scored_frame,
-    tones_to_frame, ArticleEntity, ArticleText, MentionRef, Tone,
+    tones_to_frame, ArticleEntity, ArticleText, MentionRef, Tone, ARTICLE_TEXT_COLUMNS,
 };
 use crate::text::lang::Lang;
 use polars::prelude::IdxSize;
@@ -229,11 +231,20 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
     let bar = ctx.bar(Stage::Sentiment, art_parts.len() as u64, "parts");
     // Each part's three tables are built and written in the background while the next
     // part is scored.
+    // Each part's articles and mentions are read while the previous part is scored.
+    let (art_ref, men_ref) = (&art_parts, &men_parts);
+    let read_part = move |i: usize| match (art_ref.get(i), men_ref.get(i)) {
+        (Some(a), Some(m)) => Ok((
+            read_parquet_columns(a, &ARTICLE_TEXT_COLUMNS)?,
+            read_parquet(m)?,
+        )),
+        _ => anyhow::bail!("internal error: no sentiment input part {i}"),
+    };
     std::thread::scope(|scope| -> Result<()> {
+        let mut frames = ReadAhead::new(scope, "sentiment", art_parts.len(), read_part);
         PartWriter::run(scope, "sentiment", |writer| {
-            for (i, (ap, mp)) in art_parts.iter().zip(&men_parts).enumerate() {
-                let art_df = read_parquet(ap)?;
-                let men_df = read_parquet(mp)?;
+            for (i, frames) in frames.by_ref().enumerate() {
+                let (art_df, men_df) = frames?;
                 let articles = article_texts_from_frame(&art_df)?;
                 let mentions = mention_refs_from_frame(&men_df)?;
                 rows_in += mentions.len() as u64;
