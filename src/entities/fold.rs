@@ -77,18 +77,18 @@ impl Folded {
                 .get(i..i + 16)
                 .and_then(|b| <[u8; 16]>::try_from(b).ok())
             {
-                let high = u128::from_le_bytes(block) & ASCII_HIGH_BITS;
-                if high != 0 {
-                    // Fold the ASCII bytes before the first non-ASCII one here, rather
-                    // than one loop turn each below.
-                    let n = high.trailing_zeros() as usize / 8;
-                    out.extend(block[..n].iter().map(|&b| fold_ascii(b)));
-                    i += n;
-                    break;
-                }
                 let mut folded = [0u8; 16];
                 for (d, &b) in folded.iter_mut().zip(&block) {
                     *d = fold_ascii(b);
+                }
+                let high = u128::from_le_bytes(block) & ASCII_HIGH_BITS;
+                if high != 0 {
+                    // Keep the folded ASCII bytes before the first non-ASCII one (the
+                    // whole block was folded at once, which beats a loop turn per byte).
+                    let n = high.trailing_zeros() as usize / 8;
+                    out.extend_from_slice(folded.get(..n).unwrap_or(&[]));
+                    i += n;
+                    break;
                 }
                 out.extend_from_slice(&folded);
                 i += 16;
