@@ -187,7 +187,7 @@ pub fn mention_rows(
 pub fn analysed(article: &ArticleText<'_>, languages: &[String]) -> bool {
     languages
         .iter()
-        .any(|l| l.eq_ignore_ascii_case(&article.lang))
+        .any(|l| l.eq_ignore_ascii_case(article.lang))
 }
 
 /// Runs the entities stage over the normalize parts (one output part per input part).
@@ -233,7 +233,7 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
                             return Vec::new();
                         }
                         a.doc_into(doc);
-                        let found = finder.find(doc, Lang::from_code(&a.lang));
+                        let found = finder.find(doc, Lang::from_code(a.lang));
                         mention_rows(i, a, doc, found)
                     })
                     .collect();
