@@ -252,7 +252,7 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
         None => anyhow::bail!("internal error: no normalize input part {i}"),
     };
     std::thread::scope(|scope| -> Result<()> {
-        // Each part is read while the previous one is cleaned.
+        // The next part is read while this one is cleaned.
         let mut frames = ReadAhead::new(scope, "normalize", parts.len(), read_part);
         PartWriter::run(scope, "normalize", |writer| {
             for (i, frame) in frames.by_ref().enumerate() {

@@ -230,8 +230,7 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
     let mut labels = std::collections::BTreeMap::new();
     let bar = ctx.bar(Stage::Sentiment, art_parts.len() as u64, "parts");
     // Each part's three tables are built and written in the background while the next
-    // part is scored.
-    // Each part's articles and mentions are read while the previous part is scored.
+    // part is scored, and the part after it is read.
     let (art_ref, men_ref) = (&art_parts, &men_parts);
     let read_part = move |i: usize| match (art_ref.get(i), men_ref.get(i)) {
         (Some(a), Some(m)) => Ok((
