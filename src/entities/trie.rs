@@ -446,17 +446,21 @@ mod tests {
         }
     }
 
-    #[test]
-    fn same_matches_on_random_patterns_and_texts() {
-        // A small alphabet makes shared prefixes, nested and overlapping patterns
-        // common; a large one makes nodes with a child table (and odd bytes).
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        let mut next = move |n: u64| {
+    /// A small deterministic generator: `next(n)` is in `0..n`.
+    fn xorshift(mut seed: u64) -> impl FnMut(u64) -> u64 {
+        move |n| {
             seed ^= seed << 13;
             seed ^= seed >> 7;
             seed ^= seed << 17;
             seed % n
-        };
+        }
+    }
+
+    #[test]
+    fn same_matches_on_random_patterns_and_texts() {
+        // A small alphabet makes shared prefixes, nested and overlapping patterns
+        // common; a large one makes nodes with a child table (and odd bytes).
+        let mut next = xorshift(0x2545_f491_4f6c_dd1du64);
         let small: &[u8] = b" ab.c";
         let large: &[u8] = b" abcdefghijklmnopq.\x00\x01\x80\xff";
         for alphabet in [small, large] {
@@ -515,13 +519,7 @@ mod tests {
 
     #[test]
     fn word_filter_keeps_every_match_that_ends_a_word() {
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = move |n: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed % n
-        };
+        let mut next = xorshift(0x9e37_79b9_7f4a_7c15u64);
         let alphabet: &[u8] = b"  ab9z.&\x80\xc3";
         let size = alphabet.len() as u64;
         let mut skipped = 0;

@@ -549,6 +549,22 @@ pub struct Cue {
 }
 
 impl Cue {
+    /// A cue made of token `i` alone (a call, a signed number, a bare up/down), with
+    /// no modifier and no role.
+    fn single(i: usize, t: &LexToken, base: f32, clause: usize, segment: usize) -> Cue {
+        Cue {
+            head: i,
+            end: i + 1,
+            base,
+            factor: 1.0,
+            role: None,
+            clause,
+            reach: clause,
+            segment,
+            ev: (t.start, t.end),
+        }
+    }
+
     /// The cue's contribution to an untargeted (sentence/document) score.
     pub fn value(&self) -> f32 {
         self.base * self.factor
@@ -646,17 +662,7 @@ pub fn analyze(lex: &Lexicon, roles: &Roles, toks: &[LexToken], scratch: &mut Sc
             if let Some(v) = call_at(lang, toks, i, first_word) {
                 clause_of[i] = clause;
                 segment_of[i] = segment;
-                cues.push(Cue {
-                    head: i,
-                    end: i + 1,
-                    base: v,
-                    factor: 1.0,
-                    role: None,
-                    clause,
-                    reach: clause,
-                    segment,
-                    ev: (t.start, t.end),
-                });
+                cues.push(Cue::single(i, t, v, clause, segment));
                 i += 1;
                 continue;
             }
@@ -751,17 +757,8 @@ pub fn analyze(lex: &Lexicon, roles: &Roles, toks: &[LexToken], scratch: &mut Sc
             }) || bare_move(toks, i));
         if signed || updown {
             let pos = t.lower().starts_with('+') || t.lower() == "up";
-            cues.push(Cue {
-                head: i,
-                end: i + 1,
-                base: if pos { NUMBER_CUE } else { -NUMBER_CUE },
-                factor: 1.0,
-                role: None,
-                clause,
-                reach: clause,
-                segment,
-                ev: (t.start, t.end),
-            });
+            let base = if pos { NUMBER_CUE } else { -NUMBER_CUE };
+            cues.push(Cue::single(i, t, base, clause, segment));
         }
         i += 1;
     }
@@ -1499,7 +1496,8 @@ pub fn target_contributions(
     // "Infosys, TCS and Wipro fall": the targets of a list share its predicate.
     let (ga, gb) = target_list(toks, (ta, tb), all_targets);
     let in_list = |x: usize| ga <= x && x < gb;
-    let (ls, le) = (s.segment_of[ga], s.segment_of[gb - 1]);
+    // (Public function: a caller's range may run past the sentence, clamp it.)
+    let (ls, le) = (s.segment_of[ga], s.segment_of[gb.min(n) - 1]);
     let other_target_in = |pred: &dyn Fn(usize) -> bool| {
         all_targets
             .iter()

@@ -509,37 +509,34 @@ fn bare_up_or_down_closing_a_clause_is_a_move() {
 #[test]
 fn analyst_calls_as_imperatives_and_ratings() {
     let m = model();
+    use Label::{Negative, Neutral, Positive};
     let cases = [
         (
             "Buy Acme with a target of Rs 410: a broker",
-            Label::Positive,
+            Lang::En,
+            Positive,
         ),
-        ("Sell Acme with a stop loss of 95", Label::Negative),
-        ("Avoid Acme for now, says an analyst", Label::Negative),
-        ("Prefer Acme in the cement space", Label::Positive),
-        ("\"Accumulate Acme on declines\"", Label::Positive),
-        ("Broker maintains 'buy' on Acme", Label::Positive),
-        ("Broker cuts Acme to 'sell'", Label::Negative),
-        ("Acme is a buy on dips", Label::Positive),
+        ("Sell Acme with a stop loss of 95", Lang::En, Negative),
+        ("Avoid Acme for now, says an analyst", Lang::En, Negative),
+        ("Prefer Acme in the cement space", Lang::En, Positive),
+        ("\"Accumulate Acme on declines\"", Lang::En, Positive),
+        ("Broker maintains 'buy' on Acme", Lang::En, Positive),
+        ("Broker cuts Acme to 'sell'", Lang::En, Negative),
+        ("Acme is a buy on dips", Lang::En, Positive),
         // Not calls: verbs in running text.
-        ("Globex plans to sell Acme next year", Label::Neutral),
-        ("Investors buy Acme bonds", Label::Neutral),
+        ("Globex plans to sell Acme next year", Lang::En, Neutral),
+        ("Investors buy Acme bonds", Lang::En, Neutral),
+        (
+            "Acheter Acme avec un objectif de 40 euros",
+            Lang::Fr,
+            Positive,
+        ),
+        ("Vendre Acme avant les résultats", Lang::Fr, Negative),
+        ("Le fonds veut vendre Acme", Lang::Fr, Neutral),
     ];
-    for (text, want) in cases {
+    for (text, lang, want) in cases {
         assert_eq!(
-            labels_toward(&m, text, Lang::En, &["Acme"]),
-            vec![want],
-            "{text}"
-        );
-    }
-    let cases = [
-        ("Acheter Acme avec un objectif de 40 euros", Label::Positive),
-        ("Vendre Acme avant les résultats", Label::Negative),
-        ("Le fonds veut vendre Acme", Label::Neutral),
-    ];
-    for (text, want) in cases {
-        assert_eq!(
-            labels_toward(&m, text, Lang::Fr, &["Acme"]),
+            labels_toward(&m, text, lang, &["Acme"]),
             vec![want],
             "{text}"
         );
