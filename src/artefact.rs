@@ -6,7 +6,7 @@
 //! were computed from (fingerprints) so reruns can skip up-to-date stages.
 
 use std::fs;
-use std::io::Write;
+use std::io::{Read as _, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result};
@@ -80,8 +80,22 @@ impl Fingerprint {
         let mut f = fs::File::open(path)
             .with_context(|| format!("cannot read {} to fingerprint it", path.display()))?;
         let mut h = blake3::Hasher::new();
-        std::io::copy(&mut f, &mut h)
-            .with_context(|| format!("cannot read {} to fingerprint it", path.display()))?;
+        // Large reads: BLAKE3 hashes up to 16 KB at once with SIMD, which 8 KB reads
+        // (`io::copy`) never give it. Every run hashes its whole input this way.
+        let mut buf = vec![0u8; 1 << 17];
+        loop {
+            let n = match f.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    return Err(e).with_context(|| {
+                        format!("cannot read {} to fingerprint it", path.display())
+                    })
+                }
+            };
+            h.update(&buf[..n]);
+        }
         let name = path.to_string_lossy();
         let digest = h.finalize();
         self.add(&name, digest.as_bytes());

@@ -10,45 +10,121 @@ use std::time::Instant;
 use anyhow::{Context as _, Result};
 use polars::prelude::*;
 
-use crate::artefact::{read_parquet, write_parquet, Manifest, StageDir};
+use crate::artefact::{read_parquet, read_parquet_columns, write_parquet, Manifest, StageDir};
 use crate::stages::{list_parts, secs, Context, Stage};
-use crate::tables::{article_entities_from_frame, date_col, ArticleEntity};
+use crate::tables::date_col;
 
-/// Sums per (date, entity_id) over a set of article-entity rows.
-fn partial_sums(rows: &[ArticleEntity]) -> Result<DataFrame> {
-    let rows: Vec<&ArticleEntity> = rows
-        .iter()
-        .filter(|r| r.kind == "company" && r.date.is_some())
-        .collect();
-    let label = |l: &str| -> Vec<i64> { rows.iter().map(|r| i64::from(r.label == l)).collect() };
-    let df = DataFrame::new_infer_height(vec![
-        date_col("date", rows.iter().map(|r| r.date)),
-        Column::new(
-            "entity_id".into(),
-            rows.iter()
-                .map(|r| r.entity_id.as_str())
-                .collect::<Vec<_>>(),
-        ),
-        Column::new("articles".into(), vec![1i64; rows.len()]),
-        Column::new(
-            "mentions".into(),
-            rows.iter().map(|r| r.mentions).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "sentiment_sum".into(),
-            rows.iter().map(|r| r.sentiment).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "weighted_sum".into(),
-            rows.iter()
-                .map(|r| r.sentiment * r.mentions as f64)
-                .collect::<Vec<_>>(),
-        ),
-        Column::new("positive".into(), label("positive")),
-        Column::new("negative".into(), label("negative")),
-        Column::new("neutral".into(), label("neutral")),
-    ])?;
-    reduce(&df)
+/// The `article_entities` columns this stage reads (not the ids or evidence strings).
+const COLUMNS: [&str; 7] = [
+    "date",
+    "entity_id",
+    "name",
+    "type",
+    "mentions",
+    "sentiment",
+    "label",
+];
+
+/// Names and discovered companies seen so far, filled while reading the parts.
+#[derive(Default)]
+struct Seen {
+    /// First name seen for each company id.
+    names: HashMap<String, String>,
+    /// Discovered companies: name, first day seen, number of articles.
+    discovered: BTreeMap<String, (String, Option<i32>, i64)>,
+}
+
+impl Seen {
+    fn company(&mut self, id: &str, name: &str, date: Option<i32>) {
+        if !self.names.contains_key(id) {
+            self.names.insert(id.to_string(), name.to_string());
+        }
+        if id.starts_with("new:") {
+            let d = self
+                .discovered
+                .entry(id.to_string())
+                .or_insert_with(|| (name.to_string(), date, 0));
+            d.1 = match (d.1, date) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            d.2 += 1;
+        }
+    }
+}
+
+/// Sums per (date, entity_id) over one part of article-entity rows (the [`COLUMNS`]);
+/// also records the companies' names in `seen`. Rows are read borrowed from the frame:
+/// turning them into owned structs took most of this stage's time.
+fn partial_sums(df: &DataFrame, seen: &mut Seen) -> Result<DataFrame> {
+    let col = |n: &str| {
+        df.column(n).map_err(anyhow::Error::from).with_context(|| {
+            format!("artefact has no column {n:?}: it was written by another version; rerun with --force")
+        })
+    };
+    let (kinds, ids, names) = (
+        col("type")?.str()?,
+        col("entity_id")?.str()?,
+        col("name")?.str()?,
+    );
+    let (dates, mentions) = (col("date")?.date()?.physical(), col("mentions")?.i64()?);
+    let (sentiment, labels) = (col("sentiment")?.f64()?, col("label")?.str()?);
+    let mut rows = Rows::default();
+    for i in 0..df.height() {
+        if kinds.get(i) != Some("company") {
+            continue;
+        }
+        let (id, date) = (ids.get(i).unwrap_or(""), dates.get(i));
+        seen.company(id, names.get(i).unwrap_or(""), date);
+        let Some(date) = date else { continue };
+        let (m, s) = (
+            mentions.get(i).unwrap_or(0),
+            sentiment.get(i).unwrap_or(0.0),
+        );
+        rows.dates.push(Some(date));
+        rows.ids.push(id);
+        rows.mentions.push(m);
+        rows.sentiment.push(s);
+        rows.weighted.push(s * m as f64);
+        let label = labels.get(i);
+        for (l, v) in ["positive", "negative", "neutral"]
+            .iter()
+            .zip(&mut rows.labels)
+        {
+            v.push(i64::from(label == Some(l)));
+        }
+    }
+    reduce(&rows.into_frame()?)
+}
+
+/// Company rows with a date, as the columns to sum.
+#[derive(Default)]
+struct Rows<'a> {
+    dates: Vec<Option<i32>>,
+    ids: Vec<&'a str>,
+    mentions: Vec<i64>,
+    sentiment: Vec<f64>,
+    weighted: Vec<f64>,
+    /// Positive, negative, neutral: 1 or 0.
+    labels: [Vec<i64>; 3],
+}
+
+impl Rows<'_> {
+    fn into_frame(self) -> Result<DataFrame> {
+        let [positive, negative, neutral] = self.labels;
+        let n = self.ids.len();
+        Ok(DataFrame::new_infer_height(vec![
+            date_col("date", self.dates.into_iter()),
+            Column::new("entity_id".into(), self.ids),
+            Column::new("articles".into(), vec![1i64; n]),
+            Column::new("mentions".into(), self.mentions),
+            Column::new("sentiment_sum".into(), self.sentiment),
+            Column::new("weighted_sum".into(), self.weighted),
+            Column::new("positive".into(), positive),
+            Column::new("negative".into(), negative),
+            Column::new("neutral".into(), neutral),
+        ])?)
+    }
 }
 
 const SUMMED: [&str; 7] = [
@@ -81,42 +157,38 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
     let t0 = Instant::now();
     let parts = list_parts(&ctx.stage_dir(Stage::Sentiment), "article_entities")?;
     let dir = StageDir::create(&ctx.stages_dir, Stage::Aggregate.name())?;
-    let mut partials: Option<DataFrame> = None;
-    let mut names: HashMap<String, String> = HashMap::new();
-    // Discovered companies: name, first day seen, number of articles.
-    let mut discovered: BTreeMap<String, (String, Option<i32>, i64)> = BTreeMap::new();
+    // Partial sums wait in `pending` and are reduced together once they pass
+    // `REDUCE_ROWS` rows (and at the end): one group-by per many parts, while memory
+    // stays bounded by the aggregates.
+    const REDUCE_ROWS: usize = 1_000_000;
+    let mut pending: Option<DataFrame> = None;
+    let mut seen = Seen::default();
     let mut rows_in = 0u64;
     let bar = ctx.bar(Stage::Aggregate, parts.len() as u64, "parts");
     for part in &parts {
-        let rows = article_entities_from_frame(&read_parquet(part)?)?;
-        rows_in += rows.len() as u64;
-        for r in rows.iter().filter(|r| r.kind == "company") {
-            names
-                .entry(r.entity_id.clone())
-                .or_insert_with(|| r.name.clone());
-            if r.entity_id.starts_with("new:") {
-                let d = discovered
-                    .entry(r.entity_id.clone())
-                    .or_insert_with(|| (r.name.clone(), r.date, 0));
-                d.1 = match (d.1, r.date) {
-                    (Some(a), Some(b)) => Some(a.min(b)),
-                    (a, b) => a.or(b),
-                };
-                d.2 += 1;
-            }
-        }
-        let p = partial_sums(&rows)?;
-        partials = Some(match partials {
+        let df = read_parquet_columns(part, &COLUMNS)?;
+        rows_in += df.height() as u64;
+        let p = partial_sums(&df, &mut seen)?;
+        let all = match pending {
             None => p,
-            Some(acc) => reduce(&acc.vstack(&p)?)?,
+            Some(mut acc) => {
+                acc.vstack_mut(&p)?;
+                acc
+            }
+        };
+        pending = Some(if all.height() > REDUCE_ROWS {
+            reduce(&all)?
+        } else {
+            all
         });
         bar.inc(1);
     }
     bar.finish_and_clear();
-    let sums = match partials {
-        Some(p) => p,
-        None => partial_sums(&[])?,
+    let sums = match pending {
+        Some(p) => reduce(&p)?,
+        None => Rows::default().into_frame()?,
     };
+    let Seen { names, discovered } = seen;
     let mut daily = finish(&sums, &names)?;
     write_parquet(&dir.path("company_daily.parquet"), &mut daily)?;
     let mut disc = discovered_frame(&discovered)?;

@@ -4,6 +4,8 @@
 //! one CSV file, both written under a temporary name and renamed when complete, so a
 //! notebook never opens a half-written table.
 
+mod csv_format;
+
 use std::fs;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -48,8 +50,8 @@ pub struct TableWriter {
     parquet_path: PathBuf,
     csv_path: Option<PathBuf>,
     parquet: Option<polars::io::parquet::write::BatchedWriter<fs::File>>,
-    /// The CSV file: records are formatted by a `csv::Writer` into memory first (see
-    /// [`csv_rows`]), so that parts can be formatted in parallel.
+    /// The CSV file: records are formatted into memory first (see [`csv_format::rows`]),
+    /// so that parts can be formatted in parallel.
     csv: Option<std::io::BufWriter<fs::File>>,
     rows: u64,
 }
@@ -68,7 +70,7 @@ impl TableWriter {
     /// Appends a frame (the first one fixes the schema and opens the files).
     pub fn write(&mut self, df: &DataFrame) -> Result<()> {
         let csv = match self.csv_path {
-            Some(_) => Some(csv_rows(df)?),
+            Some(_) => Some(csv_format::rows(df)?),
             None => None,
         };
         self.write_prepared(df, csv.as_deref())
@@ -81,19 +83,16 @@ impl TableWriter {
             let f = fs::File::create(tmp_sibling(&self.parquet_path))
                 .with_context(|| format!("cannot create {}", self.parquet_path.display()))?;
             let w = ParquetWriter::new(f)
-                .with_compression(ParquetCompression::Zstd(None))
+                .with_compression(ParquetCompression::Zstd(Some(
+                    polars_parquet::write::ZstdLevel::try_new(1)?,
+                )))
                 .batched(df.schema())?;
             self.parquet = Some(w);
             if let Some(p) = &self.csv_path {
                 let f = fs::File::create(tmp_sibling(p))
                     .with_context(|| format!("cannot create {}", p.display()))?;
-                let mut header = csv::Writer::from_writer(Vec::new());
-                header.write_record(df.get_column_names().iter().map(|n| n.as_str()))?;
-                let header = header.into_inner().map_err(|e| {
-                    anyhow::anyhow!("internal error: formatting a CSV header: {}", e.error())
-                })?;
                 let mut w = std::io::BufWriter::with_capacity(1 << 20, f);
-                w.write_all(&header)?;
+                w.write_all(&csv_format::header(df))?;
                 self.csv = Some(w);
             }
         }
@@ -103,8 +102,7 @@ impl TableWriter {
             }
         }
         if let (Some(w), Some(rows)) = (self.csv.as_mut(), csv_rows) {
-            // Same bytes as one `csv::Writer` over the whole file: no state carries over
-            // from one record to the next.
+            // Records are independent: parts formatted apart join into one valid file.
             w.write_all(rows)?;
         }
         self.rows += df.height() as u64;
@@ -128,23 +126,6 @@ impl TableWriter {
     }
 }
 
-/// The rows of a frame as CSV bytes, without the header (see [`write_csv_rows`]).
-fn csv_rows(df: &DataFrame) -> Result<Vec<u8>> {
-    // Sized up front: growing a buffer of several MB by doubling spent more time in
-    // page faults and copies than formatting the rows.
-    let text_bytes: usize = df
-        .columns()
-        .iter()
-        .filter_map(|c| c.str().ok())
-        .flat_map(|ca| ca.downcast_iter().map(|a| a.total_bytes_len()))
-        .sum();
-    let capacity = text_bytes + text_bytes / 16 + df.height() * df.width() * 12;
-    let mut w = csv::Writer::from_writer(Vec::with_capacity(capacity));
-    write_csv_rows(&mut w, df)?;
-    w.into_inner()
-        .map_err(|e| anyhow::anyhow!("internal error: formatting CSV rows: {}", e.error()))
-}
-
 /// A part of a table ready to append: a single-chunk frame (one row group) and, when CSV
 /// is on, its CSV rows.
 type Prepared = (DataFrame, Option<Vec<u8>>);
@@ -153,111 +134,12 @@ type Prepared = (DataFrame, Option<Vec<u8>>);
 fn prepare(df: Result<DataFrame>, csv: bool) -> Result<Prepared> {
     let mut df = df?;
     df.rechunk_mut();
-    let rows = if csv { Some(csv_rows(&df)?) } else { None };
+    let rows = if csv {
+        Some(csv_format::rows(&df)?)
+    } else {
+        None
+    };
     Ok((df, rows))
-}
-
-/// Writes the rows of a frame as CSV: strings are borrowed from the frame, other values
-/// formatted into one reused buffer — dates as `YYYY-MM-DD`, timestamps as RFC 3339 UTC
-/// (`2022-01-01T10:15:03Z`), nulls as empty cells.
-fn write_csv_rows<W: std::io::Write>(w: &mut csv::Writer<W>, df: &DataFrame) -> Result<()> {
-    let cols: Vec<CsvColumn> = df
-        .columns()
-        .iter()
-        .map(CsvColumn::new)
-        .collect::<Result<_>>()?;
-    let mut buf = String::new();
-    for i in 0..df.height() {
-        for c in &cols {
-            buf.clear();
-            match c {
-                CsvColumn::Str(ca) => {
-                    w.write_field(ca.get(i).unwrap_or(""))?;
-                    continue;
-                }
-                CsvColumn::Other(f) => f(i, &mut buf),
-            }
-            w.write_field(&buf)?;
-        }
-        w.write_record(None::<&[u8]>)?;
-    }
-    Ok(())
-}
-
-/// Prints cell `i` of a column into a buffer.
-type CellPrinter<'a> = Box<dyn Fn(usize, &mut String) + 'a>;
-
-/// How to print one column's cells.
-enum CsvColumn<'a> {
-    Str(&'a StringChunked),
-    Other(CellPrinter<'a>),
-}
-
-impl<'a> CsvColumn<'a> {
-    fn new(c: &'a Column) -> Result<CsvColumn<'a>> {
-        use std::fmt::Write as _;
-        Ok(match c.dtype() {
-            DataType::String => CsvColumn::Str(c.str()?),
-            DataType::Int64 => {
-                let ca = c.i64()?;
-                CsvColumn::Other(Box::new(move |i, b| {
-                    if let Some(v) = ca.get(i) {
-                        let _ = write!(b, "{v}");
-                    }
-                }))
-            }
-            DataType::Float64 => {
-                let ca = c.f64()?;
-                CsvColumn::Other(Box::new(move |i, b| {
-                    if let Some(v) = ca.get(i) {
-                        let _ = write!(b, "{}", (v * 1e6).round() / 1e6);
-                    }
-                }))
-            }
-            DataType::Boolean => {
-                let ca = c.bool()?;
-                CsvColumn::Other(Box::new(move |i, b| {
-                    if let Some(v) = ca.get(i) {
-                        b.push_str(if v { "true" } else { "false" });
-                    }
-                }))
-            }
-            DataType::Date => {
-                let ca = c.date()?.physical();
-                CsvColumn::Other(Box::new(move |i, b| {
-                    if let Some(d) = ca
-                        .get(i)
-                        .and_then(|d| chrono::NaiveDate::from_num_days_from_ce_opt(d + 719_163))
-                    {
-                        use chrono::Datelike;
-                        let _ = write!(b, "{:04}-{:02}-{:02}", d.year(), d.month(), d.day());
-                    }
-                }))
-            }
-            DataType::Datetime(_, _) => {
-                let ca = c.datetime()?.physical();
-                CsvColumn::Other(Box::new(move |i, b| {
-                    if let Some(d) = ca.get(i).and_then(chrono::DateTime::from_timestamp_micros) {
-                        use chrono::{Datelike, Timelike};
-                        let _ = write!(
-                            b,
-                            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-                            d.year(),
-                            d.month(),
-                            d.day(),
-                            d.hour(),
-                            d.minute(),
-                            d.second()
-                        );
-                    }
-                }))
-            }
-            other => anyhow::bail!(
-                "internal error: column {} has type {other}, which the CSV export does not handle",
-                c.name()
-            ),
-        })
-    }
 }
 
 /// The `entities` table: the gazetteer plus discovered companies.
