@@ -178,12 +178,49 @@ pub fn part_name(table: &str, i: usize) -> String {
 /// for a ~40 % size saving on text (the final tables in `<out>` use zstd).
 pub fn write_parquet(path: &Path, df: &mut DataFrame) -> Result<()> {
     let f = fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
-    ParquetWriter::new(f)
+    // Buffered: the writer issues one small write per page header and page otherwise.
+    let mut f = std::io::BufWriter::with_capacity(1 << 20, f);
+    ParquetWriter::new(&mut f)
         .with_compression(ParquetCompression::Uncompressed)
         .finish(df)
         .map_err(anyhow::Error::from)
+        .and_then(|_| Ok(f.flush()?))
         .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
+}
+
+/// A buffered file shared with a writer that owns its output and never flushes it
+/// (Polars' batched Parquet writer): the caller keeps a handle and flushes at the end,
+/// so a failed final write is reported, not lost in a drop.
+#[derive(Clone)]
+pub struct SharedFile(std::sync::Arc<std::sync::Mutex<std::io::BufWriter<fs::File>>>);
+
+impl SharedFile {
+    pub fn create(path: &Path) -> Result<SharedFile> {
+        let f =
+            fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+        Ok(SharedFile(std::sync::Arc::new(std::sync::Mutex::new(
+            std::io::BufWriter::with_capacity(1 << 20, f),
+        ))))
+    }
+
+    fn lock(&self) -> std::io::Result<std::sync::MutexGuard<'_, std::io::BufWriter<fs::File>>> {
+        self.0
+            .lock()
+            .map_err(|_| std::io::Error::other("internal error: a writer thread panicked"))
+    }
+}
+
+impl Write for SharedFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.lock()?.write(buf)
+    }
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.lock()?.write_all(buf)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.lock()?.flush()
+    }
 }
 
 /// Reads a whole Parquet file.

@@ -12,10 +12,13 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{Context as _, Result};
+use polars::io::parquet::write::RowGroupIterColumns;
 use polars::prelude::*;
 use rayon::prelude::*;
 
-use crate::artefact::{read_parquet, read_parquet_columns, tmp_sibling, Manifest, StageDir};
+use crate::artefact::{
+    read_parquet, read_parquet_columns, tmp_sibling, Manifest, SharedFile, StageDir,
+};
 use crate::entities::Gazetteer;
 use crate::stages::{aggregate, list_parts, secs, Context, Stage};
 use crate::tables::{
@@ -49,7 +52,9 @@ const ARTICLE_COLUMNS: [&str; 8] = [
 pub struct TableWriter {
     parquet_path: PathBuf,
     csv_path: Option<PathBuf>,
-    parquet: Option<polars::io::parquet::write::BatchedWriter<fs::File>>,
+    parquet: Option<polars::io::parquet::write::BatchedWriter<SharedFile>>,
+    /// The Parquet file under the writer, flushed by [`Self::finish`].
+    parquet_file: Option<SharedFile>,
     /// The CSV file: records are formatted into memory first (see [`csv_format::rows`]),
     /// so that parts can be formatted in parallel.
     csv: Option<std::io::BufWriter<fs::File>>,
@@ -62,50 +67,61 @@ impl TableWriter {
             parquet_path: out.join(format!("{table}.parquet")),
             csv_path: with_csv.then(|| out.join(format!("{table}.csv"))),
             parquet: None,
+            parquet_file: None,
             csv: None,
             rows: 0,
         }
     }
 
-    /// Appends a frame (the first one fixes the schema and opens the files).
-    pub fn write(&mut self, df: &DataFrame) -> Result<()> {
-        let csv = match self.csv_path {
-            Some(_) => Some(csv_format::rows(df)?),
-            None => None,
-        };
-        self.write_prepared(df, csv.as_deref())
+    /// Creates the files (under temporary names) with the columns of `df`, unless done.
+    fn open(&mut self, df: &DataFrame) -> Result<()> {
+        if self.parquet.is_some() {
+            return Ok(());
+        }
+        let f = SharedFile::create(&tmp_sibling(&self.parquet_path))?;
+        self.parquet_file = Some(f.clone());
+        let w = ParquetWriter::new(f)
+            .with_compression(ParquetCompression::Zstd(Some(
+                polars_parquet::write::ZstdLevel::try_new(1)?,
+            )))
+            .batched(df.schema())?;
+        self.parquet = Some(w);
+        if let Some(p) = &self.csv_path {
+            let f = fs::File::create(tmp_sibling(p))
+                .with_context(|| format!("cannot create {}", p.display()))?;
+            let mut w = std::io::BufWriter::with_capacity(1 << 20, f);
+            w.write_all(&csv_format::header(df))?;
+            self.csv = Some(w);
+        }
+        Ok(())
     }
 
-    /// Appends a frame whose CSV rows (without header) were already formatted, e.g. in
-    /// parallel by [`prepare`].
-    fn write_prepared(&mut self, df: &DataFrame, csv_rows: Option<&[u8]>) -> Result<()> {
-        if self.parquet.is_none() {
-            let f = fs::File::create(tmp_sibling(&self.parquet_path))
-                .with_context(|| format!("cannot create {}", self.parquet_path.display()))?;
-            let w = ParquetWriter::new(f)
-                .with_compression(ParquetCompression::Zstd(Some(
-                    polars_parquet::write::ZstdLevel::try_new(1)?,
-                )))
-                .batched(df.schema())?;
-            self.parquet = Some(w);
-            if let Some(p) = &self.csv_path {
-                let f = fs::File::create(tmp_sibling(p))
-                    .with_context(|| format!("cannot create {}", p.display()))?;
-                let mut w = std::io::BufWriter::with_capacity(1 << 20, f);
-                w.write_all(&csv_format::header(df))?;
-                self.csv = Some(w);
-            }
-        }
+    /// Encodes and compresses a frame's row group in memory. Takes `&self`, so parts are
+    /// encoded in parallel; only [`Self::append`] writes, in order. (Polars' own
+    /// `write_batch` compresses inside the write, one page after another.)
+    fn encode(&self, df: &DataFrame) -> Result<Vec<RowGroupIterColumns<'static, PolarsError>>> {
+        let w = self
+            .parquet
+            .as_ref()
+            .ok_or_else(|| anyhow::anyhow!("internal error: table written before it is open"))?;
+        Ok(w.encode_and_compress(df).collect::<PolarsResult<_>>()?)
+    }
+
+    /// Appends an encoded part and its CSV rows (without header).
+    fn append(
+        &mut self,
+        rows: usize,
+        groups: Vec<RowGroupIterColumns<'static, PolarsError>>,
+        csv_rows: Option<&[u8]>,
+    ) -> Result<()> {
         if let Some(w) = self.parquet.as_mut() {
-            if df.height() > 0 || self.rows == 0 {
-                w.write_batch(df)?;
-            }
+            w.write_row_groups(groups)?;
         }
         if let (Some(w), Some(rows)) = (self.csv.as_mut(), csv_rows) {
             // Records are independent: parts formatted apart join into one valid file.
             w.write_all(rows)?;
         }
-        self.rows += df.height() as u64;
+        self.rows += rows as u64;
         Ok(())
     }
 
@@ -113,6 +129,10 @@ impl TableWriter {
     pub fn finish(mut self) -> Result<u64> {
         if let Some(w) = self.parquet.take() {
             w.finish()?;
+            if let Some(mut f) = self.parquet_file.take() {
+                f.flush()
+                    .with_context(|| format!("cannot write {}", self.parquet_path.display()))?;
+            }
             fs::rename(tmp_sibling(&self.parquet_path), &self.parquet_path)
                 .with_context(|| format!("cannot write {}", self.parquet_path.display()))?;
         }
@@ -129,6 +149,13 @@ impl TableWriter {
 /// A part of a table ready to append: a single-chunk frame (one row group) and, when CSV
 /// is on, its CSV rows.
 type Prepared = (DataFrame, Option<Vec<u8>>);
+
+/// A prepared part with its encoded Parquet row group.
+type Ready = (
+    DataFrame,
+    Option<Vec<u8>>,
+    Option<Vec<RowGroupIterColumns<'static, PolarsError>>>,
+);
 
 /// Loads one part and formats its CSV rows: the per-part work that runs in parallel.
 fn prepare(df: Result<DataFrame>, csv: bool) -> Result<Prepared> {
@@ -200,13 +227,29 @@ fn export_parts<P: Send>(
         if chunk.is_empty() {
             break;
         }
-        let ready: Vec<Result<Prepared>> = chunk
+        // Load, format CSV and (once the files are open) encode the Parquet row group
+        // of each part of the window in parallel; then write them in order.
+        let opened = w.parquet.is_some();
+        let ready: Vec<Result<Ready>> = chunk
             .into_par_iter()
-            .map(|p| prepare(load(p), csv))
+            .map(|p| {
+                let (df, rows) = prepare(load(p), csv)?;
+                let groups = if opened { Some(w.encode(&df)?) } else { None };
+                Ok((df, rows, groups))
+            })
             .collect();
-        for r in ready {
-            let (df, rows) = r?;
-            w.write_prepared(&df, rows.as_deref())?;
+        let mut ready: Vec<Ready> = ready.into_iter().collect::<Result<_>>()?;
+        if !opened {
+            if let Some((df, _, _)) = ready.first() {
+                w.open(df)?;
+            }
+            let encoded: Vec<Result<_>> = ready.par_iter().map(|(df, _, _)| w.encode(df)).collect();
+            for (r, groups) in ready.iter_mut().zip(encoded) {
+                r.2 = Some(groups?);
+            }
+        }
+        for (df, rows, groups) in ready {
+            w.append(df.height(), groups.unwrap_or_default(), rows.as_deref())?;
         }
     }
     w.finish()
