@@ -605,29 +605,53 @@ pub fn scored_to_frame(rows: &[ScoredMention], export: bool) -> Result<DataFrame
     frame(cols)
 }
 
-/// The sentiment stage's mentions table without a row type in between: the entities
-/// stage's columns as they were read (`mentions`, or its rows `rows` in that order), then
-/// the sentiment columns. Same table as [`scored_to_frame`] of the same rows, without
-/// copying every string of every mention twice.
-pub fn scored_frame(
-    mentions: &DataFrame,
-    rows: Option<Vec<IdxSize>>,
+/// The sentiment stage's artefact for mentions: per scored mention, its row in the
+/// entities stage's part (`mention`; `rows`, or every row in order when `None`) and the
+/// sentiment columns. The entities columns are not copied: rewriting them cost the stage
+/// more than scoring needs; [`scored_frame`] joins the two.
+pub fn mention_scores_frame(
+    rows: Option<&[IdxSize]>,
     sentence: &[String],
     sentiment: &[f64],
     label: &[&str],
     evidence: &[String],
 ) -> Result<DataFrame> {
-    let mut df = match rows {
-        None => mentions.clone(),
-        Some(rows) => mentions.take(&IdxCa::from_vec("".into(), rows))?,
+    let mention: Vec<i64> = match rows {
+        Some(rows) => rows.iter().map(|&r| i64::from(r)).collect(),
+        None => (0..sentence.len() as i64).collect(),
     };
-    for c in [
+    frame(vec![
+        Column::new("mention".into(), mention),
         str_col("sentence", sentence.iter().map(String::as_str)),
         f64_col("sentiment", sentiment.iter().copied()),
         str_col("label", label.iter().copied()),
         str_col("evidence", evidence.iter().map(String::as_str)),
-    ] {
-        df.with_column(c)?;
+    ])
+}
+
+/// The scored mentions table: the entities stage's `mentions` rows named by a
+/// [`mention_scores_frame`], then its sentiment columns. Same table as
+/// [`scored_to_frame`] of the same rows, without a row type in between.
+pub fn scored_frame(mentions: &DataFrame, scores: &DataFrame) -> Result<DataFrame> {
+    let idx = get(scores, "mention")?.i64()?;
+    let in_order =
+        idx.len() == mentions.height() && idx.iter().enumerate().all(|(i, v)| v == Some(i as i64));
+    let mut df = if in_order {
+        mentions.clone()
+    } else {
+        let rows: Vec<IdxSize> = idx
+            .iter()
+            .map(|v| match v {
+                Some(v) if v >= 0 && (v as usize) < mentions.height() => Ok(v as IdxSize),
+                _ => anyhow::bail!(
+                    "the sentiment artefact names mention row {v:?}, which the entities artefact does not have: rerun with --from sentiment"
+                ),
+            })
+            .collect::<Result<_>>()?;
+        mentions.take(&IdxCa::from_vec("".into(), rows))?
+    };
+    for name in ["sentence", "sentiment", "label", "evidence"] {
+        df.with_column(get(scores, name)?.clone())?;
     }
     Ok(df)
 }
@@ -658,6 +682,17 @@ pub fn article_texts_from_frame(df: &DataFrame) -> Result<Vec<ArticleText<'_>>> 
 }
 
 /// See [`MentionRef`].
+/// The entities `mentions` columns that [`mention_refs_from_frame`] reads.
+pub const MENTION_REF_COLUMNS: [&str; 7] = [
+    "article_id",
+    "entity_id",
+    "name",
+    "type",
+    "field",
+    "doc_start",
+    "doc_end",
+];
+
 pub fn mention_refs_from_frame(df: &DataFrame) -> Result<Vec<MentionRef<'_>>> {
     let col =
         |name: &str| -> Result<Vec<Option<&str>>> { Ok(get(df, name)?.str()?.iter().collect()) };
@@ -795,8 +830,8 @@ mod tests {
         }
     }
 
-    /// The sentiment stage's pass-through table is the row-built one, in order and
-    /// for a reordered/repeated selection of rows.
+    /// The joined entities + sentiment table is the row-built one, in order and for a
+    /// reordered/repeated selection of rows.
     #[test]
     fn scored_frame_matches_the_row_built_table() {
         let rows = vec![
@@ -822,7 +857,10 @@ mod tests {
             let sentiment: Vec<f64> = expected.iter().map(|r| r.sentiment).collect();
             let label: Vec<&str> = expected.iter().map(|r| r.label.as_str()).collect();
             let evidence: Vec<String> = expected.iter().map(|r| r.evidence.clone()).collect();
-            let got = scored_frame(&df, pick, &sentence, &sentiment, &label, &evidence).unwrap();
+            let scores =
+                mention_scores_frame(pick.as_deref(), &sentence, &sentiment, &label, &evidence)
+                    .unwrap();
+            let got = scored_frame(&df, &scores).unwrap();
             assert!(got.equals_missing(&scored_to_frame(&expected, false).unwrap()));
             assert_eq!(scored_from_frame(&got).unwrap(), expected);
         }

@@ -22,7 +22,8 @@ use crate::artefact::{
 use crate::entities::Gazetteer;
 use crate::stages::{aggregate, list_parts, secs, Context, Stage};
 use crate::tables::{
-    rejects_from_frame, rejects_to_frame, scored_to_frame, tones_from_frame, RejectRow,
+    rejects_from_frame, rejects_to_frame, scored_frame, scored_to_frame, tones_from_frame,
+    RejectRow,
 };
 
 /// The tables written by export, in the order they are written.
@@ -291,7 +292,8 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
     let sent = ctx.stage_dir(Stage::Sentiment);
     let art_parts = list_parts(&norm, "articles")?;
     let tone_parts = list_parts(&sent, "tones")?;
-    let mention_parts = list_parts(&sent, "mentions")?;
+    let mention_parts = list_parts(&ctx.stage_dir(Stage::Entities), "mentions")?;
+    let score_parts = list_parts(&sent, "mention_scores")?;
     let entity_parts = list_parts(&sent, "article_entities")?;
     let bar = ctx.bar(Stage::Export, TABLES.len() as u64, "tables");
     let counts = std::sync::Mutex::new(std::collections::BTreeMap::new());
@@ -314,19 +316,37 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
         let n = export_parts(&out, "articles", csv, pairs, |(a, t)| articles_part(&a, &t));
         done("articles", n)
     };
-    // Mentions lose their internal `doc_*` offsets: the exported columns are those of
-    // `scored_to_frame(.., true)`, read straight from the artefact (no round trip
-    // through structs).
+    // Mentions: the entities stage's rows joined with the sentiment stage's scores,
+    // part by part, without the internal `doc_*` offsets (the exported columns are those
+    // of `scored_to_frame(.., true)`).
     let mentions = || {
         let n = scored_to_frame(&[], true).and_then(|empty| {
+            if score_parts.len() != mention_parts.len() {
+                anyhow::bail!(
+                    "the entities and sentiment artefacts do not match ({} vs {} parts): rerun with --from sentiment",
+                    mention_parts.len(),
+                    score_parts.len()
+                );
+            }
             let columns: Vec<String> = empty
                 .get_column_names()
                 .iter()
                 .map(|c| c.to_string())
                 .collect();
             let names: Vec<&str> = columns.iter().map(String::as_str).collect();
-            export_parts(&out, "mentions", csv, mention_parts, |p| {
-                Ok(read_parquet_columns(&p, &names)?.select(names.iter().copied())?)
+            let entity_names: Vec<&str> = names
+                .iter()
+                .copied()
+                .filter(|c| !["sentence", "sentiment", "label", "evidence"].contains(c))
+                .collect();
+            let pairs: Vec<(PathBuf, PathBuf)> =
+                mention_parts.iter().cloned().zip(score_parts.iter().cloned()).collect();
+            export_parts(&out, "mentions", csv, pairs, |(m, s)| {
+                let joined = scored_frame(
+                    &read_parquet_columns(&m, &entity_names)?,
+                    &read_parquet(&s)?,
+                )?;
+                Ok(joined.select(names.iter().copied())?)
             })
         });
         done("mentions", n)

@@ -9,15 +9,14 @@ use std::time::Instant;
 use anyhow::Result;
 use rayon::prelude::*;
 
-use crate::artefact::{
-    part_name, read_parquet, read_parquet_columns, write_parquet, Manifest, StageDir,
-};
+use crate::artefact::{part_name, read_parquet_columns, write_parquet, Manifest, StageDir};
 use crate::sentiment::lexicon::FastMap;
 use crate::sentiment::{combine, ArticleScores, Polarity, SentimentModel};
 use crate::stages::{list_parts, secs, Context, PartWriter, ReadAhead, Stage};
 use crate::tables::{
-    article_entities_to_frame, article_texts_from_frame, mention_refs_from_frame, scored_frame,
-    tones_to_frame, ArticleEntity, ArticleText, MentionRef, Tone, ARTICLE_TEXT_COLUMNS,
+    article_entities_to_frame, article_texts_from_frame, mention_refs_from_frame,
+    mention_scores_frame, tones_to_frame, ArticleEntity, ArticleText, MentionRef, Tone,
+    ARTICLE_TEXT_COLUMNS, MENTION_REF_COLUMNS,
 };
 use crate::text::lang::Lang;
 use polars::prelude::IdxSize;
@@ -235,7 +234,7 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
     let read_part = move |i: usize| match (art_ref.get(i), men_ref.get(i)) {
         (Some(a), Some(m)) => Ok((
             read_parquet_columns(a, &ARTICLE_TEXT_COLUMNS)?,
-            read_parquet(m)?,
+            read_parquet_columns(m, &MENTION_REF_COLUMNS)?,
         )),
         _ => anyhow::bail!("internal error: no sentiment input part {i}"),
     };
@@ -257,22 +256,22 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
                         .or_insert(0u64) += 1;
                 }
                 rows_out += p.sentence.len() as u64;
+                drop(men_df);
                 let paths = [
-                    dir.path(&part_name("mentions", i)),
+                    dir.path(&part_name("mention_scores", i)),
                     dir.path(&part_name("article_entities", i)),
                     dir.path(&part_name("tones", i)),
                 ];
                 writer.submit(move || {
-                    let mut scored = scored_frame(
-                        &men_df,
-                        p.rows,
+                    let mut scores = mention_scores_frame(
+                        p.rows.as_deref(),
                         &p.sentence,
                         &p.sentiment,
                         &p.label,
                         &p.evidence,
                     )?;
-                    write_parquet(&paths[0], &mut scored)?;
-                    drop((scored, men_df));
+                    write_parquet(&paths[0], &mut scores)?;
+                    drop(scores);
                     write_parquet(&paths[1], &mut article_entities_to_frame(&p.entities)?)?;
                     write_parquet(&paths[2], &mut tones_to_frame(&p.tones)?)
                 })?;
