@@ -26,16 +26,25 @@ pub fn read(path: &Path, fields: &FieldMap, emit: &mut dyn FnMut(Item)) -> Resul
         return read_array(path, fields, emit);
     }
 
-    let mut buf = Vec::new();
+    // Block k is parsed (in parallel) while block k + 1 is read: the reading is serial.
     let mut line_no: u64 = 0;
     let mut block = Block::default();
+    let mut filled = block.fill(&mut reader, &mut line_no);
     loop {
-        buf.clear();
-        let (n, overflow) = match read_line_capped(&mut reader, &mut buf, MAX_LINE_BYTES) {
-            Ok(r) => r,
-            Err(e) => {
+        let current = std::mem::take(&mut block);
+        let (items, next) = match filled {
+            Filled::Full => rayon::join(
+                || current.parse(&shown, fields),
+                || Some(block.fill(&mut reader, &mut line_no)),
+            ),
+            Filled::End | Filled::Failed(_) => (current.parse(&shown, fields), None),
+        };
+        for item in items.into_iter().flatten() {
+            emit(item);
+        }
+        match (filled, next) {
+            (Filled::Failed(e), _) => {
                 // Mid-file failure (truncated gzip, disk error): keep what was read.
-                block.flush(&shown, fields, emit);
                 emit(reject(
                     &shown,
                     line_no + 1,
@@ -43,23 +52,20 @@ pub fn read(path: &Path, fields: &FieldMap, emit: &mut dyn FnMut(Item)) -> Resul
                 ));
                 return Ok(());
             }
-        };
-        if n == 0 {
-            block.flush(&shown, fields, emit);
-            return Ok(());
-        }
-        line_no += 1;
-        if overflow {
-            block.lines.push((line_no, None));
-        } else {
-            let start = block.bytes.len();
-            block.bytes.extend_from_slice(&buf);
-            block.lines.push((line_no, Some(start..block.bytes.len())));
-        }
-        if block.bytes.len() >= BLOCK_BYTES || block.lines.len() >= BLOCK_LINES {
-            block.flush(&shown, fields, emit);
+            (_, Some(f)) => filled = f,
+            (_, None) => return Ok(()),
         }
     }
+}
+
+/// How filling a block ended.
+enum Filled {
+    /// The block is full; there may be more lines.
+    Full,
+    /// The end of the input.
+    End,
+    /// A read error: the lines before it are in the block.
+    Failed(std::io::Error),
 }
 
 /// Lines parsed together, in parallel: enough work for every thread, and a bounded
@@ -76,13 +82,38 @@ struct Block {
 }
 
 impl Block {
-    /// Parses the lines (in parallel, the results are emitted in line order, so the
-    /// output does not depend on the thread count) and empties the block.
-    fn flush(&mut self, shown: &str, fields: &FieldMap, emit: &mut dyn FnMut(Item)) {
+    /// Reads lines until the block is full or the input ends.
+    fn fill(&mut self, reader: &mut dyn BufRead, line_no: &mut u64) -> Filled {
+        let mut buf = Vec::new();
+        loop {
+            buf.clear();
+            let (n, overflow) = match read_line_capped(reader, &mut buf, MAX_LINE_BYTES) {
+                Ok(r) => r,
+                Err(e) => return Filled::Failed(e),
+            };
+            if n == 0 {
+                return Filled::End;
+            }
+            *line_no += 1;
+            if overflow {
+                self.lines.push((*line_no, None));
+            } else {
+                let start = self.bytes.len();
+                self.bytes.extend_from_slice(&buf);
+                self.lines.push((*line_no, Some(start..self.bytes.len())));
+            }
+            if self.bytes.len() >= BLOCK_BYTES || self.lines.len() >= BLOCK_LINES {
+                return Filled::Full;
+            }
+        }
+    }
+
+    /// Parses the lines in parallel; the results are in line order, so the output does
+    /// not depend on the thread count.
+    fn parse(&self, shown: &str, fields: &FieldMap) -> Vec<Option<Item>> {
         use rayon::prelude::*;
         let bytes = &self.bytes;
-        let items: Vec<Option<Item>> = self
-            .lines
+        self.lines
             .par_iter()
             .map(|(line_no, range)| match range {
                 None => Some(reject(
@@ -97,12 +128,7 @@ impl Block {
                     fields,
                 ),
             })
-            .collect();
-        for item in items.into_iter().flatten() {
-            emit(item);
-        }
-        self.bytes.clear();
-        self.lines.clear();
+            .collect()
     }
 }
 
@@ -202,7 +228,7 @@ pub(crate) fn read_line_capped(
         if available.is_empty() {
             return Ok((consumed, overflow));
         }
-        let (chunk, done) = match available.iter().position(|&b| b == b'\n') {
+        let (chunk, done) = match memchr::memchr(b'\n', available) {
             Some(i) => (&available[..=i], true),
             None => (available, false),
         };

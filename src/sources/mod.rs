@@ -313,7 +313,7 @@ pub(crate) fn plain_extension(path: &Path) -> String {
 
 /// Opens a file for streaming, through gzip when the name ends in `.gz`. The first buffer is
 /// filled here so that a corrupt gzip header is a file-level error, not a record-level one.
-pub(crate) fn open_input(path: &Path) -> Result<Box<dyn BufRead>, SourceError> {
+pub(crate) fn open_input(path: &Path) -> Result<Box<dyn BufRead + Send>, SourceError> {
     let shown = path.display().to_string();
     let file = File::open(path).map_err(|source| SourceError::Open {
         path: shown.clone(),

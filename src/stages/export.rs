@@ -299,6 +299,7 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
     let counts = std::sync::Mutex::new(std::collections::BTreeMap::new());
     let done = |table: &str, n: Result<u64>| -> Result<()> {
         let n = n?;
+        tracing::debug!("export: {table} written ({n} rows) at {:.2} s", secs(t0));
         counts
             .lock()
             .map_err(|_| anyhow::anyhow!("internal error: export counters poisoned"))?
