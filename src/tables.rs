@@ -94,7 +94,7 @@ impl ArticleText<'_> {
 }
 
 /// The mention fields the sentiment stage reads, borrowed from an entities frame (the
-/// stage passes the other columns through untouched, see [`scored_frame`]).
+/// stage writes only its scores; export joins them back, see [`scored_frame`]).
 #[derive(Debug, Clone, Copy)]
 pub struct MentionRef<'a> {
     pub article_id: &'a str,
