@@ -605,6 +605,9 @@ pub fn scored_to_frame(rows: &[ScoredMention], export: bool) -> Result<DataFrame
     frame(cols)
 }
 
+/// The sentiment columns of a scored mention, after the entities stage's columns.
+pub const SCORE_COLUMNS: [&str; 4] = ["sentence", "sentiment", "label", "evidence"];
+
 /// The sentiment stage's artefact for mentions: per scored mention, its row in the
 /// entities stage's part (`mention`; `rows`, or every row in order when `None`) and the
 /// sentiment columns. The entities columns are not copied: rewriting them cost the stage
@@ -650,7 +653,7 @@ pub fn scored_frame(mentions: &DataFrame, scores: &DataFrame) -> Result<DataFram
             .collect::<Result<_>>()?;
         mentions.take(&IdxCa::from_vec("".into(), rows))?
     };
-    for name in ["sentence", "sentiment", "label", "evidence"] {
+    for name in SCORE_COLUMNS {
         df.with_column(get(scores, name)?.clone())?;
     }
     Ok(df)

@@ -23,7 +23,7 @@ use crate::entities::Gazetteer;
 use crate::stages::{aggregate, list_parts, secs, Context, Stage};
 use crate::tables::{
     rejects_from_frame, rejects_to_frame, scored_frame, scored_to_frame, tones_from_frame,
-    RejectRow,
+    RejectRow, SCORE_COLUMNS,
 };
 
 /// The tables written by export, in the order they are written.
@@ -53,9 +53,11 @@ const ARTICLE_COLUMNS: [&str; 8] = [
 pub struct TableWriter {
     parquet_path: PathBuf,
     csv_path: Option<PathBuf>,
-    parquet: Option<polars::io::parquet::write::BatchedWriter<SharedFile>>,
-    /// The Parquet file under the writer, flushed by [`Self::finish`].
-    parquet_file: Option<SharedFile>,
+    /// The Parquet writer and, flushed by [`Self::finish`], the file under it.
+    parquet: Option<(
+        polars::io::parquet::write::BatchedWriter<SharedFile>,
+        SharedFile,
+    )>,
     /// The CSV file: records are formatted into memory first (see [`csv_format::rows`]),
     /// so that parts can be formatted in parallel.
     csv: Option<std::io::BufWriter<fs::File>>,
@@ -68,7 +70,6 @@ impl TableWriter {
             parquet_path: out.join(format!("{table}.parquet")),
             csv_path: with_csv.then(|| out.join(format!("{table}.csv"))),
             parquet: None,
-            parquet_file: None,
             csv: None,
             rows: 0,
         }
@@ -80,13 +81,12 @@ impl TableWriter {
             return Ok(());
         }
         let f = SharedFile::create(&tmp_sibling(&self.parquet_path))?;
-        self.parquet_file = Some(f.clone());
-        let w = ParquetWriter::new(f)
+        let w = ParquetWriter::new(f.clone())
             .with_compression(ParquetCompression::Zstd(Some(
                 polars_parquet::write::ZstdLevel::try_new(1)?,
             )))
             .batched(df.schema())?;
-        self.parquet = Some(w);
+        self.parquet = Some((w, f));
         if let Some(p) = &self.csv_path {
             let f = fs::File::create(tmp_sibling(p))
                 .with_context(|| format!("cannot create {}", p.display()))?;
@@ -101,7 +101,7 @@ impl TableWriter {
     /// encoded in parallel; only [`Self::append`] writes, in order. (Polars' own
     /// `write_batch` compresses inside the write, one page after another.)
     fn encode(&self, df: &DataFrame) -> Result<Vec<RowGroupIterColumns<'static, PolarsError>>> {
-        let w = self
+        let (w, _) = self
             .parquet
             .as_ref()
             .ok_or_else(|| anyhow::anyhow!("internal error: table written before it is open"))?;
@@ -115,7 +115,7 @@ impl TableWriter {
         groups: Vec<RowGroupIterColumns<'static, PolarsError>>,
         csv_rows: Option<&[u8]>,
     ) -> Result<()> {
-        if let Some(w) = self.parquet.as_mut() {
+        if let Some((w, _)) = self.parquet.as_mut() {
             w.write_row_groups(groups)?;
         }
         if let (Some(w), Some(rows)) = (self.csv.as_mut(), csv_rows) {
@@ -128,12 +128,10 @@ impl TableWriter {
 
     /// Closes and renames the files into place.
     pub fn finish(mut self) -> Result<u64> {
-        if let Some(w) = self.parquet.take() {
+        if let Some((w, mut f)) = self.parquet.take() {
             w.finish()?;
-            if let Some(mut f) = self.parquet_file.take() {
-                f.flush()
-                    .with_context(|| format!("cannot write {}", self.parquet_path.display()))?;
-            }
+            f.flush()
+                .with_context(|| format!("cannot write {}", self.parquet_path.display()))?;
             fs::rename(tmp_sibling(&self.parquet_path), &self.parquet_path)
                 .with_context(|| format!("cannot write {}", self.parquet_path.display()))?;
         }
@@ -338,7 +336,7 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
             let entity_names: Vec<&str> = names
                 .iter()
                 .copied()
-                .filter(|c| !["sentence", "sentiment", "label", "evidence"].contains(c))
+                .filter(|c| !SCORE_COLUMNS.contains(c))
                 .collect();
             let pairs: Vec<(PathBuf, PathBuf)> =
                 mention_parts.iter().cloned().zip(score_parts.iter().cloned()).collect();
