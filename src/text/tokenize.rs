@@ -509,13 +509,13 @@ fn abbreviation_before(text: &str, toks: &[Token], i: usize) -> bool {
             return true;
         }
     }
-    let lower = w.to_lowercase();
-    if !ABBREVIATIONS.contains(&lower.as_str()) {
+    // Compared without building the lowercase word (this runs before every `.`).
+    if !ABBREVIATIONS.iter().any(|a| lowercase_is(w, a)) {
         return false;
     }
     // "etc." and month abbreviations end a sentence when a capitalised word follows a
     // clear sentence boundary; titles and company suffixes never do.
-    if lower == "etc" {
+    if w.eq_ignore_ascii_case("etc") {
         return !toks.get(i + 1).is_some_and(|n| {
             n.text(text)
                 .chars()
@@ -526,9 +526,28 @@ fn abbreviation_before(text: &str, toks: &[Token], i: usize) -> bool {
     true
 }
 
+/// Whether `w.to_lowercase() == lower`, without allocating (`lower` is lowercase).
+fn lowercase_is(w: &str, lower: &str) -> bool {
+    if w.is_ascii() && lower.is_ascii() {
+        return w.eq_ignore_ascii_case(lower);
+    }
+    w.chars().flat_map(char::to_lowercase).eq(lower.chars())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lowercase_is_matches_to_lowercase() {
+        for w in [
+            "Inc", "INC", "inc", "Déc", "DÉC", "NºX", "Nº", "Mme", "mmes", "İ", "Approx",
+        ] {
+            for a in ABBREVIATIONS {
+                assert_eq!(lowercase_is(w, a), w.to_lowercase() == *a, "{w} vs {a}");
+            }
+        }
+    }
 
     #[test]
     fn ascii_whitespace_fast_path_is_char_is_whitespace() {
