@@ -83,7 +83,8 @@ impl Fingerprint {
         // Every run hashes its whole input this way, before any stage starts: 1 MB reads
         // hashed on all threads (BLAKE3 splits a block into independent chunks; same
         // digest as hashing it on one thread).
-        let mut buf = vec![0u8; 1 << 20];
+        let size = f.metadata().map_or(0, |m| m.len());
+        let mut buf = vec![0u8; size.clamp(1 << 12, 1 << 20) as usize];
         loop {
             let n = match f.read(&mut buf) {
                 Ok(0) => break,
@@ -183,6 +184,9 @@ pub fn write_parquet(path: &Path, df: &mut DataFrame) -> Result<()> {
     let mut f = std::io::BufWriter::with_capacity(1 << 20, f);
     ParquetWriter::new(&mut f)
         .with_compression(ParquetCompression::Uncompressed)
+        // No min/max/null-count statistics: the next stage reads every row, and computing
+        // them compared every string of every column.
+        .with_statistics(polars::io::parquet::write::StatisticsOptions::empty())
         .finish(df)
         .map_err(anyhow::Error::from)
         .and_then(|_| Ok(f.flush()?))

@@ -214,7 +214,7 @@ fn score_part(
 /// Runs the sentiment stage.
 pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
     let t0 = Instant::now();
-    let model = load_model(&ctx.pipeline.sentiment.lexicons)?;
+    let lexicons = &ctx.pipeline.sentiment.lexicons;
     let art_parts = list_parts(&ctx.stage_dir(Stage::Normalize), "articles")?;
     let men_parts = list_parts(&ctx.stage_dir(Stage::Entities), "mentions")?;
     if art_parts.len() != men_parts.len() {
@@ -239,7 +239,12 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
         _ => anyhow::bail!("internal error: no sentiment input part {i}"),
     };
     std::thread::scope(|scope| -> Result<()> {
+        // The lexicons are loaded while the first part is read.
+        let loading = scope.spawn(|| load_model(lexicons));
         let mut frames = ReadAhead::new(scope, "sentiment", art_parts.len(), read_part);
+        let model = loading
+            .join()
+            .map_err(|_| anyhow::anyhow!("internal error: loading the lexicons panicked"))??;
         PartWriter::run(scope, "sentiment", |writer| {
             for (i, frames) in frames.by_ref().enumerate() {
                 let (art_df, men_df) = frames?;
