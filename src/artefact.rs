@@ -255,9 +255,10 @@ pub fn read_parquet_columns(path: &Path, columns: &[&str]) -> Result<DataFrame> 
 /// Writes `bytes` to `path` atomically (temp file in the same folder, then rename).
 ///
 /// Not fsynced, like every other output of a run (and like Polars, DuckDB or pandas
-/// writes): a killed or failed run never leaves a partial file, and after a machine crash
-/// an unreadable manifest only makes its stage rerun. An fsync here made the filesystem
-/// flush everything the stage had just written: 0.3–0.4 s of waiting after the export.
+/// writes): a killed or failed run never leaves a partial file; after a power loss or
+/// kernel crash recent files may be incomplete and the README says to rerun with
+/// `--force`. An fsync here made the filesystem flush everything the stage had just
+/// written: 0.3–0.4 s of waiting after the export.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let tmp = tmp_sibling(path);
     fs::write(&tmp, bytes).with_context(|| format!("cannot create {}", tmp.display()))?;

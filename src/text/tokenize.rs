@@ -509,7 +509,6 @@ fn abbreviation_before(text: &str, toks: &[Token], i: usize) -> bool {
             return true;
         }
     }
-    // Compared without building the lowercase word (this runs before every `.`).
     if !is_abbreviation(w) {
         return false;
     }
