@@ -141,6 +141,10 @@ pub struct HotWord {
     pub first_lower: Option<u8>,
     /// See `first_lower`.
     pub first_stem: Option<u8>,
+    /// A word that no rule of the main scoring pass reacts to on its own (no lexicon
+    /// entry, phrase start, modifier, role, grammar flag, and not `up`/`down`): most
+    /// tokens. [`crate::sentiment::scorer::analyze`] steps over them without the look-ups.
+    pub plain: bool,
 }
 
 /// One distinct token text, prepared once per thread and shared by all its occurrences:
@@ -899,12 +903,26 @@ impl Lexicon {
                 class,
                 first_lower: lower.bytes().next(),
                 first_stem: stem.bytes().next(),
+                plain: false,
             },
             stem: (stem != lower).then(|| stem.into()),
             lower: lower.into(),
         };
-        w.hot.hits = self.word_hits(kind, &w);
+        let hits = self.word_hits(kind, &w);
+        w.hot.hits = hits;
+        w.hot.plain = kind == TokenKind::Word
+            && hits.term.is_none()
+            && hits.modifier.is_none()
+            && hits.term_phrase.is_none()
+            && hits.mod_phrase.is_none()
+            && class.is_plain()
+            && !matches!(&*w.lower, "up" | "down");
         w
+    }
+
+    /// State id of the lexicon: tokens whose memoised hits carry it were prepared by it.
+    pub(crate) fn id(&self) -> u64 {
+        self.id
     }
 
     /// Lowercase form and stem of one raw token.

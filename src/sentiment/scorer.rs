@@ -423,6 +423,13 @@ pub struct WordClass {
     flags: u8,
 }
 
+impl WordClass {
+    /// No grammar flag and no role of its own (see [`crate::sentiment::lexicon::HotWord::plain`]).
+    pub(crate) fn is_plain(&self) -> bool {
+        self.flags == 0 && self.role.is_none()
+    }
+}
+
 /// Clause boundary punctuation (see [`is_clause_punct`]).
 const CLAUSE_PUNCT: u8 = 1;
 /// Segment boundary punctuation (see [`is_segment_punct`]).
@@ -639,9 +646,19 @@ pub fn analyze(lex: &Lexicon, roles: &Roles, toks: &[LexToken], scratch: &mut Sc
         .iter()
         .position(|t| t.kind != TokenKind::Punct)
         .unwrap_or(n);
+    let lex_id = lex.id();
     let mut i = 0;
     while i < n {
         let t = &toks[i];
+        // Most words trigger nothing below: the modifier, term and role look-ups would
+        // all come back empty (their hits were memoised by this lexicon, for this
+        // language's grammar) and the word is not "up"/"down".
+        if t.hot.plain && t.hot.hits.lex_id == lex_id && t.hot.class.lang == Some(roles.lang) {
+            clause_of[i] = clause;
+            segment_of[i] = segment;
+            i += 1;
+            continue;
+        }
         // Boundaries first.
         if is_clause_punct(t) {
             clause_of[i] = clause;
@@ -1868,5 +1885,53 @@ mod gate_tests {
             sentence_weights(&toks, &sents),
             vec![CONCLUSION_WEIGHT, 1.0, CONCLUSION_WEIGHT]
         );
+    }
+
+    #[test]
+    fn plain_words_are_those_the_main_pass_ignores() {
+        // The fast path of `analyze` must skip only tokens on which every look-up of the
+        // main pass comes back empty: checked token by token with the shipped lexicons.
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/lexicons");
+        let texts = [
+            (
+                Lang::En,
+                "Shares of Acme rose 5% after the company did not miss estimates, \
+                        but analysts said the outlook was weak; Globex was up 3% while \
+                        the lawsuit against Initech could hurt. Buy on dips, they said.",
+            ),
+            (
+                Lang::Fr,
+                "Le titre de Danone a progressé de 3 % après l'annonce d'un \
+                        bénéfice record, mais la banque n'a pas relevé son objectif ; \
+                        le groupe pourrait licencier, tandis que Renault recule.",
+            ),
+        ];
+        let mut plain = 0;
+        for (lang, text) in texts {
+            let lex = Lexicon::load(&dir, lang).unwrap();
+            let roles = Roles::new(lang);
+            let toks = lex.prepare(text);
+            for i in 0..toks.len() {
+                let t = &toks[i];
+                if !t.hot.plain {
+                    continue;
+                }
+                plain += 1;
+                assert_eq!(t.hot.hits.lex_id, lex.id());
+                assert_eq!(t.hot.class.lang, Some(lang));
+                assert!(lex.modifier_at(&toks, i).is_none(), "{}", t.lower());
+                assert!(lex.term_at(&toks, i).is_none(), "{}", t.lower());
+                assert!(roles.at(&toks, i).is_none(), "{}", t.lower());
+                assert!(t.hot.class.flags == 0 && t.kind == TokenKind::Word);
+                assert!(!matches!(t.lower(), "up" | "down"));
+            }
+            // Cue words are never plain.
+            for w in ["rose", "weak", "progressé", "bénéfice"] {
+                if let Some(t) = toks.iter().find(|t| t.lower() == w) {
+                    assert!(!t.hot.plain, "{w}");
+                }
+            }
+        }
+        assert!(plain > 20, "most words are plain ({plain})");
     }
 }
