@@ -285,17 +285,29 @@ fn scan_number(cs: &Chars<'_>, mut j: usize) -> usize {
     j
 }
 
+/// `u8::is_ascii_alphanumeric` as a table.
+static ASCII_ALNUM: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    t
+};
+
 /// Scans a word starting at byte `i`, pushing one or more tokens; returns the byte
 /// position after them.
 fn scan_word(cs: &Chars<'_>, i: usize, out: &mut Vec<Token>) -> usize {
     let start = i;
     let mut j = cs.next(i);
     loop {
-        // Fast path: a run of ASCII letters and digits (the common case).
-        let run = (cs.text.as_bytes().get(j..).unwrap_or_default().iter())
-            .take_while(|b| b.is_ascii_alphanumeric())
-            .count();
-        j += run;
+        // Fast path: a run of ASCII letters and digits (the common case), one table
+        // look-up per byte.
+        let bytes = cs.text.as_bytes();
+        while bytes.get(j).is_some_and(|&b| ASCII_ALNUM[usize::from(b)]) {
+            j += 1;
+        }
         let Some(c) = cs.at(j) else { break };
         // Most words end on an ASCII space or punctuation that none of the branches
         // below continues with: stop without the Unicode checks.
@@ -525,10 +537,27 @@ fn abbreviation_before(text: &str, toks: &[Token], i: usize) -> bool {
     true
 }
 
+/// Byte length of the longest entry of [`ABBREVIATIONS`].
+const MAX_ABBREVIATION_LEN: usize = {
+    let mut max = 0;
+    let mut i = 0;
+    while i < ABBREVIATIONS.len() {
+        if ABBREVIATIONS[i].len() > max {
+            max = ABBREVIATIONS[i].len();
+        }
+        i += 1;
+    }
+    max
+};
+
 /// Whether the lowercase form of `w` is in [`ABBREVIATIONS`]; without building it for an
 /// ASCII word (nearly all of them: this runs before every `.`).
 fn is_abbreviation(w: &str) -> bool {
     if w.is_ascii() {
+        // Most words before a `.` are longer than any abbreviation.
+        if w.len() > MAX_ABBREVIATION_LEN {
+            return false;
+        }
         return ABBREVIATIONS
             .iter()
             .any(|a| a.len() == w.len() && a.eq_ignore_ascii_case(w));
@@ -539,6 +568,17 @@ fn is_abbreviation(w: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn alnum_table_is_is_ascii_alphanumeric() {
+        for b in 0..=255u8 {
+            assert_eq!(
+                ASCII_ALNUM[usize::from(b)],
+                b.is_ascii_alphanumeric(),
+                "{b:#x}"
+            );
+        }
+    }
 
     #[test]
     fn abbreviation_check_is_the_lowercase_lookup() {
