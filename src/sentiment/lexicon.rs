@@ -426,6 +426,18 @@ fn short_key(raw: &str) -> Option<u128> {
     Some(key | ((b.len() as u128) << 120))
 }
 
+/// `KEY_MASKS[n]` keeps the low `n` bytes of a `u128` (a table: a variable 128-bit
+/// shift is several instructions, and this runs for every token).
+static KEY_MASKS: [u128; 16] = {
+    let mut m = [0u128; 16];
+    let mut n = 1;
+    while n < 16 {
+        m[n] = (1u128 << (8 * n)) - 1;
+        n += 1;
+    }
+    m
+};
+
 /// [`short_key`] of `text[start..end]`: one 16-byte load and a mask where the text has
 /// 16 bytes from `start` (nearly every token), instead of a loop over the bytes.
 #[inline]
@@ -438,8 +450,7 @@ fn short_key_at(text: &str, start: usize, end: usize) -> Option<u128> {
         Some(b) => {
             let mut buf = [0u8; 16];
             buf.copy_from_slice(b);
-            let mask = (1u128 << (8 * len)) - 1;
-            Some((u128::from_le_bytes(buf) & mask) | ((len as u128) << 120))
+            Some((u128::from_le_bytes(buf) & KEY_MASKS[len]) | ((len as u128) << 120))
         }
         None => short_key(text.get(start..end)?),
     }
