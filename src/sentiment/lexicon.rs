@@ -142,8 +142,7 @@ pub struct HotWord {
     /// See `first_lower`.
     pub first_stem: Option<u8>,
     /// A word that no rule of the main scoring pass reacts to on its own (no lexicon
-    /// entry, phrase start, modifier, role, grammar flag, and not `up`/`down`): most
-    /// tokens. [`crate::sentiment::scorer::analyze`] steps over them without the look-ups.
+    /// entry, phrase start, modifier, role or grammar flag): most tokens. [`crate::sentiment::scorer::analyze`] steps over them without the look-ups.
     pub plain: bool,
 }
 
@@ -926,8 +925,7 @@ impl Lexicon {
             && hits.modifier.is_none()
             && hits.term_phrase.is_none()
             && hits.mod_phrase.is_none()
-            && class.is_plain()
-            && !matches!(&*w.lower, "up" | "down");
+            && class.is_plain();
         w
     }
 

@@ -285,6 +285,10 @@ impl Roles {
             word && self.lang != Lang::Fr && (stem == "fine" || stem == "fin"),
         );
         set(CALL, word && call_value(self.lang, lower).is_some());
+        set(
+            BARE_MOVE,
+            word && self.lang != Lang::Fr && matches!(lower, "up" | "down"),
+        );
         WordClass {
             lang: Some(self.lang),
             quantity: if word { self.quantity_of(lower) } else { None },
@@ -424,7 +428,8 @@ pub struct WordClass {
 }
 
 impl WordClass {
-    /// No grammar flag and no role of its own (see [`crate::sentiment::lexicon::HotWord::plain`]).
+    /// No grammar flag (so not a boundary, call or `up`/`down` either) and no role of its
+    /// own (see [`crate::sentiment::lexicon::HotWord::plain`]).
     pub(crate) fn is_plain(&self) -> bool {
         self.flags == 0 && self.role.is_none()
     }
@@ -442,6 +447,8 @@ const ROLE_PHRASE_HEAD: u8 = 8;
 const FINE: u8 = 16;
 /// An analyst's call (`buy`, `sell`, `avoid`; `acheter`, `vendre`): see [`call_at`].
 const CALL: u8 = 32;
+/// English `up`/`down`, a cue when a figure or a move follows ("up 3%", "shares down").
+const BARE_MOVE: u8 = 64;
 
 /// Score of an analyst's call word when it is used as a call: a headline's opening
 /// imperative ("Buy Acme with a target of 50", "Avoid banks"), or a rating ("maintains
@@ -651,8 +658,8 @@ pub fn analyze(lex: &Lexicon, roles: &Roles, toks: &[LexToken], scratch: &mut Sc
     while i < n {
         let t = &toks[i];
         // Most words trigger nothing below: the modifier, term and role look-ups would
-        // all come back empty (their hits were memoised by this lexicon, for this
-        // language's grammar) and the word is not "up"/"down".
+        // all come back empty and no grammar flag is set (memoised by this lexicon, for
+        // this language's grammar).
         if t.hot.plain && t.hot.hits.lex_id == lex_id && t.hot.class.lang == Some(roles.lang) {
             clause_of[i] = clause;
             segment_of[i] = segment;
@@ -768,7 +775,7 @@ pub fn analyze(lex: &Lexicon, roles: &Roles, toks: &[LexToken], scratch: &mut Sc
                 || t.lower().starts_with('-')
                 || t.lower().starts_with('−'));
         let updown = lang != Lang::Fr
-            && (t.lower() == "up" || t.lower() == "down")
+            && roles.class(t).flags & BARE_MOVE != 0
             && (toks.get(i + 1).is_some_and(|u| {
                 u.kind == TokenKind::Number || matches!(u.lower(), "by" | "from" | "to")
             }) || bare_move(toks, i));
@@ -1926,10 +1933,16 @@ mod gate_tests {
                 assert!(!matches!(t.lower(), "up" | "down"));
             }
             // Cue words are never plain.
-            for w in ["rose", "weak", "progressé", "bénéfice"] {
-                if let Some(t) = toks.iter().find(|t| t.lower() == w) {
-                    assert!(!t.hot.plain, "{w}");
-                }
+            let cues: &[&str] = match lang {
+                Lang::Fr => &["progressé", "bénéfice", "recule", "pas"],
+                _ => &["rose", "weak", "up", "lawsuit", "not"],
+            };
+            for w in cues {
+                let t = toks
+                    .iter()
+                    .find(|t| t.lower() == *w)
+                    .expect("cue word in text");
+                assert!(!t.hot.plain, "{w}");
             }
         }
         assert!(plain > 20, "most words are plain ({plain})");
