@@ -229,6 +229,13 @@ fn push_key_part(buf: &mut Vec<u8>, part: &str) {
                 i += 8;
                 continue;
             }
+            // The ASCII bytes before the first non-ASCII one, without reloading the word
+            // for each (accented letters every few words in French).
+            let ascii = ((x & HIGH).trailing_zeros() / 8) as usize;
+            for &x in &chunk[..ascii] {
+                step(buf, &mut j, &mut space, x);
+            }
+            i += ascii;
         }
         let x = bytes[i];
         if x < 0x80 {
