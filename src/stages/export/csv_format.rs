@@ -183,7 +183,8 @@ fn needs_quotes(s: &[u8]) -> bool {
     let mut chunks = s.chunks_exact(8);
     for c in &mut chunks {
         let x = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
-        let hit = zero_byte(x ^ (ONES * u64::from(b','))) | zero_byte(x ^ (ONES * u64::from(b'"')))
+        let hit = zero_byte(x ^ (ONES * u64::from(b',')))
+            | zero_byte(x ^ (ONES * u64::from(b'"')))
             | zero_byte(x ^ (ONES * u64::from(b'\n')))
             | zero_byte(x ^ (ONES * u64::from(b'\r')));
         if hit != 0 {
