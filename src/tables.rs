@@ -737,6 +737,9 @@ pub fn scored_from_frame(df: &DataFrame) -> Result<Vec<ScoredMention>> {
         .collect())
 }
 
+/// The `article_entities` table built from rows: the tests' reference for
+/// [`article_entities_frame`], which the pipeline uses.
+#[cfg(test)]
 pub fn article_entities_to_frame(rows: &[ArticleEntity]) -> Result<DataFrame> {
     frame(vec![
         str_col("article_id", rows.iter().map(|r| r.article_id.as_str())),
@@ -749,6 +752,72 @@ pub fn article_entities_to_frame(rows: &[ArticleEntity]) -> Result<DataFrame> {
         f64_col("sentiment", rows.iter().map(|r| r.sentiment)),
         str_col("label", rows.iter().map(|r| r.label.as_str())),
         str_col("evidence", rows.iter().map(|r| r.evidence.as_str())),
+    ])
+}
+
+/// The sentiment stage's article-entities of one part, by column: each row names its
+/// article and the entity's first mention by row index into the part's frames, which
+/// give the ids, date and names (no string copied per row until the table is built).
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct ArticleEntityScores {
+    /// Row of the article in the part's articles frame.
+    pub article: Vec<IdxSize>,
+    /// Row of the entity's first mention in the part's mentions frame.
+    pub first_mention: Vec<IdxSize>,
+    pub mentions: Vec<i64>,
+    pub in_title: Vec<bool>,
+    pub sentiment: Vec<f64>,
+    pub label: Vec<&'static str>,
+    pub evidence: Vec<String>,
+}
+
+/// The `article_entities` table (same columns as [`article_entities_to_frame`]) from the
+/// part's articles frame (`article_id`, `date`), its mentions frame (`entity_id`,
+/// `name`, `type`) and the scores. Taking rows of string columns shares their bytes.
+pub fn article_entities_frame(
+    articles: &DataFrame,
+    mentions: &DataFrame,
+    s: &ArticleEntityScores,
+) -> Result<DataFrame> {
+    let take = |df: &DataFrame, name: &str, rows: &[IdxSize]| -> Result<Column> {
+        let c = get(df, name)?;
+        if let Some(&bad) = rows.iter().find(|&&r| r as usize >= c.len()) {
+            anyhow::bail!("internal error: row {bad} of {name} out of range");
+        }
+        Ok(c.take_slice(rows)?)
+    };
+    let mut date = take(articles, "date", &s.article)?;
+    if date.dtype() != &DataType::Date {
+        date = date.cast(&DataType::Date)?;
+    }
+    frame(vec![
+        take(articles, "article_id", &s.article)?,
+        date,
+        take(mentions, "entity_id", &s.first_mention)?,
+        take(mentions, "name", &s.first_mention)?,
+        take(mentions, "type", &s.first_mention)?,
+        Column::new("mentions".into(), &s.mentions),
+        Column::new("in_title".into(), &s.in_title),
+        Column::new("sentiment".into(), &s.sentiment),
+        str_col("label", s.label.iter().copied()),
+        str_col("evidence", s.evidence.iter().map(String::as_str)),
+    ])
+}
+
+/// The `tones` table from the part's articles frame (one tone per article, in order).
+pub fn tones_frame(articles: &DataFrame, tone: &[f64], tone_label: &[&str]) -> Result<DataFrame> {
+    let ids = get(articles, "article_id")?;
+    if ids.len() != tone.len() {
+        anyhow::bail!(
+            "internal error: {} tones for {} articles",
+            tone.len(),
+            ids.len()
+        );
+    }
+    frame(vec![
+        ids.clone(),
+        f64_col("tone", tone.iter().copied()),
+        str_col("tone_label", tone_label.iter().copied()),
     ])
 }
 
@@ -780,6 +849,8 @@ pub fn article_entities_from_frame(df: &DataFrame) -> Result<Vec<ArticleEntity>>
         .collect())
 }
 
+/// The `tones` table built from rows: the tests' reference for [`tones_frame`].
+#[cfg(test)]
 pub fn tones_to_frame(rows: &[Tone]) -> Result<DataFrame> {
     frame(vec![
         str_col("article_id", rows.iter().map(|r| r.article_id.as_str())),
@@ -831,6 +902,93 @@ mod tests {
             label: ["negative", "neutral", "positive"][k % 3].into(),
             evidence: format!("cue {k}"),
         }
+    }
+
+    /// The article-entities and tones tables built from the part's frames and row
+    /// indices are the row-built ones, and read back as the same rows.
+    #[test]
+    fn article_entity_and_tone_tables_match_the_row_built_ones() {
+        let texts = [
+            ArticleText {
+                article_id: "a1",
+                title: "Orange",
+                text: "Orange et Vinci progressent.",
+                date: Some(19_000),
+                lang: "fr",
+            },
+            ArticleText {
+                article_id: "a2",
+                title: "",
+                text: "Tesla falls.",
+                date: None,
+                lang: "en",
+            },
+        ];
+        let articles = frame(vec![
+            str_col("article_id", texts.iter().map(|a| a.article_id)),
+            date_col("date", texts.iter().map(|a| a.date)),
+            str_col("text", texts.iter().map(|a| a.text)),
+        ])
+        .unwrap();
+        let rows = vec![
+            mention("a1", "orange", 0),
+            mention("a1", "vinci", 30),
+            mention("a1", "orange", 40),
+            mention("a2", "tesla", 4),
+        ];
+        let mentions = mentions_to_frame(&rows).unwrap();
+        let scores = ArticleEntityScores {
+            article: vec![0, 0, 1],
+            first_mention: vec![0, 1, 3],
+            mentions: vec![2, 1, 1],
+            in_title: vec![true, false, false],
+            sentiment: vec![0.5, 0.0, -0.25],
+            label: vec!["positive", "neutral", "negative"],
+            evidence: vec!["progressent".into(), String::new(), "falls".into()],
+        };
+        let expected: Vec<ArticleEntity> = (0..3)
+            .map(|k| {
+                let a = &texts[scores.article[k] as usize];
+                let m = &rows[scores.first_mention[k] as usize];
+                ArticleEntity {
+                    article_id: a.article_id.into(),
+                    date: a.date,
+                    entity_id: m.entity_id.clone(),
+                    name: m.name.clone(),
+                    kind: m.kind.clone(),
+                    mentions: scores.mentions[k],
+                    in_title: scores.in_title[k],
+                    sentiment: scores.sentiment[k],
+                    label: scores.label[k].into(),
+                    evidence: scores.evidence[k].clone(),
+                }
+            })
+            .collect();
+        let got = article_entities_frame(&articles, &mentions, &scores).unwrap();
+        assert!(got.equals_missing(&article_entities_to_frame(&expected).unwrap()));
+        assert_eq!(article_entities_from_frame(&got).unwrap(), expected);
+
+        let tones = vec![
+            Tone {
+                article_id: "a1".into(),
+                tone: 0.4,
+                tone_label: "positive".into(),
+            },
+            Tone {
+                article_id: "a2".into(),
+                tone: -0.1,
+                tone_label: "neutral".into(),
+            },
+        ];
+        let got = tones_frame(&articles, &[0.4, -0.1], &["positive", "neutral"]).unwrap();
+        assert!(got.equals_missing(&tones_to_frame(&tones).unwrap()));
+        assert_eq!(tones_from_frame(&got).unwrap(), tones);
+
+        // A row index past the frame is an error, not a panic.
+        let mut bad = scores.clone();
+        bad.first_mention[2] = 9;
+        assert!(article_entities_frame(&articles, &mentions, &bad).is_err());
+        assert!(tones_frame(&articles, &[0.4], &["positive"]).is_err());
     }
 
     /// The joined entities + sentiment table is the row-built one, in order and for a

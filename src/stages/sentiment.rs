@@ -14,8 +14,8 @@ use crate::sentiment::lexicon::FastMap;
 use crate::sentiment::{combine, ArticleScores, Polarity, SentimentModel};
 use crate::stages::{list_parts, secs, Context, PartWriter, ReadAhead, Stage};
 use crate::tables::{
-    article_entities_to_frame, article_texts_from_frame, mention_refs_from_frame,
-    mention_scores_frame, tones_to_frame, ArticleEntity, ArticleText, MentionRef, Tone,
+    article_entities_frame, article_texts_from_frame, mention_refs_from_frame,
+    mention_scores_frame, tones_frame, ArticleEntityScores, ArticleText, MentionRef,
     ARTICLE_TEXT_COLUMNS, MENTION_REF_COLUMNS,
 };
 use crate::text::lang::Lang;
@@ -38,10 +38,23 @@ pub fn evidence_cell(p: &Polarity) -> String {
 
 /// Everything the sentiment stage produces for one article.
 pub struct ArticleSentiment {
-    pub tone: Tone,
+    /// Tone of the article: score and label.
+    pub tone: (f64, &'static str),
     /// One per mention, in order.
     pub mentions: Vec<MentionScore>,
-    pub entities: Vec<ArticleEntity>,
+    pub entities: Vec<EntityScore>,
+}
+
+/// One entity of an article: where its first mention is and its combined sentiment.
+pub struct EntityScore {
+    /// Index of the entity's first mention in the mentions given to [`score_article`].
+    pub first_mention: usize,
+    /// Number of mentions of the entity in the article.
+    pub mentions: i64,
+    pub in_title: bool,
+    pub sentiment: f64,
+    pub label: &'static str,
+    pub evidence: String,
 }
 
 /// The sentiment columns of one mention row.
@@ -87,8 +100,8 @@ pub fn score_article(
     let mut scored = Vec::with_capacity(mentions.len());
     // Article-entities in order of first mention; index by entity id.
     let mut order: Vec<&str> = Vec::new();
-    let mut groups: FastMap<&str, (Vec<Polarity>, bool, &MentionRef<'_>)> = FastMap::default();
-    for (m, p) in mentions.iter().zip(polarities) {
+    let mut groups: FastMap<&str, (Vec<Polarity>, bool, usize)> = FastMap::default();
+    for (k, (m, p)) in mentions.iter().zip(polarities).enumerate() {
         scored.push(MentionScore {
             sentence: sentence_of(m.doc_start as usize),
             sentiment: f64::from(p.score),
@@ -97,7 +110,7 @@ pub fn score_article(
         });
         let g = groups.entry(m.entity_id).or_insert_with(|| {
             order.push(m.entity_id);
-            (Vec::new(), false, m)
+            (Vec::new(), false, k)
         });
         g.0.push(p);
         g.1 |= m.field == "title";
@@ -107,35 +120,31 @@ pub fn score_article(
         .filter_map(|id| groups.get(id))
         .map(|(ps, in_title, first)| {
             let c = combine(ps);
-            ArticleEntity {
-                article_id: a.article_id.to_string(),
-                date: a.date,
-                entity_id: first.entity_id.to_string(),
-                name: first.name.to_string(),
-                kind: first.kind.to_string(),
+            EntityScore {
+                first_mention: *first,
                 mentions: ps.len() as i64,
                 in_title: *in_title,
                 sentiment: f64::from(c.score),
-                label: c.label.as_str().to_string(),
+                label: c.label.as_str(),
                 evidence: evidence_cell(&c),
             }
         })
         .collect();
     ArticleSentiment {
-        tone: Tone {
-            article_id: a.article_id.to_string(),
-            tone: f64::from(tone.score),
-            tone_label: tone.label.as_str().to_string(),
-        },
+        tone: (f64::from(tone.score), tone.label.as_str()),
         mentions: scored,
         entities,
     }
 }
 
-/// The outputs of one part.
+/// The outputs of one part. Ids and names are not copied: rows point into the part's
+/// frames (see [`ArticleEntityScores`]).
 struct PartScores {
-    tones: Vec<Tone>,
-    entities: Vec<ArticleEntity>,
+    tone: Vec<f64>,
+    tone_label: Vec<&'static str>,
+    entities: ArticleEntityScores,
+    /// Article-entities per `(type, label)`, for the manifest.
+    labels: Vec<(String, u64)>,
     /// Mention rows to output, as indices into the part's mentions; `None` when that is
     /// every row in order (always, for artefacts this pipeline wrote).
     rows: Option<Vec<IdxSize>>,
@@ -190,24 +199,44 @@ fn score_part(
     });
     let n = mentions.len();
     let mut out = PartScores {
-        tones: Vec::with_capacity(results.len()),
-        entities: Vec::new(),
+        tone: Vec::with_capacity(results.len()),
+        tone_label: Vec::with_capacity(results.len()),
+        entities: ArticleEntityScores::default(),
+        labels: Vec::new(),
         rows,
         sentence: Vec::with_capacity(n),
         sentiment: Vec::with_capacity(n),
         label: Vec::with_capacity(n),
         evidence: Vec::with_capacity(n),
     };
-    for r in results {
-        out.tones.push(r.tone);
+    let mut labels: FastMap<(&str, &str), u64> = FastMap::default();
+    let e = &mut out.entities;
+    for (article, (r, &(first, _))) in results.into_iter().zip(&ranges).enumerate() {
+        out.tone.push(r.tone.0);
+        out.tone_label.push(r.tone.1);
         for m in r.mentions {
             out.sentence.push(m.sentence);
             out.sentiment.push(m.sentiment);
             out.label.push(m.label);
             out.evidence.push(m.evidence);
         }
-        out.entities.extend(r.entities);
+        for x in r.entities {
+            let mention = first + x.first_mention;
+            let kind = mentions.get(mention).map_or("", |m| m.kind);
+            *labels.entry((kind, x.label)).or_insert(0) += 1;
+            e.article.push(article as IdxSize);
+            e.first_mention.push(mention as IdxSize);
+            e.mentions.push(x.mentions);
+            e.in_title.push(x.in_title);
+            e.sentiment.push(x.sentiment);
+            e.label.push(x.label);
+            e.evidence.push(x.evidence);
+        }
     }
+    out.labels = labels
+        .into_iter()
+        .map(|((kind, label), n)| (format!("{kind}_{label}"), n))
+        .collect();
     out
 }
 
@@ -254,14 +283,14 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
                 let p = score_part(&model, &articles, &mentions);
                 drop(articles);
                 drop(mentions);
-                drop(art_df);
-                for e in &p.entities {
-                    *labels
-                        .entry(format!("{}_{}", e.kind, e.label))
-                        .or_insert(0u64) += 1;
+                for (key, n) in &p.labels {
+                    *labels.entry(key.clone()).or_insert(0u64) += n;
                 }
                 rows_out += p.sentence.len() as u64;
-                drop(men_df);
+                // The tables take the ids and names from the frames: only those columns
+                // are kept for the writer (not the article texts).
+                let art_keys = art_df.select(["article_id", "date"])?;
+                drop(art_df);
                 let paths = [
                     dir.path(&part_name("mention_scores", i)),
                     dir.path(&part_name("article_entities", i)),
@@ -277,8 +306,12 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
                     )?;
                     write_parquet(&paths[0], &mut scores)?;
                     drop(scores);
-                    write_parquet(&paths[1], &mut article_entities_to_frame(&p.entities)?)?;
-                    write_parquet(&paths[2], &mut tones_to_frame(&p.tones)?)
+                    let mut entities = article_entities_frame(&art_keys, &men_df, &p.entities)?;
+                    write_parquet(&paths[1], &mut entities)?;
+                    write_parquet(
+                        &paths[2],
+                        &mut tones_frame(&art_keys, &p.tone, &p.tone_label)?,
+                    )
                 })?;
                 bar.inc(1);
             }
@@ -340,12 +373,26 @@ mod tests {
         assert!(p.rows.is_none(), "in order: the frame is passed through");
         assert_eq!(p.label, ["positive", "negative"]);
         assert_eq!(p.sentence[1], t2);
-        assert_eq!(p.entities.len(), 2);
-        assert_eq!(p.tones.len(), 2);
+        assert_eq!(p.entities.article, [0, 1]);
+        assert_eq!(p.entities.first_mention, [0, 1]);
+        assert_eq!(p.entities.label, ["positive", "negative"]);
+        assert_eq!(p.tone.len(), 2);
+        let mut labels = p.labels.clone();
+        labels.sort();
+        assert_eq!(
+            labels,
+            [
+                ("company_negative".to_string(), 1),
+                ("company_positive".to_string(), 1)
+            ]
+        );
         // Articles listed in another order than their mentions: rows follow the articles.
         let swapped = [article("a2", t2), article("a1", t1)];
         let p = score_part(&model, &swapped, &mentions);
         assert_eq!(p.rows, Some(vec![1, 0]));
         assert_eq!(p.label, ["negative", "positive"]);
+        // Article-entities point at the article's row and at its mention's row.
+        assert_eq!(p.entities.article, [0, 1]);
+        assert_eq!(p.entities.first_mention, [1, 0]);
     }
 }
