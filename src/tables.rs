@@ -796,9 +796,9 @@ pub fn article_entities_frame(
         take(mentions, "entity_id", &s.first_mention)?,
         take(mentions, "name", &s.first_mention)?,
         take(mentions, "type", &s.first_mention)?,
-        Column::new("mentions".into(), &s.mentions),
-        Column::new("in_title".into(), &s.in_title),
-        Column::new("sentiment".into(), &s.sentiment),
+        i64_col("mentions", s.mentions.iter().copied()),
+        bool_col("in_title", s.in_title.iter().copied()),
+        f64_col("sentiment", s.sentiment.iter().copied()),
         str_col("label", s.label.iter().copied()),
         str_col("evidence", s.evidence.iter().map(String::as_str)),
     ])
