@@ -186,8 +186,9 @@ pub fn part_name(table: &str, i: usize) -> String {
 ///
 /// Every column is plain-encoded. Polars' writer tries a dictionary for every string and
 /// integer column, which means estimating the cardinality of, and then hashing, every
-/// value (article text included) to save space in a file read once; that was ~3 % of a
-/// run's CPU. No min/max statistics either: the next stage reads every row.
+/// value (article text included) to save space in a file read once; that was 2.4 % of a
+/// run's instructions, for artefacts 1.5 times smaller. No min/max statistics either:
+/// the next stage reads every row.
 pub fn write_parquet(path: &Path, df: &mut DataFrame) -> Result<()> {
     use polars_parquet::write::{
         get_dtype_encoding, row_group_iter, CompressionOptions, Encoding, FileWriter,
@@ -208,7 +209,8 @@ pub fn write_parquet(path: &Path, df: &mut DataFrame) -> Result<()> {
         };
         let mut writer = FileWriter::try_new(&mut *f, schema, options)?;
         let fields = writer.parquet_schema().fields().to_vec();
-        // Plain for every leaf column of every field.
+        // Plain for every leaf column of every field (every Arrow type can be written
+        // plain, so the writer's own `unwrap` on the encoding cannot fail here).
         let encodings: polars_buffer::Buffer<Vec<Encoding>> = writer
             .schema()
             .iter_values()
