@@ -97,33 +97,13 @@ impl TableWriter {
         Ok(())
     }
 
-    /// Encodes and compresses a frame's row group in memory. Takes `&self`, so parts are
-    /// encoded in parallel; only [`Self::append`] writes, in order. (Polars' own
-    /// `write_batch` compresses inside the write, one page after another.)
-    fn encode(&self, df: &DataFrame) -> Result<Vec<RowGroupIterColumns<'static, PolarsError>>> {
-        let (w, _) = self
-            .parquet
-            .as_ref()
-            .ok_or_else(|| anyhow::anyhow!("internal error: table written before it is open"))?;
-        Ok(w.encode_and_compress(df).collect::<PolarsResult<_>>()?)
-    }
-
-    /// Appends an encoded part and its CSV rows (without header).
-    fn append(
-        &mut self,
-        rows: usize,
-        groups: Vec<RowGroupIterColumns<'static, PolarsError>>,
-        csv_rows: Option<&[u8]>,
-    ) -> Result<()> {
-        if let Some((w, _)) = self.parquet.as_mut() {
-            w.write_row_groups(groups)?;
+    /// The files, borrowed so that a writer thread can append while the workers go on
+    /// encoding with the same (shared) Parquet writer.
+    fn sinks(&mut self) -> Sinks<'_> {
+        Sinks {
+            parquet: self.parquet.as_ref().map(|(w, _)| w),
+            csv: self.csv.as_mut(),
         }
-        if let (Some(w), Some(rows)) = (self.csv.as_mut(), csv_rows) {
-            // Records are independent: parts formatted apart join into one valid file.
-            w.write_all(rows)?;
-        }
-        self.rows += rows as u64;
-        Ok(())
     }
 
     /// Closes and renames the files into place.
@@ -145,15 +125,38 @@ impl TableWriter {
     }
 }
 
+/// Where a table's parts are appended: the Parquet writer (shared: it locks its file
+/// itself, so the workers can encode with it meanwhile) and the CSV file.
+struct Sinks<'a> {
+    parquet: Option<&'a polars::io::parquet::write::BatchedWriter<SharedFile>>,
+    csv: Option<&'a mut std::io::BufWriter<fs::File>>,
+}
+
+impl Sinks<'_> {
+    /// Appends an encoded part and its CSV rows (without header); returns its rows.
+    fn append(&mut self, part: Encoded) -> Result<u64> {
+        let (rows, csv_rows, groups) = part;
+        if let Some(w) = self.parquet {
+            w.write_row_groups(groups)?;
+        }
+        if let (Some(w), Some(csv_rows)) = (self.csv.as_mut(), csv_rows) {
+            // Records are independent: parts formatted apart join into one valid file.
+            w.write_all(&csv_rows)?;
+        }
+        Ok(rows as u64)
+    }
+}
+
 /// A part of a table ready to append: a single-chunk frame (one row group) and, when CSV
 /// is on, its CSV rows.
 type Prepared = (DataFrame, Option<Vec<u8>>);
 
-/// A prepared part with its encoded Parquet row group.
-type Ready = (
-    DataFrame,
+/// A part ready to write: its row count, CSV rows and encoded Parquet row group (the
+/// frame itself is dropped once encoded).
+type Encoded = (
+    usize,
     Option<Vec<u8>>,
-    Option<Vec<RowGroupIterColumns<'static, PolarsError>>>,
+    Vec<RowGroupIterColumns<'static, PolarsError>>,
 );
 
 /// Loads one part and formats its CSV rows: the per-part work that runs in parallel.
@@ -209,8 +212,10 @@ fn entities_frame(gaz: &Gazetteer, discovered: &DataFrame) -> Result<DataFrame> 
 }
 
 /// Writes a stage's parts of `table`, each turned into a frame by `load`, into one
-/// exported table. Parts are loaded and CSV-formatted in parallel, a window of one part
-/// per thread at a time (so memory does not grow with the corpus), and appended in order.
+/// exported table. Parts are loaded, CSV-formatted and Parquet-encoded in parallel, a
+/// window of two parts per thread at a time (so memory does not grow with the corpus),
+/// and appended in order by a writer thread, so that the kernel's copying of the files
+/// (the CSV is most of the output) overlaps the next window's work.
 fn export_parts<P: Send>(
     out: &Path,
     table: &str,
@@ -219,39 +224,100 @@ fn export_parts<P: Send>(
     load: impl Fn(P) -> Result<DataFrame> + Sync,
 ) -> Result<u64> {
     let mut w = TableWriter::new(out, table, csv);
-    let window = rayon::current_num_threads().max(1);
+    let window = 2 * rayon::current_num_threads().max(1);
     let mut parts = parts.into_iter();
-    loop {
-        let chunk: Vec<P> = parts.by_ref().take(window).collect();
-        if chunk.is_empty() {
-            break;
-        }
-        // Load, format CSV and (once the files are open) encode the Parquet row group
-        // of each part of the window in parallel; then write them in order.
-        let opened = w.parquet.is_some();
-        let ready: Vec<Result<Ready>> = chunk
-            .into_par_iter()
-            .map(|p| {
-                let (df, rows) = prepare(load(p), csv)?;
-                let groups = if opened { Some(w.encode(&df)?) } else { None };
-                Ok((df, rows, groups))
-            })
-            .collect();
-        let mut ready: Vec<Ready> = ready.into_iter().collect::<Result<_>>()?;
-        if !opened {
-            if let Some((df, _, _)) = ready.first() {
-                w.open(df)?;
-            }
-            let encoded: Vec<Result<_>> = ready.par_iter().map(|(df, _, _)| w.encode(df)).collect();
-            for (r, groups) in ready.iter_mut().zip(encoded) {
-                r.2 = Some(groups?);
-            }
-        }
-        for (df, rows, groups) in ready {
-            w.append(df.height(), groups.unwrap_or_default(), rows.as_deref())?;
-        }
+    // The first window is loaded before the files are opened: they take its schema.
+    let first: Vec<P> = parts.by_ref().take(window).collect();
+    let first: Vec<Result<Prepared>> = first
+        .into_par_iter()
+        .with_max_len(1)
+        .map(|p| prepare(load(p), csv))
+        .collect();
+    let first: Vec<Prepared> = first.into_iter().collect::<Result<_>>()?;
+    match first.first() {
+        Some((df, _)) => w.open(df)?,
+        None => return w.finish(),
     }
+    w.rows = pipeline_parts(&mut w, first, parts, window, &load, csv)?;
     w.finish()
+}
+
+/// The loop of [`export_parts`] once the files are open: encodes `first`, then each next
+/// window of `parts`, on the workers, and hands the encoded parts in order to a writer
+/// thread through a bounded channel (at most one window waiting). Returns the rows
+/// written. An error on either side stops both and is returned.
+fn pipeline_parts<P: Send>(
+    w: &mut TableWriter,
+    first: Vec<Prepared>,
+    mut parts: impl Iterator<Item = P>,
+    window: usize,
+    load: &(impl Fn(P) -> Result<DataFrame> + Sync),
+    csv: bool,
+) -> Result<u64> {
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Encoded>(window);
+    let mut sinks = w.sinks();
+    let encoder = sinks.parquet;
+    let encode = |df: DataFrame, rows: Option<Vec<u8>>| -> Result<Encoded> {
+        let writer = encoder
+            .ok_or_else(|| anyhow::anyhow!("internal error: table written before it is open"))?;
+        let groups = writer
+            .encode_and_compress(&df)
+            .collect::<PolarsResult<_>>()?;
+        Ok((df.height(), rows, groups))
+    };
+    std::thread::scope(|s| {
+        let writer = s.spawn(move || -> Result<u64> {
+            let mut rows = 0;
+            for part in rx {
+                rows += sinks.append(part)?;
+            }
+            Ok(rows)
+        });
+        // Sends a window in order; `false` if the writer has stopped (its error says why).
+        let send = |ready: Vec<Result<Encoded>>| -> Result<bool> {
+            for part in ready {
+                if tx.send(part?).is_err() {
+                    return Ok(false);
+                }
+            }
+            Ok(true)
+        };
+        let produced = (|| -> Result<()> {
+            let ready: Vec<Result<Encoded>> = first
+                .into_par_iter()
+                .with_max_len(1)
+                .map(|(df, rows)| encode(df, rows))
+                .collect();
+            if !send(ready)? {
+                return Ok(());
+            }
+            loop {
+                let chunk: Vec<P> = parts.by_ref().take(window).collect();
+                if chunk.is_empty() {
+                    return Ok(());
+                }
+                let ready: Vec<Result<Encoded>> = chunk
+                    .into_par_iter()
+                    .with_max_len(1)
+                    .map(|p| {
+                        let (df, rows) = prepare(load(p), csv)?;
+                        encode(df, rows)
+                    })
+                    .collect();
+                if !send(ready)? {
+                    return Ok(());
+                }
+            }
+        })();
+        drop(tx);
+        let written = writer
+            .join()
+            .map_err(|_| anyhow::anyhow!("internal error: the table writer panicked"))?;
+        // The writer's error first: it is the cause when the workers stopped early.
+        let rows = written?;
+        produced?;
+        Ok(rows)
+    })
 }
 
 /// Writes one frame as an exported table.
