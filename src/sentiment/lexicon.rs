@@ -497,20 +497,37 @@ impl ShortTable {
 
     #[inline]
     fn get(&self, key: u128) -> Option<&Rc<Word>> {
+        self.find(key).and_then(|i| self.slots[i].1.as_ref())
+    }
+
+    /// The slot that holds `key`, if any.
+    #[inline]
+    fn find(&self, key: u128) -> Option<usize> {
         if self.slots.is_empty() {
             return None;
         }
         let mask = self.slots.len() - 1;
         let mut i = self.home(key);
         loop {
-            let (k, w) = &self.slots[i];
-            if *k == key {
-                return w.as_ref();
+            let k = self.slots[i].0;
+            if k == key {
+                return Some(i);
             }
-            if *k == 0 {
+            if k == 0 {
                 return None;
             }
             i = (i + 1) & mask;
+        }
+    }
+
+    /// The word in slot `slot` if that slot holds `key` (a slot found earlier may have
+    /// moved since, when the table grew: then this says `None`, and a key is never in
+    /// two slots, so a match is always right).
+    #[inline]
+    fn at(&self, slot: usize, key: u128) -> Option<&Rc<Word>> {
+        match self.slots.get(slot) {
+            Some((k, w)) if *k == key => w.as_ref(),
+            _ => None,
         }
     }
 
@@ -865,26 +882,36 @@ impl Lexicon {
             keys.clear();
             keys.extend(toks.iter().map(|t| short_key_at(text, t.start, t.end)));
             let mut out = Vec::with_capacity(toks.len());
+            // The slot found by the look-ahead for each of the next `PREFETCH_WORD`
+            // tokens (`usize::MAX`: none), so a word is not looked up twice.
+            let mut ahead = [usize::MAX; PREFETCH_WORD];
             for (i, t) in toks.iter().enumerate() {
                 if let Some(&Some(k)) = keys.get(i + PREFETCH_SLOT) {
                     vocab.short.prefetch(k);
                 }
+                let ring = i % PREFETCH_WORD;
+                let slot = std::mem::replace(&mut ahead[ring], usize::MAX);
                 if let Some(&Some(k)) = keys.get(i + PREFETCH_WORD) {
-                    if let Some(w) = vocab.short.get(k) {
-                        // A word spans two cache lines.
-                        let p: *const u8 = Rc::as_ptr(w).cast();
-                        prefetch(p);
-                        prefetch(p.wrapping_add(64));
+                    if let Some(s) = vocab.short.find(k) {
+                        ahead[ring] = s;
+                        if let Some(w) = vocab.short.at(s, k) {
+                            // A word spans two cache lines.
+                            let p: *const u8 = Rc::as_ptr(w).cast();
+                            prefetch(p);
+                            prefetch(p.wrapping_add(64));
+                        }
                     }
                 }
-                let raw = t.text(text);
+                // The text is sliced only for long words and new ones (slicing checks
+                // char boundaries, a cost on every token otherwise).
                 let found = match keys[i] {
-                    Some(k) => vocab.short.get(k),
-                    None => vocab.long.get(raw),
+                    Some(k) => vocab.short.at(slot, k).or_else(|| vocab.short.get(k)),
+                    None => vocab.long.get(t.text(text)),
                 };
                 let word = match found {
                     Some(w) => Rc::clone(w),
                     None => {
+                        let raw = t.text(text);
                         let w = Rc::new(self.new_word(raw, t.kind));
                         vocab.insert(raw, Rc::clone(&w));
                         w

@@ -235,6 +235,34 @@ fn push_key_part(buf: &mut Vec<u8>, part: &str) {
                 i += 8;
                 continue;
             }
+            // ASCII mixed with two-byte Latin-1 letters (`é`, `À`: lead byte 0xC3, each
+            // followed by its continuation byte in the same word), as in most words of
+            // French text: their lowercase is the same two bytes with 0x20 set in the
+            // second one for `À`..`Þ` (except `×`), and none of them is whitespace.
+            let lead = lanes_equal(x, 0xC3);
+            let cont = (x & HIGH) & !lead;
+            if lead << 8 == cont && lead >> 63 == 0 {
+                let ascii = !x & HIGH;
+                let y = x & !HIGH;
+                let at_least = |k: u8| y.wrapping_add(ONES * u64::from(0x80 - k)) & HIGH;
+                let upper = at_least(b'A') & !at_least(b'Z' + 1) & ascii;
+                // Continuation bytes 0x80..=0x9E are the capitals `À`..`Þ`; 0x97 is `×`.
+                let cont_upper = cont & !at_least(0x1f) & !lanes_equal(y, 0x17);
+                let not_space = at_least(b' ' + 1) | (at_least(b' ') ^ HIGH);
+                let ctrl_ws = at_least(b'\t') & !at_least(b'\r' + 1);
+                let ws = ((!not_space & HIGH) | ctrl_ws) & ascii;
+                let lower = x | ((upper | cont_upper) >> 2);
+                let ws_bytes = (ws >> 7) * 0xff;
+                let y = (lower & !ws_bytes) | ((ws >> 7) * 0x20);
+                let doubled = ws & (ws << 8) != 0 || (space && ws & 0x80 != 0);
+                if !doubled {
+                    buf[j..j + 8].copy_from_slice(&y.to_le_bytes());
+                    j += 8;
+                    space = ws >> 63 != 0;
+                    i += 8;
+                    continue;
+                }
+            }
             // The ASCII bytes before the first non-ASCII one, without reloading the word
             // for each (accented letters every few words in French).
             let ascii = ((x & HIGH).trailing_zeros() / 8) as usize;
@@ -284,6 +312,15 @@ fn push_key_part(buf: &mut Vec<u8>, part: &str) {
     }
     // No trailing space.
     buf.truncate(j - usize::from(space));
+}
+
+/// Bit 7 of each byte of `x` that equals `b` (exactly: no borrow runs between bytes).
+#[inline]
+fn lanes_equal(x: u64, b: u8) -> u64 {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    let v = x ^ (0x0101_0101_0101_0101 * u64::from(b));
+    // Bit 7 of `(v & 0x7f) + 0x7f` is set when the low 7 bits are not all zero.
+    !(((v & LOW7).wrapping_add(LOW7)) | v) & !LOW7
 }
 
 fn id_key(id: &str) -> u128 {
@@ -505,6 +542,14 @@ mod tests {
             "İstanbul ΣΑΣ Ǆ\u{85}x\u{A0}y\u{2028}z\u{3000}",
             "  leading and trailing  ",
             "日本語 テキスト \u{1F600}",
+            // Every char from U+0080 to U+017F, alone and inside ASCII words.
+            &(0x80u32..0x180)
+                .filter_map(char::from_u32)
+                .collect::<String>(),
+            &(0x80u32..0x180)
+                .filter_map(char::from_u32)
+                .map(|c| format!("ab{c}cd {c}{c}xy  É{c}"))
+                .collect::<String>(),
         ];
         // Plus pseudo-random mixes of the characters the fast path treats apart.
         let pool = [
@@ -537,6 +582,17 @@ mod tests {
             "!",
             "Quote",
             "longer words",
+            "À",
+            "Þ",
+            "×",
+            "÷",
+            "ÿ",
+            "à",
+            "Ā",
+            "\u{85}",
+            "\u{9f}",
+            "éléphant",
+            "ÉTÉ",
         ];
         let mut seed = 0x2545_f491_4f6c_dd1du64;
         let mut mixes = Vec::new();

@@ -296,18 +296,46 @@ static ASCII_ALNUM: [bool; 256] = {
     t
 };
 
+/// Position after the run of ASCII letters and digits that starts at byte `j`, eight
+/// bytes at a time: words are a few bytes long, and a loop of one table look-up per byte
+/// was the tokenizer's main cost.
+#[inline]
+fn ascii_alnum_run(bytes: &[u8], mut j: usize) -> usize {
+    const LOW: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    while let Some(chunk) = bytes.get(j..j + 8) {
+        let mut a = [0u8; 8];
+        a.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(a);
+        // Per byte, with the high bit cleared so no lane carries into the next: bit 7 of
+        // `y + (0x80 - k)` is set when `y >= k`.
+        let y = x & !HIGH;
+        let at_least = |v: u64, k: u8| v.wrapping_add(LOW * u64::from(0x80 - k)) & HIGH;
+        // `| 0x20` folds A–Z onto a–z and sends no other 7-bit byte into a–z.
+        let l = y | (LOW * 0x20);
+        let letter = at_least(l, b'a') & !at_least(l, b'z' + 1);
+        let digit = at_least(y, b'0') & !at_least(y, b'9' + 1);
+        // Bytes >= 0x80 (non-ASCII) are never in the run.
+        let stop = !(letter | digit) & HIGH | (x & HIGH);
+        if stop != 0 {
+            return j + (stop.trailing_zeros() / 8) as usize;
+        }
+        j += 8;
+    }
+    while bytes.get(j).is_some_and(|&b| ASCII_ALNUM[usize::from(b)]) {
+        j += 1;
+    }
+    j
+}
+
 /// Scans a word starting at byte `i`, pushing one or more tokens; returns the byte
 /// position after them.
 fn scan_word(cs: &Chars<'_>, i: usize, out: &mut Vec<Token>) -> usize {
     let start = i;
     let mut j = cs.next(i);
     loop {
-        // Fast path: a run of ASCII letters and digits (the common case), one table
-        // look-up per byte.
-        let bytes = cs.text.as_bytes();
-        while bytes.get(j).is_some_and(|&b| ASCII_ALNUM[usize::from(b)]) {
-            j += 1;
-        }
+        // Fast path: a run of ASCII letters and digits (the common case).
+        j = ascii_alnum_run(cs.text.as_bytes(), j);
         let Some(c) = cs.at(j) else { break };
         // Most words end on an ASCII space or punctuation that none of the branches
         // below continues with: stop without the Unicode checks.
@@ -445,63 +473,66 @@ pub fn sentence_spans(text: &str) -> Vec<(usize, usize)> {
 /// (so the sentiment model tokenizes a document only once). Returns token index ranges
 /// `[first, last + 1)`, never empty.
 pub fn sentence_token_ranges(text: &str, toks: &[Token]) -> Vec<(usize, usize)> {
-    let mut spans = Vec::new();
-    let mut sent_start: Option<usize> = None; // token index
+    let bytes = text.as_bytes();
+    let mut spans = Vec::with_capacity(toks.len() / 16 + 1);
+    // First token of the open sentence (`usize::MAX`: none open).
+    const NONE: usize = usize::MAX;
+    let mut sent_start = NONE;
+    // End of the token before `i` (a copy: most tokens only compare their start to it).
+    let mut prev_end = 0;
     let mut i = 0;
     while i < toks.len() {
-        let t = toks[i];
-        // Paragraph break before this token?
-        if let Some(s) = sent_start {
-            if i > s {
-                // Byte scan: `\n` is ASCII, so it never occurs inside a multi-byte char.
-                let gap = text.as_bytes().get(toks[i - 1].end..t.start).unwrap_or(&[]);
-                // Most gaps are one space: no blank line fits in fewer than 2 bytes.
-                if gap.len() >= 2 && gap.iter().filter(|&&b| b == b'\n').count() >= 2 {
-                    spans.push((s, i));
-                    sent_start = None;
-                }
+        let t = &toks[i];
+        // Paragraph break before this token? A blank line needs at least 2 bytes of gap
+        // (most gaps are one space); `\n` is ASCII, so it never occurs inside a
+        // multi-byte char.
+        if sent_start != NONE && i > sent_start && t.start.saturating_sub(prev_end) >= 2 {
+            let gap = bytes.get(prev_end..t.start).unwrap_or(&[]);
+            if gap.iter().filter(|&&b| b == b'\n').count() >= 2 {
+                spans.push((sent_start, i));
+                sent_start = NONE;
             }
         }
-        if sent_start.is_none() {
-            sent_start = Some(i);
+        if sent_start == NONE {
+            sent_start = i;
         }
-        // Only punctuation can end a sentence: other tokens skip the text look-up.
-        let tt = if t.kind == TokenKind::Punct {
-            t.text(text)
-        } else {
-            ""
-        };
-        let is_end = t.kind == TokenKind::Punct
-            && (tt.starts_with('.') || tt.starts_with('!') || tt.starts_with('?') || tt == "…");
-        if is_end && !(tt == "." && abbreviation_before(text, toks, i)) {
-            // Absorb closing quotes/brackets and further end marks.
-            let mut j = i + 1;
-            while j < toks.len()
-                && toks[j].kind == TokenKind::Punct
-                && matches!(
-                    toks[j].text(text),
-                    "\"" | "»" | "”" | "’" | "'" | ")" | "]" | "!" | "?" | "." | "…"
-                )
-                && (toks[j].start == toks[j - 1].end
-                    || matches!(toks[j].text(text), "»" | "\"" | ")"))
-            {
-                j += 1;
+        // Only punctuation can end a sentence.
+        if t.kind == TokenKind::Punct {
+            let tt = t.text(text);
+            let is_end =
+                tt.starts_with('.') || tt.starts_with('!') || tt.starts_with('?') || tt == "…";
+            if is_end && !(tt == "." && abbreviation_before(text, toks, i)) {
+                let j = absorb_closers(text, toks, i + 1);
+                spans.push((sent_start, j));
+                sent_start = NONE;
+                prev_end = toks[j - 1].end;
+                i = j;
+                continue;
             }
-            if let Some(s) = sent_start {
-                spans.push((s, j));
-            }
-            sent_start = None;
-            i = j;
-            continue;
         }
+        prev_end = t.end;
         i += 1;
     }
-    if let Some(s) = sent_start {
-        if s < toks.len() {
-            spans.push((s, toks.len()));
-        }
+    if sent_start != NONE && sent_start < toks.len() {
+        spans.push((sent_start, toks.len()));
     }
     spans
+}
+
+/// Index after the closing quotes/brackets and further end marks that follow a
+/// sentence end, from token `j`.
+fn absorb_closers(text: &str, toks: &[Token], mut j: usize) -> usize {
+    while j < toks.len()
+        && toks[j].kind == TokenKind::Punct
+        && matches!(
+            toks[j].text(text),
+            "\"" | "»" | "”" | "’" | "'" | ")" | "]" | "!" | "?" | "." | "…"
+        )
+        && (toks[j].start == toks[j - 1].end || matches!(toks[j].text(text), "»" | "\"" | ")"))
+    {
+        j += 1;
+    }
+    j
 }
 
 /// Whether the `.` token at index `i` follows (without space) an abbreviation or initial.
@@ -568,6 +599,143 @@ fn is_abbreviation(w: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The straightforward version of [`sentence_token_ranges`] (before its per-token
+    /// path was made lean), kept to check the fast one against.
+    fn sentence_token_ranges_reference(text: &str, toks: &[Token]) -> Vec<(usize, usize)> {
+        let mut spans = Vec::new();
+        let mut sent_start: Option<usize> = None; // token index
+        let mut i = 0;
+        while i < toks.len() {
+            let t = toks[i];
+            // Paragraph break before this token?
+            if let Some(s) = sent_start {
+                if i > s {
+                    // Byte scan: `\n` is ASCII, so it never occurs inside a multi-byte char.
+                    let gap = text.as_bytes().get(toks[i - 1].end..t.start).unwrap_or(&[]);
+                    // Most gaps are one space: no blank line fits in fewer than 2 bytes.
+                    if gap.len() >= 2 && gap.iter().filter(|&&b| b == b'\n').count() >= 2 {
+                        spans.push((s, i));
+                        sent_start = None;
+                    }
+                }
+            }
+            if sent_start.is_none() {
+                sent_start = Some(i);
+            }
+            // Only punctuation can end a sentence: other tokens skip the text look-up.
+            let tt = if t.kind == TokenKind::Punct {
+                t.text(text)
+            } else {
+                ""
+            };
+            let is_end = t.kind == TokenKind::Punct
+                && (tt.starts_with('.') || tt.starts_with('!') || tt.starts_with('?') || tt == "…");
+            if is_end && !(tt == "." && abbreviation_before(text, toks, i)) {
+                // Absorb closing quotes/brackets and further end marks.
+                let mut j = i + 1;
+                while j < toks.len()
+                    && toks[j].kind == TokenKind::Punct
+                    && matches!(
+                        toks[j].text(text),
+                        "\"" | "»" | "”" | "’" | "'" | ")" | "]" | "!" | "?" | "." | "…"
+                    )
+                    && (toks[j].start == toks[j - 1].end
+                        || matches!(toks[j].text(text), "»" | "\"" | ")"))
+                {
+                    j += 1;
+                }
+                if let Some(s) = sent_start {
+                    spans.push((s, j));
+                }
+                sent_start = None;
+                i = j;
+                continue;
+            }
+            i += 1;
+        }
+        if let Some(s) = sent_start {
+            if s < toks.len() {
+                spans.push((s, toks.len()));
+            }
+        }
+        spans
+    }
+
+    #[test]
+    fn sentence_ranges_match_the_reference() {
+        let texts = [
+            "Le CAC 40 a gagné 1,2 %. M. Dupont (PDG) l'a dit… « Bravo ! » Puis:\n\nNouveau titre\nsuite.",
+            "Apple Inc. rose 3% in the U.S. on Monday!!! \"Great,\" said J. Smith. Sales (up 5%).",
+            "\n\n  Titre sans point\n\n\nParagraphe. Fin etc. Et puis etc. la suite ?!",
+            "",
+            "...",
+            "Un. Deux.\n \n Trois",
+            "Mme. Durand, Corp. et Cie. Déc. 2022 fut bon.\r\n\r\nOui.",
+        ];
+        for text in texts {
+            let toks = tokenize(text);
+            assert_eq!(
+                sentence_token_ranges(text, &toks),
+                sentence_token_ranges_reference(text, &toks),
+                "{text:?}"
+            );
+        }
+        // Tokens from another text (offsets out of order or out of range) must not panic
+        // and must agree too.
+        let odd = [
+            Token {
+                start: 5,
+                end: 9,
+                kind: TokenKind::Word,
+            },
+            Token {
+                start: 2,
+                end: 3,
+                kind: TokenKind::Punct,
+            },
+            Token {
+                start: 40,
+                end: 41,
+                kind: TokenKind::Punct,
+            },
+            Token {
+                start: 0,
+                end: 1,
+                kind: TokenKind::Word,
+            },
+        ];
+        let text = "a.\n\nb. c";
+        assert_eq!(
+            sentence_token_ranges(text, &odd),
+            sentence_token_ranges_reference(text, &odd)
+        );
+    }
+
+    #[test]
+    fn alnum_run_is_the_byte_loop() {
+        // Every byte value at every position of a 16-byte window, after runs of every
+        // length (so both the 8-byte and the tail paths see it).
+        let reference = |b: &[u8], mut j: usize| {
+            while b.get(j).is_some_and(|c| c.is_ascii_alphanumeric()) {
+                j += 1;
+            }
+            j
+        };
+        for stop in 0..=255u8 {
+            for pos in 0..16 {
+                let mut b = b"Az09zZaa0Qq9xyzW".to_vec();
+                b[pos] = stop;
+                for from in 0..=b.len() {
+                    assert_eq!(
+                        ascii_alnum_run(&b, from),
+                        reference(&b, from),
+                        "{stop:#x} at {pos} from {from}"
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
     fn alnum_table_is_is_ascii_alphanumeric() {
