@@ -406,8 +406,9 @@ struct Vocab {
     owner: u64,
     short: ShortTable,
     long: FastMap<Box<str>, Rc<Word>>,
-    /// Scratch buffer of `prepare_tokens` (the tokens' keys).
-    keys: Vec<Option<u128>>,
+    /// Scratch buffer of `prepare_tokens`: the tokens' keys, 0 for a text that has none
+    /// (a key is never 0; half the size of an `Option<u128>`).
+    keys: Vec<u128>,
 }
 
 /// `raw` packed into an integer (bytes, then the length in the last byte), if it is 1 to
@@ -880,18 +881,21 @@ impl Lexicon {
             // buffer kept with the cache: one per thread, reused).
             let mut keys = std::mem::take(&mut vocab.keys);
             keys.clear();
-            keys.extend(toks.iter().map(|t| short_key_at(text, t.start, t.end)));
+            keys.extend(
+                toks.iter()
+                    .map(|t| short_key_at(text, t.start, t.end).unwrap_or(0)),
+            );
             let mut out = Vec::with_capacity(toks.len());
             // The slot found by the look-ahead for each of the next `PREFETCH_WORD`
             // tokens (`usize::MAX`: none), so a word is not looked up twice.
             let mut ahead = [usize::MAX; PREFETCH_WORD];
             for (i, t) in toks.iter().enumerate() {
-                if let Some(&Some(k)) = keys.get(i + PREFETCH_SLOT) {
+                if let Some(&k) = keys.get(i + PREFETCH_SLOT).filter(|&&k| k != 0) {
                     vocab.short.prefetch(k);
                 }
                 let ring = i % PREFETCH_WORD;
                 let slot = std::mem::replace(&mut ahead[ring], usize::MAX);
-                if let Some(&Some(k)) = keys.get(i + PREFETCH_WORD) {
+                if let Some(&k) = keys.get(i + PREFETCH_WORD).filter(|&&k| k != 0) {
                     if let Some(s) = vocab.short.find(k) {
                         ahead[ring] = s;
                         if let Some(w) = vocab.short.at(s, k) {
@@ -905,8 +909,8 @@ impl Lexicon {
                 // The text is sliced only for long words and new ones (slicing checks
                 // char boundaries, a cost on every token otherwise).
                 let found = match keys[i] {
-                    Some(k) => vocab.short.at(slot, k).or_else(|| vocab.short.get(k)),
-                    None => vocab.long.get(t.text(text)),
+                    0 => vocab.long.get(t.text(text)),
+                    k => vocab.short.at(slot, k).or_else(|| vocab.short.get(k)),
                 };
                 let word = match found {
                     Some(w) => Rc::clone(w),
