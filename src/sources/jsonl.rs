@@ -149,7 +149,7 @@ fn parse_line(bytes: &[u8], line_no: u64, shown: &str, fields: &FieldMap) -> Opt
     if line_no == 1 {
         bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     }
-    let Ok(line) = std::str::from_utf8(bytes) else {
+    let Ok(line) = simdutf8::basic::from_utf8(bytes) else {
         return Some(reject(shown, line_no, "not valid UTF-8".to_string()));
     };
     let line = line.trim();
