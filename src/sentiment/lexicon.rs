@@ -1127,6 +1127,34 @@ mod tests {
         assert_eq!(lex.term_at(&toks, 1), Some((1, -0.7)));
     }
 
+    #[test]
+    fn repeated_and_new_words_share_one_entry_while_the_table_grows() {
+        // Thousands of new words (the table grows several times during one call) with
+        // each word repeated within the look-ahead distance, and a long word: every
+        // token gets its own word, and all occurrences of a text share one entry.
+        let lex = lex_en();
+        let mut text = String::new();
+        for i in 0..3000 {
+            text.push_str(&format!(
+                "w{i} Profit w{i} x w{i} anticonstitutionnellement "
+            ));
+        }
+        let toks = lex.prepare(&text);
+        let mut seen: HashMap<&str, *const Word> = HashMap::new();
+        for t in &toks {
+            let raw = &text[t.start..t.end];
+            assert_eq!(t.lower(), fold(raw), "{raw}");
+            let p = Rc::as_ptr(&t.word);
+            assert_eq!(*seen.entry(raw).or_insert(p), p, "{raw} has two entries");
+        }
+        assert_eq!(seen.len(), 3000 + 3);
+        // The same text again: every word is found, none is made anew.
+        let again = lex.prepare(&text);
+        for (a, b) in toks.iter().zip(&again) {
+            assert!(Rc::ptr_eq(&a.word, &b.word));
+        }
+    }
+
     fn lex_en() -> Lexicon {
         let mut l = Lexicon::empty(Lang::En);
         l.add_terms(
