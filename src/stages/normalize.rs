@@ -186,12 +186,12 @@ fn digest(bytes: &[u8]) -> u128 {
 
 /// Appends one part of the content key (see [`content_key`]).
 ///
-/// Runs of eight ASCII bytes (most of the text) are lowercased and their whitespace
-/// turned into spaces with word-wide arithmetic, and written at once; a run with two
-/// whitespace bytes in a row takes the byte-by-byte path. This loop was a third of the
+/// Runs of eight bytes of ASCII and two-byte Latin-1 letters (most of the text) are
+/// lowercased and their whitespace turned into spaces with word-wide arithmetic, and
+/// written at once; a run with two whitespace bytes in a row, or other characters, takes
+/// the byte-by-byte path. This loop was a third of the
 /// stage's time when it worked word by word.
 fn push_key_part(buf: &mut Vec<u8>, part: &str) {
-    const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let bytes = part.as_bytes();
     let mut j = buf.len();
@@ -210,58 +210,22 @@ fn push_key_part(buf: &mut Vec<u8>, part: &str) {
     while i < bytes.len() {
         if let Some(chunk) = bytes.get(i..i + 8) {
             let x = u64::from_le_bytes(chunk.try_into().unwrap_or([0x80; 8]));
-            if x & HIGH == 0 {
-                // Every byte is below 0x80, so adding up to 0x7f never carries into the
-                // next byte: bit 7 of each byte answers "is this byte >= k".
-                let at_least = |k: u8| x.wrapping_add(ONES * u64::from(0x80 - k)) & HIGH;
-                let upper = at_least(b'A') & !at_least(b'Z' + 1);
-                let not_space = at_least(b' ' + 1) | (at_least(b' ') ^ HIGH);
-                let ctrl_ws = at_least(b'\t') & !at_least(b'\r' + 1);
-                let ws = (!not_space & HIGH) | ctrl_ws;
-                let lower = x | (upper >> 2);
-                // Whitespace bytes become b' ': clear them, then set 0x20.
-                let ws_bytes = (ws >> 7) * 0xff;
-                let y = (lower & !ws_bytes) | ((ws >> 7) * 0x20);
-                let doubled = ws & (ws << 8) != 0 || (space && ws & 0x80 != 0);
-                if !doubled {
-                    buf[j..j + 8].copy_from_slice(&y.to_le_bytes());
-                    j += 8;
-                    space = ws >> 63 != 0;
-                } else {
-                    for &x in chunk {
-                        step(buf, &mut j, &mut space, x);
-                    }
-                }
+            // ASCII, possibly mixed with two-byte Latin-1 letters (`é`, `À`: lead byte
+            // 0xC3, each followed by its continuation byte in the same word), as in most
+            // words of French text. Pure ASCII skips the Latin-1 tests.
+            let latin = if x & HIGH == 0 {
+                Some(0)
+            } else {
+                let lead = lanes_equal(x, 0xC3);
+                let cont = (x & HIGH) & !lead;
+                (lead << 8 == cont && lead >> 63 == 0).then_some(cont)
+            };
+            if let Some((y, ends_in_space)) = latin.and_then(|cont| key_word(x, cont, space)) {
+                buf[j..j + 8].copy_from_slice(&y.to_le_bytes());
+                j += 8;
+                space = ends_in_space;
                 i += 8;
                 continue;
-            }
-            // ASCII mixed with two-byte Latin-1 letters (`é`, `À`: lead byte 0xC3, each
-            // followed by its continuation byte in the same word), as in most words of
-            // French text: their lowercase is the same two bytes with 0x20 set in the
-            // second one for `À`..`Þ` (except `×`), and none of them is whitespace.
-            let lead = lanes_equal(x, 0xC3);
-            let cont = (x & HIGH) & !lead;
-            if lead << 8 == cont && lead >> 63 == 0 {
-                let ascii = !x & HIGH;
-                let y = x & !HIGH;
-                let at_least = |k: u8| y.wrapping_add(ONES * u64::from(0x80 - k)) & HIGH;
-                let upper = at_least(b'A') & !at_least(b'Z' + 1) & ascii;
-                // Continuation bytes 0x80..=0x9E are the capitals `À`..`Þ`; 0x97 is `×`.
-                let cont_upper = cont & !at_least(0x1f) & !lanes_equal(y, 0x17);
-                let not_space = at_least(b' ' + 1) | (at_least(b' ') ^ HIGH);
-                let ctrl_ws = at_least(b'\t') & !at_least(b'\r' + 1);
-                let ws = ((!not_space & HIGH) | ctrl_ws) & ascii;
-                let lower = x | ((upper | cont_upper) >> 2);
-                let ws_bytes = (ws >> 7) * 0xff;
-                let y = (lower & !ws_bytes) | ((ws >> 7) * 0x20);
-                let doubled = ws & (ws << 8) != 0 || (space && ws & 0x80 != 0);
-                if !doubled {
-                    buf[j..j + 8].copy_from_slice(&y.to_le_bytes());
-                    j += 8;
-                    space = ws >> 63 != 0;
-                    i += 8;
-                    continue;
-                }
             }
             // The ASCII bytes before the first non-ASCII one, without reloading the word
             // for each (accented letters every few words in French).
@@ -270,6 +234,9 @@ fn push_key_part(buf: &mut Vec<u8>, part: &str) {
                 step(buf, &mut j, &mut space, x);
             }
             i += ascii;
+            if ascii == 8 {
+                continue; // an all-ASCII run with doubled whitespace
+            }
         }
         let x = bytes[i];
         if x < 0x80 {
@@ -312,6 +279,38 @@ fn push_key_part(buf: &mut Vec<u8>, part: &str) {
     }
     // No trailing space.
     buf.truncate(j - usize::from(space));
+}
+
+/// Eight bytes of the content key at once: `x` holds ASCII bytes and, at the lanes set
+/// in `cont` (bit 7), the continuation bytes of two-byte Latin-1 letters (lead 0xC3,
+/// itself in `x` just before). The key word and whether it ends in a space, or `None`
+/// when it would hold two spaces in a row (`space`: the key so far ends in one), which
+/// the byte-by-byte path collapses.
+///
+/// Lowercase of a Latin-1 letter is the same two bytes with 0x20 set in the second one
+/// for `À`..`Þ` (except `×`), and none of them is whitespace.
+#[inline(always)]
+fn key_word(x: u64, cont: u64, space: bool) -> Option<(u64, bool)> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let ascii = !x & HIGH;
+    // With bit 7 cleared, adding up to 0x7f never carries into the next byte: bit 7 of
+    // each byte answers "is this byte >= k".
+    let y = x & !HIGH;
+    let at_least = |k: u8| y.wrapping_add(ONES * u64::from(0x80 - k)) & HIGH;
+    let upper = at_least(b'A') & !at_least(b'Z' + 1) & ascii;
+    // Continuation bytes 0x80..=0x9E are the capitals `À`..`Þ`; 0x97 is `×`.
+    let cont_upper = cont & !at_least(0x1f) & !lanes_equal(y, 0x17);
+    let not_space = at_least(b' ' + 1) | (at_least(b' ') ^ HIGH);
+    let ctrl_ws = at_least(b'\t') & !at_least(b'\r' + 1);
+    let ws = ((!not_space & HIGH) | ctrl_ws) & ascii;
+    if ws & (ws << 8) != 0 || (space && ws & 0x80 != 0) {
+        return None;
+    }
+    let lower = x | ((upper | cont_upper) >> 2);
+    // Whitespace bytes become b' ': clear them, then set 0x20.
+    let ws_bytes = (ws >> 7) * 0xff;
+    Some(((lower & !ws_bytes) | ((ws >> 7) * 0x20), ws >> 63 != 0))
 }
 
 /// Bit 7 of each byte of `x` that equals `b` (exactly: no borrow runs between bytes).
