@@ -21,5 +21,6 @@ pub mod text {
     pub mod clean;
     pub mod dates;
     pub mod lang;
+    pub mod swar;
     pub mod tokenize;
 }

@@ -18,8 +18,7 @@ const KEYED: usize = 8;
 const DENSE: u8 = u8::MAX;
 
 /// `0x0101…01`: times a byte, that byte in every lane of a `u64`.
-const LOW: u64 = u64::from_le_bytes([0x01; 8]);
-const HIGH: u64 = u64::from_le_bytes([0x80; 8]);
+use crate::text::swar::{in_range, HIGH, LOW};
 
 /// One node, stored in its parent's child group. Everything a step of the walk needs
 /// is in the child's record, so a step costs one memory access (the trie is laid out
@@ -94,15 +93,9 @@ fn word_key(hay: &[u8], p: usize) -> (u64, usize) {
             u64::from_le_bytes(a)
         }
     };
-    // Per byte (high bit cleared first so no lane carries into the next): the high bit
-    // of `y + (0x80 - lo)` is set when `y >= lo`, that of `y + (0x7f - hi)` when `y > hi`.
+    // High bits cleared for the range tests (see `swar`); non-ASCII bytes never count.
     let y = x & !HIGH;
-    let lane = |v: u8| LOW.wrapping_mul(u64::from(v));
-    let ge_a = y.wrapping_add(lane(0x80 - b'a'));
-    let gt_z = y.wrapping_add(lane(0x7f - b'z'));
-    let ge_0 = y.wrapping_add(lane(0x80 - b'0'));
-    let gt_9 = y.wrapping_add(lane(0x7f - b'9'));
-    let alnum = ((ge_a & !gt_z) | (ge_0 & !gt_9)) & !x & HIGH;
+    let alnum = (in_range(y, b'a', b'z') | in_range(y, b'0', b'9')) & !x;
     let stop = !alnum & HIGH;
     if stop == 0 {
         return (x, 8);

@@ -192,7 +192,7 @@ fn digest(bytes: &[u8]) -> u128 {
 /// the byte-by-byte path. This loop was a third of the
 /// stage's time when it worked word by word.
 fn push_key_part(buf: &mut Vec<u8>, part: &str) {
-    const HIGH: u64 = 0x8080_8080_8080_8080;
+    use crate::text::swar::{lanes_equal, HIGH};
     let bytes = part.as_bytes();
     let mut j = buf.len();
     // ASCII maps to one byte; anything else makes room for itself below.
@@ -291,19 +291,14 @@ fn push_key_part(buf: &mut Vec<u8>, part: &str) {
 /// for `À`..`Þ` (except `×`), and none of them is whitespace.
 #[inline(always)]
 fn key_word(x: u64, cont: u64, space: bool) -> Option<(u64, bool)> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
+    use crate::text::swar::{at_least, in_range, lanes_equal, HIGH};
     let ascii = !x & HIGH;
-    // With bit 7 cleared, adding up to 0x7f never carries into the next byte: bit 7 of
-    // each byte answers "is this byte >= k".
+    // High bits cleared for the range tests (see `swar`).
     let y = x & !HIGH;
-    let at_least = |k: u8| y.wrapping_add(ONES * u64::from(0x80 - k)) & HIGH;
-    let upper = at_least(b'A') & !at_least(b'Z' + 1) & ascii;
+    let upper = in_range(y, b'A', b'Z') & ascii;
     // Continuation bytes 0x80..=0x9E are the capitals `À`..`Þ`; 0x97 is `×`.
-    let cont_upper = cont & !at_least(0x1f) & !lanes_equal(y, 0x17);
-    let not_space = at_least(b' ' + 1) | (at_least(b' ') ^ HIGH);
-    let ctrl_ws = at_least(b'\t') & !at_least(b'\r' + 1);
-    let ws = ((!not_space & HIGH) | ctrl_ws) & ascii;
+    let cont_upper = cont & !at_least(y, 0x1f) & !lanes_equal(y, 0x17);
+    let ws = (lanes_equal(y, b' ') | in_range(y, b'\t', b'\r')) & ascii;
     if ws & (ws << 8) != 0 || (space && ws & 0x80 != 0) {
         return None;
     }
@@ -311,15 +306,6 @@ fn key_word(x: u64, cont: u64, space: bool) -> Option<(u64, bool)> {
     // Whitespace bytes become b' ': clear them, then set 0x20.
     let ws_bytes = (ws >> 7) * 0xff;
     Some(((lower & !ws_bytes) | ((ws >> 7) * 0x20), ws >> 63 != 0))
-}
-
-/// Bit 7 of each byte of `x` that equals `b` (exactly: no borrow runs between bytes).
-#[inline]
-fn lanes_equal(x: u64, b: u8) -> u64 {
-    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    let v = x ^ (0x0101_0101_0101_0101 * u64::from(b));
-    // Bit 7 of `(v & 0x7f) + 0x7f` is set when the low 7 bits are not all zero.
-    !(((v & LOW7).wrapping_add(LOW7)) | v) & !LOW7
 }
 
 fn id_key(id: &str) -> u128 {

@@ -301,20 +301,16 @@ static ASCII_ALNUM: [bool; 256] = {
 /// was the tokenizer's main cost.
 #[inline]
 fn ascii_alnum_run(bytes: &[u8], mut j: usize) -> usize {
-    const LOW: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
+    use crate::text::swar::{in_range, HIGH, LOW};
     while let Some(chunk) = bytes.get(j..j + 8) {
         let mut a = [0u8; 8];
         a.copy_from_slice(chunk);
         let x = u64::from_le_bytes(a);
-        // Per byte, with the high bit cleared so no lane carries into the next: bit 7 of
-        // `y + (0x80 - k)` is set when `y >= k`.
+        // High bits cleared for the range tests (see `swar`).
         let y = x & !HIGH;
-        let at_least = |v: u64, k: u8| v.wrapping_add(LOW * u64::from(0x80 - k)) & HIGH;
         // `| 0x20` folds A–Z onto a–z and sends no other 7-bit byte into a–z.
-        let l = y | (LOW * 0x20);
-        let letter = at_least(l, b'a') & !at_least(l, b'z' + 1);
-        let digit = at_least(y, b'0') & !at_least(y, b'9' + 1);
+        let letter = in_range(y | (LOW * 0x20), b'a', b'z');
+        let digit = in_range(y, b'0', b'9');
         // Bytes >= 0x80 (non-ASCII) are never in the run.
         let stop = !(letter | digit) & HIGH | (x & HIGH);
         if stop != 0 {
