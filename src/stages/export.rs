@@ -258,13 +258,13 @@ fn pipeline_parts<P: Send>(
     let (tx, rx) = std::sync::mpsc::sync_channel::<Encoded>(1);
     let mut sinks = w.sinks();
     let encoder = sinks.parquet;
-    let encode = |df: DataFrame, rows: Option<Vec<u8>>| -> Result<Encoded> {
+    let encode_groups = |df: &DataFrame| -> Result<Vec<RowGroupIterColumns<'static, PolarsError>>> {
         let writer = encoder
             .ok_or_else(|| anyhow::anyhow!("internal error: table written before it is open"))?;
-        let groups = writer
-            .encode_and_compress(&df)
-            .collect::<PolarsResult<_>>()?;
-        Ok((df.height(), rows, groups))
+        Ok(writer.encode_and_compress(df).collect::<PolarsResult<_>>()?)
+    };
+    let encode = |df: DataFrame, rows: Option<Vec<u8>>| -> Result<Encoded> {
+        Ok((df.height(), rows, encode_groups(&df)?))
     };
     std::thread::scope(|s| {
         let writer = s.spawn(move || -> Result<u64> {
@@ -301,8 +301,16 @@ fn pipeline_parts<P: Send>(
                     .into_par_iter()
                     .with_max_len(1)
                     .map(|p| {
-                        let (df, rows) = prepare(load(p), csv)?;
-                        encode(df, rows)
+                        // The CSV rows and the Parquet row group of a part are made at
+                        // once: a worker left idle at the end of a window (or of the
+                        // last table) takes one half.
+                        let mut df = load(p)?;
+                        df.rechunk_mut();
+                        let (rows, groups) = rayon::join(
+                            || csv.then(|| csv_format::rows(&df)).transpose(),
+                            || encode_groups(&df),
+                        );
+                        Ok((df.height(), rows?, groups?))
                     })
                     .collect();
                 if !send(ready)? {
