@@ -161,6 +161,62 @@ pub struct Tone {
     pub tone_label: String,
 }
 
+/// A column of text cells kept in one buffer: the sentiment stage writes a sentence and
+/// an evidence cell for every mention, and one allocation per cell (freed by another
+/// thread, the part writer) was a measurable share of the stage.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Cells {
+    buf: String,
+    /// End of each cell in `buf` (a cell starts where the previous one ends).
+    ends: Vec<usize>,
+}
+
+impl Cells {
+    /// Appends a cell.
+    pub fn push(&mut self, cell: &str) {
+        self.buf.push_str(cell);
+        self.ends.push(self.buf.len());
+    }
+
+    /// Appends a cell written by `write` into the buffer (no intermediate string).
+    pub fn push_with(&mut self, write: impl FnOnce(&mut String)) {
+        write(&mut self.buf);
+        self.ends.push(self.buf.len());
+    }
+
+    /// Number of cells.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// True when there is no cell.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// Cell `i`, if there is one.
+    pub fn get(&self, i: usize) -> Option<&str> {
+        let end = *self.ends.get(i)?;
+        let start = i.checked_sub(1).map_or(0, |p| self.ends[p]);
+        self.buf.get(start..end)
+    }
+
+    /// The cells in order.
+    pub fn iter(&self) -> impl Iterator<Item = &str> + '_ {
+        (0..self.len()).filter_map(|i| self.get(i))
+    }
+}
+
+impl<S: AsRef<str>> FromIterator<S> for Cells {
+    fn from_iter<I: IntoIterator<Item = S>>(it: I) -> Self {
+        let mut c = Cells::default();
+        for s in it {
+            c.push(s.as_ref());
+        }
+        c
+    }
+}
+
 // ---- building frames --------------------------------------------------------
 
 fn str_col<'a>(name: &str, it: impl Iterator<Item = &'a str>) -> Column {
@@ -614,10 +670,10 @@ pub const SCORE_COLUMNS: [&str; 4] = ["sentence", "sentiment", "label", "evidenc
 /// more than scoring needs; [`scored_frame`] joins the two.
 pub fn mention_scores_frame(
     rows: Option<&[IdxSize]>,
-    sentence: &[String],
+    sentence: &Cells,
     sentiment: &[f64],
     label: &[&str],
-    evidence: &[String],
+    evidence: &Cells,
 ) -> Result<DataFrame> {
     let mention: Vec<i64> = match rows {
         Some(rows) => rows.iter().map(|&r| i64::from(r)).collect(),
@@ -625,10 +681,10 @@ pub fn mention_scores_frame(
     };
     frame(vec![
         Column::new("mention".into(), mention),
-        str_col("sentence", sentence.iter().map(String::as_str)),
+        str_col("sentence", sentence.iter()),
         f64_col("sentiment", sentiment.iter().copied()),
         str_col("label", label.iter().copied()),
-        str_col("evidence", evidence.iter().map(String::as_str)),
+        str_col("evidence", evidence.iter()),
     ])
 }
 
@@ -768,7 +824,7 @@ pub struct ArticleEntityScores {
     pub in_title: Vec<bool>,
     pub sentiment: Vec<f64>,
     pub label: Vec<&'static str>,
-    pub evidence: Vec<String>,
+    pub evidence: Cells,
 }
 
 /// The `article_entities` table (same columns as [`article_entities_to_frame`]) from the
@@ -800,7 +856,7 @@ pub fn article_entities_frame(
         bool_col("in_title", s.in_title.iter().copied()),
         f64_col("sentiment", s.sentiment.iter().copied()),
         str_col("label", s.label.iter().copied()),
-        str_col("evidence", s.evidence.iter().map(String::as_str)),
+        str_col("evidence", s.evidence.iter()),
     ])
 }
 
@@ -877,6 +933,36 @@ pub fn tones_from_frame(df: &DataFrame) -> Result<Vec<Tone>> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn cells_keep_each_cell_apart_including_empty_ones() {
+        let mut c = Cells::default();
+        assert!(c.is_empty() && c.get(0).is_none());
+        c.push("Le titre bondit de 5 %");
+        c.push("");
+        c.push_with(|b| {
+            b.push_str("hausse");
+            b.push_str("; record");
+        });
+        c.push("«\u{a0}chute\u{a0}»");
+        assert_eq!(c.len(), 4);
+        let all: Vec<&str> = c.iter().collect();
+        assert_eq!(
+            all,
+            [
+                "Le titre bondit de 5 %",
+                "",
+                "hausse; record",
+                "«\u{a0}chute\u{a0}»"
+            ]
+        );
+        assert_eq!(c.get(2), Some("hausse; record"));
+        assert_eq!(c.get(4), None);
+        assert_eq!(
+            ["a", "", "b"].into_iter().collect::<Cells>().get(1),
+            Some("")
+        );
+    }
+
     fn mention(article: &str, entity: &str, start: i64) -> MentionRow {
         MentionRow {
             article_id: article.into(),
@@ -944,7 +1030,7 @@ mod tests {
             in_title: vec![true, false, false],
             sentiment: vec![0.5, 0.0, -0.25],
             label: vec!["positive", "neutral", "negative"],
-            evidence: vec!["progressent".into(), String::new(), "falls".into()],
+            evidence: ["progressent", "", "falls"].into_iter().collect(),
         };
         let expected: Vec<ArticleEntity> = (0..3)
             .map(|k| {
@@ -960,7 +1046,7 @@ mod tests {
                     in_title: scores.in_title[k],
                     sentiment: scores.sentiment[k],
                     label: scores.label[k].into(),
-                    evidence: scores.evidence[k].clone(),
+                    evidence: scores.evidence.get(k).unwrap().to_string(),
                 }
             })
             .collect();
@@ -1014,10 +1100,10 @@ mod tests {
                 .enumerate()
                 .map(|(k, &i)| scored(&rows[i], k))
                 .collect();
-            let sentence: Vec<String> = expected.iter().map(|r| r.sentence.clone()).collect();
+            let sentence: Cells = expected.iter().map(|r| &r.sentence).collect();
             let sentiment: Vec<f64> = expected.iter().map(|r| r.sentiment).collect();
             let label: Vec<&str> = expected.iter().map(|r| r.label.as_str()).collect();
-            let evidence: Vec<String> = expected.iter().map(|r| r.evidence.clone()).collect();
+            let evidence: Cells = expected.iter().map(|r| &r.evidence).collect();
             let scores =
                 mention_scores_frame(pick.as_deref(), &sentence, &sentiment, &label, &evidence)
                     .unwrap();

@@ -579,41 +579,60 @@ fn spans_of(a: &Analysed) -> Vec<(usize, usize)> {
 /// clear one), with evidence merged and de-duplicated; mixed opinions cancel out to
 /// neutral.
 pub fn combine(mentions: &[Polarity]) -> Polarity {
-    let opinions: Vec<&Polarity> = mentions
-        .iter()
-        .filter(|p| p.label != Label::Neutral)
-        .collect();
-    let mut evidence: Vec<String> = Vec::new();
-    let source: Vec<&Polarity> = if opinions.is_empty() {
-        mentions.iter().collect()
-    } else {
-        opinions.clone()
-    };
-    for p in &source {
-        for e in &p.evidence {
-            if !evidence.contains(e) && evidence.len() < 2 * MAX_EVIDENCE {
-                evidence.push(e.clone());
+    let c = combine_refs(mentions.iter());
+    Polarity {
+        score: c.score,
+        label: c.label,
+        evidence: c.evidence.into_iter().map(str::to_string).collect(),
+    }
+}
+
+/// [`combine`] with evidence borrowed from the mentions: the pipeline writes it straight
+/// into its output cells.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Combined<'a> {
+    pub score: f32,
+    pub label: Label,
+    pub evidence: Vec<&'a str>,
+}
+
+/// [`combine`] over any sequence of mention polarities (the pipeline's mentions of an
+/// entity are not contiguous), without copying the evidence.
+pub fn combine_refs<'a, I>(mentions: I) -> Combined<'a>
+where
+    I: Iterator<Item = &'a Polarity> + Clone,
+{
+    let opinions = || mentions.clone().filter(|p| p.label != Label::Neutral);
+    let n_opinions = opinions().count();
+    // Evidence of the mentions `keep` selects, in order, de-duplicated and capped.
+    let evidence_of = |keep: &dyn Fn(&Polarity) -> bool| {
+        let mut ev: Vec<&'a str> = Vec::new();
+        for p in mentions.clone().filter(|p| keep(p)) {
+            for e in &p.evidence {
+                if !ev.contains(&e.as_str()) && ev.len() < 2 * MAX_EVIDENCE {
+                    ev.push(e);
+                }
             }
         }
-    }
-    if opinions.is_empty() {
-        let score = if mentions.is_empty() {
+        ev
+    };
+    if n_opinions == 0 {
+        let n = mentions.clone().count();
+        let score = if n == 0 {
             0.0
         } else {
-            mentions.iter().map(|p| p.score).sum::<f32>() / mentions.len() as f32
+            mentions.clone().map(|p| p.score).sum::<f32>() / n as f32
         };
-        return Polarity {
+        let evidence = evidence_of(&|_| true);
+        return Combined {
             score: if evidence.is_empty() { 0.0 } else { score },
             label: Label::Neutral,
             evidence,
         };
     }
-    let score = opinions.iter().map(|p| p.score).sum::<f32>() / opinions.len() as f32;
-    let pos = opinions
-        .iter()
-        .filter(|p| p.label == Label::Positive)
-        .count();
-    let neg = opinions.len() - pos;
+    let score = opinions().map(|p| p.score).sum::<f32>() / n_opinions as f32;
+    let pos = opinions().filter(|p| p.label == Label::Positive).count();
+    let neg = n_opinions - pos;
     let label = if pos > neg && score > 0.0 {
         Label::Positive
     } else if neg > pos && score < 0.0 {
@@ -621,22 +640,12 @@ pub fn combine(mentions: &[Polarity]) -> Polarity {
     } else {
         Label::Neutral
     };
-    // Keep only the evidence that agrees with the final label.
-    let evidence = match label {
-        Label::Neutral => evidence,
-        l => {
-            let mut ev = Vec::new();
-            for p in opinions.iter().filter(|p| p.label == l) {
-                for e in &p.evidence {
-                    if !ev.contains(e) && ev.len() < 2 * MAX_EVIDENCE {
-                        ev.push(e.clone());
-                    }
-                }
-            }
-            ev
-        }
-    };
-    Polarity {
+    // The evidence of the opinions; only those that agree with the final label when
+    // there is one.
+    let evidence = evidence_of(&|p| {
+        p.label != Label::Neutral && (label == Label::Neutral || p.label == label)
+    });
+    Combined {
         score: score.clamp(-1.0, 1.0),
         label,
         evidence,

@@ -11,11 +11,11 @@ use rayon::prelude::*;
 
 use crate::artefact::{part_name, read_parquet_columns, write_parquet, Manifest, StageDir};
 use crate::sentiment::lexicon::FastMap;
-use crate::sentiment::{combine, ArticleScores, Polarity, SentimentModel};
+use crate::sentiment::{combine_refs, ArticleScores, Polarity, SentimentModel};
 use crate::stages::{list_parts, secs, Context, PartWriter, ReadAhead, Stage};
 use crate::tables::{
     article_entities_frame, article_texts_from_frame, mention_refs_from_frame,
-    mention_scores_frame, tones_frame, ArticleEntityScores, ArticleText, MentionRef,
+    mention_scores_frame, tones_frame, ArticleEntityScores, ArticleText, Cells, MentionRef,
     ARTICLE_TEXT_COLUMNS, MENTION_REF_COLUMNS,
 };
 use crate::text::lang::Lang;
@@ -33,7 +33,19 @@ pub fn load_model(dir: &std::path::Path) -> Result<SentimentModel> {
 
 /// Evidence words as one cell: `"beat; record profit"`.
 pub fn evidence_cell(p: &Polarity) -> String {
-    p.evidence.join("; ")
+    let mut cell = String::new();
+    push_evidence(&mut cell, p.evidence.iter().map(String::as_str));
+    cell
+}
+
+/// Appends evidence words as one cell (see [`evidence_cell`]).
+fn push_evidence<'a>(cell: &mut String, words: impl Iterator<Item = &'a str>) {
+    for (i, w) in words.enumerate() {
+        if i > 0 {
+            cell.push_str("; ");
+        }
+        cell.push_str(w);
+    }
 }
 
 /// Everything the sentiment stage produces for one article.
@@ -43,6 +55,26 @@ pub struct ArticleSentiment {
     /// One per mention, in order.
     pub mentions: Vec<MentionScore>,
     pub entities: Vec<EntityScore>,
+    /// The text cells of the rows above, in one buffer: each mention's sentence and
+    /// evidence (cells `2k` and `2k + 1`), then each entity's evidence.
+    pub cells: Cells,
+}
+
+impl ArticleSentiment {
+    /// Sentence of mention `k`.
+    pub fn sentence(&self, k: usize) -> &str {
+        self.cells.get(2 * k).unwrap_or_default()
+    }
+    /// Evidence cell of mention `k`.
+    pub fn mention_evidence(&self, k: usize) -> &str {
+        self.cells.get(2 * k + 1).unwrap_or_default()
+    }
+    /// Evidence cell of entity `j`.
+    pub fn entity_evidence(&self, j: usize) -> &str {
+        self.cells
+            .get(2 * self.mentions.len() + j)
+            .unwrap_or_default()
+    }
 }
 
 /// One entity of an article: where its first mention is and its combined sentiment.
@@ -54,15 +86,13 @@ pub struct EntityScore {
     pub in_title: bool,
     pub sentiment: f64,
     pub label: &'static str,
-    pub evidence: String,
 }
 
-/// The sentiment columns of one mention row.
+/// The sentiment columns of one mention row (its text cells are in
+/// [`ArticleSentiment::cells`]).
 pub struct MentionScore {
-    pub sentence: String,
     pub sentiment: f64,
     pub label: &'static str,
-    pub evidence: String,
 }
 
 /// Scores one article and its mentions; `doc` is a buffer for the article's text
@@ -87,46 +117,46 @@ pub fn score_article(
         targets: polarities,
         sentences,
     } = model.article(doc, lang, &spans);
-    let sentence_of = |start: usize| -> String {
+    let sentence_of = |start: usize| -> &str {
         // Spans are sorted: binary search for the one that holds `start`.
         let i = sentences.partition_point(|(_, e)| *e <= start);
         sentences
             .get(i)
             .filter(|(s, _)| *s <= start)
             .and_then(|(s, e)| doc.get(*s..*e))
-            .map(|s| s.trim().to_string())
-            .unwrap_or_default()
+            .map_or("", str::trim)
     };
+    let mut cells = Cells::default();
     let mut scored = Vec::with_capacity(mentions.len());
-    // Article-entities in order of first mention; index by entity id.
-    let mut order: Vec<&str> = Vec::new();
-    let mut groups: FastMap<&str, (Vec<Polarity>, bool, usize)> = FastMap::default();
-    for (k, (m, p)) in mentions.iter().zip(polarities).enumerate() {
+    // Article-entities in order of first mention: the group of each mention.
+    let mut groups: FastMap<&str, u32> = FastMap::default();
+    let mut group_of: Vec<u32> = Vec::with_capacity(mentions.len());
+    for (m, p) in mentions.iter().zip(&polarities) {
+        cells.push(sentence_of(m.doc_start as usize));
+        cells.push_with(|c| push_evidence(c, p.evidence.iter().map(String::as_str)));
         scored.push(MentionScore {
-            sentence: sentence_of(m.doc_start as usize),
             sentiment: f64::from(p.score),
             label: p.label.as_str(),
-            evidence: evidence_cell(&p),
         });
-        let g = groups.entry(m.entity_id).or_insert_with(|| {
-            order.push(m.entity_id);
-            (Vec::new(), false, k)
-        });
-        g.0.push(p);
-        g.1 |= m.field == "title";
+        let next = groups.len() as u32;
+        group_of.push(*groups.entry(m.entity_id).or_insert(next));
     }
-    let entities = order
-        .iter()
-        .filter_map(|id| groups.get(id))
-        .map(|(ps, in_title, first)| {
-            let c = combine(ps);
+    // Mentions by group (stable: each group's mentions stay in text order).
+    let mut members: Vec<usize> = (0..group_of.len()).collect();
+    members.sort_by_key(|&k| group_of[k]);
+    let entities = members
+        .chunk_by(|&x, &y| group_of[x] == group_of[y])
+        .map(|ks| {
+            let c = combine_refs(ks.iter().filter_map(|&k| polarities.get(k)));
+            cells.push_with(|cell| push_evidence(cell, c.evidence.iter().copied()));
             EntityScore {
-                first_mention: *first,
-                mentions: ps.len() as i64,
-                in_title: *in_title,
+                first_mention: ks[0],
+                mentions: ks.len() as i64,
+                in_title: ks
+                    .iter()
+                    .any(|&k| mentions.get(k).is_some_and(|m| m.field == "title")),
                 sentiment: f64::from(c.score),
                 label: c.label.as_str(),
-                evidence: evidence_cell(&c),
             }
         })
         .collect();
@@ -134,6 +164,7 @@ pub fn score_article(
         tone: (f64::from(tone.score), tone.label.as_str()),
         mentions: scored,
         entities,
+        cells,
     }
 }
 
@@ -148,10 +179,10 @@ struct PartScores {
     /// Mention rows to output, as indices into the part's mentions; `None` when that is
     /// every row in order (always, for artefacts this pipeline wrote).
     rows: Option<Vec<IdxSize>>,
-    sentence: Vec<String>,
+    sentence: Cells,
     sentiment: Vec<f64>,
     label: Vec<&'static str>,
-    evidence: Vec<String>,
+    evidence: Cells,
 }
 
 /// Scores every article of one part, in article order.
@@ -204,23 +235,23 @@ fn score_part(
         entities: ArticleEntityScores::default(),
         labels: Vec::new(),
         rows,
-        sentence: Vec::with_capacity(n),
+        sentence: Cells::default(),
         sentiment: Vec::with_capacity(n),
         label: Vec::with_capacity(n),
-        evidence: Vec::with_capacity(n),
+        evidence: Cells::default(),
     };
     let mut labels: FastMap<(&str, &str), u64> = FastMap::default();
     let e = &mut out.entities;
     for (article, (r, &(first, _))) in results.into_iter().zip(&ranges).enumerate() {
         out.tone.push(r.tone.0);
         out.tone_label.push(r.tone.1);
-        for m in r.mentions {
-            out.sentence.push(m.sentence);
+        for (k, m) in r.mentions.iter().enumerate() {
+            out.sentence.push(r.sentence(k));
             out.sentiment.push(m.sentiment);
             out.label.push(m.label);
-            out.evidence.push(m.evidence);
+            out.evidence.push(r.mention_evidence(k));
         }
-        for x in r.entities {
+        for (j, x) in r.entities.iter().enumerate() {
             let mention = first + x.first_mention;
             let kind = mentions.get(mention).map_or("", |m| m.kind);
             *labels.entry((kind, x.label)).or_insert(0) += 1;
@@ -230,7 +261,7 @@ fn score_part(
             e.in_title.push(x.in_title);
             e.sentiment.push(x.sentiment);
             e.label.push(x.label);
-            e.evidence.push(x.evidence);
+            e.evidence.push(r.entity_evidence(j));
         }
     }
     out.labels = labels
@@ -372,7 +403,7 @@ mod tests {
         let p = score_part(&model, &articles, &mentions);
         assert!(p.rows.is_none(), "in order: the frame is passed through");
         assert_eq!(p.label, ["positive", "negative"]);
-        assert_eq!(p.sentence[1], t2);
+        assert_eq!(p.sentence.get(1), Some(t2));
         assert_eq!(p.entities.article, [0, 1]);
         assert_eq!(p.entities.first_mention, [0, 1]);
         assert_eq!(p.entities.label, ["positive", "negative"]);
@@ -394,5 +425,63 @@ mod tests {
         // Article-entities point at the article's row and at its mention's row.
         assert_eq!(p.entities.article, [0, 1]);
         assert_eq!(p.entities.first_mention, [1, 0]);
+    }
+
+    #[test]
+    fn an_entity_mentioned_apart_is_one_article_entity_with_all_its_evidence() {
+        let model =
+            load_model(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/lexicons"))
+                .unwrap();
+        let title = "Tesla beats forecasts";
+        let body = "Tesla shares soared. Ford shares plunged. Tesla also won a record contract.";
+        let a = ArticleText {
+            article_id: "a1",
+            title,
+            text: body,
+            date: Some(19_000),
+            lang: "en",
+        };
+        let mut doc = String::new();
+        a.doc_into(&mut doc);
+        let at = |needle: &str, from: usize| {
+            let s = from + doc[from..].find(needle).unwrap();
+            (s, s + needle.len())
+        };
+        let body_at = doc.find("Tesla shares").unwrap();
+        let mut title_m = mention("a1", "tesla", at("Tesla", 0));
+        title_m.field = "title";
+        let mentions = [
+            title_m,
+            mention("a1", "tesla", at("Tesla", body_at)),
+            mention("a1", "ford", at("Ford", body_at)),
+            mention("a1", "tesla", at("Tesla also", body_at)),
+        ];
+        let r = score_article(&model, &a, &mentions, &mut String::new());
+        let labels: Vec<&str> = r.mentions.iter().map(|m| m.label).collect();
+        assert_eq!(labels, ["positive", "positive", "negative", "positive"]);
+        assert_eq!(r.sentence(2), "Ford shares plunged.");
+        assert!(
+            r.mention_evidence(2).contains("plunged"),
+            "{}",
+            r.mention_evidence(2)
+        );
+        // Two article-entities, in order of first mention.
+        assert_eq!(r.entities.len(), 2);
+        let (tesla, ford) = (&r.entities[0], &r.entities[1]);
+        assert_eq!(
+            (tesla.first_mention, tesla.mentions, tesla.in_title),
+            (0, 3, true)
+        );
+        assert_eq!(
+            (ford.first_mention, ford.mentions, ford.in_title),
+            (2, 1, false)
+        );
+        assert_eq!((tesla.label, ford.label), ("positive", "negative"));
+        // Tesla's evidence merges its three mentions' (each word once).
+        let ev = r.entity_evidence(0);
+        for w in ["beats", "soared", "record"] {
+            assert!(ev.contains(w), "{w} in {ev}");
+        }
+        assert_eq!(r.entity_evidence(1), r.mention_evidence(2));
     }
 }
