@@ -193,6 +193,22 @@ struct Phrase<T> {
     /// Whether the last word is a prefix (`*`).
     prefix_last: bool,
     value: T,
+    /// First byte of the second word and of its stem (see [`Phrase::may_follow`]).
+    next_first: (Option<u8>, Option<u8>),
+}
+
+impl<T> Phrase<T> {
+    /// False only if a token whose lowercase form and stem start with these bytes cannot
+    /// be this phrase's second word (it must equal it, start with it, or have its stem):
+    /// most phrases under a common first word (`de`, `the`) fail here, before any string
+    /// comparison.
+    #[inline]
+    fn may_follow(&self, lower: Option<u8>, stem: Option<u8>) -> bool {
+        match self.next_first {
+            (Some(l), Some(s)) => lower == Some(l) || stem == Some(s),
+            _ => true,
+        }
+    }
 }
 
 /// Term → value tables for one language, with exact, stem, prefix and phrase look-up.
@@ -289,11 +305,16 @@ impl<T: Copy> Table<T> {
                 let list = &mut self.phrase_lists[at as usize];
                 // A later file overrides an identical phrase.
                 list.retain(|p| p.rest != rest);
+                let next_first = (
+                    rest[0].as_bytes().first().copied(),
+                    rest_stems[0].as_bytes().first().copied(),
+                );
                 list.push(Phrase {
                     rest,
                     rest_stems,
                     prefix_last: is_prefix,
                     value,
+                    next_first,
                 });
                 list.sort_by_key(|p| std::cmp::Reverse(p.rest.len()));
             }
@@ -334,7 +355,11 @@ impl<T: Copy> Table<T> {
         if !set.may_start(next.hot.first_lower) && !set.may_start(next.hot.first_stem) {
             return None;
         }
+        let (lower, stem) = (next.hot.first_lower, next.hot.first_stem);
         for p in self.phrase_lists.get(list as usize)? {
+            if !p.may_follow(lower, stem) {
+                continue;
+            }
             let ok = p.rest.iter().enumerate().all(|(k, w)| {
                 toks.get(i + 1 + k).is_some_and(|u| {
                     let last = k + 1 == p.rest.len();

@@ -289,6 +289,7 @@ impl Roles {
             BARE_MOVE,
             word && self.lang != Lang::Fr && matches!(lower, "up" | "down"),
         );
+        set(MARKER_HEAD, starts_a_marker(lower));
         WordClass {
             lang: Some(self.lang),
             quantity: if word { self.quantity_of(lower) } else { None },
@@ -431,7 +432,7 @@ impl WordClass {
     /// No grammar flag (so not a boundary, call or `up`/`down` either) and no role of its
     /// own (see [`crate::sentiment::lexicon::HotWord::plain`]).
     pub(crate) fn is_plain(&self) -> bool {
-        self.flags == 0 && self.role.is_none()
+        self.flags & !MARKER_HEAD == 0 && self.role.is_none()
     }
 }
 
@@ -449,6 +450,9 @@ const FINE: u8 = 16;
 const CALL: u8 = 32;
 /// English `up`/`down`, a cue when a figure or a move follows ("up 3%", "shares down").
 const BARE_MOVE: u8 = 64;
+/// First word of a conclusion marker (see [`starts_a_marker`]). Not a reason to stop on
+/// the word in the main pass: [`WordClass::is_plain`] ignores it.
+const MARKER_HEAD: u8 = 128;
 
 /// Score of an analyst's call word when it is used as a call: a headline's opening
 /// imperative ("Buy Acme with a target of 50", "Avoid banks"), or a rating ("maintains
@@ -1468,6 +1472,11 @@ fn opens_with_conclusion(toks: &[LexToken]) -> bool {
     let Some(w0) = toks.get(first) else {
         return false;
     };
+    // The word's class says it without reading its text (a cache miss per sentence),
+    // when it was computed (the flag does not depend on the language).
+    if w0.hot.class.lang.is_some() && w0.hot.class.flags & MARKER_HEAD == 0 {
+        return false;
+    }
     if !starts_a_marker(w0.lower()) {
         return false;
     }
@@ -1929,7 +1938,7 @@ mod gate_tests {
                 assert!(lex.modifier_at(&toks, i).is_none(), "{}", t.lower());
                 assert!(lex.term_at(&toks, i).is_none(), "{}", t.lower());
                 assert!(roles.at(&toks, i).is_none(), "{}", t.lower());
-                assert!(t.hot.class.flags == 0 && t.kind == TokenKind::Word);
+                assert!(t.hot.class.flags & !MARKER_HEAD == 0 && t.kind == TokenKind::Word);
                 assert!(!matches!(t.lower(), "up" | "down"));
             }
             // Cue words are never plain.

@@ -261,7 +261,9 @@ fn pipeline_parts<P: Send>(
     let encode_groups = |df: &DataFrame| -> Result<Vec<RowGroupIterColumns<'static, PolarsError>>> {
         let writer = encoder
             .ok_or_else(|| anyhow::anyhow!("internal error: table written before it is open"))?;
-        Ok(writer.encode_and_compress(df).collect::<PolarsResult<_>>()?)
+        Ok(writer
+            .encode_and_compress(df)
+            .collect::<PolarsResult<_>>()?)
     };
     let encode = |df: DataFrame, rows: Option<Vec<u8>>| -> Result<Encoded> {
         Ok((df.height(), rows, encode_groups(&df)?))
