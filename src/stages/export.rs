@@ -147,10 +147,6 @@ impl Sinks<'_> {
     }
 }
 
-/// A part of a table ready to append: a single-chunk frame (one row group) and, when CSV
-/// is on, its CSV rows.
-type Prepared = (DataFrame, Option<Vec<u8>>);
-
 /// A part ready to write: its row count, CSV rows and encoded Parquet row group (the
 /// frame itself is dropped once encoded).
 type Encoded = (
@@ -159,16 +155,11 @@ type Encoded = (
     Vec<RowGroupIterColumns<'static, PolarsError>>,
 );
 
-/// Loads one part and formats its CSV rows: the per-part work that runs in parallel.
-fn prepare(df: Result<DataFrame>, csv: bool) -> Result<Prepared> {
-    let mut df = df?;
+/// Loads one part as a single-chunk frame (one row group).
+fn load_part<P>(load: impl Fn(P) -> Result<DataFrame>, p: P) -> Result<DataFrame> {
+    let mut df = load(p)?;
     df.rechunk_mut();
-    let rows = if csv {
-        Some(csv_format::rows(&df)?)
-    } else {
-        None
-    };
-    Ok((df, rows))
+    Ok(df)
 }
 
 /// The `entities` table: the gazetteer plus discovered companies.
@@ -228,14 +219,14 @@ fn export_parts<P: Send>(
     let mut parts = parts.into_iter();
     // The first window is loaded before the files are opened: they take its schema.
     let first: Vec<P> = parts.by_ref().take(window).collect();
-    let first: Vec<Result<Prepared>> = first
+    let first: Vec<Result<DataFrame>> = first
         .into_par_iter()
         .with_max_len(1)
-        .map(|p| prepare(load(p), csv))
+        .map(|p| load_part(&load, p))
         .collect();
-    let first: Vec<Prepared> = first.into_iter().collect::<Result<_>>()?;
+    let first: Vec<DataFrame> = first.into_iter().collect::<Result<_>>()?;
     match first.first() {
-        Some((df, _)) => w.open(df)?,
+        Some(df) => w.open(df)?,
         None => return w.finish(),
     }
     w.rows = pipeline_parts(&mut w, first, parts, window, &load, csv)?;
@@ -249,7 +240,7 @@ fn export_parts<P: Send>(
 /// written. An error on either side stops both and is returned.
 fn pipeline_parts<P: Send>(
     w: &mut TableWriter,
-    first: Vec<Prepared>,
+    first: Vec<DataFrame>,
     mut parts: impl Iterator<Item = P>,
     window: usize,
     load: &(impl Fn(P) -> Result<DataFrame> + Sync),
@@ -258,15 +249,20 @@ fn pipeline_parts<P: Send>(
     let (tx, rx) = std::sync::mpsc::sync_channel::<Encoded>(1);
     let mut sinks = w.sinks();
     let encoder = sinks.parquet;
-    let encode_groups = |df: &DataFrame| -> Result<Vec<RowGroupIterColumns<'static, PolarsError>>> {
+    // A part's CSV rows and its Parquet row group are made at once: a worker left idle
+    // at the end of a window (or once the other tables are done) takes one half.
+    let encode = |df: DataFrame| -> Result<Encoded> {
         let writer = encoder
             .ok_or_else(|| anyhow::anyhow!("internal error: table written before it is open"))?;
-        Ok(writer
-            .encode_and_compress(df)
-            .collect::<PolarsResult<_>>()?)
-    };
-    let encode = |df: DataFrame, rows: Option<Vec<u8>>| -> Result<Encoded> {
-        Ok((df.height(), rows, encode_groups(&df)?))
+        let (rows, groups) = rayon::join(
+            || csv.then(|| csv_format::rows(&df)).transpose(),
+            || {
+                writer
+                    .encode_and_compress(&df)
+                    .collect::<PolarsResult<Vec<_>>>()
+            },
+        );
+        Ok((df.height(), rows?, groups?))
     };
     std::thread::scope(|s| {
         let writer = s.spawn(move || -> Result<u64> {
@@ -286,11 +282,8 @@ fn pipeline_parts<P: Send>(
             Ok(true)
         };
         let produced = (|| -> Result<()> {
-            let ready: Vec<Result<Encoded>> = first
-                .into_par_iter()
-                .with_max_len(1)
-                .map(|(df, rows)| encode(df, rows))
-                .collect();
+            let ready: Vec<Result<Encoded>> =
+                first.into_par_iter().with_max_len(1).map(encode).collect();
             if !send(ready)? {
                 return Ok(());
             }
@@ -302,18 +295,7 @@ fn pipeline_parts<P: Send>(
                 let ready: Vec<Result<Encoded>> = chunk
                     .into_par_iter()
                     .with_max_len(1)
-                    .map(|p| {
-                        // The CSV rows and the Parquet row group of a part are made at
-                        // once: a worker left idle at the end of a window (or of the
-                        // last table) takes one half.
-                        let mut df = load(p)?;
-                        df.rechunk_mut();
-                        let (rows, groups) = rayon::join(
-                            || csv.then(|| csv_format::rows(&df)).transpose(),
-                            || encode_groups(&df),
-                        );
-                        Ok((df.height(), rows?, groups?))
-                    })
+                    .map(|p| encode(load_part(load, p)?))
                     .collect();
                 if !send(ready)? {
                     return Ok(());
