@@ -56,8 +56,9 @@ pub struct ArticleSentiment {
     pub mentions: Vec<MentionScore>,
     pub entities: Vec<EntityScore>,
     /// The text cells of the rows above, in one buffer: each mention's sentence and
-    /// evidence (cells `2k` and `2k + 1`), then each entity's evidence.
-    pub cells: Cells,
+    /// evidence (cells `2k` and `2k + 1`), then each entity's evidence. Private so that
+    /// only [`score_article`] lays it out; read it with the accessors below.
+    cells: Cells,
 }
 
 impl ArticleSentiment {
@@ -388,11 +389,14 @@ mod tests {
         }
     }
 
+    /// The shipped model (`data/lexicons`).
+    fn model() -> SentimentModel {
+        load_model(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/lexicons")).unwrap()
+    }
+
     #[test]
     fn mentions_keep_their_order_and_odd_artefacts_are_reordered() {
-        let model =
-            load_model(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/lexicons"))
-                .unwrap();
+        let model = model();
         let t1 = "Tesla shares soared after record deliveries.";
         let t2 = "Ford shares plunged after a profit warning.";
         let articles = [article("a1", t1), article("a2", t2)];
@@ -429,9 +433,7 @@ mod tests {
 
     #[test]
     fn an_entity_mentioned_apart_is_one_article_entity_with_all_its_evidence() {
-        let model =
-            load_model(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/lexicons"))
-                .unwrap();
+        let model = model();
         let title = "Tesla beats forecasts";
         let body = "Tesla shares soared. Ford shares plunged. Tesla also won a record contract.";
         let a = ArticleText {
