@@ -894,6 +894,16 @@ impl Lexicon {
     /// Zipfian, so results are memoised in a per-thread cache (bounded; no locking, so
     /// rayon workers never contend).
     pub fn prepare_tokens(&self, text: &str, toks: &[Token]) -> Vec<LexToken> {
+        let mut out = Vec::new();
+        self.prepare_tokens_into(text, toks, &mut out);
+        out
+    }
+
+    /// [`Self::prepare_tokens`] into a vector that is cleared first, so that a caller
+    /// preparing many texts reuses one buffer (warm in cache, no allocation per text).
+    pub fn prepare_tokens_into(&self, text: &str, toks: &[Token], out: &mut Vec<LexToken>) {
+        out.clear();
+        out.reserve(toks.len());
         let slot = usize::from(self.lang == Lang::Fr);
         WORD_CACHE.with(|cache| {
             let mut cache = cache.borrow_mut();
@@ -910,7 +920,6 @@ impl Lexicon {
                 toks.iter()
                     .map(|t| short_key_at(text, t.start, t.end).unwrap_or(0)),
             );
-            let mut out = Vec::with_capacity(toks.len());
             // The slot found by the look-ahead for each of the next `PREFETCH_WORD`
             // tokens (`usize::MAX`: none), so a word is not looked up twice.
             let mut ahead = [usize::MAX; PREFETCH_WORD];
@@ -955,7 +964,6 @@ impl Lexicon {
                 });
             }
             vocab.keys = keys;
-            out
         })
     }
 

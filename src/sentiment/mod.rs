@@ -18,10 +18,10 @@ use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use lexicon::{LexToken, Lexicon};
-use scorer::{analyze, Roles, Sentence};
+use scorer::{analyze_into, Roles, Sentence};
 
 use crate::text::lang::Lang;
-use crate::text::tokenize::{sentence_token_ranges, tokenize};
+use crate::text::tokenize::{sentence_token_ranges_into, tokenize_into, Token};
 
 /// Errors while loading the sentiment resources.
 #[derive(Debug, thiserror::Error)]
@@ -130,6 +130,7 @@ pub struct SentimentModel {
 }
 
 /// A prepared text: lexicon tokens and sentence token ranges.
+#[derive(Default)]
 struct Prepared {
     toks: Vec<LexToken>,
     sentences: Vec<(usize, usize)>,
@@ -139,9 +140,33 @@ struct Prepared {
 type CueRef = (f32, (usize, usize));
 
 /// A text's tokens and per-sentence rule analysis.
+#[derive(Default)]
 struct Analysed {
     p: Prepared,
     sents: Vec<Sentence>,
+}
+
+/// The buffers of one analysis, kept per thread by [`SentimentModel::article`] and
+/// refilled article after article: their memory stays warm in cache and nothing is
+/// allocated per article (tokens, sentences and cues were a tenth of the stage's time
+/// in allocation, first-touch stores and frees).
+#[derive(Default)]
+struct Workspace {
+    raw: Vec<Token>,
+    a: Analysed,
+    scratch: scorer::Scratch,
+}
+
+impl Workspace {
+    /// Tokens beyond which a workspace gives its memory back after use (one huge
+    /// article must not pin its buffers for the rest of the run).
+    const KEEP_TOKENS: usize = 1 << 18;
+
+    fn trim(&mut self) {
+        if self.raw.capacity() > Self::KEEP_TOKENS || self.a.p.toks.capacity() > Self::KEEP_TOKENS {
+            *self = Workspace::default();
+        }
+    }
 }
 
 /// The last analysis made on a thread, with what it was made of.
@@ -155,6 +180,8 @@ struct LastAnalysis {
 thread_local! {
     /// Last analysed text on this thread (see `SentimentModel::analysed`).
     static LAST_ANALYSIS: RefCell<Option<LastAnalysis>> = const { RefCell::new(None) };
+    /// Reusable analysis buffers of this thread (see [`Workspace`]).
+    static WORKSPACE: RefCell<Option<Workspace>> = const { RefCell::new(None) };
 }
 
 /// Everything the pipeline needs from one article, from a single analysis of its text.
@@ -235,15 +262,6 @@ impl SentimentModel {
         }
     }
 
-    fn prepare(&self, lex: &Lexicon, text: &str) -> Prepared {
-        let raw = tokenize(text);
-        let sentences = sentence_token_ranges(text, &raw);
-        Prepared {
-            toks: lex.prepare_tokens(text, &raw),
-            sentences,
-        }
-    }
-
     /// Rule analysis of a whole text: prepared tokens, total cue value and the cues'
     /// (value, evidence range).
     fn doc_rules(&self, text: &str, lang: Lang) -> (Rc<Analysed>, f32, Vec<CueRef>) {
@@ -254,15 +272,23 @@ impl SentimentModel {
 
     /// Tokens and rule analysis of every sentence of `text`.
     fn analyse(&self, text: &str, lang: Lang) -> Analysed {
+        let mut ws = Workspace::default();
+        self.analyse_into(text, lang, &mut ws);
+        ws.a
+    }
+
+    /// [`Self::analyse`] into `ws.a`, reusing the workspace's buffers.
+    fn analyse_into(&self, text: &str, lang: Lang, ws: &mut Workspace) {
         let (lex, roles) = self.pick(lang);
-        let p = self.prepare(lex, text);
-        let mut scratch = scorer::Scratch::default();
-        let sents = p
-            .sentences
-            .iter()
-            .map(|&(s, e)| analyze(lex, roles, &p.toks[s..e], &mut scratch))
-            .collect();
-        Analysed { p, sents }
+        let Workspace { raw, a, scratch } = ws;
+        tokenize_into(text, raw);
+        sentence_token_ranges_into(text, raw, &mut a.p.sentences);
+        lex.prepare_tokens_into(text, raw, &mut a.p.toks);
+        let n = a.p.sentences.len();
+        a.sents.resize_with(n, Sentence::default);
+        for (&(s, e), sent) in a.p.sentences.iter().zip(a.sents.iter_mut()) {
+            analyze_into(lex, roles, &a.p.toks[s..e], scratch, sent);
+        }
     }
 
     /// [`Self::analyse`], for callers that ask several questions about the same text one
@@ -295,21 +321,31 @@ impl SentimentModel {
     /// [`Self::sentence_spans`], without keeping a copy of the text for the per-thread
     /// cache those use.
     pub fn article(&self, text: &str, lang: Lang, targets: &[(usize, usize)]) -> ArticleScores {
-        let a = self.analyse(text, lang);
-        let tone = self.document_of(&a, text, lang);
-        if targets.is_empty() {
-            return ArticleScores {
+        // The thread's workspace is taken out while in use (a nested call, which does
+        // not happen, would just get a fresh one).
+        let mut ws = WORKSPACE
+            .with(|w| w.borrow_mut().take())
+            .unwrap_or_default();
+        self.analyse_into(text, lang, &mut ws);
+        let a = &ws.a;
+        let tone = self.document_of(a, text, lang);
+        let scores = if targets.is_empty() {
+            ArticleScores {
                 tone,
                 targets: Vec::new(),
                 sentences: Vec::new(),
-            };
-        }
-        let threshold = self.threshold_for(lang, true);
-        ArticleScores {
-            tone,
-            targets: self.targets_of(&a, text, lang, targets, threshold, true),
-            sentences: spans_of(&a),
-        }
+            }
+        } else {
+            let threshold = self.threshold_for(lang, true);
+            ArticleScores {
+                tone,
+                targets: self.targets_of(a, text, lang, targets, threshold, true),
+                sentences: spans_of(a),
+            }
+        };
+        ws.trim();
+        WORKSPACE.with(|w| *w.borrow_mut() = Some(ws));
+        scores
     }
 
     /// Sentence byte spans of `text`, identical to [`crate::text::tokenize::sentence_spans`]

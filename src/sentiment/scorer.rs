@@ -643,14 +643,35 @@ pub struct Scratch {
 
 /// Analyses one sentence's tokens.
 pub fn analyze(lex: &Lexicon, roles: &Roles, toks: &[LexToken], scratch: &mut Scratch) -> Sentence {
+    let mut out = Sentence::default();
+    analyze_into(lex, roles, toks, scratch, &mut out);
+    out
+}
+
+/// [`analyze`] into a [`Sentence`] whose vectors are cleared and reused, so that
+/// analysing document after document does not allocate them again.
+pub fn analyze_into(
+    lex: &Lexicon,
+    roles: &Roles,
+    toks: &[LexToken],
+    scratch: &mut Scratch,
+    out: &mut Sentence,
+) {
     let n = toks.len();
     let lang = lex.lang();
     let mods = &mut scratch.mods;
     mods.clear();
     mods.resize(n, None);
-    let mut cues: Vec<Cue> = Vec::new();
-    let mut clause_of = vec![0usize; n];
-    let mut segment_of = vec![0usize; n];
+    let Sentence {
+        cues,
+        clause_of,
+        segment_of,
+    } = out;
+    cues.clear();
+    clause_of.clear();
+    clause_of.resize(n, 0);
+    segment_of.clear();
+    segment_of.resize(n, 0);
     let (mut clause, mut segment) = (0usize, 0usize);
     let mut contrast_at: Option<usize> = None;
     let first_word = toks
@@ -794,8 +815,8 @@ pub fn analyze(lex: &Lexicon, roles: &Roles, toks: &[LexToken], scratch: &mut Sc
     compose_quantities(
         roles,
         toks,
-        (&clause_of, &segment_of),
-        &mut cues,
+        (clause_of, segment_of),
+        cues,
         (&mut scratch.nouns, &mut scratch.used_nouns),
     );
     let mods = &scratch.mods;
@@ -805,7 +826,7 @@ pub fn analyze(lex: &Lexicon, roles: &Roles, toks: &[LexToken], scratch: &mut Sc
         .rev()
         .find(|t| t.kind == TokenKind::Punct)
         .is_some_and(|t| t.lower().contains('?'));
-    for cue in &mut cues {
+    for cue in cues.iter_mut() {
         let h = cue.head;
         let mut negated = false;
         let mut neg_strength = 1.0f32;
@@ -898,7 +919,7 @@ pub fn analyze(lex: &Lexicon, roles: &Roles, toks: &[LexToken], scratch: &mut Sc
         }
         // "trop prévisible pour être passionnant", "too slow to be exciting": what
         // follows "too … to" is denied.
-        if !negated && too_to(lang, toks, h, cue.segment, &segment_of) {
+        if !negated && too_to(lang, toks, h, cue.segment, segment_of) {
             negated = true;
         }
         if negated {
@@ -922,11 +943,6 @@ pub fn analyze(lex: &Lexicon, roles: &Roles, toks: &[LexToken], scratch: &mut Sc
             };
         }
         cue.ev = (ev_start, ev_end);
-    }
-    Sentence {
-        cues,
-        clause_of,
-        segment_of,
     }
 }
 

@@ -641,3 +641,42 @@ fn the_authority_that_approves_is_not_judged_by_the_approval() {
     let l = labels_toward(&m, text, Lang::Fr, &["Acme", "Autorité"]);
     assert_eq!(l, vec![Label::Positive, Label::Neutral]);
 }
+
+/// `article` reuses one set of buffers per thread: a long text then a short one, in
+/// either language, must leave nothing of the first in the second's results.
+#[test]
+fn article_results_do_not_depend_on_the_previous_article() {
+    let m = model();
+    let long = "Acme's profit rises. Globex falls after a lawsuit; its loss is strong. \
+                Initech wins a record contract. Hooli shares fall, a downgrade.";
+    let short = "Acme falls.";
+    let fr = "Le bénéfice de Total progresse. Renault recule, plan social en vue.";
+    let targets = |text: &str, names: &[&str]| -> Vec<(usize, usize)> {
+        names.iter().map(|n| span(text, n)).collect()
+    };
+    let (t_long, t_short, t_fr) = (
+        targets(long, &["Acme", "Globex", "Initech", "Hooli"]),
+        targets(short, &["Acme"]),
+        targets(fr, &["Total", "Renault"]),
+    );
+    // Each text on a thread that has analysed nothing else.
+    let fresh = |text: &'static str, lang: Lang, t: Vec<(usize, usize)>| {
+        let m = model();
+        std::thread::spawn(move || m.article(text, lang, &t))
+            .join()
+            .expect("scoring thread")
+    };
+    let alone = [
+        fresh(long, Lang::En, t_long.clone()),
+        fresh(short, Lang::En, t_short.clone()),
+        fresh(fr, Lang::Fr, t_fr.clone()),
+    ];
+    for _ in 0..2 {
+        assert_eq!(m.article(long, Lang::En, &t_long), alone[0]);
+        assert_eq!(m.article(short, Lang::En, &t_short), alone[1]);
+        assert_eq!(m.article(fr, Lang::Fr, &t_fr), alone[2]);
+    }
+    assert_eq!(alone[1].targets[0].label, Label::Negative);
+    assert_eq!(alone[1].sentences, vec![(0, short.len())]);
+    assert_eq!(alone[2].targets[1].label, Label::Negative);
+}

@@ -156,11 +156,20 @@ impl Chars<'_> {
 /// names (`Saint-Gobain`), dotted abbreviations (`U.S.`), and signed percentages
 /// (`+5 %`, `5%`, `-3,2 %` are single number tokens).
 pub fn tokenize(text: &str) -> Vec<Token> {
+    let mut out = Vec::new();
+    tokenize_into(text, &mut out);
+    out
+}
+
+/// [`tokenize`] into a vector that is cleared first, so that a caller tokenizing many
+/// texts reuses one buffer (it stays warm in cache, and nothing is allocated per text).
+pub fn tokenize_into(text: &str, out: &mut Vec<Token>) {
     let cs = Chars { text };
     let n = cs.len();
+    out.clear();
     // About one token per 5–6 bytes of news text: room for one per 4, so the vector is
     // not reallocated (and copied) half-way.
-    let mut out = Vec::with_capacity(n / 4 + 8);
+    out.reserve(n / 4 + 8);
     // `i` is always a byte position on a char boundary.
     let mut i = 0;
     let bytes = text.as_bytes();
@@ -174,7 +183,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                 continue;
             }
             b if b.is_ascii_alphabetic() => {
-                i = scan_word(&cs, i, &mut out);
+                i = scan_word(&cs, i, out);
                 continue;
             }
             _ => {}
@@ -222,7 +231,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             continue;
         }
         if is_alnum(c) {
-            i = scan_word(&cs, i, &mut out);
+            i = scan_word(&cs, i, out);
             continue;
         }
         // (`s` is ASCII: the char after it starts at `after + 1`.)
@@ -258,7 +267,6 @@ pub fn tokenize(text: &str) -> Vec<Token> {
         });
         i = after;
     }
-    out
 }
 
 /// Scans digits with inner `.`/`,` separators (and `1 000` style groups) from byte `j`;
@@ -469,8 +477,16 @@ pub fn sentence_spans(text: &str) -> Vec<(usize, usize)> {
 /// (so the sentiment model tokenizes a document only once). Returns token index ranges
 /// `[first, last + 1)`, never empty.
 pub fn sentence_token_ranges(text: &str, toks: &[Token]) -> Vec<(usize, usize)> {
+    let mut spans = Vec::new();
+    sentence_token_ranges_into(text, toks, &mut spans);
+    spans
+}
+
+/// [`sentence_token_ranges`] into a vector that is cleared first (see [`tokenize_into`]).
+pub fn sentence_token_ranges_into(text: &str, toks: &[Token], spans: &mut Vec<(usize, usize)>) {
     let bytes = text.as_bytes();
-    let mut spans = Vec::with_capacity(toks.len() / 16 + 1);
+    spans.clear();
+    spans.reserve(toks.len() / 16 + 1);
     // First token of the open sentence (`usize::MAX`: none open).
     const NONE: usize = usize::MAX;
     let mut sent_start = NONE;
@@ -512,7 +528,6 @@ pub fn sentence_token_ranges(text: &str, toks: &[Token]) -> Vec<(usize, usize)> 
     if sent_start != NONE && sent_start < toks.len() {
         spans.push((sent_start, toks.len()));
     }
-    spans
 }
 
 /// Index after the closing quotes/brackets and further end marks that follow a
