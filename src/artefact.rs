@@ -232,40 +232,6 @@ pub fn write_parquet(path: &Path, df: &mut DataFrame) -> Result<()> {
     write(&mut f).with_context(|| format!("cannot write {}", path.display()))
 }
 
-/// A buffered file shared with a writer that owns its output and never flushes it
-/// (Polars' batched Parquet writer): the caller keeps a handle and flushes at the end,
-/// so a failed final write is reported, not lost in a drop.
-#[derive(Clone)]
-pub struct SharedFile(std::sync::Arc<std::sync::Mutex<std::io::BufWriter<fs::File>>>);
-
-impl SharedFile {
-    pub fn create(path: &Path) -> Result<SharedFile> {
-        let f =
-            fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
-        Ok(SharedFile(std::sync::Arc::new(std::sync::Mutex::new(
-            std::io::BufWriter::with_capacity(1 << 20, f),
-        ))))
-    }
-
-    fn lock(&self) -> std::io::Result<std::sync::MutexGuard<'_, std::io::BufWriter<fs::File>>> {
-        self.0
-            .lock()
-            .map_err(|_| std::io::Error::other("internal error: a writer thread panicked"))
-    }
-}
-
-impl Write for SharedFile {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.lock()?.write(buf)
-    }
-    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
-        self.lock()?.write_all(buf)
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.lock()?.flush()
-    }
-}
-
 /// Reads a whole Parquet file.
 pub fn read_parquet(path: &Path) -> Result<DataFrame> {
     let f = fs::File::open(path).with_context(|| {

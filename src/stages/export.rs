@@ -5,6 +5,7 @@
 //! notebook never opens a half-written table.
 
 mod csv_format;
+mod parquet_sink;
 
 use std::fs;
 use std::io::Write as _;
@@ -12,13 +13,10 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{Context as _, Result};
-use polars::io::parquet::write::RowGroupIterColumns;
 use polars::prelude::*;
 use rayon::prelude::*;
 
-use crate::artefact::{
-    read_parquet, read_parquet_columns, tmp_sibling, Manifest, SharedFile, StageDir,
-};
+use crate::artefact::{read_parquet, read_parquet_columns, tmp_sibling, Manifest, StageDir};
 use crate::entities::Gazetteer;
 use crate::stages::{aggregate, list_parts, secs, Context, Stage};
 use crate::tables::{
@@ -53,11 +51,8 @@ const ARTICLE_COLUMNS: [&str; 8] = [
 pub struct TableWriter {
     parquet_path: PathBuf,
     csv_path: Option<PathBuf>,
-    /// The Parquet writer and, flushed by [`Self::finish`], the file under it.
-    parquet: Option<(
-        polars::io::parquet::write::BatchedWriter<SharedFile>,
-        SharedFile,
-    )>,
+    /// The Parquet file and the encoder of its parts (see [`parquet_sink`]).
+    parquet: Option<(parquet_sink::ParquetFile, parquet_sink::PartEncoder)>,
     /// The CSV file: records are formatted into memory first (see [`csv_format::rows`]),
     /// so that parts can be formatted in parallel.
     csv: Option<std::io::BufWriter<fs::File>>,
@@ -80,13 +75,7 @@ impl TableWriter {
         if self.parquet.is_some() {
             return Ok(());
         }
-        let f = SharedFile::create(&tmp_sibling(&self.parquet_path))?;
-        let w = ParquetWriter::new(f.clone())
-            .with_compression(ParquetCompression::Zstd(Some(
-                polars_parquet::write::ZstdLevel::try_new(1)?,
-            )))
-            .batched(df.schema())?;
-        self.parquet = Some((w, f));
+        self.parquet = Some(parquet_sink::create(&tmp_sibling(&self.parquet_path), df)?);
         if let Some(p) = &self.csv_path {
             let f = fs::File::create(tmp_sibling(p))
                 .with_context(|| format!("cannot create {}", p.display()))?;
@@ -98,19 +87,25 @@ impl TableWriter {
     }
 
     /// The files, borrowed so that a writer thread can append while the workers go on
-    /// encoding with the same (shared) Parquet writer.
-    fn sinks(&mut self) -> Sinks<'_> {
-        Sinks {
-            parquet: self.parquet.as_ref().map(|(w, _)| w),
-            csv: self.csv.as_mut(),
-        }
+    /// encoding parts with the (shared) encoder.
+    fn sinks(&mut self) -> (Sinks<'_>, Option<&parquet_sink::PartEncoder>) {
+        let (file, encoder) = match self.parquet.as_mut() {
+            Some((f, e)) => (Some(f), Some(&*e)),
+            None => (None, None),
+        };
+        (
+            Sinks {
+                parquet: file,
+                csv: self.csv.as_mut(),
+            },
+            encoder,
+        )
     }
 
     /// Closes and renames the files into place.
     pub fn finish(mut self) -> Result<u64> {
-        if let Some((w, mut f)) = self.parquet.take() {
-            w.finish()?;
-            f.flush()
+        if let Some((f, _)) = self.parquet.take() {
+            f.finish()
                 .with_context(|| format!("cannot write {}", self.parquet_path.display()))?;
             fs::rename(tmp_sibling(&self.parquet_path), &self.parquet_path)
                 .with_context(|| format!("cannot write {}", self.parquet_path.display()))?;
@@ -125,10 +120,10 @@ impl TableWriter {
     }
 }
 
-/// Where a table's parts are appended: the Parquet writer (shared: it locks its file
-/// itself, so the workers can encode with it meanwhile) and the CSV file.
+/// Where a table's parts are appended (by the writer thread): the Parquet file and the
+/// CSV file.
 struct Sinks<'a> {
-    parquet: Option<&'a polars::io::parquet::write::BatchedWriter<SharedFile>>,
+    parquet: Option<&'a mut parquet_sink::ParquetFile>,
     csv: Option<&'a mut std::io::BufWriter<fs::File>>,
 }
 
@@ -136,8 +131,8 @@ impl Sinks<'_> {
     /// Appends an encoded part and its CSV rows (without header); returns its rows.
     fn append(&mut self, part: Encoded) -> Result<u64> {
         let (rows, csv_rows, groups) = part;
-        if let Some(w) = self.parquet {
-            w.write_row_groups(groups)?;
+        if let Some(w) = self.parquet.as_mut() {
+            w.write(groups)?;
         }
         if let (Some(w), Some(csv_rows)) = (self.csv.as_mut(), csv_rows) {
             // Records are independent: parts formatted apart join into one valid file.
@@ -149,11 +144,7 @@ impl Sinks<'_> {
 
 /// A part ready to write: its row count, CSV rows and encoded Parquet row group (the
 /// frame itself is dropped once encoded).
-type Encoded = (
-    usize,
-    Option<Vec<u8>>,
-    Vec<RowGroupIterColumns<'static, PolarsError>>,
-);
+type Encoded = (usize, Option<Vec<u8>>, Vec<parquet_sink::EncodedGroup>);
 
 /// Loads one part as a single-chunk frame (one row group).
 fn load_part<P>(load: impl Fn(P) -> Result<DataFrame>, p: P) -> Result<DataFrame> {
@@ -247,8 +238,7 @@ fn pipeline_parts<P: Send>(
     csv: bool,
 ) -> Result<u64> {
     let (tx, rx) = std::sync::mpsc::sync_channel::<Encoded>(1);
-    let mut sinks = w.sinks();
-    let encoder = sinks.parquet;
+    let (mut sinks, encoder) = w.sinks();
     // A part's CSV rows and its Parquet row group are made at once: a worker left idle
     // at the end of a window (or once the other tables are done) takes one half.
     let encode = |df: DataFrame| -> Result<Encoded> {
@@ -256,11 +246,7 @@ fn pipeline_parts<P: Send>(
             .ok_or_else(|| anyhow::anyhow!("internal error: table written before it is open"))?;
         let (rows, groups) = rayon::join(
             || csv.then(|| csv_format::rows(&df)).transpose(),
-            || {
-                writer
-                    .encode_and_compress(&df)
-                    .collect::<PolarsResult<Vec<_>>>()
-            },
+            || writer.encode(&df),
         );
         Ok((df.height(), rows?, groups?))
     };
