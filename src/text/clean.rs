@@ -681,6 +681,30 @@ impl Writer {
     }
 }
 
+/// How many of the eight bytes at `b[i..]` the first two tests of [`normalize`]'s loop
+/// would skip one by one: visible ASCII (`0x21..=0x7E`), and a space followed by visible
+/// ASCII unless it would open the run (`run_open`: the run already holds `b[i - 1]`). A
+/// space in the last lane is left to the byte loop (its next byte is not in the word).
+/// 0 near the end of the text.
+#[inline(always)]
+fn plain_prefix(b: &[u8], i: usize, run_open: bool) -> usize {
+    use crate::text::swar::{in_range, lanes_equal, HIGH};
+    let Some(chunk) = b.get(i..i + 8) else {
+        return 0;
+    };
+    let mut word = [0u8; 8];
+    word.copy_from_slice(chunk);
+    let x = u64::from_le_bytes(word);
+    // High bits cleared for the range test (see `swar`); non-ASCII bytes never count.
+    let visible = in_range(x & !HIGH, 0x21, 0x7e) & !x & HIGH;
+    let mut space = lanes_equal(x, b' ') & (visible >> 8);
+    if !run_open {
+        space &= !0x80;
+    }
+    let stop = !(visible | space) & HIGH;
+    (stop.trailing_zeros() / 8) as usize
+}
+
 /// One pass over the text: character mapping plus whitespace collapsing. Runs of
 /// characters that need no change are copied as slices.
 fn normalize(input: &str, one_line: bool) -> String {
@@ -697,6 +721,13 @@ fn normalize(input: &str, one_line: bool) -> String {
     let mut dropped = false;
     let mut i = 0;
     while i < b.len() {
+        // Most bytes are visible ASCII and single spaces between words: skip them eight
+        // at a time (the byte tests below, in parallel).
+        let n = plain_prefix(b, i, i > run_start);
+        if n > 0 {
+            i += n;
+            continue;
+        }
         let byte = b[i];
         if (0x21..0x7F).contains(&byte) {
             i += 1;
@@ -764,6 +795,47 @@ fn normalize(input: &str, one_line: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `plain_prefix` skips exactly the bytes that the byte loop's first two tests would
+    /// (a visible ASCII byte; a space before one, unless it would open the run): every
+    /// 8-byte window over an alphabet of the bytes that matter, plus the next byte.
+    #[test]
+    fn eight_byte_skip_matches_the_byte_tests() {
+        let alphabet = [b'a', b' ', b'\n', b'\t', 0x21, 0x7e, 0x7f, 0xc3, 0xa0, 0x20];
+        let visible = |c: u8| (0x21..0x7f).contains(&c);
+        let bytewise = |b: &[u8], run_open: bool| -> usize {
+            let mut i = 0;
+            while i < 8 {
+                if visible(b[i]) {
+                    i += 1;
+                } else if b[i] == b' ' && (i > 0 || run_open) && i < 7 && visible(b[i + 1]) {
+                    i += 2;
+                } else {
+                    break;
+                }
+            }
+            i
+        };
+        let mut b = [0u8; 9];
+        // 10^8 windows are too many for a unit test: a fixed pseudo-random walk instead.
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..200_000 {
+            for byte in b.iter_mut() {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                *byte = alphabet[(state % alphabet.len() as u64) as usize];
+            }
+            for run_open in [false, true] {
+                assert_eq!(
+                    plain_prefix(&b, 0, run_open),
+                    bytewise(&b, run_open),
+                    "{b:?} {run_open}"
+                );
+            }
+        }
+        assert_eq!(plain_prefix(b"abc", 0, true), 0, "fewer than eight bytes");
+    }
 
     #[test]
     fn nfc_quick_agrees_with_the_full_quick_check() {
