@@ -175,8 +175,6 @@ struct PartScores {
     tone: Vec<f64>,
     tone_label: Vec<&'static str>,
     entities: ArticleEntityScores,
-    /// Article-entities per `(type, label)`, for the manifest.
-    labels: Vec<(String, u64)>,
     /// Mention rows to output, as indices into the part's mentions; `None` when that is
     /// every row in order (always, for artefacts this pipeline wrote).
     rows: Option<Vec<IdxSize>>,
@@ -187,11 +185,34 @@ struct PartScores {
 }
 
 /// Scores every article of one part, in article order.
+#[cfg(test)]
 fn score_part(
     model: &SentimentModel,
     articles: &[ArticleText<'_>],
     mentions: &[MentionRef<'_>],
 ) -> PartScores {
+    score(model, articles, mentions).merge()
+}
+
+/// One part's articles scored (in parallel), not yet laid out as table columns: that
+/// copy is sequential, so the stage does it on the writer thread while the workers score
+/// the next part (see [`Scored::merge`]).
+struct Scored {
+    results: Vec<ArticleSentiment>,
+    /// Each article's range of mentions in the part's mention rows.
+    ranges: Vec<(usize, usize)>,
+    /// The mention rows in output order, when it differs from the input order.
+    rows: Option<Vec<IdxSize>>,
+    /// Article-entities per `<type>_<label>` (the stage's summary).
+    labels: Vec<(String, u64)>,
+}
+
+/// Scores every article of one part (the results stay per article).
+fn score(
+    model: &SentimentModel,
+    articles: &[ArticleText<'_>],
+    mentions: &[MentionRef<'_>],
+) -> Scored {
     // Mentions are stored in article order: slice them per article.
     let mut by_article: FastMap<&str, (usize, usize)> = FastMap::default();
     let mut s = 0;
@@ -229,47 +250,72 @@ fn score_part(
             .flat_map(|&(s, e)| s as IdxSize..e as IdxSize)
             .collect()
     });
-    let n = mentions.len();
-    let mut out = PartScores {
-        tone: Vec::with_capacity(results.len()),
-        tone_label: Vec::with_capacity(results.len()),
-        entities: ArticleEntityScores::default(),
-        labels: Vec::new(),
-        rows,
-        sentence: Cells::default(),
-        sentiment: Vec::with_capacity(n),
-        label: Vec::with_capacity(n),
-        evidence: Cells::default(),
-    };
     let mut labels: FastMap<(&str, &str), u64> = FastMap::default();
-    let e = &mut out.entities;
-    for (article, (r, &(first, _))) in results.into_iter().zip(&ranges).enumerate() {
-        out.tone.push(r.tone.0);
-        out.tone_label.push(r.tone.1);
-        for (k, m) in r.mentions.iter().enumerate() {
-            out.sentence.push(r.sentence(k));
-            out.sentiment.push(m.sentiment);
-            out.label.push(m.label);
-            out.evidence.push(r.mention_evidence(k));
-        }
-        for (j, x) in r.entities.iter().enumerate() {
-            let mention = first + x.first_mention;
-            let kind = mentions.get(mention).map_or("", |m| m.kind);
+    for (r, &(first, _)) in results.iter().zip(&ranges) {
+        for x in &r.entities {
+            let kind = mentions.get(first + x.first_mention).map_or("", |m| m.kind);
             *labels.entry((kind, x.label)).or_insert(0) += 1;
-            e.article.push(article as IdxSize);
-            e.first_mention.push(mention as IdxSize);
-            e.mentions.push(x.mentions);
-            e.in_title.push(x.in_title);
-            e.sentiment.push(x.sentiment);
-            e.label.push(x.label);
-            e.evidence.push(r.entity_evidence(j));
         }
     }
-    out.labels = labels
+    let labels = labels
         .into_iter()
         .map(|((kind, label), n)| (format!("{kind}_{label}"), n))
         .collect();
-    out
+    Scored {
+        results,
+        ranges,
+        rows,
+        labels,
+    }
+}
+
+impl Scored {
+    /// Mention rows written for this part.
+    fn mention_rows(&self) -> usize {
+        self.results.iter().map(|r| r.mentions.len()).sum()
+    }
+
+    /// Lays the per-article results out as the part's table columns, in article order.
+    fn merge(self) -> PartScores {
+        let Scored {
+            results,
+            ranges,
+            rows,
+            ..
+        } = self;
+        let n = results.iter().map(|r| r.mentions.len()).sum();
+        let mut out = PartScores {
+            tone: Vec::with_capacity(results.len()),
+            tone_label: Vec::with_capacity(results.len()),
+            entities: ArticleEntityScores::default(),
+            rows,
+            sentence: Cells::default(),
+            sentiment: Vec::with_capacity(n),
+            label: Vec::with_capacity(n),
+            evidence: Cells::default(),
+        };
+        let e = &mut out.entities;
+        for (article, (r, &(first, _))) in results.into_iter().zip(&ranges).enumerate() {
+            out.tone.push(r.tone.0);
+            out.tone_label.push(r.tone.1);
+            for (k, m) in r.mentions.iter().enumerate() {
+                out.sentence.push(r.sentence(k));
+                out.sentiment.push(m.sentiment);
+                out.label.push(m.label);
+                out.evidence.push(r.mention_evidence(k));
+            }
+            for (j, x) in r.entities.iter().enumerate() {
+                e.article.push(article as IdxSize);
+                e.first_mention.push((first + x.first_mention) as IdxSize);
+                e.mentions.push(x.mentions);
+                e.in_title.push(x.in_title);
+                e.sentiment.push(x.sentiment);
+                e.label.push(x.label);
+                e.evidence.push(r.entity_evidence(j));
+            }
+        }
+        out
+    }
 }
 
 /// Runs the sentiment stage.
@@ -309,16 +355,20 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
         PartWriter::run(scope, "sentiment", |writer| {
             for (i, frames) in frames.by_ref().enumerate() {
                 let (art_df, men_df) = frames?;
-                let articles = article_texts_from_frame(&art_df)?;
-                let mentions = mention_refs_from_frame(&men_df)?;
+                // Two independent column walks (the workers are otherwise idle here).
+                let (articles, mentions) = rayon::join(
+                    || article_texts_from_frame(&art_df),
+                    || mention_refs_from_frame(&men_df),
+                );
+                let (articles, mentions) = (articles?, mentions?);
                 rows_in += mentions.len() as u64;
-                let p = score_part(&model, &articles, &mentions);
+                let scored = score(&model, &articles, &mentions);
                 drop(articles);
                 drop(mentions);
-                for (key, n) in &p.labels {
+                for (key, n) in &scored.labels {
                     *labels.entry(key.clone()).or_insert(0u64) += n;
                 }
-                rows_out += p.sentence.len() as u64;
+                rows_out += scored.mention_rows() as u64;
                 // The tables take the ids and names from the frames: only those columns
                 // are kept for the writer (not the article texts).
                 let art_keys = art_df.select(["article_id", "date"])?;
@@ -329,6 +379,7 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
                     dir.path(&part_name("tones", i)),
                 ];
                 writer.submit(move || {
+                    let p = scored.merge();
                     let mut scores = mention_scores_frame(
                         p.rows.as_deref(),
                         &p.sentence,
@@ -404,7 +455,10 @@ mod tests {
             mention("a1", "tesla", (0, 5)),
             mention("a2", "ford", (0, 4)),
         ];
-        let p = score_part(&model, &articles, &mentions);
+        let scored = score(&model, &articles, &mentions);
+        assert_eq!(scored.mention_rows(), 2);
+        let mut labels = scored.labels.clone();
+        let p = scored.merge();
         assert!(p.rows.is_none(), "in order: the frame is passed through");
         assert_eq!(p.label, ["positive", "negative"]);
         assert_eq!(p.sentence.get(1), Some(t2));
@@ -412,7 +466,6 @@ mod tests {
         assert_eq!(p.entities.first_mention, [0, 1]);
         assert_eq!(p.entities.label, ["positive", "negative"]);
         assert_eq!(p.tone.len(), 2);
-        let mut labels = p.labels.clone();
         labels.sort();
         assert_eq!(
             labels,
