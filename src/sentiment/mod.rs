@@ -509,7 +509,8 @@ impl SentimentModel {
         let mut out = vec![Polarity::neutral(); targets.len()];
         // Sentence of each target (binary search on sentence starts).
         let starts: Vec<usize> = p.sentences.iter().map(|&(s, _)| p.toks[s].start).collect();
-        let mut by_sentence: lexicon::FastMap<usize, Vec<usize>> = Default::default();
+        // (sentence, target) pairs, grouped by sentence with targets in input order.
+        let mut by_sentence: Vec<(usize, usize)> = Vec::with_capacity(targets.len());
         for (ti, &(a, b)) in targets.iter().enumerate() {
             if b <= a {
                 continue;
@@ -520,21 +521,21 @@ impl SentimentModel {
             };
             let (_, e) = p.sentences[si];
             if a < p.toks[e - 1].end {
-                by_sentence.entry(si).or_default().push(ti);
+                by_sentence.push((si, ti));
             }
         }
-        let mut keys: Vec<usize> = by_sentence.keys().copied().collect();
-        keys.sort_unstable();
-        for si in keys {
+        by_sentence.sort_by_key(|&(si, _)| si);
+        for group in by_sentence.chunk_by(|x, y| x.0 == y.0) {
+            let si = group[0].0;
             let (s, e) = p.sentences[si];
             let toks = &p.toks[s..e];
             let sent: &Sentence = &a.sents[si];
             // A "target" running past its sentence is not a name mention: it stays
             // neutral and does not mask the words it covers.
             let sent_end = toks.last().map_or(0, |t| t.end);
-            let tis: Vec<usize> = by_sentence[&si]
+            let tis: Vec<usize> = group
                 .iter()
-                .copied()
+                .map(|&(_, ti)| ti)
                 .filter(|&ti| targets[ti].1 <= sent_end)
                 .collect();
             // Token ranges of the targets within the sentence.
