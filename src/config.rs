@@ -67,7 +67,7 @@ pub struct IngestConfig {
 
 impl Default for IngestConfig {
     fn default() -> Self {
-        IngestConfig { batch_size: 5000 }
+        IngestConfig { batch_size: 2500 }
     }
 }
 

@@ -227,7 +227,7 @@ fn export_parts<P: Send>(
 /// The loop of [`export_parts`] once the files are open: encodes `first`, then each next
 /// window of `parts`, on the workers, and hands the encoded parts in order to a writer
 /// thread through a bounded channel (at most one part waiting: each waiting part holds
-/// its CSV rows, ~12 MB for a `mentions` part of 5,000 articles). Returns the rows
+/// its CSV rows, ~6 MB for a `mentions` part of 2,500 articles). Returns the rows
 /// written. An error on either side stops both and is returned.
 fn pipeline_parts<P: Send>(
     w: &mut TableWriter,
