@@ -827,7 +827,7 @@ pub struct ArticleEntityScores {
     pub evidence: Cells,
 }
 
-/// The `article_entities` table (same columns as [`article_entities_to_frame`]) from the
+/// The `article_entities` table (same columns as the tests' `article_entities_to_frame`) from the
 /// part's articles frame (`article_id`, `date`), its mentions frame (`entity_id`,
 /// `name`, `type`) and the scores. Taking rows of string columns shares their bytes.
 pub fn article_entities_frame(

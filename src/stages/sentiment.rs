@@ -89,8 +89,8 @@ pub struct EntityScore {
     pub label: &'static str,
 }
 
-/// The sentiment columns of one mention row (its text cells are in
-/// [`ArticleSentiment::cells`]).
+/// The sentiment columns of one mention row (its text cells are in the article's cell
+/// buffer: see [`ArticleSentiment::sentence`]).
 pub struct MentionScore {
     pub sentiment: f64,
     pub label: &'static str,

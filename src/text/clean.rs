@@ -13,7 +13,7 @@
 //!   tag when followed by a letter, `/`, `!` or `?` *and* the tag is properly closed by `>`
 //!   before any other `<`, so `a < b` or `x<y` in plain text never eats text.
 //! * RSS feeds often escape HTML once more (`&lt;p&gt;`, `&amp;eacute;`), so stripping and
-//!   entity decoding are repeated until nothing changes (bounded by [`MAX_HTML_ROUNDS`]).
+//!   entity decoding are repeated until nothing changes (bounded by `MAX_HTML_ROUNDS`).
 //!   Running to a fixed point is what makes the cleaner idempotent.
 
 use std::borrow::Cow;
