@@ -184,16 +184,6 @@ struct PartScores {
     evidence: Cells,
 }
 
-/// Scores every article of one part, in article order.
-#[cfg(test)]
-fn score_part(
-    model: &SentimentModel,
-    articles: &[ArticleText<'_>],
-    mentions: &[MentionRef<'_>],
-) -> PartScores {
-    score(model, articles, mentions).merge()
-}
-
 /// One part's articles scored (in parallel), not yet laid out as table columns: that
 /// copy is sequential, so the stage does it on the writer thread while the workers score
 /// the next part (see [`Scored::merge`]).
@@ -277,13 +267,13 @@ impl Scored {
 
     /// Lays the per-article results out as the part's table columns, in article order.
     fn merge(self) -> PartScores {
+        let n = self.mention_rows();
         let Scored {
             results,
             ranges,
             rows,
             ..
         } = self;
-        let n = results.iter().map(|r| r.mentions.len()).sum();
         let mut out = PartScores {
             tone: Vec::with_capacity(results.len()),
             tone_label: Vec::with_capacity(results.len()),
@@ -476,7 +466,7 @@ mod tests {
         );
         // Articles listed in another order than their mentions: rows follow the articles.
         let swapped = [article("a2", t2), article("a1", t1)];
-        let p = score_part(&model, &swapped, &mentions);
+        let p = score(&model, &swapped, &mentions).merge();
         assert_eq!(p.rows, Some(vec![1, 0]));
         assert_eq!(p.label, ["negative", "positive"]);
         // Article-entities point at the article's row and at its mention's row.
