@@ -1,18 +1,22 @@
 #!/usr/bin/env bash
 # Benchmark (not a test): the full pipeline on Le Monde-derived corpora of two sizes.
 # Prints MB of text per second, articles per second, per-stage seconds and peak RSS
-# (/usr/bin/time -v), so the growth of cost with corpus size can be read off.
+# (/usr/bin/time -v) for each run, then per size the median and the range over RUNS runs
+# (one run says little on a shared VM: the same binary varies by ±5-10 % from minute to
+# minute), so the growth of cost with corpus size can be read off.
 #
-#   scripts/bench.sh              # sizes 50 and 200 MB (text), in /tmp/newstone-bench
-#   SIZES="100 400" scripts/bench.sh
+#   scripts/bench.sh              # sizes 100 and 400 MB (text), 3 runs each, in /tmp/newstone-bench
+#   SIZES="50 200" RUNS=5 scripts/bench.sh
 #   PER_CORE=0 scripts/bench.sh   # skip the single-thread stage timings
 #
-# After the end-to-end runs it reruns the entities and sentiment stages alone on one
-# thread (`--threads 1 --stage NAME --force`) and prints their MB of text per second per
-# core, the figure the stage speed targets are stated in.
+# Each run starts from an empty output folder, like a first scheduled run. After the
+# end-to-end runs it reruns the entities and sentiment stages alone on one thread
+# (`--threads 1 --stage NAME --force`) and prints their MB of text per second per core,
+# the figure the stage speed targets are stated in.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SIZES="${SIZES:-50 200}"
+SIZES="${SIZES:-100 400}"
+RUNS="${RUNS:-3}"
 WORK="${WORK:-/tmp/newstone-bench}"
 CORPUS="${CORPUS:-../shared/corpora/lemonde-2022}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/newstone-target}"
@@ -21,16 +25,17 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/newstone-target}"
 cargo build --release --quiet
 BIN="$CARGO_TARGET_DIR/release/newstone"
 mkdir -p "$WORK"
-printf '%-6s %9s %9s %8s %9s %10s %10s  %s\n' size_MB articles seconds MB/s art/s peak_RSS_MB threads "stage seconds"
+printf '%-6s %4s %9s %9s %8s %9s %10s %8s  %s\n' size_MB run articles seconds MB/s art/s peak_RSS_MB threads "stage seconds"
 for mb in $SIZES; do
   corpus="$WORK/corpus-$mb.jsonl"
   if [ ! -f "$corpus" ]; then
     python3 scripts/make_bench_corpus.py --mb "$mb" --out "$corpus" --corpus "$CORPUS" > "$corpus.info"
   fi
   out="$WORK/out-$mb"
-  rm -rf "$out"
-  /usr/bin/time -v "$BIN" -q run pipelines/default.toml --input "$corpus" --out "$out" 2> "$WORK/time-$mb.txt"
-  python3 - "$corpus.info" "$WORK/time-$mb.txt" "$out" "$mb" <<'PY'
+  for run in $(seq "$RUNS"); do
+    rm -rf "$out"
+    /usr/bin/time -v "$BIN" -q run pipelines/default.toml --input "$corpus" --out "$out" 2> "$WORK/time-$mb-$run.txt"
+    python3 - "$corpus.info" "$WORK/time-$mb-$run.txt" "$out" "$mb" "$run" <<'PY'
 import json, re, sys, os
 info = json.load(open(sys.argv[1]))
 t = open(sys.argv[2]).read()
@@ -46,7 +51,16 @@ for s in ["ingest", "normalize", "entities", "sentiment", "aggregate", "export"]
     m = json.load(open(os.path.join(sys.argv[3], "_stages", s, "manifest.json")))
     stages.append(f"{s} {m['seconds']:.1f}")
 mb = info["text_bytes"] / 1e6
-print(f"{sys.argv[4]:<6} {info['articles']:>9} {secs:>9.1f} {mb/secs:>8.1f} {info['articles']/secs:>9.0f} {rss:>10.0f} {os.cpu_count():>10}  {', '.join(stages)}")
+print(f"{sys.argv[4]:<6} {sys.argv[5]:>4} {info['articles']:>9} {secs:>9.2f} {mb/secs:>8.1f} {info['articles']/secs:>9.0f} {rss:>10.0f} {os.cpu_count():>8}  {', '.join(stages)}")
+with open(os.path.join(os.path.dirname(sys.argv[2]), f"runs-{sys.argv[4]}.txt"), "a" if sys.argv[5] != "1" else "w") as f:
+    f.write(f"{mb/secs} {rss}\n")
+PY
+  done
+  python3 - "$WORK/runs-$mb.txt" "$mb" <<'PY'
+import statistics, sys
+runs = [tuple(map(float, l.split())) for l in open(sys.argv[1]) if l.strip()]
+speeds = sorted(r[0] for r in runs)
+print(f"{sys.argv[2]:<6} {len(runs)} runs: MB/s median {statistics.median(speeds):.1f}, min {speeds[0]:.1f}, max {speeds[-1]:.1f}; peak RSS max {max(r[1] for r in runs):.0f} MB")
 PY
 done
 if [ "${PER_CORE:-1}" != "0" ]; then
