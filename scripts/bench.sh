@@ -2,8 +2,8 @@
 # Benchmark (not a test): the full pipeline on Le Monde-derived corpora of two sizes.
 # Prints MB of text per second, articles per second, per-stage seconds and peak RSS
 # (/usr/bin/time -v) for each run, then per size the median and the range over RUNS runs
-# (one run says little on a shared VM: the same binary varies by ±5-10 % from minute to
-# minute), so the growth of cost with corpus size can be read off.
+# (one run says little on a shared VM: the same binary on the same corpus took 7.7 s and
+# 12.1 s within an hour), so the growth of cost with corpus size can be read off.
 #
 #   scripts/bench.sh              # sizes 100 and 400 MB (text), 3 runs each, in /tmp/newstone-bench
 #   SIZES="50 200" RUNS=5 scripts/bench.sh
@@ -17,6 +17,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SIZES="${SIZES:-100 400}"
 RUNS="${RUNS:-3}"
+[[ "$RUNS" =~ ^[1-9][0-9]*$ ]] || { echo "bench: RUNS must be a positive number (got '$RUNS')" >&2; exit 1; }
 WORK="${WORK:-/tmp/newstone-bench}"
 CORPUS="${CORPUS:-../shared/corpora/lemonde-2022}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/newstone-target}"
@@ -32,10 +33,12 @@ for mb in $SIZES; do
     python3 scripts/make_bench_corpus.py --mb "$mb" --out "$corpus" --corpus "$CORPUS" > "$corpus.info"
   fi
   out="$WORK/out-$mb"
+  runs="$WORK/runs-$mb.txt"   # one line per run: MB/s, peak RSS (MB)
+  : > "$runs"
   for run in $(seq "$RUNS"); do
     rm -rf "$out"
     /usr/bin/time -v "$BIN" -q run pipelines/default.toml --input "$corpus" --out "$out" 2> "$WORK/time-$mb-$run.txt"
-    python3 - "$corpus.info" "$WORK/time-$mb-$run.txt" "$out" "$mb" "$run" <<'PY'
+    python3 - "$corpus.info" "$WORK/time-$mb-$run.txt" "$out" "$mb" "$run" "$runs" <<'PY'
 import json, re, sys, os
 info = json.load(open(sys.argv[1]))
 t = open(sys.argv[2]).read()
@@ -52,11 +55,11 @@ for s in ["ingest", "normalize", "entities", "sentiment", "aggregate", "export"]
     stages.append(f"{s} {m['seconds']:.1f}")
 mb = info["text_bytes"] / 1e6
 print(f"{sys.argv[4]:<6} {sys.argv[5]:>4} {info['articles']:>9} {secs:>9.2f} {mb/secs:>8.1f} {info['articles']/secs:>9.0f} {rss:>10.0f} {os.cpu_count():>8}  {', '.join(stages)}")
-with open(os.path.join(os.path.dirname(sys.argv[2]), f"runs-{sys.argv[4]}.txt"), "a" if sys.argv[5] != "1" else "w") as f:
+with open(sys.argv[6], "a") as f:
     f.write(f"{mb/secs} {rss}\n")
 PY
   done
-  python3 - "$WORK/runs-$mb.txt" "$mb" <<'PY'
+  python3 - "$runs" "$mb" <<'PY'
 import statistics, sys
 runs = [tuple(map(float, l.split())) for l in open(sys.argv[1]) if l.strip()]
 speeds = sorted(r[0] for r in runs)
