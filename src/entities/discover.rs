@@ -550,7 +550,17 @@ pub fn person_after(text: &str, pos: usize, min_words: usize) -> Option<(usize, 
 /// True when a person cue precedes an ambiguous name: a capitalised first name
 /// (`Martin Bouygues`, `Harrison Ford`), a first name + particle (`Léonard de
 /// Vinci`), or a title (`M. Bouygues`, `la famille Bouygues`).
-pub fn person_cue_before(text: &str, pos: usize, is_known: impl Fn(usize, usize) -> bool) -> bool {
+///
+/// A capitalised word whose capital says nothing — the first word of a sentence,
+/// headline or quote (`Derrière Nvidia`, `« Soutenir EDF`), or the first half of a
+/// hyphenated pair (`Esso-ExxonMobil`) — is a first name only when `is_given` knows
+/// it as one (`Martin Bouygues` at the start of a headline still is).
+pub fn person_cue_before(
+    text: &str,
+    pos: usize,
+    is_known: impl Fn(usize, usize) -> bool,
+    is_given: impl Fn(&str) -> bool,
+) -> bool {
     // `M.` ends with a dot, so check abbreviated titles on the whole chunk first.
     let chunk = chunk_before(text, pos).and_then(|(s, e)| text.get(s..e));
     if chunk.is_some_and(|c| matches!(c, "M." | "Mr." | "Mrs." | "Ms." | "Dr.")) {
@@ -583,7 +593,8 @@ pub fn person_cue_before(text: &str, pos: usize, is_known: impl Fn(usize, usize)
         }
         return false;
     }
-    is_given_name_like(w) && !is_known(ws, we)
+    let weak_capital = gap.contains('-') || is_sentence_initial(text, ws);
+    is_given_name_like(w) && !is_known(ws, we) && (!weak_capital || is_given(w))
 }
 
 /// A capitalised word that could be a given name: not a stop word, not all caps
@@ -845,16 +856,26 @@ mod tests {
     fn person_cues_and_titles() {
         let t = "Martin Bouygues a parlé";
         let p = t.find("Bouygues").unwrap_or(0);
-        assert!(person_cue_before(t, p, |_, _| false));
+        assert!(person_cue_before(t, p, |_, _| false, |w| w == "Martin"));
         let t = "le tableau de Léonard de Vinci";
         let p = t.find("Vinci").unwrap_or(0);
-        assert!(person_cue_before(t, p, |_, _| false));
+        assert!(person_cue_before(t, p, |_, _| false, |w| w == "Martin"));
         let t = "Selon Vinci, le chantier";
         let p = t.find("Vinci").unwrap_or(0);
-        assert!(!person_cue_before(t, p, |_, _| false));
+        assert!(!person_cue_before(t, p, |_, _| false, |w| w == "Martin"));
+        // A sentence's first word or a hyphenated pair's first half is a first name
+        // only when known as one.
+        for (t, name) in [
+            ("Derrière Nvidia, tout le secteur", "Nvidia"),
+            ("« Soutenir Acme a du sens »", "Acme"),
+            ("Grève chez Esso-Mobil", "Mobil"),
+        ] {
+            let p = t.find(name).unwrap_or(0);
+            assert!(!person_cue_before(t, p, |_, _| false, |_| false), "{t}");
+        }
         let t = "le PDG de Vinci";
         let p = t.find("Vinci").unwrap_or(0);
-        assert!(!person_cue_before(t, p, |_, _| false));
+        assert!(!person_cue_before(t, p, |_, _| false, |w| w == "Martin"));
         let t = "M. Jean-Luc Moreau, le directeur, a dit";
         assert_eq!(span(t, person_after(t, 2, 1)), Some("Jean-Luc Moreau"));
         let t = "Bruno Le Maire";
@@ -958,7 +979,7 @@ mod tests {
             let _ = name_before(t, p);
             let _ = person_after(t, p, 1);
             let _ = is_sentence_initial(t, p);
-            let _ = person_cue_before(t, p, |_, _| false);
+            let _ = person_cue_before(t, p, |_, _| false, |w| w == "Martin");
             let _ = in_caps_line(t, p);
             let _ = in_title_case(t, p, p + 1);
             let _ = non_company_appositive(t, p);

@@ -213,7 +213,8 @@ pub const GIVEN_NAMES: &[&str] = &[
     "emily", "megan", "hannah", "grace", "ruth", "helen", "karl", "hans", "klaus", "lars",
     "sven", "marco", "luca", "giovanni", "carlos", "juan", "jose", "maria", "pedro", "diego",
     "ahmed", "mohamed", "ali", "omar", "fatima", "yusuf", "raj", "priya", "ravi", "wei", "li",
-    "jun", "kenji", "yuki", "harrison", "nikola", "leonard", "joan",
+    "jun", "kenji", "yuki", "harrison", "nikola", "leonard", "joan", "martin", "rene",
+    "andre", "georges", "roger", "marcel", "jean-pierre", "jean-luc", "jean-claude",
 ];
 
 /// Common French and English nouns and adjectives (folded, singular) that news
@@ -378,3 +379,26 @@ pub const NON_COMPANY_APPOSITIVES: &[&str] = &[
     "foundation", "agency", "authority", "party", "movement", "institute", "organization",
     "campaign", "coalition", "club", "collective",
 ];
+
+/// Capitalised words (folded) that, right after a company name, make it the sponsor
+/// in a venue's or an event's name (`Accor Arena`, `Allianz Stadium`, `Heineken Cup`).
+#[rustfmt::skip]
+pub const VENUE_WORDS: &[&str] = &[
+    "arena", "stadium", "stade", "dome", "velodrome", "theatre", "theater", "auditorium",
+    "cup", "trophy", "trophee", "open", "masters", "festival",
+];
+
+/// Nouns (folded) that, within the four words before a newspaper's or a channel's
+/// name, cite it as the medium of a quote, a column or a programme (`tribune au
+/// « Monde »`, `interview accordée au Figaro`) rather than as a business.
+#[rustfmt::skip]
+pub const MEDIUM_NOUNS: &[&str] = &[
+    "tribune", "entretien", "interview", "chronique", "editorial", "colonnes", "micro",
+    "antenne", "plateau", "column", "op-ed", "oped",
+];
+
+/// Prepositions and verbs (folded) that, right before a newspaper's or a channel's
+/// name (past articles), cite it as a medium: `selon Le Figaro`, `d'après Les Echos`,
+/// `sur France 2`, `told Reuters`, `according to the FT`.
+#[rustfmt::skip]
+pub const MEDIUM_LINKS: &[&str] = &["selon", "apres", "sur", "told", "according", "on"];

@@ -15,7 +15,8 @@ use super::fold::{fold_str, fold_word, with_folded_word, Folded};
 use super::gazetteer::Gazetteer;
 use super::lexicon::{
     AGENT_VERBS, AUXILIARIES, COMPANY_NAME_WORDS, COMPANY_NOUNS, COREF_NOUNS, DEFINITE, EVIDENCE,
-    GIVEN_NAMES, INDEFINITE, LEADERS, LEGAL_SUFFIXES, PLACE_PREPOSITIONS, TITLES,
+    GIVEN_NAMES, INDEFINITE, LEADERS, LEGAL_SUFFIXES, MEDIUM_LINKS, MEDIUM_NOUNS, NON_COMPANY_ORGS,
+    PLACE_PREPOSITIONS, TITLES, VENUE_WORDS,
 };
 use super::trie::Trie;
 use super::{EntityKind, Mention, Via};
@@ -62,6 +63,9 @@ struct FormMeta {
     first_upper: bool,
     /// The same folded form is also a place or person in the gazetteer.
     conflict: bool,
+    /// The form is also a public body's name or acronym (`BCE`): context words of
+    /// finance are no evidence, only a listed company beside it or another mention.
+    institution: bool,
 }
 
 /// Finds company, person and location mentions in article text. Built once from a
@@ -109,7 +113,7 @@ enum CaseFit {
 
 impl EntityFinder {
     /// The number of distinct patterns (gazetteer forms, tickers, cue words) when there
-    /// are more than the pattern trie holds (65,534): such a finder finds nothing, so
+    /// are more than the pattern trie holds (16,777,214): such a finder finds nothing, so
     /// the pipeline refuses it (see `stages::entities::load_finder`).
     pub fn too_many_patterns(&self) -> Option<usize> {
         self.trie.is_none().then_some(self.pats.len())
@@ -157,13 +161,20 @@ impl EntityFinder {
             let common = kind == EntityKind::Company
                 && !folded.contains(' ')
                 && super::discover::is_stopword(&f.surface);
+            // A listed company whose name is also a public body's acronym (`BCE`, the
+            // ECB in French, is also Bell Canada's) needs evidence too, and a capital
+            // alone is none.
+            let institution =
+                kind == EntityKind::Company && NON_COMPANY_ORGS.contains(&folded.trim());
             forms.push(FormMeta {
                 entity: f.entity,
                 kind,
-                ambiguous: f.ambiguous || common,
+                ambiguous: f.ambiguous || common || institution,
                 strict,
                 first_upper,
-                conflict: kind == EntityKind::Company && other_kind_forms.contains(&folded),
+                conflict: kind == EntityKind::Company
+                    && (institution || other_kind_forms.contains(&folded)),
+                institution,
             });
             let i = slot(folded.trim().to_string(), &mut pats);
             pats[i].forms.push(fi);
@@ -202,7 +213,7 @@ impl EntityFinder {
         // and hyphens into spaces), so the automaton never reports a match that starts
         // inside a word and the scan needs no restarts.
         let variants: Vec<String> = strings.iter().map(|st| format!(" {}", st.trim())).collect();
-        // Only fails past 65,534 patterns; the finder then degrades to "no mentions"
+        // Only fails past 16,777,214 patterns; the finder then degrades to "no mentions"
         // rather than aborting the batch.
         let trie = Trie::new(&variants);
         let mut given_names: HashSet<String> =
@@ -497,6 +508,21 @@ impl EntityFinder {
                 None => {}
             }
         }
+        // `De Netflix à Apple ou Amazon`: an undecided name listed with an accepted
+        // company (itself accepted on any evidence) is a company too.
+        let accepted: Vec<usize> = pending
+            .iter()
+            .filter(|p| matches!(p.2, Decision::Accept(_)))
+            .map(|p| art.hits[p.0].s)
+            .collect();
+        for p in &mut pending {
+            if p.2 == Decision::Undecided
+                && !accepted.is_empty()
+                && self.coordinated_with(art, &art.hits[p.0], |o: &Hit| accepted.contains(&o.s))
+            {
+                p.2 = Decision::Accept(CONF_ONE_SENSE);
+            }
+        }
         for (hi, fi, d, other) in pending {
             let h = art.hits[hi];
             let d = match (fi, d) {
@@ -514,6 +540,12 @@ impl EntityFinder {
             let Some(ent) = self.gaz.entities().get(fm.entity) else {
                 continue;
             };
+            if ent.kind == EntityKind::Company
+                && (sponsor_of_venue(text, h.e)
+                    || ent.sector.as_deref() == Some("Media") && cited_as_medium(text, h.s))
+            {
+                continue;
+            }
             let (s, e) = trim_legal_tail(text, h.s, h.e);
             art.mentions.push(Mention {
                 entity_id: ent.id.clone(),
@@ -580,13 +612,19 @@ impl EntityFinder {
     /// `Orange et SFR`, `Visa and Mastercard`, `Amazon, Apple et Microsoft`: an
     /// ambiguous name coordinated with an unambiguous company name is a company too.
     fn coordinated_with_company(&self, art: &Article<'_>, h: &Hit) -> bool {
-        let text = art.text;
         let plain = |o: &Hit| {
             self.pats[o.pat].forms.iter().any(|&fi| {
                 let f = &self.forms[fi];
                 f.kind == EntityKind::Company && !f.ambiguous
             })
         };
+        self.coordinated_with(art, h, plain)
+    }
+
+    /// True when `h` is coordinated (`X, Y et Z`, `X or Y`) with a company hit for
+    /// which `anchor` holds, through other company hits.
+    fn coordinated_with(&self, art: &Article<'_>, h: &Hit, plain: impl Fn(&Hit) -> bool) -> bool {
+        let text = art.text;
         let any_company = |o: &Hit| {
             self.pats[o.pat]
                 .forms
@@ -671,6 +709,12 @@ impl EntityFinder {
         })
     }
 
+    /// Is `w` a known given name (gazetteer persons' first names and the given-name
+    /// list)?
+    fn is_given(&self, w: &str) -> bool {
+        with_folded_word(w, |f| self.given_names.contains(f))
+    }
+
     /// A single-word company name used as a surname (`M. Dupont`, `Martin Bouygues`):
     /// a person cue right before it, outside capitalised headlines.
     fn person_like(&self, art: &Article<'_>, h: &Hit, surface: &str) -> bool {
@@ -679,7 +723,7 @@ impl EntityFinder {
             return false;
         }
         let known = |s: usize, e: usize| self.plain_name_at(art, s, e);
-        (person_cue_before(text, h.s, known) || family_after(text, h.e))
+        (person_cue_before(text, h.s, known, |w| self.is_given(w)) || family_after(text, h.e))
             && !in_caps_line(text, h.s)
             && !in_title_case(text, h.s, h.e)
     }
@@ -704,8 +748,15 @@ impl EntityFinder {
             return Decision::Reject;
         }
         let known = |s: usize, e: usize| self.plain_name_at(art, s, e);
-        if person_cue_before(text, h.s, known) || family_after(text, h.e) {
+        if person_cue_before(text, h.s, known, |w| self.is_given(w)) || family_after(text, h.e) {
             return Decision::Reject;
+        }
+        if fm.institution {
+            return if self.coordinated_with_company(art, h) {
+                Decision::Accept(CONF_EVIDENCE)
+            } else {
+                Decision::Undecided
+            };
         }
         // Context words nearby (excluding the name itself).
         let lo = h.s.saturating_sub(WINDOW_BEFORE);
@@ -811,6 +862,58 @@ fn agent_verb_after(text: &str, end: usize) -> bool {
             continue;
         }
         return false;
+    }
+    false
+}
+
+/// `Accor Arena`, `Allianz Stadium`: a capitalised venue word right after a company
+/// name makes it part of a place named after its sponsor.
+fn sponsor_of_venue(text: &str, end: usize) -> bool {
+    text.get(end..).is_some_and(|r| r.starts_with(' '))
+        && word_after(text, end)
+            .filter(|&(a, _)| a == end + 1)
+            .and_then(|(a, b)| text.get(a..b))
+            .is_some_and(|w| is_capitalised(w) && with_folded_word(w, |f| VENUE_WORDS.contains(&f)))
+}
+
+/// `dans une tribune au « Monde »`, `selon Le Figaro`, `sur France 2`, `told
+/// Reuters`: a newspaper or channel named as the medium that carries a quote, a
+/// column or a programme, not as a business. A citing noun (`tribune`, `interview`)
+/// may stand within the four words before the name, in its sentence; a citing
+/// preposition or verb (`selon`, `sur`, `told`) must come right before it, past
+/// articles and `to`.
+fn cited_as_medium(text: &str, start: usize) -> bool {
+    let mut pos = start;
+    let mut adjacent = true;
+    for _ in 0..4 {
+        // Past the opening quote of `au « Monde »`.
+        let before = text.get(..pos).unwrap_or("");
+        let bare = before.trim_end_matches(|c: char| {
+            c.is_whitespace() || matches!(c, '«' | '"' | '“' | '‘' | '\u{a0}' | '\u{202f}')
+        });
+        let Some((a, b)) = word_before(text, bare.len(), false) else {
+            return false;
+        };
+        if sentence_breaks(text, b, pos) > 0 {
+            return false;
+        }
+        let (noun, prep, small) = text.get(a..b).map_or((false, false, false), |w| {
+            with_folded_word(w, |f| {
+                (
+                    MEDIUM_NOUNS.contains(&f),
+                    MEDIUM_LINKS.contains(&f),
+                    matches!(
+                        f,
+                        "le" | "la" | "les" | "l" | "the" | "to" | "au" | "du" | "de"
+                    ),
+                )
+            })
+        });
+        if noun || (adjacent && prep) {
+            return true;
+        }
+        adjacent &= small;
+        pos = a;
     }
     false
 }
@@ -1407,7 +1510,12 @@ mod tests {
         nestle,Nestlé,Nestle|Nestlé SA,CH,Food,NESN.SW,,,Nestlé|Nestle\n\
         microsoft,Microsoft,,US,Tech,MSFT,,,\n\
         dana,Dana Incorporated,Dana,US,Automotive,DAN,,,Dana\n\
-        celine,Celine,Céline,FR,Luxury,,,,Celine|Céline\n";
+        celine,Celine,Céline,FR,Luxury,,,,Celine|Céline\n\
+        netflix,Netflix,,US,Media,NFLX,,,\n\
+        le-figaro,Le Figaro,Figaro,FR,Media,,,,\n\
+        accor,Accor,,FR,Hospitality,AC.PA,,,\n\
+        bce,BCE,Bell Canada,CA,Telecom,BCE.TO,,,\n\
+        exxonmobil,ExxonMobil,,US,Energy,XOM,,,\n";
     const PERSONS: &str = "entity_id,name,aliases,role,company_id\n\
         person:luca-de-meo,Luca de Meo,,CEO,renault\n";
     const LOCATIONS: &str = "entity_id,name,aliases,kind,country\n\
@@ -1421,8 +1529,9 @@ mod tests {
     }
 
     #[test]
-    fn a_gazetteer_beyond_the_pattern_limit_is_reported_not_silently_empty() {
+    fn a_gazetteer_of_listings_size_finds_every_company() {
         assert_eq!(finder().too_many_patterns(), None);
+        // More distinct names than 16-bit pattern ids could number.
         let mut csv =
             String::from("entity_id,name,aliases,country,sector,ticker,isin,parent_id,ambiguous\n");
         for i in 0..70_000 {
@@ -1430,9 +1539,15 @@ mod tests {
         }
         let persons = "entity_id,name,aliases,role,company_id\n";
         let g = Gazetteer::from_csv_strs(&csv, persons, LOCATIONS).expect("big gazetteer");
-        assert!(EntityFinder::new(g)
-            .too_many_patterns()
-            .is_some_and(|n| n > 65_534));
+        let f = EntityFinder::new(g);
+        assert_eq!(f.too_many_patterns(), None);
+        let text = "Company69999 rachète Company65536 et Company12.";
+        let ids: Vec<String> = f
+            .find(text, Lang::Fr)
+            .into_iter()
+            .map(|m| m.entity_id)
+            .collect();
+        assert_eq!(ids, ["c69999", "c65536", "c12"]);
     }
 
     /// (surface, id) of the company mentions found by name (not coreference).
@@ -1476,6 +1591,66 @@ mod tests {
             companies(&f, "Apple's shares climbed after the launch.", en),
             vec![pair("Apple", "apple")]
         );
+    }
+
+    #[test]
+    fn a_capital_that_starts_a_headline_quote_or_pair_is_no_first_name() {
+        let f = finder();
+        for (text, id) in [
+            ("Derrière Microsoft, tout le secteur recule", "microsoft"),
+            ("« Soutenir Renault a du sens », dit le ministre", "renault"),
+            ("Scandale Renault : la direction change", "renault"),
+            ("Grève chez Exxon-Microsoft et ailleurs", "microsoft"),
+        ] {
+            let ids: Vec<String> = companies(&f, text, Lang::Fr)
+                .into_iter()
+                .map(|p| p.1)
+                .collect();
+            assert!(ids.contains(&id.to_string()), "{text}: {ids:?}");
+        }
+        // A known first name still makes a person, at the start of a headline too.
+        assert!(companies(&f, "Martin Bouygues quitte la présidence", Lang::Fr).is_empty());
+    }
+
+    #[test]
+    fn an_ambiguous_name_listed_with_accepted_companies_is_a_company() {
+        let f = finder();
+        // `Apple` sits between `à` and `ou`: only the list with Meta, itself
+        // accepted on its capital, makes it a company.
+        let text = "Les annonceurs passent de Netflix à Apple ou Meta, disent les agences.";
+        let ids: Vec<String> = companies(&f, text, Lang::Fr)
+            .into_iter()
+            .map(|p| p.1)
+            .collect();
+        assert_eq!(ids, ["netflix", "apple", "meta"]);
+    }
+
+    #[test]
+    fn venues_media_cited_as_sources_and_public_acronyms_are_not_companies() {
+        let f = finder();
+        assert!(companies(&f, "Un concert géant à l'Accor Arena samedi.", Lang::Fr).is_empty());
+        assert_eq!(
+            companies(&f, "Accor ouvre trois hôtels.", Lang::Fr),
+            vec![pair("Accor", "accor")]
+        );
+        for text in [
+            "L'économiste l'explique dans une tribune au « Figaro ».",
+            "Selon Le Figaro, le projet est abandonné.",
+            "Le débat sera diffusé sur Netflix dimanche.",
+        ] {
+            assert!(companies(&f, text, Lang::Fr).is_empty(), "{text}");
+        }
+        assert_eq!(
+            companies(&f, "Le Figaro supprime 40 postes.", Lang::Fr),
+            vec![pair("Le Figaro", "le-figaro")]
+        );
+        // `BCE` is the ECB in French; Bell Canada's acronym counts beside its name.
+        assert!(companies(&f, "La BCE relève ses taux d'intérêt.", Lang::Fr).is_empty());
+        let ids: Vec<String> = companies(&f, "Bell Canada (BCE) a publié ses résultats.", Lang::Fr)
+            .into_iter()
+            .map(|p| p.1)
+            .collect();
+        assert_eq!(ids, ["bce", "bce"]);
     }
 
     #[test]

@@ -8,8 +8,11 @@
 //! entities stage). [`Trie::find_word_from`] also skips, before any walk, the words that
 //! start no pattern (alone or with the next word): two words in three of a news text.
 
-/// No pattern ends at this node.
-const NONE: u16 = u16::MAX;
+/// No pattern ends at this node (pattern ids have 24 bits: see [`Rec::hi`]).
+const NONE: u32 = (1 << 24) - 1;
+
+/// Records are addressed with 24 bits (16 M records, far above any gazetteer).
+const MAX_RECS: usize = 1 << 24;
 
 /// Nodes with at most this many children keep their bytes in [`Rec::keys`].
 const KEYED: usize = 8;
@@ -34,10 +37,11 @@ struct Rec {
     /// The children's bytes, one per byte lane in group order (the unused lanes repeat
     /// the first byte); 0 in a table node.
     keys: u64,
-    /// Index of the first child record.
-    first: u32,
-    /// Id of the pattern that ends here, or [`NONE`].
-    pattern: u16,
+    /// Index of the first child record (low 24 bits) and the high 8 bits of the
+    /// pattern id (top byte): see [`Rec::first`] and [`Rec::pattern`].
+    hi: u32,
+    /// Low 16 bits of the id of the pattern that ends here ([`NONE`] when none).
+    lo: u16,
     /// The byte leading to this node (checked in tables: empty slots hold 0).
     byte: u8,
     /// Number of children (their records are `recs[first..first + kids]`), or
@@ -47,15 +51,42 @@ struct Rec {
 
 const EMPTY: Rec = Rec {
     keys: 0,
-    first: 0,
-    pattern: NONE,
+    hi: NONE >> 16 << 24,
+    lo: NONE as u16,
     byte: 0,
     kids: 0,
 };
 
-/// Bits of each word filter's hash: 2^16 bits = 8 KB per set, which stays in the
-/// L1 cache; each set holds a few thousand keys of the ~10,000 patterns.
-const WORD_BITS: u32 = 16;
+impl Rec {
+    /// Index of the first child record.
+    #[inline]
+    fn first(&self) -> usize {
+        (self.hi & 0x00FF_FFFF) as usize
+    }
+
+    /// Id of the pattern that ends here, or [`NONE`].
+    #[inline]
+    fn pattern(&self) -> u32 {
+        (self.hi >> 24) << 16 | u32::from(self.lo)
+    }
+
+    /// Sets the pattern id (`id` ≤ [`NONE`]).
+    fn set_pattern(&mut self, id: u32) {
+        self.hi = (self.hi & 0x00FF_FFFF) | (id >> 16) << 24;
+        self.lo = id as u16;
+    }
+
+    /// Sets the index of the first child (`first` < [`MAX_RECS`]).
+    fn set_first(&mut self, first: usize) {
+        self.hi = (self.hi & 0xFF00_0000) | first as u32;
+    }
+}
+
+/// Bits of each word filter's hash: 2^18 bits = 32 KB per set, which stays in the
+/// L2 cache; each set holds tens of thousands of keys of the ~100,000 patterns, so
+/// about one bit in five is set and four words in five that start no pattern are
+/// skipped without a walk.
+const WORD_BITS: u32 = 18;
 
 /// Immutable trie; `recs[0]` is the root (the empty string).
 #[derive(Debug, Clone)]
@@ -150,12 +181,12 @@ fn passes(words: &[u64], pairs: &[u64], hay: &[u8], p: usize) -> (bool, usize) {
 
 impl Trie {
     /// Builds the trie; pattern `i` of `patterns` is reported as id `i`. If a pattern
-    /// occurs twice the first id wins. Empty patterns are ignored. `None` beyond 65,534
-    /// patterns or 4 G nodes (the matcher has about 9,000 patterns).
+    /// occurs twice the first id wins. Empty patterns are ignored. `None` beyond 16,777,214
+    /// patterns or 16 M nodes (the matcher has about 100,000 patterns).
     pub fn new<S: AsRef<[u8]>>(patterns: &[S]) -> Option<Trie> {
         // A plain trie first: children lists and the pattern ending at each node.
         let mut children: Vec<Vec<(u8, usize)>> = vec![Vec::new()];
-        let mut pattern: Vec<u16> = vec![NONE];
+        let mut pattern: Vec<u32> = vec![NONE];
         let mut used = [false; 256];
         for (id, p) in patterns.iter().enumerate() {
             let p = p.as_ref();
@@ -177,7 +208,7 @@ impl Trie {
                 };
             }
             if pattern[n] == NONE {
-                pattern[n] = u16::try_from(id).ok().filter(|&i| i != NONE)?;
+                pattern[n] = u32::try_from(id).ok().filter(|&i| i < NONE)?;
             }
         }
         for c in &mut children {
@@ -203,12 +234,10 @@ impl Trie {
             }
         }
         let mut trie = Trie {
-            recs: vec![Rec {
-                keys: 0,
-                first: 0,
-                pattern: pattern[0],
-                byte: 0,
-                kids: 0,
+            recs: vec![{
+                let mut r = EMPTY;
+                r.set_pattern(pattern[0]);
+                r
             }],
             class,
             classes,
@@ -229,11 +258,8 @@ impl Trie {
             }
             let mut lanes = [kids[0].0; 8];
             for (k, &(b, to)) in kids.iter().enumerate() {
-                let rec = Rec {
-                    pattern: pattern[to],
-                    byte: b,
-                    ..EMPTY
-                };
+                let mut rec = Rec { byte: b, ..EMPTY };
+                rec.set_pattern(pattern[to]);
                 if dense {
                     trie.recs[first + trie.class[b as usize] as usize] = rec;
                 } else {
@@ -241,8 +267,11 @@ impl Trie {
                     trie.recs.push(rec);
                 }
             }
+            if first >= MAX_RECS {
+                return None;
+            }
             let r = &mut trie.recs[at];
-            r.first = u32::try_from(first).ok()?;
+            r.set_first(first);
             if dense {
                 r.kids = DENSE;
             } else {
@@ -265,7 +294,7 @@ impl Trie {
     /// The record of the child of `r` along byte `b`.
     #[inline]
     fn child(&self, r: &Rec, b: u8) -> Option<&Rec> {
-        let first = r.first as usize;
+        let first = r.first();
         match r.kids as usize {
             0 => None,
             1..=KEYED => {
@@ -281,7 +310,7 @@ impl Trie {
             _ => {
                 let c = self.recs.get(first + self.class[b as usize] as usize)?;
                 // Empty slots are neither a pattern end nor an inner node.
-                (c.byte == b && (c.kids != 0 || c.pattern != NONE)).then_some(c)
+                (c.byte == b && (c.kids != 0 || c.pattern() != NONE)).then_some(c)
             }
         }
     }
@@ -309,8 +338,9 @@ impl Trie {
                 break;
             };
             r = c;
-            if r.pattern != NONE {
-                best = Some((start + i + 1, r.pattern as usize));
+            let p = r.pattern();
+            if p != NONE {
+                best = Some((start + i + 1, p as usize));
             }
         }
         best
@@ -324,7 +354,7 @@ impl Trie {
         // Every walk takes the same first step: take it once.
         let head = self.child(self.recs.first()?, first)?;
         let head_match =
-            |s: usize| (head.pattern != NONE).then_some((s + 1, head.pattern as usize));
+            |s: usize| (head.pattern() != NONE).then_some((s + 1, head.pattern() as usize));
         let mut pos = from;
         while let Some(off) = hay
             .get(pos..)
@@ -355,7 +385,7 @@ impl Trie {
     ) -> Option<(usize, usize, usize)> {
         let head = self.child(self.recs.first()?, first)?;
         let head_match =
-            |s: usize| (head.pattern != NONE).then_some((s + 1, head.pattern as usize));
+            |s: usize| (head.pattern() != NONE).then_some((s + 1, head.pattern() as usize));
         // The run of letters and digits after a position holds no other start, unless
         // `first` is itself a letter or digit.
         let skips = !first.is_ascii_alphanumeric();
@@ -553,5 +583,21 @@ mod tests {
         assert_eq!(word_key(b"ab", 5), (0, 0));
         // Upper case never occurs in folded text: it is not part of a word here.
         assert_eq!(k("aB"), (*b"a\0\0\0\0\0\0\0", 1));
+    }
+
+    #[test]
+    fn pattern_ids_beyond_sixteen_bits_are_reported_whole() {
+        // 200,000 distinct patterns: ids above 65,535 need the record's high byte.
+        let pats: Vec<String> = (0..200_000).map(|i| format!(" w{i:06}")).collect();
+        let trie = Trie::new(&pats).expect("trie");
+        for id in [0usize, 65_535, 65_536, 131_071, 199_999] {
+            let hay = format!("x w{id:06} y");
+            assert_eq!(
+                trie.find_from(hay.as_bytes(), 0, b' '),
+                Some((1, 9, id)),
+                "pattern {id}"
+            );
+        }
+        assert_eq!(trie.find_from(b" w2000000", 0, b' '), None);
     }
 }

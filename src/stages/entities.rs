@@ -30,7 +30,7 @@ pub fn load_finder(dir: &std::path::Path) -> Result<EntityFinder> {
     let finder = EntityFinder::new(gaz);
     if let Some(n) = finder.too_many_patterns() {
         anyhow::bail!(
-            "the gazetteer in {} gives {n} distinct names, tickers and cue words; the entity finder handles at most 65,534: remove rarely useful aliases or split the gazetteer",
+            "the gazetteer in {} gives {n} distinct names, tickers and cue words; the entity finder handles at most 16,777,214: remove rarely useful aliases or split the gazetteer",
             dir.display()
         );
     }
