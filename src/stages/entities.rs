@@ -183,6 +183,25 @@ pub fn mention_rows(
     rows
 }
 
+/// Gives each gazetteer company mention (and coreference to one) the name the company
+/// went by on the article's day `day` (days since 1970-01-01), for companies with a
+/// name history; other mentions keep their name. A no-op without any name history.
+pub fn date_names(gaz: &Gazetteer, mentions: &mut [Mention], day: Option<i32>) {
+    if !gaz.has_name_history() {
+        return;
+    }
+    for m in mentions {
+        if m.kind != EntityKind::Company || m.via == Via::Discovered {
+            continue;
+        }
+        if let Some(name) = gaz.renamed_at(&m.entity_id, day) {
+            if name != m.name {
+                m.name = name.to_string();
+            }
+        }
+    }
+}
+
 /// True when the article's language is one the pipeline analyses.
 pub fn analysed(article: &ArticleText<'_>, languages: &[String]) -> bool {
     languages
@@ -233,7 +252,8 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
                             return Vec::new();
                         }
                         a.doc_into(doc);
-                        let found = finder.find(doc, Lang::from_code(a.lang));
+                        let mut found = finder.find(doc, Lang::from_code(a.lang));
+                        date_names(finder.gazetteer(), &mut found, a.date);
                         mention_rows(i, a, doc, found)
                     })
                     .collect();
