@@ -308,3 +308,27 @@ pub fn read_outputs(dir: &std::path::Path) -> Result<(DataFrame, DataFrame)> {
         read_parquet(&dir.join("discovered_companies.parquet"))?,
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn company_names_are_per_day_and_discovered_ones_keep_their_first_name() {
+        let mut seen = Seen::default();
+        seen.company("lumen-arc", "Brightwave", Some(10));
+        seen.company("lumen-arc", "Lumen Arc", Some(12));
+        seen.company("lumen-arc", "Lumen Arc", Some(10)); // not the first of day 10
+        seen.company("lumen-arc", "Lumen Arc", None);
+        seen.company("new:acme", "Acme SA", Some(12));
+        seen.company("new:acme", "ACME", Some(11));
+        assert_eq!(seen.name("lumen-arc", Some(10)), "Brightwave");
+        assert_eq!(seen.name("lumen-arc", Some(12)), "Lumen Arc");
+        assert_eq!(seen.name("lumen-arc", Some(11)), "");
+        assert_eq!(seen.name("new:acme", Some(11)), "Acme SA");
+        assert_eq!(
+            seen.discovered.get("new:acme").map(|d| (d.1, d.2)),
+            Some((Some(11), 2))
+        );
+    }
+}

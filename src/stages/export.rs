@@ -521,3 +521,91 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
     dir.commit(&m)?;
     Ok(m)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frame_rows(df: &DataFrame) -> Vec<(String, String, Option<i32>, Option<i32>, bool)> {
+        let s = |c: &str| -> Vec<String> {
+            df.column(c)
+                .unwrap()
+                .str()
+                .unwrap()
+                .iter()
+                .map(|v| v.unwrap_or("").to_string())
+                .collect()
+        };
+        let d = |c: &str| -> Vec<Option<i32>> {
+            df.column(c)
+                .unwrap()
+                .date()
+                .unwrap()
+                .physical()
+                .iter()
+                .collect()
+        };
+        let cur: Vec<bool> = df
+            .column("current")
+            .unwrap()
+            .bool()
+            .unwrap()
+            .iter()
+            .map(|v| v.unwrap_or(false))
+            .collect();
+        let (ids, names, from, to) = (s("entity_id"), s("name"), d("valid_from"), d("valid_to"));
+        (0..df.height())
+            .map(|i| (ids[i].clone(), names[i].clone(), from[i], to[i], cur[i]))
+            .collect()
+    }
+
+    #[test]
+    fn entities_table_has_a_row_per_name_period() {
+        let companies =
+            "entity_id,name,aliases,country,sector,ticker,isin,parent_id,ambiguous,successor_id\n\
+            lumen-arc,Lumen Arc,Brightwave,FR,,,,,,\n\
+            old-mill,Old Mill Works,Millworks,GB,,,,,,lumen-arc\n\
+            plain-co,Plain Co,,FR,,,,,,\n";
+        // Old Mill Works: a bounded former name, then the canonical name after it.
+        let names = "entity_id,name,valid_from,valid_to,source\n\
+            lumen-arc,Lumen Arc,2022-03-09,,t\n\
+            lumen-arc,Brightwave,,2022-03-09,t\n\
+            old-mill,Millworks,1990-01-01,2001-01-01,t\n";
+        let g = Gazetteer::from_csv_strs(companies, "", "")
+            .and_then(|g| g.with_names_csv(names))
+            .unwrap();
+        let discovered = DataFrame::new_infer_height(vec![
+            Column::new("entity_id".into(), ["new:acme"]),
+            Column::new("name".into(), ["Acme SA"]),
+        ])
+        .unwrap();
+        let df = entities_frame(&g, &discovered).unwrap();
+        let day = |s: &str| {
+            Some(days_since_epoch(
+                chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap(),
+            ))
+        };
+        let row = |id: &str, n: &str, f, t, c| (id.to_string(), n.to_string(), f, t, c);
+        assert_eq!(
+            frame_rows(&df),
+            [
+                row("lumen-arc", "Brightwave", None, day("2022-03-09"), false),
+                row("lumen-arc", "Lumen Arc", day("2022-03-09"), None, true),
+                row(
+                    "old-mill",
+                    "Millworks",
+                    day("1990-01-01"),
+                    day("2001-01-01"),
+                    false
+                ),
+                row("old-mill", "Old Mill Works", day("2001-01-01"), None, true),
+                row("plain-co", "Plain Co", None, None, true),
+                row("new:acme", "Acme SA", None, None, true),
+            ]
+        );
+        let succ = df.column("successor_id").unwrap().str().unwrap();
+        assert_eq!(succ.get(2), Some("lumen-arc"));
+        assert_eq!(succ.get(3), Some("lumen-arc"));
+        assert_eq!(succ.get(0), None);
+    }
+}
