@@ -526,7 +526,10 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
 mod tests {
     use super::*;
 
-    fn frame_rows(df: &DataFrame) -> Vec<(String, String, Option<i32>, Option<i32>, bool)> {
+    /// entity_id, name, valid_from, valid_to, current.
+    type Row = (String, String, Option<i32>, Option<i32>, bool);
+
+    fn frame_rows(df: &DataFrame) -> Vec<Row> {
         let s = |c: &str| -> Vec<String> {
             df.column(c)
                 .unwrap()
