@@ -28,16 +28,22 @@ const COLUMNS: [&str; 7] = [
 /// Names and discovered companies seen so far, filled while reading the parts.
 #[derive(Default)]
 struct Seen {
-    /// First name seen for each company id.
-    names: HashMap<String, String>,
+    /// First name seen for each company id on each day. A company renamed in the
+    /// gazetteer's name history carries, in `article_entities`, the name in use at the
+    /// article's date, so one entity can have several names over time (and one per day).
+    names: HashMap<String, HashMap<i32, String>>,
     /// Discovered companies: name, first day seen, number of articles.
     discovered: BTreeMap<String, (String, Option<i32>, i64)>,
 }
 
 impl Seen {
     fn company(&mut self, id: &str, name: &str, date: Option<i32>) {
-        if !self.names.contains_key(id) {
-            self.names.insert(id.to_string(), name.to_string());
+        if let Some(day) = date {
+            let days = match self.names.get_mut(id) {
+                Some(days) => days,
+                None => self.names.entry(id.to_string()).or_default(),
+            };
+            days.entry(day).or_insert_with(|| name.to_string());
         }
         if id.starts_with("new:") {
             let d = self
@@ -50,6 +56,18 @@ impl Seen {
             };
             d.2 += 1;
         }
+    }
+
+    /// The name of company `id` on `day` in `company_daily`: a discovered company keeps
+    /// the first name it was seen with (its surface varies), a gazetteer company takes
+    /// the name it had that day.
+    fn name(&self, id: &str, day: Option<i32>) -> String {
+        if let Some(d) = self.discovered.get(id) {
+            return d.0.clone();
+        }
+        day.and_then(|day| self.names.get(id)?.get(&day))
+            .cloned()
+            .unwrap_or_default()
     }
 }
 
@@ -188,8 +206,8 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
         Some(p) => reduce(&p)?,
         None => Rows::default().into_frame()?,
     };
-    let Seen { names, discovered } = seen;
-    let mut daily = finish(&sums, &names)?;
+    let mut daily = finish(&sums, &seen)?;
+    let discovered = seen.discovered;
     write_parquet(&dir.path("company_daily.parquet"), &mut daily)?;
     let mut disc = discovered_frame(&discovered)?;
     write_parquet(&dir.path("discovered_companies.parquet"), &mut disc)?;
@@ -206,7 +224,7 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
 }
 
 /// Turns sums into the `company_daily` table, sorted by date then entity.
-fn finish(sums: &DataFrame, names: &HashMap<String, String>) -> Result<DataFrame> {
+fn finish(sums: &DataFrame, seen: &Seen) -> Result<DataFrame> {
     let col_i64 = |n: &str| -> Result<Vec<i64>> {
         Ok(sums
             .column(n)?
@@ -246,15 +264,15 @@ fn finish(sums: &DataFrame, names: &HashMap<String, String>) -> Result<DataFrame
         .zip(&mentions)
         .map(|(s, n)| if *n > 0 { round(s / *n as f64) } else { 0.0 })
         .collect();
+    let names: Vec<String> = ids
+        .iter()
+        .zip(&dates)
+        .map(|(id, day)| seen.name(id, *day))
+        .collect();
     let df = DataFrame::new_infer_height(vec![
         date_col("date", dates.into_iter()),
-        Column::new("entity_id".into(), ids.clone()),
-        Column::new(
-            "name".into(),
-            ids.iter()
-                .map(|id| names.get(id).cloned().unwrap_or_default())
-                .collect::<Vec<_>>(),
-        ),
+        Column::new("entity_id".into(), ids),
+        Column::new("name".into(), names),
         Column::new("articles".into(), articles),
         Column::new("mentions".into(), mentions),
         Column::new("sentiment_mean".into(), mean),
@@ -289,4 +307,28 @@ pub fn read_outputs(dir: &std::path::Path) -> Result<(DataFrame, DataFrame)> {
         read_parquet(&dir.join("company_daily.parquet"))?,
         read_parquet(&dir.join("discovered_companies.parquet"))?,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn company_names_are_per_day_and_discovered_ones_keep_their_first_name() {
+        let mut seen = Seen::default();
+        seen.company("lumen-arc", "Brightwave", Some(10));
+        seen.company("lumen-arc", "Lumen Arc", Some(12));
+        seen.company("lumen-arc", "Lumen Arc", Some(10)); // not the first of day 10
+        seen.company("lumen-arc", "Lumen Arc", None);
+        seen.company("new:acme", "Acme SA", Some(12));
+        seen.company("new:acme", "ACME", Some(11));
+        assert_eq!(seen.name("lumen-arc", Some(10)), "Brightwave");
+        assert_eq!(seen.name("lumen-arc", Some(12)), "Lumen Arc");
+        assert_eq!(seen.name("lumen-arc", Some(11)), "");
+        assert_eq!(seen.name("new:acme", Some(11)), "Acme SA");
+        assert_eq!(
+            seen.discovered.get("new:acme").map(|d| (d.1, d.2)),
+            Some((Some(11), 2))
+        );
+    }
 }

@@ -183,6 +183,25 @@ pub fn mention_rows(
     rows
 }
 
+/// Gives each gazetteer company mention (and coreference to one) the name the company
+/// went by on the article's day `day` (days since 1970-01-01), for companies with a
+/// name history; other mentions keep their name. A no-op without any name history.
+pub fn date_names(gaz: &Gazetteer, mentions: &mut [Mention], day: Option<i32>) {
+    if !gaz.has_name_history() {
+        return;
+    }
+    for m in mentions {
+        if m.kind != EntityKind::Company || m.via == Via::Discovered {
+            continue;
+        }
+        if let Some(name) = gaz.renamed_at(&m.entity_id, day) {
+            if name != m.name {
+                m.name = name.to_string();
+            }
+        }
+    }
+}
+
 /// True when the article's language is one the pipeline analyses.
 pub fn analysed(article: &ArticleText<'_>, languages: &[String]) -> bool {
     languages
@@ -233,7 +252,8 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
                             return Vec::new();
                         }
                         a.doc_into(doc);
-                        let found = finder.find(doc, Lang::from_code(a.lang));
+                        let mut found = finder.find(doc, Lang::from_code(a.lang));
+                        date_names(finder.gazetteer(), &mut found, a.date);
                         mention_rows(i, a, doc, found)
                     })
                     .collect();
@@ -288,4 +308,59 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
     };
     dir.commit(&m)?;
     Ok(m)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mention(id: &str, name: &str, kind: EntityKind, via: Via) -> Mention {
+        Mention {
+            entity_id: id.into(),
+            name: name.into(),
+            kind,
+            start: 0,
+            end: 1,
+            confidence: 1.0,
+            via,
+        }
+    }
+
+    #[test]
+    fn company_mentions_take_the_name_of_the_day() {
+        let companies = "entity_id,name,aliases,country,sector,ticker,isin,parent_id,ambiguous\n\
+            lumen-arc,Lumen Arc,Brightwave,FR,,,,,\n";
+        let names = "entity_id,name,valid_from,valid_to,source\n\
+            lumen-arc,Brightwave,,1970-01-11,t\n\
+            lumen-arc,Lumen Arc,1970-01-11,,t\n";
+        let g = Gazetteer::from_csv_strs(companies, "", "")
+            .and_then(|g| g.with_names_csv(names))
+            .unwrap();
+        let found = || {
+            vec![
+                mention(
+                    "lumen-arc",
+                    "Lumen Arc",
+                    EntityKind::Company,
+                    Via::Gazetteer,
+                ),
+                mention("lumen-arc", "Lumen Arc", EntityKind::Company, Via::Coref),
+                mention(
+                    "lumen-arc",
+                    "Lumen Arc",
+                    EntityKind::Company,
+                    Via::Discovered,
+                ),
+            ]
+        };
+        let names_on = |day| {
+            let mut m = found();
+            date_names(&g, &mut m, day);
+            m.into_iter().map(|m| m.name).collect::<Vec<_>>()
+        };
+        // Day 9 is 1970-01-10, the last day of the old name.
+        assert_eq!(names_on(Some(9)), ["Brightwave", "Brightwave", "Lumen Arc"]);
+        assert_eq!(names_on(Some(10)), ["Lumen Arc"; 3]);
+        assert_eq!(names_on(None), ["Lumen Arc"; 3]);
+    }
 }

@@ -17,11 +17,12 @@ use polars::prelude::*;
 use rayon::prelude::*;
 
 use crate::artefact::{read_parquet, read_parquet_columns, tmp_sibling, Manifest, StageDir};
-use crate::entities::Gazetteer;
+use crate::entities::gazetteer::days_since_epoch;
+use crate::entities::{Entity, Gazetteer};
 use crate::stages::{aggregate, list_parts, secs, Context, Stage};
 use crate::tables::{
-    rejects_from_frame, rejects_to_frame, scored_frame, scored_to_frame, tones_from_frame,
-    RejectRow, SCORE_COLUMNS,
+    date_col, rejects_from_frame, rejects_to_frame, scored_frame, scored_to_frame,
+    tones_from_frame, RejectRow, SCORE_COLUMNS,
 };
 
 /// The tables written by export, in the order they are written.
@@ -153,43 +154,103 @@ fn load_part<P>(load: impl Fn(P) -> Result<DataFrame>, p: P) -> Result<DataFrame
     Ok(df)
 }
 
-/// The `entities` table: the gazetteer plus discovered companies.
+/// One row of the `entities` table per (entity, name period): an entity with a name
+/// history has a row per name it went by, with the period's bounds; `current` marks the
+/// one row per entity that carries its canonical (present) name.
+#[derive(Default)]
+struct EntityRows {
+    id: Vec<String>,
+    name: Vec<String>,
+    kind: Vec<&'static str>,
+    country: Vec<Option<String>>,
+    ticker: Vec<Option<String>>,
+    parent: Vec<Option<String>>,
+    aliases: Vec<String>,
+    successor: Vec<Option<String>>,
+    valid_from: Vec<Option<i32>>,
+    valid_to: Vec<Option<i32>>,
+    current: Vec<bool>,
+}
+
+impl EntityRows {
+    fn push(&mut self, e: &Entity, name: &str, period: (Option<i32>, Option<i32>), current: bool) {
+        self.id.push(e.id.clone());
+        self.name.push(name.to_string());
+        self.kind.push(e.kind.as_str());
+        self.country.push(e.country.clone());
+        self.ticker.push(e.ticker.clone());
+        self.parent.push(e.parent_id.clone());
+        self.aliases.push(e.aliases.join("|"));
+        self.successor.push(e.successor_id.clone());
+        self.valid_from.push(period.0);
+        self.valid_to.push(period.1);
+        self.current.push(current);
+    }
+
+    /// The rows of one gazetteer entity.
+    fn add(&mut self, e: &Entity) {
+        let Some(last) = e.names.last() else {
+            self.push(e, &e.name, (None, None), true);
+            return;
+        };
+        // The canonical name's row: the latest period with that name; else, after a
+        // bounded last period, a row from its end on (what `Entity::name_at` gives);
+        // else (an open last period under another name) the last period.
+        let canonical = e.names.iter().rposition(|p| p.name == e.name);
+        let after_last = canonical.is_none() && last.valid_to.is_some();
+        let current = canonical.or((!after_last).then(|| e.names.len() - 1));
+        for (i, p) in e.names.iter().enumerate() {
+            let period = (
+                p.valid_from.map(days_since_epoch),
+                p.valid_to.map(days_since_epoch),
+            );
+            self.push(e, &p.name, period, current == Some(i));
+        }
+        if after_last {
+            self.push(
+                e,
+                &e.name,
+                (last.valid_to.map(days_since_epoch), None),
+                true,
+            );
+        }
+    }
+}
+
+/// The `entities` table: the gazetteer (one row per name period, see [`EntityRows`])
+/// plus discovered companies.
 fn entities_frame(gaz: &Gazetteer, discovered: &DataFrame) -> Result<DataFrame> {
-    let mut id = Vec::new();
-    let mut name = Vec::new();
-    let mut kind = Vec::new();
-    let mut country: Vec<Option<String>> = Vec::new();
-    let mut ticker: Vec<Option<String>> = Vec::new();
-    let mut parent: Vec<Option<String>> = Vec::new();
-    let mut aliases = Vec::new();
+    let mut rows = EntityRows::default();
     for e in gaz.entities() {
-        id.push(e.id.clone());
-        name.push(e.name.clone());
-        kind.push(e.kind.as_str().to_string());
-        country.push(e.country.clone());
-        ticker.push(e.ticker.clone());
-        parent.push(e.parent_id.clone());
-        aliases.push(e.aliases.join("|"));
+        rows.add(e);
     }
     let d_ids = discovered.column("entity_id")?.str()?;
     let d_names = discovered.column("name")?.str()?;
     for (i, n) in d_ids.iter().zip(d_names.iter()) {
-        id.push(i.unwrap_or_default().to_string());
-        name.push(n.unwrap_or_default().to_string());
-        kind.push("company".into());
-        country.push(None);
-        ticker.push(None);
-        parent.push(None);
-        aliases.push(String::new());
+        rows.id.push(i.unwrap_or_default().to_string());
+        rows.name.push(n.unwrap_or_default().to_string());
+        rows.kind.push("company");
+        rows.country.push(None);
+        rows.ticker.push(None);
+        rows.parent.push(None);
+        rows.aliases.push(String::new());
+        rows.successor.push(None);
+        rows.valid_from.push(None);
+        rows.valid_to.push(None);
+        rows.current.push(true);
     }
     Ok(DataFrame::new_infer_height(vec![
-        Column::new("entity_id".into(), id),
-        Column::new("name".into(), name),
-        Column::new("type".into(), kind),
-        Column::new("country".into(), country),
-        Column::new("ticker".into(), ticker),
-        Column::new("parent_id".into(), parent),
-        Column::new("aliases".into(), aliases),
+        Column::new("entity_id".into(), rows.id),
+        Column::new("name".into(), rows.name),
+        Column::new("type".into(), rows.kind),
+        Column::new("country".into(), rows.country),
+        Column::new("ticker".into(), rows.ticker),
+        Column::new("parent_id".into(), rows.parent),
+        Column::new("aliases".into(), rows.aliases),
+        Column::new("successor_id".into(), rows.successor),
+        date_col("valid_from", rows.valid_from.into_iter()),
+        date_col("valid_to", rows.valid_to.into_iter()),
+        Column::new("current".into(), rows.current),
     ])?)
 }
 
@@ -459,4 +520,95 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
     };
     dir.commit(&m)?;
     Ok(m)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// entity_id, name, valid_from, valid_to, current.
+    type Row = (String, String, Option<i32>, Option<i32>, bool);
+
+    fn frame_rows(df: &DataFrame) -> Vec<Row> {
+        let s = |c: &str| -> Vec<String> {
+            df.column(c)
+                .unwrap()
+                .str()
+                .unwrap()
+                .iter()
+                .map(|v| v.unwrap_or("").to_string())
+                .collect()
+        };
+        let d = |c: &str| -> Vec<Option<i32>> {
+            df.column(c)
+                .unwrap()
+                .date()
+                .unwrap()
+                .physical()
+                .iter()
+                .collect()
+        };
+        let cur: Vec<bool> = df
+            .column("current")
+            .unwrap()
+            .bool()
+            .unwrap()
+            .iter()
+            .map(|v| v.unwrap_or(false))
+            .collect();
+        let (ids, names, from, to) = (s("entity_id"), s("name"), d("valid_from"), d("valid_to"));
+        (0..df.height())
+            .map(|i| (ids[i].clone(), names[i].clone(), from[i], to[i], cur[i]))
+            .collect()
+    }
+
+    #[test]
+    fn entities_table_has_a_row_per_name_period() {
+        let companies =
+            "entity_id,name,aliases,country,sector,ticker,isin,parent_id,ambiguous,successor_id\n\
+            lumen-arc,Lumen Arc,Brightwave,FR,,,,,,\n\
+            old-mill,Old Mill Works,Millworks,GB,,,,,,lumen-arc\n\
+            plain-co,Plain Co,,FR,,,,,,\n";
+        // Old Mill Works: a bounded former name, then the canonical name after it.
+        let names = "entity_id,name,valid_from,valid_to,source\n\
+            lumen-arc,Lumen Arc,2022-03-09,,t\n\
+            lumen-arc,Brightwave,,2022-03-09,t\n\
+            old-mill,Millworks,1990-01-01,2001-01-01,t\n";
+        let g = Gazetteer::from_csv_strs(companies, "", "")
+            .and_then(|g| g.with_names_csv(names))
+            .unwrap();
+        let discovered = DataFrame::new_infer_height(vec![
+            Column::new("entity_id".into(), ["new:acme"]),
+            Column::new("name".into(), ["Acme SA"]),
+        ])
+        .unwrap();
+        let df = entities_frame(&g, &discovered).unwrap();
+        let day = |s: &str| {
+            Some(days_since_epoch(
+                chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap(),
+            ))
+        };
+        let row = |id: &str, n: &str, f, t, c| (id.to_string(), n.to_string(), f, t, c);
+        assert_eq!(
+            frame_rows(&df),
+            [
+                row("lumen-arc", "Brightwave", None, day("2022-03-09"), false),
+                row("lumen-arc", "Lumen Arc", day("2022-03-09"), None, true),
+                row(
+                    "old-mill",
+                    "Millworks",
+                    day("1990-01-01"),
+                    day("2001-01-01"),
+                    false
+                ),
+                row("old-mill", "Old Mill Works", day("2001-01-01"), None, true),
+                row("plain-co", "Plain Co", None, None, true),
+                row("new:acme", "Acme SA", None, None, true),
+            ]
+        );
+        let succ = df.column("successor_id").unwrap().str().unwrap();
+        assert_eq!(succ.get(2), Some("lumen-arc"));
+        assert_eq!(succ.get(3), Some("lumen-arc"));
+        assert_eq!(succ.get(0), None);
+    }
 }
