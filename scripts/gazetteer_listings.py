@@ -34,7 +34,7 @@ LEGAL_TAIL = (
     r"Aktiengesellschaft|Societe Anonyme|Société Anonyme|\(publ\)|publ|REIT|"
     r"ADR|ADS|Kabushiki Kaisha|K\.?K\.?|SOCIMI|Socimi|SICAV|S\.?L\.?|Ltda\.?"
 )
-LEGAL_RE = re.compile(r"(?:\s*[,.]?\s*(?:&\s*Co\.?|" + LEGAL_TAIL + r"))+\s*$", re.I)
+LEGAL_RE = re.compile(r"(?:(?:\s*,\s*|\s+)(?:&\s*Co\.?|" + LEGAL_TAIL + r"))+\s*$", re.I)
 # Forms news may or may not keep ('London Stock Exchange Group' -> 'London Stock Exchange').
 GROUP_RE = re.compile(r"\s+(?:Group|Groupe|Holdings?|Gruppe|Grupo|Gruppo|Groep)$", re.I)
 # Security descriptions glued to US listing names ('Agilent Technologies, Inc. Common Stock').
@@ -57,7 +57,8 @@ NON_EQUITY_RE = re.compile(
     r"Income\s+Trust|Investment\s+Trust|Unit\s+Trust|Portfolio|Municipal|Muni|"
     r"Closed[- ]End|Test\s+(?:Issue|Company)|Depositary\s+Receipt|Perpetual|Capital\s+Trust|"
     r"iShares|SPDR|ProShares|Vanguard\s+\w+\s+ETF|Invesco\s+\w+\s+ETF|Xtrackers|Lyxor|Amundi\s+ETF|"
-    r"Leveraged|Inverse|Bull|Bear|UCITS|SICAV|OEIC|LOF)\b|%|\d{6}|\d+/\d+",
+    r"Leveraged|Inverse|Bull|Bear|UCITS|SICAV|OEIC|LOF|EO|MTN|FLR|Nts|Obl|Anl|TL\.?Z)\b|"
+    r"%|\d{6}|\d+/\d+|-,\d|,\d",
     re.I,
 )
 WORDISH = re.compile(r"[A-Za-zÀ-ÿ]")
@@ -107,13 +108,14 @@ def smart_case(name: str, is_word) -> str:
     most three letters and not an English/French word (AAR, ABB, but 'Oil', 'And').
     """
     letters = [c for c in name if c.isalpha()]
-    if not letters or any(c.islower() for c in letters):
+    # Mostly capitals ('CAMUS ENGINEERING & CONSTRUCTION Inc.') counts as ALL-CAPS.
+    if not letters or sum(c.islower() for c in letters) > 0.2 * len(letters):
         return name
     out = []
     for tok in re.split(r"(\s+|-|/|\.)", name):
         t = tok
         core = re.sub(r"[^A-Za-z]", "", t)
-        if not core:
+        if not core or not core.isupper():
             out.append(t)
             continue
         low = core.lower()
@@ -133,6 +135,8 @@ def clean_legal(name: str) -> str:
     s = name.replace("’", "'").replace("–", "-").strip()
     s = re.sub(r"\s+", " ", s)
     s = re.sub(r"\s*\((?:publ|The|Holding Company|[A-Z]{1,4})\)\s*", " ", s).strip()
+    s = re.sub(r"\s*/(?:[A-Z]{2,3}|NEW|ADR|FI|CAN)?/?$", "", s).strip()  # SEC: 'ACME INC /DE/'
+    s = re.sub(r"\s*/(?:[A-Z]{2,3}|NEW|ADR|FI|CAN)?/?$", "", s).strip()
     for _ in range(3):
         s2 = SECURITY_RE.sub("", s).strip(" ,-")
         s2 = re.sub(r"[\s-]+(?:[A-C]\s+)?(?:SHS|SHARES?|SH|AKTIE|SER\.?\s*[A-C]|[A-C])$", "",
