@@ -96,6 +96,9 @@ STOP = {"a", "an", "the", "of", "and", "de", "du", "des", "la", "le", "les", "et
         "in", "on", "at", "by", "to", "van", "von", "der", "di", "da", "del", "y", "e", "&"}
 
 
+SAINT = {"saint", "sainte", "san", "santa", "st", "ste", "sao"}
+
+
 def _read(path: Path):
     with path.open(newline="", encoding="utf-8") as f:
         yield from csv.DictReader(f)
@@ -330,7 +333,14 @@ class Policy:
             return False
         if k in self.location_keys or k in self.person_keys:
             return False
-        single = len(tokens(form)) == 1
+        toks = tokens(form)
+        # Phrases joined by a connective or 'Saint' ('Made in USA', 'Saint-Jean') whose other
+        # words are all frequent words, generic or places read as text, not as a name.
+        if len(toks) > 1 and any(t in STOP or t in SAINT for t in toks) and all(
+                t in STOP or t in SAINT or t in GENERIC or t in self.place_tokens
+                or self.frequent(t, 3.5) for t in toks):
+            return False
+        single = len(toks) == 1
         if single:
             if form.isupper() and len(letters) <= 4:
                 return False  # minor companies' acronyms collide with everything
