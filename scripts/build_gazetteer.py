@@ -918,13 +918,37 @@ def company_name_rows(companies, periods) -> list[dict]:
             cur[3] = max(cur[3], end) if cur[3] and end else ""
     rows = []
     for eid in sorted(by_eid):
-        if len(by_eid[eid]) < 2:
-            continue
-        for eid_, name, start, end, source in sorted(by_eid[eid].values(),
-                                                      key=lambda x: (x[2] or "0", x[1])):
+        rec = companies[eid]
+        canonical = rec["name"] if norm_key(rec["name"]) in {norm_key(a) for a in rec["aliases"]} else ""
+        for eid_, name, start, end, source in timeline(canonical, by_eid[eid].values()):
             rows.append({"entity_id": eid_, "name": name, "valid_from": start,
                          "valid_to": end, "source": source})
     return rows
+
+
+def timeline(canonical: str, periods) -> list:
+    """One entity's name periods as a timeline the loader accepts: periods without any
+    date (a rename seen in the listings with no date) and empty or reversed periods
+    (filing noise) are dropped; overlapping periods are cut where the next name starts;
+    the open-ended last period carries the canonical name (the news form in use today,
+    e.g. `Meta` rather than `Meta Platforms`); fewer than two names leave no rows."""
+    ps = [list(p) for p in periods if (p[2] or p[3]) and not (p[2] and p[3] and p[2] >= p[3])]
+    ps.sort(key=lambda x: (x[2] or "0", x[1]))
+    out = []
+    for p in ps:
+        while out and p[2] and (not out[-1][3] or out[-1][3] > p[2]):
+            if out[-1][2] and out[-1][2] >= p[2]:
+                out.pop()  # starts no earlier than the new one: replaced by it
+                continue
+            out[-1][3] = p[2]
+            break
+        if out and not p[2]:
+            continue  # an undated start after a dated one: nothing to place it on
+        out.append(p)
+    if canonical and out and not out[-1][3] and norm_key(out[-1][1]) != norm_key(canonical):
+        out[-1][1] = canonical
+    names = {norm_key(p[1]) for p in out}
+    return [tuple(p) for p in out] if len(names) >= 2 else []
 
 
 def check_outputs() -> int:
