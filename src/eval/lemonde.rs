@@ -5,8 +5,10 @@
 //!
 //! Company finding is scored per item (micro-averaged over items): a found company (all
 //! mentions of one entity count once) is correct when its canonical name or one of its
-//! surfaces equals, after [`fold_key`], the name or a surface of a gold company of the
-//! item not matched yet; each gold company is matched at most once.
+//! surfaces equals, after [`company_key`] (case, accents, apostrophes, no-break spaces
+//! folded; a trailing legal form removed, as the finder's spans leave it out: `Acme SA`
+//! → `Acme`), the name or a surface of a gold company of the item not matched yet; each
+//! gold company is matched at most once.
 
 use std::path::Path;
 
@@ -14,7 +16,7 @@ use rayon::prelude::*;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::metrics::{class, fold_key, label_class, ratio, report, toward, Counts};
+use super::metrics::{class, company_key, label_class, ratio, report, toward, Counts};
 use super::{decode, read_bytes, skipped, DatasetReport, EvalError, Evaluation};
 use crate::entities::{EntityFinder, EntityKind, Via};
 use crate::sentiment::SentimentModel;
@@ -81,7 +83,7 @@ fn found_entities(finder: &EntityFinder, doc: &str, lang: Lang) -> Vec<Found> {
             Some(k) => k,
             None => {
                 out.push(Found {
-                    keys: vec![fold_key(&m.name)],
+                    keys: vec![company_key(&m.name)],
                     entity_id: m.entity_id.clone(),
                     name: m.name.clone(),
                     via: m.via,
@@ -96,7 +98,7 @@ fn found_entities(finder: &EntityFinder, doc: &str, lang: Lang) -> Vec<Found> {
         }
         let surface = doc.get(m.start..m.end).unwrap_or("").to_string();
         if m.via != Via::Coref {
-            let key = fold_key(&surface);
+            let key = company_key(&surface);
             if !f.keys.contains(&key) {
                 f.keys.push(key);
             }
@@ -165,7 +167,7 @@ fn score_item(item: &Item, model: &SentimentModel, finder: Option<&EntityFinder>
         .map(|c| {
             std::iter::once(&c.name)
                 .chain(&c.surfaces)
-                .map(|s| fold_key(s))
+                .map(|s| company_key(s))
                 .filter(|k| !k.is_empty())
                 .collect()
         })
@@ -233,7 +235,7 @@ pub fn eval(
             items.len(),
             &[("P", c.precision()), ("R", c.recall()), ("F1", c.f1())],
             format!(
-                "{} of {n_gold} gold companies found, {} false positives; per item, folded name or surface",
+                "{} of {n_gold} gold companies found, {} false positives; per item, folded name or surface, legal forms removed",
                 c.tp, c.fp
             ),
         ));
@@ -281,10 +283,11 @@ mod tests {
             ),
             // One found and gold (Acme), one gold missed (Quorvatex).
             line(
-                "Acme chute",
+                "Acme SA chute",
                 "Quorvatex reste stable.",
                 json!([
-                    {"name": "Acme Industries", "surfaces": ["Acme"], "sentiment": "negative"},
+                    // Legal forms are removed on both sides.
+                    {"name": "Acme Industries SA", "surfaces": ["Acme SA"], "sentiment": "negative"},
                     {"name": "Quorvatex", "surfaces": ["Quorvatex"], "sentiment": "neutral"},
                 ]),
             ),
