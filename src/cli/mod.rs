@@ -89,6 +89,10 @@ pub enum Command {
         gazetteer: PathBuf,
         #[arg(long, default_value = "data/lexicons")]
         lexicons: PathBuf,
+        /// Write the company sets' per-item errors (missed gold companies, false
+        /// positives with surface and via) to FILE as JSON lines.
+        #[arg(long, value_name = "FILE")]
+        errors: Option<PathBuf>,
     },
 }
 
@@ -144,6 +148,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             dir,
             gazetteer,
             lexicons,
-        } => eval::eval(&dir, &gazetteer, &lexicons),
+            errors,
+        } => eval::eval(&dir, &gazetteer, &lexicons, errors.as_deref()),
     }
 }

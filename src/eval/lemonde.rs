@@ -1,0 +1,357 @@
+//! lemonde-companies: every company a Le Monde RSS item names, and the sentiment toward
+//! it. Each item is seen as the pipeline sees it: title and description cleaned like the
+//! normalize stage does, the entity finder run on `title + "\n\n" + description` in the
+//! detected language.
+//!
+//! Company finding is scored per item (micro-averaged over items): a found company (all
+//! mentions of one entity count once) is correct when its canonical name or one of its
+//! surfaces equals, after [`company_key`] (case, accents, apostrophes, no-break spaces
+//! folded; a trailing legal form removed, as the finder's spans leave it out: `Acme SA`
+//! → `Acme`), the name or a surface of a gold company of the item not matched yet; each
+//! gold company is matched at most once.
+
+use std::path::Path;
+
+use rayon::prelude::*;
+use serde::Deserialize;
+use serde_json::json;
+
+use super::metrics::{class, company_key, label_class, ratio, report, toward, Counts};
+use super::{decode, read_bytes, skipped, DatasetReport, EvalError, Evaluation};
+use crate::entities::{EntityFinder, EntityKind, Via};
+use crate::sentiment::SentimentModel;
+use crate::text::clean::{clean_line, clean_text};
+use crate::text::lang::{detect, prefix_chars, Lang};
+
+/// One labelled RSS item.
+#[derive(Debug, Deserialize)]
+struct Item {
+    #[serde(default)]
+    guid: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    companies: Vec<GoldCompany>,
+}
+
+#[derive(Debug, Deserialize)]
+struct GoldCompany {
+    name: String,
+    #[serde(default)]
+    surfaces: Vec<String>,
+    #[serde(default)]
+    sentiment: String,
+}
+
+/// One entity the finder returned for an item, all its mentions together.
+#[derive(Debug)]
+struct Found {
+    entity_id: String,
+    name: String,
+    via: Via,
+    surfaces: Vec<String>,
+    keys: Vec<String>,
+}
+
+/// The document the pipeline builds for an RSS item, and its language (detected like
+/// the normalize stage does; French when unclear, as the feed is French).
+pub fn document(title: &str, description: &str) -> (String, Lang) {
+    let title = clean_line(title);
+    let text = clean_text(description);
+    let sample = format!("{title}\n{}", prefix_chars(&text, 600));
+    let lang = match detect(&sample).0 {
+        l @ (Lang::En | Lang::Fr) => l,
+        _ => Lang::Fr,
+    };
+    let doc = if title.is_empty() {
+        text
+    } else {
+        format!("{title}\n\n{text}")
+    };
+    (doc, lang)
+}
+
+fn found_entities(finder: &EntityFinder, doc: &str, lang: Lang) -> Vec<Found> {
+    let mut out: Vec<Found> = Vec::new();
+    for m in finder.find(doc, lang) {
+        if m.kind != EntityKind::Company {
+            continue;
+        }
+        let k = match out.iter().position(|f| f.entity_id == m.entity_id) {
+            Some(k) => k,
+            None => {
+                out.push(Found {
+                    keys: vec![company_key(&m.name)],
+                    entity_id: m.entity_id.clone(),
+                    name: m.name.clone(),
+                    via: m.via,
+                    surfaces: Vec::new(),
+                });
+                out.len() - 1
+            }
+        };
+        let f = &mut out[k];
+        if f.via == Via::Coref {
+            f.via = m.via;
+        }
+        let surface = doc.get(m.start..m.end).unwrap_or("").to_string();
+        if m.via != Via::Coref {
+            let key = company_key(&surface);
+            if !f.keys.contains(&key) {
+                f.keys.push(key);
+            }
+        }
+        if !f.surfaces.contains(&surface) {
+            f.surfaces.push(surface);
+        }
+    }
+    out
+}
+
+/// Greedy one-to-one matching of found entities to gold companies by shared keys;
+/// returns, per found entity, the gold company it matched.
+fn match_found(found: &[Found], gold_keys: &[Vec<String>]) -> Vec<Option<usize>> {
+    let mut taken = vec![false; gold_keys.len()];
+    found
+        .iter()
+        .map(|f| {
+            let g = (0..gold_keys.len())
+                .find(|&g| !taken[g] && gold_keys[g].iter().any(|k| f.keys.contains(k)))?;
+            taken[g] = true;
+            Some(g)
+        })
+        .collect()
+}
+
+struct ItemOut {
+    counts: Counts,
+    /// (gold class, predicted class, located) per labelled gold company.
+    pairs: Vec<(usize, usize, bool)>,
+    errors: Vec<serde_json::Value>,
+}
+
+fn score_item(item: &Item, model: &SentimentModel, finder: Option<&EntityFinder>) -> ItemOut {
+    let (doc, lang) = document(&item.title, &item.description);
+    let mut out = ItemOut {
+        counts: Counts::default(),
+        pairs: Vec::new(),
+        errors: Vec::new(),
+    };
+    // Sentiment toward each gold company, its surfaces (cleaned like the text) given.
+    let targets: Vec<Vec<String>> = item
+        .companies
+        .iter()
+        .map(|c| {
+            c.surfaces
+                .iter()
+                .map(|s| clean_line(s))
+                .chain(std::iter::once(clean_line(&c.name)))
+                .collect()
+        })
+        .collect();
+    let pols = toward(model, &doc, lang, &targets);
+    for (c, (p, located)) in item.companies.iter().zip(pols) {
+        if let Some(g) = label_class(&c.sentiment) {
+            out.pairs.push((g, class(p.label), located));
+        }
+    }
+    let Some(finder) = finder else {
+        return out;
+    };
+    let found = found_entities(finder, &doc, lang);
+    let gold_keys: Vec<Vec<String>> = item
+        .companies
+        .iter()
+        .map(|c| {
+            std::iter::once(&c.name)
+                .chain(&c.surfaces)
+                .map(|s| company_key(s))
+                .filter(|k| !k.is_empty())
+                .collect()
+        })
+        .collect();
+    let matched = match_found(&found, &gold_keys);
+    let tp = matched.iter().flatten().count();
+    out.counts = Counts {
+        tp,
+        fp: found.len() - tp,
+        fn_: item.companies.len() - tp,
+    };
+    for (f, _) in found.iter().zip(&matched).filter(|(_, m)| m.is_none()) {
+        out.errors.push(json!({
+            "set": "lemonde-companies", "kind": "false_positive", "guid": item.guid,
+            "entity_id": f.entity_id, "name": f.name, "surfaces": f.surfaces,
+            "via": f.via.as_str(), "title": item.title,
+        }));
+    }
+    for (g, c) in item.companies.iter().enumerate() {
+        if !matched.contains(&Some(g)) {
+            out.errors.push(json!({
+                "set": "lemonde-companies", "kind": "missed", "guid": item.guid,
+                "gold": c.name, "surfaces": c.surfaces, "title": item.title,
+                "found": found.iter().map(|f| &f.name).collect::<Vec<_>>(),
+            }));
+        }
+    }
+    out
+}
+
+/// Scores lemonde-companies dev; pushes its reports and errors.
+pub fn eval(
+    path: &Path,
+    model: &SentimentModel,
+    finder: Option<&EntityFinder>,
+    out: &mut Evaluation,
+) -> Result<(), EvalError> {
+    if !path.exists() {
+        out.reports.push(skipped("lemonde-companies dev", path));
+        return Ok(());
+    }
+    let text = decode(&read_bytes(path)?);
+    let items: Vec<Item> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            serde_json::from_str(l).map_err(|e| EvalError::Format {
+                path: path.display().to_string(),
+                msg: format!("bad JSON line: {e}"),
+            })
+        })
+        .collect::<Result<_, _>>()?;
+    let per: Vec<ItemOut> = items
+        .par_iter()
+        .map(|it| score_item(it, model, finder))
+        .collect();
+    let n_gold: usize = items.iter().map(|i| i.companies.len()).sum();
+    if finder.is_some() {
+        let mut c = Counts::default();
+        for p in &per {
+            c.add(p.counts);
+        }
+        out.reports.push(DatasetReport::scores(
+            "lemonde-companies dev (companies found)",
+            items.len(),
+            &[("P", c.precision()), ("R", c.recall()), ("F1", c.f1())],
+            format!(
+                "{} of {n_gold} gold companies found, {} false positives; per item, folded name or surface, legal forms removed",
+                c.tp, c.fp
+            ),
+        ));
+    }
+    let pairs: Vec<(usize, usize)> = per
+        .iter()
+        .flat_map(|p| p.pairs.iter().map(|&(g, q, _)| (g, q)))
+        .collect();
+    let unlocated = per.iter().flat_map(|p| &p.pairs).filter(|p| !p.2).count();
+    let neutral = pairs.iter().filter(|p| p.0 == 1).count();
+    out.reports.push(report(
+        "lemonde-companies dev (target given)",
+        &pairs,
+        format!(
+            "always-neutral {:.3}; {unlocated} gold companies with no surface in the text (scored with the item's tone)",
+            ratio(neutral, pairs.len())
+        ),
+    ));
+    out.errors.extend(per.into_iter().flat_map(|p| p.errors));
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::eval::testutil;
+
+    fn line(title: &str, desc: &str, companies: serde_json::Value) -> String {
+        json!({"guid": title, "title": title, "description": desc,
+               "pubDate": "Mon, 03 Jan 2022 10:00:00 +0100", "companies": companies})
+        .to_string()
+    }
+
+    #[test]
+    fn precision_recall_folding_and_sentiment_toward_gold() {
+        let dir = testutil::tempdir();
+        let path = dir.path().join("dev.jsonl");
+        let lines = [
+            // Found through a folded surface (no accents, typographic apostrophe and NBSP
+            // in the gold), twice but counted once; the gold's sentiment is positive.
+            line(
+                "Lumiere Energie bondit en Bourse",
+                "Lumière\u{a0}Énergie bondit encore.",
+                json!([{"name": "Lumière Énergie", "surfaces": ["Lumière\u{a0}Énergie", "LUMIERE ENERGIE"], "sentiment": "positive"}]),
+            ),
+            // One found and gold (Acme), one gold missed (Quorvatex).
+            line(
+                "Acme SA chute",
+                "Quorvatex reste stable.",
+                json!([
+                    // Legal forms are removed on both sides.
+                    {"name": "Acme Industries SA", "surfaces": ["Acme SA"], "sentiment": "negative"},
+                    {"name": "Quorvatex", "surfaces": ["Quorvatex"], "sentiment": "neutral"},
+                ]),
+            ),
+            // A false positive: no gold company.
+            line("Zorblex Financial ouvre une agence", "Une agence ouvre.", json!([])),
+        ]
+        .join("\n");
+        std::fs::write(&path, lines).unwrap();
+        let mut out = Evaluation::default();
+        eval(
+            &path,
+            &testutil::model(),
+            Some(&testutil::finder()),
+            &mut out,
+        )
+        .unwrap();
+        let found = &out.reports[0];
+        assert_eq!(found.n, 3);
+        // tp 2 (Lumière, Acme), fp 1 (Zorblex), fn 1 (Quorvatex).
+        assert_eq!(found.metric("P"), Some(2.0 / 3.0));
+        assert_eq!(found.metric("R"), Some(2.0 / 3.0));
+        assert!((found.metric("F1").unwrap() - 2.0 / 3.0).abs() < 1e-12);
+        let senti = &out.reports[1];
+        assert_eq!(senti.n, 3);
+        assert_eq!(senti.confusion[2][2], 1, "{senti:?}");
+        assert_eq!(senti.confusion[0][0], 1, "{senti:?}");
+        assert!(senti.note.starts_with("always-neutral 0.333"));
+        let kinds: Vec<(&str, &str)> = out
+            .errors
+            .iter()
+            .map(|e| {
+                (
+                    e["kind"].as_str().unwrap(),
+                    e["name"].as_str().or(e["gold"].as_str()).unwrap(),
+                )
+            })
+            .collect();
+        assert!(kinds.contains(&("missed", "Quorvatex")), "{kinds:?}");
+        assert!(
+            kinds.contains(&("false_positive", "Zorblex Financial Group")),
+            "{kinds:?}"
+        );
+        assert_eq!(kinds.len(), 2);
+    }
+
+    #[test]
+    fn a_gold_company_is_matched_once() {
+        let found = |id: &str, key: &str| Found {
+            entity_id: id.into(),
+            name: key.into(),
+            via: Via::Discovered,
+            surfaces: vec![key.into()],
+            keys: vec![key.into()],
+        };
+        let gold = vec![vec!["acme".to_string()]];
+        let m = match_found(&[found("a", "acme"), found("b", "acme")], &gold);
+        assert_eq!(m, vec![Some(0), None]);
+    }
+
+    #[test]
+    fn missing_file_is_skipped() {
+        let mut out = Evaluation::default();
+        let p = Path::new("/nonexistent/lemonde-companies/dev.jsonl");
+        eval(p, &testutil::model(), None, &mut out).unwrap();
+        assert!(out.reports[0].note.starts_with("skipped"));
+    }
+}
