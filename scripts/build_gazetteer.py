@@ -87,6 +87,10 @@ US_STATES = [
 # ---------------------------------------------------------------------------------------
 
 
+UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue",
+                         "ß": "ss"})
+
+
 def strip_accents(s: str) -> str:
     """ASCII-fold Latin accents (Hermès -> Hermes); other scripts are left alone."""
     out = []
@@ -722,6 +726,10 @@ def build_companies(words, en_names, person_surnames, location_keys, ref, person
             folded = strip_accents(a)
             if folded != a:
                 out.append(folded)
+            # English news writes German umlauts as two letters (`Deutsche Boerse`).
+            german = a.translate(UMLAUTS)
+            if german != a:
+                out.append(german)
         rec["aliases"] = uniq(out)
 
     # Resolve aliases claimed by several companies: keep for the most prominent owner
@@ -770,7 +778,11 @@ def build_companies(words, en_names, person_surnames, location_keys, ref, person
                 if is_word(a, words):
                     reason = "word"
                 elif a.isupper() and len(a) >= 3:
-                    reason = None  # acronym; listed in ambiguity.csv when it is a word
+                    # An index or curated company's acronym is its well-known name (listed
+                    # in ambiguity.csv when it is a word); a listing-only company's acronym
+                    # (`GKN`, `IHG`) needs context, as many bodies share such letters.
+                    listed_only = rec.get("source") in ("listings", "sec")
+                    reason = "acronym" if listed_only and len(a) <= 4 else None
                 elif k in first_names or k in person_surnames:
                     reason = "person"
                 elif k in location_keys:

@@ -342,8 +342,10 @@ class Policy:
             return False
         single = len(toks) == 1
         if single:
-            if form.isupper() and len(letters) <= 4:
-                return False  # minor companies' acronyms collide with everything
+            if form.isupper() and len(letters) <= 4 and kind != "base":
+                # Minor companies' acronyms collide with everything; one that is the
+                # company's whole name (`GKN plc`) is kept, flagged ambiguous.
+                return False
             if self.frequent(form, 3.0) or self.is_word(form):
                 return False
             if kind == "head":

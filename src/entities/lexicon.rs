@@ -60,6 +60,19 @@ pub const AGENT_VERBS: &[&str] = &[
     "missed", "misses", "delivered", "delivers", "deliver", "signed", "signs", "laid",
     "lays", "lay", "fired", "fires", "build", "builds", "built", "close", "closes",
     "closed", "open", "opens", "opened", "forecast", "forecasts", "presented", "presents",
+    // English headline verbs of companies and their shares (`BP wins`, `RBS warns`)
+    "wins", "won", "warns", "warned", "rises", "rose", "falls", "fell", "jumps", "jumped",
+    "slumps", "slumped", "surges", "surged", "drops", "dropped", "climbs", "climbed",
+    "slides", "slid", "tumbles", "tumbled", "soars", "soared", "plunges", "plunged",
+    "gains", "gained", "loses", "lost", "names", "named", "appoints", "appointed",
+    "seeks", "sought", "takes", "took", "offers", "offered", "bids", "rejects", "rejected",
+    "confirms", "confirmed", "reports", "freezes", "froze", "axes", "axed", "shuts",
+    "settles", "settled", "pays", "paid", "merge", "merges", "merged",
+    "outperforms", "underperforms", "trims", "boosts", "lifts", "sinks", "sank",
+    // French headline verbs (`Carrefour mise sur`, `Renault renonce à`)
+    "mise", "misent", "renonce", "recule", "chute", "grimpe", "bondit", "plonge",
+    "accelere", "rachete", "supprimera", "investira", "quitte", "cede", "vise", "double",
+    "triple", "depasse", "perd", "gagne", "rebondit",
 ];
 
 /// Auxiliaries that may sit between a name and its verb (`Amazon va construire`,
@@ -67,7 +80,7 @@ pub const AGENT_VERBS: &[&str] = &[
 #[rustfmt::skip]
 pub const AUXILIARIES: &[&str] = &[
     "a", "va", "vont", "doit", "devrait", "veut", "compte", "has", "have", "had", "will",
-    "would", "is", "was", "also", "could", "may",
+    "would", "is", "was", "also", "could", "may", "pourrait", "peut", "to", "set",
 ];
 
 /// Common nouns for a company: `la société X` / `the company X` introduce an unknown

@@ -66,10 +66,6 @@ struct FormMeta {
     /// The form is also a public body's name or acronym (`BCE`): context words of
     /// finance are no evidence, only a listed company beside it or another mention.
     institution: bool,
-    /// A newspaper's, channel's or station's name (sector `Media`): news names these
-    /// mostly as the medium of a programme, a quote or a column, so the name counts as
-    /// a company only with business evidence (a sale, job cuts, shareholders…).
-    medium: bool,
 }
 
 /// Finds company, person and location mentions in article text. Built once from a
@@ -179,10 +175,6 @@ impl EntityFinder {
                 conflict: kind == EntityKind::Company
                     && (institution || other_kind_forms.contains(&folded)),
                 institution,
-                medium: kind == EntityKind::Company
-                    && entities
-                        .get(f.entity)
-                        .is_some_and(|e| e.sector.as_deref() == Some("Media")),
             });
             let i = slot(folded.trim().to_string(), &mut pats);
             pats[i].forms.push(fi);
@@ -484,7 +476,7 @@ impl EntityFinder {
                     }
                     continue;
                 }
-                let d = if !fm.ambiguous && !fm.medium && fit == CaseFit::Yes {
+                let d = if !fm.ambiguous && fit == CaseFit::Yes {
                     if self.person_like(art, h, surface) {
                         Decision::Reject
                     } else {
@@ -623,7 +615,7 @@ impl EntityFinder {
         let plain = |o: &Hit| {
             self.pats[o.pat].forms.iter().any(|&fi| {
                 let f = &self.forms[fi];
-                f.kind == EntityKind::Company && !f.ambiguous && !f.medium
+                f.kind == EntityKind::Company && !f.ambiguous
             })
         };
         self.coordinated_with(art, h, plain)
@@ -800,10 +792,6 @@ impl EntityFinder {
         }
         if !in_caps_line(text, h.s) && agent_verb_after(text, h.e) {
             return Decision::Accept(CONF_CASE);
-        }
-        if fm.medium {
-            // A capital is no evidence: every newspaper's name has one.
-            return Decision::Undecided;
         }
         let caps = in_caps_line(text, h.s);
         let elided = elision_before(text, h.s);
