@@ -299,6 +299,7 @@ impl EntityFinder {
         }
         self.resolve_gazetteer(&mut art);
         discover_companies(&mut art, &self.pats);
+        discover_learned(&mut art);
         discover_persons(&mut art, &self.pats);
         coreference(&mut art, &self.pats);
         finish(art.mentions)
@@ -1153,6 +1154,26 @@ fn discover_companies(art: &mut Article<'_>, pats: &[PatInfo]) {
             if left_ok && right_ok {
                 art.add_discovered(s, e, CONF_DISCOVERED_REPEAT, Cue::Repeat);
             }
+        }
+    }
+}
+
+/// Capitalised spans that no list or pattern covers and that the learned recogniser
+/// ([`super::recognizer`]) scores as a company at or above its threshold; the score is
+/// the confidence. The same filters as pattern discoveries apply (`add_discovered`).
+fn discover_learned(art: &mut Article<'_>) {
+    let rec = super::recognizer::CompanyRecognizer::shipped();
+    let t = rec.threshold();
+    let scored = rec.scored_candidates(art.text, art.lang, |s, e| !art.covered(s, e));
+    for (s, e, p) in scored {
+        // Capitalised acronyms (`ISR`, `AAPL`) are mostly labels, bodies or tickers.
+        let acronym = art.text.get(s..e).is_some_and(|n| {
+            !n.contains(' ')
+                && !n.chars().any(char::is_lowercase)
+                && n.chars().filter(|c| c.is_alphabetic()).count() <= 5
+        });
+        if p >= t && !acronym && !in_caps_line(art.text, s) {
+            art.add_discovered(s, e, p, Cue::Strong);
         }
     }
 }
