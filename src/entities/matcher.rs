@@ -81,6 +81,8 @@ pub struct EntityFinder {
     tickers: HashMap<String, Vec<usize>>,
     /// Entity index → indices of its gazetteer forms (for exact-spelling checks).
     entity_forms: Vec<Vec<usize>>,
+    /// Run the learned recogniser ([`super::recognizer`]) after pattern discovery.
+    learned: bool,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -223,6 +225,7 @@ impl EntityFinder {
             }
         }
         EntityFinder {
+            learned: true,
             entity_forms,
             tickers,
             given_names,
@@ -231,6 +234,13 @@ impl EntityFinder {
             pats,
             forms,
         }
+    }
+
+    /// Turns the learned company recogniser on or off (on by default). Its training
+    /// script turns it off, so that the distant-supervision labels do not depend on the
+    /// previously trained model.
+    pub fn set_learned_discovery(&mut self, on: bool) {
+        self.learned = on;
     }
 
     /// The gazetteer the finder was built from.
@@ -299,7 +309,9 @@ impl EntityFinder {
         }
         self.resolve_gazetteer(&mut art);
         discover_companies(&mut art, &self.pats);
-        discover_learned(&mut art);
+        if self.learned {
+            discover_learned(&mut art);
+        }
         discover_persons(&mut art, &self.pats);
         coreference(&mut art, &self.pats);
         finish(art.mentions)
