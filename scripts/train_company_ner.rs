@@ -31,10 +31,12 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use newstone::entities::discover::{is_legal_suffix, is_non_company_name, is_stopword};
+use newstone::entities::discover::{is_legal_suffix, is_stopword};
 use newstone::entities::fold::fold_word;
-use newstone::entities::lexicon::{GIVEN_NAMES, INSTITUTION_HEADS, INSTITUTION_TAILS};
-use newstone::entities::recognizer::{sigmoid, span_features, CompanyRecognizer, HASH_BITS};
+use newstone::entities::lexicon::GIVEN_NAMES;
+use newstone::entities::recognizer::{
+    is_public_body, sigmoid, span_features, CompanyRecognizer, HASH_BITS,
+};
 use newstone::entities::{EntityFinder, EntityKind, Gazetteer, Via};
 use newstone::text::lang::Lang;
 
@@ -67,28 +69,10 @@ fn bucket(text: &str, s: usize, e: usize, lang: Lang) -> Vec<u32> {
     v
 }
 
-/// A non-company organisation by its generic head or tail word (not by a list of names).
-fn public_body(name: &str) -> bool {
-    let words: Vec<String> = name.split_whitespace().map(fold_word).collect();
-    let (Some(first), Some(last)) = (words.first(), words.last()) else {
-        return false;
-    };
-    let heads = [
-        "banque centrale",
-        "banque de france",
-        "caisse des",
-        "caisse de",
-        "central bank",
-        "federal reserve",
-        "reserve bank",
-        "bank of england",
-        "bank of japan",
-    ];
-    let joined = words.join(" ");
-    heads.iter().any(|h| joined.starts_with(h))
-        || INSTITUTION_HEADS.contains(&first.as_str())
-        || (words.len() >= 2 && INSTITUTION_TAILS.contains(&last.as_str()))
-        || is_non_company_name(name)
+/// First names and surnames of gazetteer persons.
+struct People<'a> {
+    given: &'a HashSet<String>,
+    surnames: &'a HashSet<String>,
 }
 
 /// `Prénom Nom`: two or more words opening with a common given name or the first
@@ -204,7 +188,7 @@ fn from_conll(
             let exact = spans.iter().find(|&&(a, b, _)| a == s && b == e);
             let overlap = spans.iter().any(|&(a, b, _)| a < e && s < b);
             let (y, w) = match exact {
-                Some(&(_, _, w)) if public_body(name) => (0.0, w),
+                Some(&(_, _, w)) if is_public_body(name) => (0.0, w),
                 Some(&(_, _, w)) => (1.0, w),
                 None if overlap => continue,
                 None => (0.0, 0.5),
@@ -273,7 +257,7 @@ fn from_news(
     excluded: &HashSet<String>,
     finder: &EntityFinder,
     unlabelled: f32,
-    given: &HashSet<String>,
+    people: &People<'_>,
     out: &mut Vec<Ex>,
 ) -> usize {
     let rec = CompanyRecognizer::shipped();
@@ -295,7 +279,7 @@ fn from_news(
                         && m.via == Via::Gazetteer
                         && m.confidence >= 0.9 =>
                 {
-                    if public_body(name) {
+                    if is_public_body(name) {
                         0.0
                     } else {
                         1.0
@@ -303,7 +287,12 @@ fn from_news(
                 }
                 Some(m) if m.kind != EntityKind::Company => 0.0,
                 Some(_) => continue,
-                None if public_body(name) || starts_with_given_name(name, given) => 0.0,
+                None if is_public_body(name)
+                    || starts_with_given_name(name, people.given)
+                    || (!name.contains(' ') && people.surnames.contains(&fold_word(name))) =>
+                {
+                    0.0
+                }
                 None if overlap => continue,
                 // Unlabelled: most capitalised spans in news are not companies
                 // (people, places, events, titles), so a light negative.
@@ -452,6 +441,18 @@ fn main() -> Res<()> {
         .filter_map(|e| e.name.split([' ', '-']).next().map(fold_word))
         .filter(|f| f.chars().count() >= 3)
         .collect();
+    // Surnames of gazetteer persons: alone (`Macron a déclaré`), they name the person.
+    let surnames: HashSet<String> = gaz
+        .entities()
+        .iter()
+        .filter(|e| e.kind == EntityKind::Person && e.name.contains(' '))
+        .filter_map(|e| e.name.rsplit(' ').next().map(fold_word))
+        .filter(|f| f.chars().count() >= 3)
+        .collect();
+    let people = People {
+        given: &given,
+        surnames: &surnames,
+    };
     let mut finder = EntityFinder::new(gaz);
     finder.set_learned_discovery(false);
     let items = read_lemonde(Path::new(&args[1]))?;
@@ -466,7 +467,7 @@ fn main() -> Res<()> {
         &excluded,
         &finder,
         unlabelled,
-        &given,
+        &people,
         &mut exs,
     );
     // English finance headlines and tweets (optional): same distant supervision.
@@ -499,7 +500,7 @@ fn main() -> Res<()> {
             &excluded,
             &finder,
             unlabelled,
-            &given,
+            &people,
             &mut exs,
         );
         eprintln!("finance news (en): {n} items");

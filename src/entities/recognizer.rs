@@ -18,10 +18,11 @@
 //! Model file format (little-endian): `b"CNER"`, `u32` version (1), `u32` hash bits,
 //! `f32` bias, `f32` threshold, then `2^bits` `f32` weights.
 
+use std::collections::HashSet;
 use std::sync::OnceLock;
 
 use super::discover::{in_caps_line, is_legal_suffix, is_non_company_name, is_stopword};
-use super::fold::fold_word;
+use super::fold::{fold_word, with_folded_word};
 use super::lexicon::{
     COMPANY_NAME_WORDS, GIVEN_NAMES, INSTITUTION_HEADS, INSTITUTION_TAILS, NON_COMPANY_ORGS,
 };
@@ -62,6 +63,8 @@ struct Tok {
     s: usize,
     e: usize,
     word: bool,
+    /// A word with a capital letter (see [`namey`]).
+    name: bool,
 }
 
 impl CompanyRecognizer {
@@ -160,7 +163,7 @@ impl CompanyRecognizer {
     /// Candidate name spans (byte offsets on char boundaries), in text order.
     pub fn candidates(&self, text: &str, _lang: Lang) -> Vec<(usize, usize)> {
         let toks = tokenize(text);
-        candidate_runs(text, &toks)
+        candidate_runs(text, &toks, true)
             .into_iter()
             .map(|(a, b)| (toks[a].s, toks[b - 1].e))
             .collect()
@@ -178,6 +181,8 @@ impl CompanyRecognizer {
     }
 
     /// Every candidate accepted by `keep` with its score, tokenising the text once.
+    /// Unlike [`CompanyRecognizer::candidates`], spans on all-capitals lines are not
+    /// filtered out here (the caller checks the few that score high).
     pub fn scored_candidates(
         &self,
         text: &str,
@@ -190,7 +195,7 @@ impl CompanyRecognizer {
         let toks = tokenize(text);
         let mut out = Vec::new();
         let mut feats = Vec::with_capacity(64);
-        for (a, b) in candidate_runs(text, &toks) {
+        for (a, b) in candidate_runs(text, &toks, false) {
             let (s, e) = (toks[a].s, toks[b - 1].e);
             if !keep(s, e) {
                 continue;
@@ -216,6 +221,58 @@ impl CompanyRecognizer {
     }
 }
 
+/// A public or non-company body by its generic head or tail words (not by a list of
+/// names): central banks (`Banque de France`, `Banque centrale européenne`, `Federal
+/// Reserve`, `Bank of England`), `Caisse des dépôts`, names opening with an institution
+/// head (`Ministère…`, `Autorité…`, `Conseil…`, `Cour…`, `Agence…`, `Institut…`,
+/// `Université…`, `Parti…`, `Syndicat…`, `Assemblée…`) or closed by an institution tail
+/// (`… Institute`, `… Party`), and the known non-company bodies of
+/// [`is_non_company_name`]. The training script labels such spans as negatives and the
+/// matcher never turns them into companies.
+pub fn is_public_body(name: &str) -> bool {
+    public_head(name) || is_non_company_name(name)
+}
+
+/// [`is_public_body`] without the [`is_non_company_name`] part.
+fn public_head(name: &str) -> bool {
+    let mut ws = name.split_whitespace();
+    let (Some(first), last) = (ws.next(), ws.next_back()) else {
+        return false;
+    };
+    let l = lists();
+    let quick = with_folded_word(first, |f| {
+        l.heads.contains(f)
+            || matches!(
+                f,
+                "banque" | "caisse" | "central" | "federal" | "reserve" | "bank"
+            )
+    }) || last.is_some_and(|w| with_folded_word(w, |f| l.tails.contains(f)));
+    if !quick {
+        return false;
+    }
+    let words: Vec<String> = name.split_whitespace().map(fold_word).collect();
+    let (Some(first), Some(last)) = (words.first(), words.last()) else {
+        return false;
+    };
+    const HEADS: [&str; 11] = [
+        "banque centrale",
+        "banque de france",
+        "banque nationale de belgique",
+        "caisse des depots",
+        "caisse de depot",
+        "central bank",
+        "federal reserve",
+        "reserve federale",
+        "reserve bank",
+        "bank of england",
+        "bank of japan",
+    ];
+    let joined = words.join(" ");
+    HEADS.iter().any(|h| joined.starts_with(h))
+        || INSTITUTION_HEADS.contains(&first.as_str())
+        || (words.len() >= 2 && INSTITUTION_TAILS.contains(&last.as_str()))
+}
+
 /// The logistic function.
 pub fn sigmoid(z: f32) -> f32 {
     1.0 / (1.0 + (-z.clamp(-30.0, 30.0)).exp())
@@ -224,43 +281,55 @@ pub fn sigmoid(z: f32) -> f32 {
 /// Hashed features of `text[start..end]` (tokenising a window around it); what the
 /// training script fits. `emit` receives each feature hash (not yet reduced to bits).
 pub fn span_features(text: &str, start: usize, end: usize, lang: Lang, emit: &mut dyn FnMut(u64)) {
-    let lo = floor_boundary(text, start.saturating_sub(120));
-    let hi = ceil_boundary(text, end.saturating_add(120));
+    if start >= end || text.get(start..end).is_none() {
+        return;
+    }
+    let lo = window_start(text, start);
+    let hi = window_end(text, end);
     let Some(win) = text.get(lo..hi) else {
         return;
     };
-    let toks = tokenize(win);
-    let a = toks.iter().position(|t| t.s + lo >= start);
-    let b = toks.iter().rposition(|t| t.e + lo <= end);
+    let mut toks = tokenize(win);
+    for t in &mut toks {
+        t.s += lo;
+        t.e += lo;
+    }
+    let a = toks.iter().position(|t| t.s >= start);
+    let b = toks.iter().rposition(|t| t.e <= end);
     if let (Some(a), Some(b)) = (a, b) {
         if a <= b {
-            // Sentence position is judged on the whole text, so shift the window's
-            // tokens back to text offsets.
-            let toks: Vec<Tok> = toks
-                .iter()
-                .map(|t| Tok {
-                    s: t.s + lo,
-                    e: t.e + lo,
-                    word: t.word,
-                })
-                .collect();
             features(text, &toks, a, b + 1, lang, emit);
         }
     }
 }
 
-fn floor_boundary(t: &str, mut p: usize) -> usize {
-    p = p.min(t.len());
-    while p > 0 && !t.is_char_boundary(p) {
-        p -= 1;
+/// Bytes of context tokenised before and after a span by [`span_features`].
+const WINDOW_BEFORE: usize = 150;
+const WINDOW_AFTER: usize = 250;
+
+/// `WINDOW_BEFORE` bytes before `pos`, moved forward to a whitespace so that no word
+/// is cut (never past `pos`).
+fn window_start(text: &str, pos: usize) -> usize {
+    if pos <= WINDOW_BEFORE {
+        return 0;
+    }
+    let b = text.as_bytes();
+    let mut p = pos - WINDOW_BEFORE;
+    while p < pos && !b.get(p).is_some_and(u8::is_ascii_whitespace) {
+        p += 1;
     }
     p
 }
 
-fn ceil_boundary(t: &str, mut p: usize) -> usize {
-    p = p.min(t.len());
-    while p < t.len() && !t.is_char_boundary(p) {
-        p += 1;
+/// `WINDOW_AFTER` bytes after `pos`, moved back to a whitespace (never before `pos`).
+fn window_end(text: &str, pos: usize) -> usize {
+    let b = text.as_bytes();
+    if pos + WINDOW_AFTER >= b.len() {
+        return b.len();
+    }
+    let mut p = pos + WINDOW_AFTER;
+    while p > pos && !b.get(p).is_some_and(u8::is_ascii_whitespace) {
+        p -= 1;
     }
     p
 }
@@ -269,59 +338,131 @@ fn is_apos(c: char) -> bool {
     matches!(c, '\'' | '’' | 'ʼ')
 }
 
+/// Is the char at byte `pos` a letter or digit (ASCII fast path)?
+fn alnum_at(text: &str, pos: usize) -> bool {
+    match text.as_bytes().get(pos) {
+        Some(b) if b.is_ascii() => b.is_ascii_alphanumeric(),
+        Some(_) => text
+            .get(pos..)
+            .and_then(|r| r.chars().next())
+            .is_some_and(char::is_alphanumeric),
+        None => false,
+    }
+}
+
 /// Words (letters, digits, inner `'’-&.`) and single punctuation characters.
 /// Elisions (`l'`, `d’`, `qu'`) and a possessive `'s` are tokens of their own.
 fn tokenize(text: &str) -> Vec<Tok> {
-    let mut out = Vec::new();
-    let mut it = text.char_indices().peekable();
-    while let Some((i, c)) = it.next() {
-        if c.is_alphanumeric() {
-            let mut e = i + c.len_utf8();
-            while let Some(&(j, d)) = it.peek() {
-                if d.is_alphanumeric() {
-                    e = j + d.len_utf8();
-                    it.next();
+    let b = text.as_bytes();
+    let mut out = Vec::with_capacity(b.len() / 5 + 4);
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        let (alnum, upper, len) = if c.is_ascii() {
+            (c.is_ascii_alphanumeric(), c.is_ascii_uppercase(), 1)
+        } else {
+            match text.get(i..).and_then(|r| r.chars().next()) {
+                Some(ch) if latin_letter(ch) => (true, ch.is_uppercase(), ch.len_utf8()),
+                Some(ch) if ch.is_whitespace() => (false, false, ch.len_utf8()),
+                Some(ch) => (ch.is_alphanumeric(), ch.is_uppercase(), ch.len_utf8()),
+                None => {
+                    i += 1;
                     continue;
                 }
-                if is_apos(d) || matches!(d, '-' | '&' | '.') {
-                    // Inner joiner only if a letter or digit follows.
-                    let after = text.get(j + d.len_utf8()..).and_then(|r| r.chars().next());
-                    if after.is_some_and(char::is_alphanumeric) {
-                        e = j + d.len_utf8();
-                        it.next();
-                        continue;
+            }
+        };
+        if alnum {
+            let (mut any_upper, mut apos) = (upper, false);
+            let mut j = i + len;
+            while j < b.len() {
+                let d = b[j];
+                if d.is_ascii_alphanumeric() {
+                    any_upper |= d.is_ascii_uppercase();
+                    j += 1;
+                } else if d.is_ascii() {
+                    if matches!(d, b'\'' | b'-' | b'&' | b'.') && alnum_at(text, j + 1) {
+                        apos |= d == b'\'';
+                        j += 1;
+                    } else {
+                        break;
+                    }
+                } else {
+                    let Some(dc) = text.get(j..).and_then(|r| r.chars().next()) else {
+                        break;
+                    };
+                    let dl = dc.len_utf8();
+                    if latin_letter(dc) || dc.is_alphanumeric() {
+                        any_upper |= dc.is_uppercase();
+                        j += dl;
+                    } else if is_apos(dc) && alnum_at(text, j + dl) {
+                        apos = true;
+                        j += dl;
+                    } else {
+                        break;
                     }
                 }
-                break;
             }
-            push_word(text, i, e, &mut out);
-        } else if !c.is_whitespace() {
-            out.push(Tok {
-                s: i,
-                e: i + c.len_utf8(),
-                word: false,
-            });
+            if apos {
+                push_word(text, i, j, &mut out);
+            } else {
+                out.push(Tok {
+                    s: i,
+                    e: j,
+                    word: true,
+                    name: any_upper,
+                });
+            }
+            i = j;
+        } else {
+            if !(c.is_ascii_whitespace()
+                || (!c.is_ascii() && len > 1 && !alnum && is_space_at(text, i)))
+            {
+                out.push(Tok {
+                    s: i,
+                    e: i + len,
+                    word: false,
+                    name: false,
+                });
+            }
+            i += len;
         }
     }
     out
+}
+
+/// Accented Latin letters (U+00C0–U+024F but `×` and `÷`): the common case of the
+/// Unicode letter test, answered without its tables.
+fn latin_letter(c: char) -> bool {
+    matches!(c, '\u{C0}'..='\u{24F}') && c != '×' && c != '÷'
+}
+
+fn is_space_at(text: &str, i: usize) -> bool {
+    text.get(i..)
+        .and_then(|r| r.chars().next())
+        .is_some_and(char::is_whitespace)
 }
 
 const ELISIONS: &[&str] = &[
     "l", "d", "j", "n", "s", "c", "m", "t", "qu", "lorsqu", "puisqu", "jusqu",
 ];
 
-/// Splits an elision prefix and an `'s` suffix off a word.
+fn word_tok(text: &str, s: usize, e: usize) -> Tok {
+    Tok {
+        s,
+        e,
+        word: true,
+        name: namey(text.get(s..e).unwrap_or("")),
+    }
+}
+
+/// Splits an elision prefix and an `'s` suffix off a word that holds an apostrophe.
 fn push_word(text: &str, mut s: usize, e: usize, out: &mut Vec<Tok>) {
     let w = text.get(s..e).unwrap_or("");
     if let Some((p, c)) = w.char_indices().find(|&(_, c)| is_apos(c)) {
         let head = w.get(..p).unwrap_or("");
         if ELISIONS.iter().any(|x| x.eq_ignore_ascii_case(head)) {
             let cut = s + p + c.len_utf8();
-            out.push(Tok {
-                s,
-                e: cut,
-                word: true,
-            });
+            out.push(word_tok(text, s, cut));
             s = cut;
         }
     }
@@ -329,32 +470,35 @@ fn push_word(text: &str, mut s: usize, e: usize, out: &mut Vec<Tok>) {
     for suf in ["'s", "’s"] {
         if w.len() > suf.len() + 1 && w.ends_with(suf) {
             let cut = e - suf.len();
-            out.push(Tok {
-                s,
-                e: cut,
-                word: true,
-            });
-            out.push(Tok {
-                s: cut,
-                e,
-                word: true,
-            });
+            out.push(word_tok(text, s, cut));
+            out.push(word_tok(text, cut, e));
             return;
         }
     }
     if s < e {
-        out.push(Tok { s, e, word: true });
+        out.push(word_tok(text, s, e));
     }
 }
 
 /// Can this token be (part of) a name: capitalised, digit + capital (`3M`) or an
 /// internal capital (`eBay`, `iPhone`).
 fn namey(w: &str) -> bool {
-    let mut cs = w.chars();
-    match cs.next() {
-        Some(c) if c.is_uppercase() => true,
-        Some(c) if c.is_alphanumeric() => w.chars().skip(1).any(char::is_uppercase),
-        _ => false,
+    let b = w.as_bytes();
+    match b.first() {
+        Some(c) if c.is_ascii_uppercase() => true,
+        Some(c) if c.is_ascii_alphanumeric() => {
+            b[1..].iter().any(u8::is_ascii_uppercase)
+                || (!w.is_ascii() && w.chars().skip(1).any(char::is_uppercase))
+        }
+        Some(c) if c.is_ascii() => false,
+        _ => {
+            let mut cs = w.chars();
+            match cs.next() {
+                Some(c) if c.is_uppercase() => true,
+                Some(c) if c.is_alphanumeric() => cs.any(char::is_uppercase),
+                _ => false,
+            }
+        }
     }
 }
 
@@ -362,8 +506,9 @@ fn is_connector(w: &str) -> bool {
     matches!(w, "de" | "du" | "des" | "of" | "&" | "-")
 }
 
-/// Candidate spans as token ranges `[a, b)`.
-fn candidate_runs(text: &str, toks: &[Tok]) -> Vec<(usize, usize)> {
+/// Candidate spans as token ranges `[a, b)`; with `check_caps`, none on a shouting
+/// (all-capitals) line.
+fn candidate_runs(text: &str, toks: &[Tok], check_caps: bool) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut i = 0;
     let mut caps_line_end = 0usize;
@@ -371,17 +516,9 @@ fn candidate_runs(text: &str, toks: &[Tok]) -> Vec<(usize, usize)> {
     while i < toks.len() {
         let t = toks[i];
         let w = text.get(t.s..t.e).unwrap_or("");
-        if !(t.word && namey(w)) || is_stopword(w) || is_legal_suffix(w) {
+        if !t.name || is_stopword(w) || is_legal_suffix(w) {
             i += 1;
             continue;
-        }
-        if t.s >= caps_line_end {
-            // Shouting lines capitalise everything: no name can be told apart there.
-            caps_line = in_caps_line(text, t.s);
-            caps_line_end = text
-                .get(t.s..)
-                .and_then(|r| r.find('\n'))
-                .map_or(text.len(), |p| t.s + p);
         }
         let a = i;
         let mut b = i + 1;
@@ -392,7 +529,7 @@ fn candidate_runs(text: &str, toks: &[Tok]) -> Vec<(usize, usize)> {
             if !joined {
                 break;
             }
-            if n.word && namey(nw) && !is_stopword(nw) && !is_legal_suffix(nw) {
+            if n.name && !is_stopword(nw) && !is_legal_suffix(nw) {
                 b += 1;
                 continue;
             }
@@ -401,7 +538,7 @@ fn candidate_runs(text: &str, toks: &[Tok]) -> Vec<(usize, usize)> {
                 let m = toks[b + 1];
                 let mw = text.get(m.s..m.e).unwrap_or("");
                 if m.word
-                    && namey(mw)
+                    && m.name
                     && !is_stopword(mw)
                     && text.get(n.e..m.s).is_some_and(|g| g.len() <= 1)
                 {
@@ -417,224 +554,300 @@ fn candidate_runs(text: &str, toks: &[Tok]) -> Vec<(usize, usize)> {
             .chars()
             .filter(|c| c.is_alphabetic())
             .count();
-        if !caps_line && letters >= 2 {
-            out.push((a, b));
+        if letters >= 2 {
+            if check_caps && t.s >= caps_line_end {
+                // Shouting lines capitalise everything: no name can be told apart.
+                caps_line = in_caps_line(text, t.s);
+                caps_line_end = text
+                    .get(t.s..)
+                    .and_then(|r| r.find('\n'))
+                    .map_or(text.len(), |p| t.s + p);
+            }
+            if !caps_line {
+                out.push((a, b));
+            }
         }
         i = b;
     }
     out
 }
 
-/// FNV-1a, 64 bits: a fixed hash so features are the same on every platform.
-fn fnv(ns: &str, s: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in ns
-        .as_bytes()
-        .iter()
-        .chain([0xffu8].iter())
-        .chain(s.as_bytes())
-    {
-        h ^= u64::from(b);
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// The closed word lists the features look words up in, as hash sets.
+struct Lists {
+    heads: HashSet<&'static str>,
+    tails: HashSet<&'static str>,
+    company_words: HashSet<&'static str>,
+    non_company: HashSet<&'static str>,
+    given: HashSet<&'static str>,
+}
+
+fn lists() -> &'static Lists {
+    static L: OnceLock<Lists> = OnceLock::new();
+    L.get_or_init(|| Lists {
+        heads: INSTITUTION_HEADS.iter().copied().collect(),
+        tails: INSTITUTION_TAILS.iter().copied().collect(),
+        company_words: COMPANY_NAME_WORDS.iter().copied().collect(),
+        non_company: NON_COMPANY_ORGS.iter().copied().collect(),
+        given: GIVEN_NAMES.iter().copied().collect(),
+    })
+}
+
+/// FNV-1a (64 bits) of a string (a namespace or a normalised word): a fixed hash, so
+/// features are the same on every platform; `const` so that the fixed strings are
+/// hashed at compile time.
+const fn hs(s: &str) -> u64 {
+    let b = s.as_bytes();
+    let mut h = FNV_OFFSET;
+    let mut i = 0;
+    while i < b.len() {
+        h ^= b[i] as u64;
         h = h.wrapping_mul(0x0100_0000_01b3);
+        i += 1;
     }
     h
+}
+
+/// Combines two hashes (order matters).
+fn mix(a: u64, b: u64) -> u64 {
+    let mut x = a ^ b.wrapping_add(0x9e37_79b9_7f4a_7c15).rotate_left(23);
+    x ^= x >> 31;
+    x = x.wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    x ^= x >> 29;
+    x
 }
 
 fn tok_text<'a>(text: &'a str, t: &Tok) -> &'a str {
     text.get(t.s..t.e).unwrap_or("")
 }
 
-/// Lowercased, accent-folded form of a context token.
-fn norm(text: &str, t: &Tok) -> String {
+/// Hash of the lowercased, accent-folded form of a context token (numbers and quote
+/// marks collapsed to one class each), without allocating.
+fn norm_hash(text: &str, t: &Tok) -> u64 {
     let w = tok_text(text, t);
     if t.word {
-        let f = fold_word(w);
-        if f.chars().any(|c| c.is_ascii_digit()) && !f.chars().any(char::is_alphabetic) {
-            return "<num>".into();
+        if w.bytes().any(|b| b.is_ascii_digit()) && !w.chars().any(char::is_alphabetic) {
+            return hs("<num>");
         }
-        f
+        with_folded_word(w, hs)
     } else {
-        match w {
-            "«" | "“" | "\"" | "‘" => "<oq>".into(),
-            "»" | "”" => "<cq>".into(),
-            "–" | "—" => "-".into(),
-            _ => w.to_string(),
-        }
+        hs(match w {
+            "«" | "“" | "\"" | "‘" => "<oq>",
+            "»" | "”" => "<cq>",
+            "–" | "—" => "-",
+            _ => w,
+        })
     }
 }
 
 /// Does a line break lie between two byte offsets?
 fn line_break_between(text: &str, a: usize, b: usize) -> bool {
     text.get(a.min(b)..b.max(a))
-        .is_some_and(|g| g.contains('\n'))
+        .is_some_and(|g| g.as_bytes().contains(&b'\n'))
 }
 
 /// The feature hashes of the span covering tokens `[a, b)`.
 fn features(text: &str, toks: &[Tok], a: usize, b: usize, lang: Lang, emit: &mut dyn FnMut(u64)) {
     let (s, e) = (toks[a].s, toks[b - 1].e);
     let span = text.get(s..e).unwrap_or("");
-    let mut f = |ns: &str, v: &str| emit(fnv(ns, v));
-    f("bias", "");
-    let lang_s = match lang {
+    let lists = lists();
+    let mut f = |ns: u64, v: u64| emit(mix(ns, v));
+    f(const { hs("bias") }, 0);
+    let lang_h = hs(match lang {
         Lang::Fr => "fr",
         Lang::En => "en",
         Lang::Other => "xx",
-    };
-    f("lang", lang_s);
+    });
+    f(const { hs("lang") }, lang_h);
 
     // Context words, stopping at line breaks (a headline is its own context).
-    let mut left: Vec<String> = Vec::with_capacity(CONTEXT + 2);
+    const N: usize = CONTEXT + 2;
+    let (start_h, end_h) = (const { hs("<s>") }, const { hs("</s>") });
+    let mut left = [start_h; N];
+    let mut nl = 0;
     let mut prev = s;
-    for t in toks[..a].iter().rev().take(CONTEXT + 2) {
+    for t in toks[..a].iter().rev().take(N) {
         if line_break_between(text, t.e, prev) {
             break;
         }
-        left.push(norm(text, t));
+        left[nl] = norm_hash(text, t);
+        nl += 1;
         prev = t.s;
     }
-    let mut right: Vec<String> = Vec::with_capacity(CONTEXT + 2);
+    let mut right = [end_h; N];
+    let mut nr = 0;
     let mut prev = e;
-    for t in toks[b..].iter().take(CONTEXT + 2) {
+    for t in toks[b..].iter().take(N) {
         if line_break_between(text, prev, t.s) {
             break;
         }
-        right.push(norm(text, t));
+        right[nr] = norm_hash(text, t);
+        nr += 1;
         prev = t.e;
     }
-    let l = |i: usize| left.get(i).map_or("<s>", String::as_str);
-    let r = |i: usize| right.get(i).map_or("</s>", String::as_str);
+    const LNS: [u64; CONTEXT] = [hs("l0"), hs("l1"), hs("l2")];
+    const RNS: [u64; CONTEXT] = [hs("r0"), hs("r1"), hs("r2")];
     for i in 0..CONTEXT {
-        f(&format!("l{i}"), l(i));
-        f(&format!("r{i}"), r(i));
+        f(LNS[i], left[i]);
+        f(RNS[i], right[i]);
     }
-    f("l01", &format!("{}|{}", l(1), l(0)));
-    f("r01", &format!("{}|{}", r(0), r(1)));
-    f("l0r0", &format!("{}|{}", l(0), r(0)));
-    for w in left.iter().skip(CONTEXT) {
-        f("lbag", w);
+    f(const { hs("l01") }, mix(left[1], left[0]));
+    f(const { hs("r01") }, mix(right[0], right[1]));
+    f(const { hs("l0r0") }, mix(left[0], right[0]));
+    for &w in left.iter().take(nl).skip(CONTEXT) {
+        f(const { hs("lbag") }, w);
     }
-    for w in right.iter().skip(CONTEXT) {
-        f("rbag", w);
+    for &w in right.iter().take(nr).skip(CONTEXT) {
+        f(const { hs("rbag") }, w);
     }
-    f("l0lang", &format!("{lang_s}|{}", l(0)));
+    f(const { hs("l0lang") }, mix(lang_h, left[0]));
 
     // Position.
-    let initial = left.is_empty() || matches!(l(0), "." | "!" | "?" | ":" | ";" | "<oq>" | "-");
-    let line_start = text
-        .get(..s)
-        .map_or(0, |h| h.rfind('\n').map_or(0, |p| p + 1));
-    let first_line = !text.get(..s).unwrap_or("").contains('\n');
-    f("init", if initial { "y" } else { "n" });
+    const INITIAL: [u64; 7] = [
+        hs("."),
+        hs("!"),
+        hs("?"),
+        hs(":"),
+        hs(";"),
+        hs("<oq>"),
+        hs("-"),
+    ];
+    let initial = nl == 0 || INITIAL.contains(&left[0]);
+    let before = text.get(..s).unwrap_or("");
+    let line_start = before.rfind('\n').map_or(0, |p| p + 1);
+    let first_line = !before.as_bytes().contains(&b'\n');
+    f(const { hs("init") }, u64::from(initial));
     if first_line {
-        f("line0", if initial { "init" } else { "in" });
+        f(const { hs("line0") }, u64::from(initial));
     }
     if s == line_start {
-        f("linestart", "");
+        f(const { hs("linestart") }, 0);
     }
-    let quoted = matches!(l(0), "<oq>") && matches!(r(0), "<cq>" | "\"");
-    if quoted {
-        f("quoted", "");
+    if left[0] == const { hs("<oq>") }
+        && [const { hs("<cq>") }, const { hs("\"") }].contains(&right[0])
+    {
+        f(const { hs("quoted") }, 0);
     }
     // In a list of names: `X, Y et Z`, `X and Y`.
-    let name_at = |i: Option<&Tok>| i.is_some_and(|t| t.word && namey(tok_text(text, t)));
-    let list_left = matches!(l(0), "," | "et" | "and" | "ou" | "or" | "&" | "/")
-        && a >= 2
-        && name_at(toks.get(a - 2));
-    let list_right =
-        matches!(r(0), "," | "et" | "and" | "ou" | "or" | "&" | "/") && name_at(toks.get(b + 1));
+    const LIST: [u64; 7] = [
+        hs(","),
+        hs("et"),
+        hs("and"),
+        hs("ou"),
+        hs("or"),
+        hs("&"),
+        hs("/"),
+    ];
+    let name_at = |i: Option<&Tok>| i.is_some_and(|t| t.name);
+    let list_left = LIST.contains(&left[0]) && a >= 2 && name_at(toks.get(a - 2));
+    let list_right = LIST.contains(&right[0]) && name_at(toks.get(b + 1));
     if list_left || list_right {
-        f("list", "");
+        f(const { hs("list") }, 0);
     }
 
     // Shape of the span (not its words).
-    let words: Vec<&str> = toks[a..b]
-        .iter()
-        .filter(|t| t.word)
-        .map(|t| tok_text(text, t))
-        .collect();
-    let nw = words.len();
-    f("nw", &nw.min(4).to_string());
-    let letters: Vec<char> = span.chars().filter(|c| c.is_alphabetic()).collect();
-    let upper = letters.iter().filter(|c| c.is_uppercase()).count();
-    let all_caps = upper == letters.len();
-    let shape = if all_caps && letters.len() <= 5 {
-        "acro"
-    } else if all_caps {
-        "caps"
-    } else if upper > nw {
-        "inner"
-    } else {
-        "title"
+    let words = || {
+        toks[a..b]
+            .iter()
+            .filter(|t| t.word)
+            .map(|t| tok_text(text, t))
     };
-    f("shape", shape);
-    f("shape_init", &format!("{shape}|{initial}|{nw}"));
+    let nw = words().count();
+    f(const { hs("nw") }, nw.min(4) as u64);
+    let (mut nletters, mut upper) = (0usize, 0usize);
+    for c in span.chars().filter(|c| c.is_alphabetic()) {
+        nletters += 1;
+        upper += usize::from(c.is_uppercase());
+    }
+    let all_caps = upper == nletters;
+    let shape: u64 = if all_caps && nletters <= 5 {
+        1
+    } else if all_caps {
+        2
+    } else if upper > nw {
+        3
+    } else {
+        4
+    };
+    f(const { hs("shape") }, shape);
+    f(
+        const { hs("shape_init") },
+        shape * 100 + u64::from(initial) * 10 + nw.min(9) as u64,
+    );
     let len = span.chars().count();
     f(
-        "len",
+        const { hs("len") },
         match len {
-            0..=3 => "3",
-            4..=6 => "6",
-            7..=10 => "10",
-            11..=20 => "20",
-            _ => "long",
+            0..=3 => 3,
+            4..=6 => 6,
+            7..=10 => 10,
+            11..=20 => 20,
+            _ => 99,
         },
     );
-    if span.chars().any(|c| c.is_ascii_digit()) {
-        f("digit", "");
+    let bytes = span.as_bytes();
+    if bytes.iter().any(u8::is_ascii_digit) {
+        f(const { hs("digit") }, 0);
     }
-    if span.contains('&') {
-        f("amp", "");
+    if bytes.contains(&b'&') {
+        f(const { hs("amp") }, 0);
     }
-    if span.contains('-') {
-        f("hyph", "");
+    if bytes.contains(&b'-') {
+        f(const { hs("hyph") }, 0);
     }
     if span.contains(is_apos) {
-        f("apos", "");
+        f(const { hs("apos") }, 0);
     }
-    if words
-        .first()
-        .is_some_and(|w| w.starts_with(char::is_lowercase))
-    {
-        f("lowerhead", "");
+    let first_w = words().next().unwrap_or("");
+    let last_w = words().next_back().unwrap_or("");
+    if first_w.starts_with(char::is_lowercase) {
+        f(const { hs("lowerhead") }, 0);
     }
-    if words.iter().any(|w| is_connector(w)) {
-        f("conn", "");
+    if words().any(is_connector) {
+        f(const { hs("conn") }, 0);
     }
-    let last = words.last().map(|w| fold_word(w)).unwrap_or_default();
-    let first = words.first().map(|w| fold_word(w)).unwrap_or_default();
     // Generic heads and tails (closed lists of common nouns, not names).
-    if INSTITUTION_HEADS.contains(&first.as_str()) {
-        f("head", &first);
+    with_folded_word(first_w, |first| {
+        if lists.heads.contains(first) {
+            f(const { hs("head") }, hs(first));
+        }
+        if matches!(first, "banque" | "bank" | "caisse" | "credit") {
+            f(const { hs("bankhead") }, u64::from(nw >= 2));
+        }
+        if nw >= 2 && lists.given.contains(first) {
+            f(const { hs("given") }, nw.min(3) as u64);
+        }
+    });
+    if nw >= 2 {
+        with_folded_word(last_w, |last| {
+            if lists.tails.contains(last) {
+                f(const { hs("tail") }, hs(last));
+            }
+            if lists.company_words.contains(last) {
+                f(const { hs("cotail") }, hs(last));
+            }
+        });
     }
-    if nw >= 2 && INSTITUTION_TAILS.contains(&last.as_str()) {
-        f("tail", &last);
+    if words().any(|w| with_folded_word(w, |x| lists.non_company.contains(x))) {
+        f(const { hs("nonco_org") }, 0);
     }
-    if nw >= 2 && COMPANY_NAME_WORDS.contains(&last.as_str()) {
-        f("cotail", &last);
+    let nonco = is_non_company_name(span);
+    if nonco {
+        f(const { hs("nonco") }, 0);
     }
-    if first == "banque" || first == "bank" || first == "caisse" || first == "credit" {
-        f("bankhead", if nw >= 2 { "multi" } else { "one" });
-    }
-    if words
-        .iter()
-        .any(|w| NON_COMPANY_ORGS.contains(&fold_word(w).as_str()))
-    {
-        f("nonco_org", "");
-    }
-    if is_non_company_name(span) {
-        f("nonco", "");
-    }
-    if nw >= 2 && GIVEN_NAMES.contains(&first.as_str()) {
-        f("given", &nw.min(3).to_string());
+    if nonco || public_head(span) {
+        f(const { hs("pubbody") }, 0);
     }
     // Right after the span: a legal suffix, a ticker in brackets, a possessive.
     if let Some(t) = toks.get(b) {
         let w = tok_text(text, t);
-        if is_legal_suffix(w) || is_legal_suffix(&format!("{w}.")) {
-            f("legal", "");
+        let dotted = text.get(t.s..t.e + 1).is_some_and(is_legal_suffix);
+        if is_legal_suffix(w) || dotted {
+            f(const { hs("legal") }, 0);
         }
         if w == "'s" || w == "’s" {
-            f("poss", "");
+            f(const { hs("poss") }, 0);
         }
     }
 }
