@@ -506,6 +506,34 @@ fn is_connector(w: &str) -> bool {
     matches!(w, "de" | "du" | "des" | "of" | "&" | "-")
 }
 
+/// Is the token before `i` a capitalised article inside a sentence (`à La Rochelle`,
+/// `selon Le Parisien`, `chez L’Oréal`)? Then it belongs to the name; at the start of a
+/// sentence it is just an article.
+fn article_in_name(text: &str, toks: &[Tok], i: usize) -> bool {
+    let (Some(art), Some(before)) = (
+        i.checked_sub(1).and_then(|k| toks.get(k)),
+        i.checked_sub(2).and_then(|k| toks.get(k)),
+    ) else {
+        return false;
+    };
+    let w = tok_text(text, art);
+    let cur = toks[i];
+    let elided = matches!(w, "L'" | "L’");
+    let touching = if elided {
+        art.e == cur.s
+    } else {
+        text.get(art.e..cur.s) == Some(" ")
+    };
+    let article = elided || matches!(w, "Le" | "La" | "Les" | "The");
+    let gap = text.get(before.e..art.s).unwrap_or("\n");
+    let sentence_start = gap.contains('\n')
+        || matches!(
+            tok_text(text, before),
+            "." | "!" | "?" | ":" | ";" | "«" | "\"" | "“" | "-" | "–" | "—" | "(" | "…"
+        );
+    article && touching && !sentence_start
+}
+
 /// Candidate spans as token ranges `[a, b)`; with `check_caps`, none on a shouting
 /// (all-capitals) line.
 fn candidate_runs(text: &str, toks: &[Tok], check_caps: bool) -> Vec<(usize, usize)> {
@@ -520,7 +548,10 @@ fn candidate_runs(text: &str, toks: &[Tok], check_caps: bool) -> Vec<(usize, usi
             i += 1;
             continue;
         }
-        let a = i;
+        let mut a = i;
+        if article_in_name(text, toks, i) {
+            a = i - 1;
+        }
         let mut b = i + 1;
         while b < toks.len() && b - a < MAX_WORDS {
             let n = toks[b];
@@ -894,6 +925,14 @@ mod tests {
         ] {
             assert!(c.contains(&want), "{want} missing from {c:?}");
         }
+        // A capitalised article inside a sentence belongs to the name.
+        let t = "Il est parti à La Rochelle. Le Parisien le dit.";
+        let c: Vec<&str> = rec()
+            .candidates(t, Lang::Fr)
+            .into_iter()
+            .map(|(s, e)| &t[s..e])
+            .collect();
+        assert_eq!(c, vec!["La Rochelle", "Parisien"]);
         // Sentence-initial function words are not names.
         assert!(!c
             .iter()
