@@ -19,6 +19,14 @@ use super::lexicon::{
 /// the 350 stop words was a visible share of the run time).
 static STOP_SET: LazyLock<HashSet<&'static str>> =
     LazyLock::new(|| STOPWORDS.iter().copied().collect());
+/// Word lists that [`is_non_company_name`] checks for every discovered name (and the
+/// learned recogniser for every candidate): hashed rather than scanned.
+static COMMON_SET: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| COMMON_WORDS.iter().copied().collect());
+static NON_COMPANY_SET: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| NON_COMPANY_ORGS.iter().copied().collect());
+static HEAD_SET: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| INSTITUTION_HEADS.iter().copied().collect());
 static TITLE_SET: LazyLock<HashSet<&'static str>> =
     LazyLock::new(|| TITLES.iter().copied().collect());
 /// Company nouns and context words: never a given name.
@@ -611,14 +619,14 @@ pub fn is_given_name_like(w: &str) -> bool {
 
 /// Is `folded` (a folded word) in `list`, or is its singular (`colonies` →
 /// `colonie`, `fonds` → `fond`) in it?
-fn in_list_or_singular(list: &[&str], folded: &str) -> bool {
-    if list.contains(&folded) {
+fn in_list_or_singular(list: &HashSet<&str>, folded: &str) -> bool {
+    if list.contains(folded) {
         return true;
     }
     ["s", "x"].iter().any(|suf| {
         folded
             .strip_suffix(suf)
-            .is_some_and(|stem| stem.len() >= 3 && list.contains(&stem))
+            .is_some_and(|stem| stem.len() >= 3 && list.contains(stem))
     })
 }
 
@@ -658,7 +666,7 @@ pub fn is_non_company_name(name: &str) -> bool {
         return true;
     };
     let ffirst = fold_word(first);
-    if INSTITUTION_HEADS.contains(&ffirst.as_str()) || NON_COMPANY_ORGS.contains(&ffirst.as_str()) {
+    if HEAD_SET.contains(ffirst.as_str()) || NON_COMPANY_SET.contains(ffirst.as_str()) {
         return true;
     }
     if words.len() >= 2 && INSTITUTION_TAILS.contains(&fold_word(last).as_str()) {
@@ -679,15 +687,14 @@ pub fn is_non_company_name(name: &str) -> bool {
     if ffirst.contains('-')
         && ffirst
             .split('-')
-            .any(|p| NON_COMPANY_ORGS.contains(&p) || in_list_or_singular(COMMON_WORDS, p))
+            .any(|p| NON_COMPANY_SET.contains(p) || in_list_or_singular(&COMMON_SET, p))
     {
         return true;
     }
     let f = ffirst.as_str();
-    in_list_or_singular(COMMON_WORDS, f)
-        || COMPANY_NOUNS.contains(&f)
-        || EVIDENCE.contains(&f)
-        || TITLES.contains(&f)
+    in_list_or_singular(&COMMON_SET, f)
+        || CONTEXT_SET.contains(f)
+        || TITLE_SET.contains(f)
         || has_common_noun_ending(first)
 }
 

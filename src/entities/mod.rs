@@ -9,6 +9,9 @@
 //! * [`discover`] adds companies that are not in the gazetteer (`Acme SA`, `la start-up
 //!   X`), people introduced by a title (`M. Dupont`, `CEO Jane Doe`) and coreferent
 //!   company nouns (`le groupe`, `the company`).
+//! * [`recognizer`] scores capitalised spans as companies with a small learned model
+//!   (context and shape features, weights embedded in the binary); the matcher turns
+//!   confident spans that no list covers into discovered companies.
 //!
 //! Span convention (what `&text[start..end]` covers): the name itself, with an
 //! integral `L'` (`L'Oréal`) but without a legal form (`Apple Inc.` → `Apple`), a
@@ -33,6 +36,7 @@ pub mod gazetteer;
 mod gold_eval;
 pub mod lexicon;
 pub mod matcher;
+pub mod recognizer;
 mod trie;
 
 pub use gazetteer::{Entity, Gazetteer, GazetteerError};
