@@ -93,6 +93,9 @@ pub const COMPANY_NOUNS: &[&str] = &[
     "holding", "filiale", "company", "firm", "group", "maker", "carmaker", "automaker",
     "bank", "insurer", "retailer", "giant", "conglomerate", "manufacturer", "operator",
     "lender", "subsidiary", "chipmaker", "airline",
+    // Media businesses (`la chaîne russe RT`, `le quotidien X`, `les médias X et Y`)
+    "chaine", "radio", "quotidien", "hebdomadaire", "mensuel", "magazine", "medias",
+    "broadcaster", "newspaper", "tabloid",
 ];
 
 /// The subset of [`COMPANY_NOUNS`] that, after a definite article and without a name,
@@ -408,6 +411,12 @@ pub const VENUE_WORDS: &[&str] = &[
 pub const MEDIUM_NOUNS: &[&str] = &[
     "tribune", "entretien", "interview", "chronique", "editorial", "colonnes", "micro",
     "antenne", "plateau", "column", "op-ed", "oped",
+    // The people and programmes of a newspaper or a channel (`journalistes de Radio
+    // France`, `présentateur de TF1`, `an anchor at CNN`).
+    "journaliste", "journalistes", "animateur", "animatrice", "presentateur",
+    "presentatrice", "chroniqueur", "chroniqueuse", "editorialiste", "reporter",
+    "reporters", "correspondant", "correspondante", "emission", "voix", "journalist",
+    "journalists", "anchor", "presenter", "programme", "broadcast",
 ];
 
 /// Prepositions and verbs (folded) that, right before a newspaper's or a channel's
@@ -415,3 +424,21 @@ pub const MEDIUM_NOUNS: &[&str] = &[
 /// `sur France 2`, `told Reuters`, `according to the FT`.
 #[rustfmt::skip]
 pub const MEDIUM_LINKS: &[&str] = &["selon", "apres", "sur", "told", "according", "on"];
+
+/// Section labels that scraped headlines carry glued to their first word
+/// (`CompaniesTesco sheds…`, `MarketsShire up 2.5%`, `News FeedFTSE 100 movers`); case
+/// sensitive, checked at the start of a line only.
+pub const SECTION_LABELS: &[&str] = &[
+    "Companies",
+    "Markets",
+    "Business",
+    "Economy",
+    "News Feed",
+    "Feed",
+    "Technology",
+    "Banking",
+    "Retail",
+    "Economie",
+    "Entreprises",
+    "Marchés",
+];

@@ -16,7 +16,7 @@ use super::gazetteer::Gazetteer;
 use super::lexicon::{
     AGENT_VERBS, AUXILIARIES, COMPANY_NAME_WORDS, COMPANY_NOUNS, COREF_NOUNS, DEFINITE, EVIDENCE,
     GIVEN_NAMES, INDEFINITE, LEADERS, LEGAL_SUFFIXES, MEDIUM_LINKS, MEDIUM_NOUNS, NON_COMPANY_ORGS,
-    PLACE_PREPOSITIONS, TITLES, VENUE_WORDS,
+    PLACE_PREPOSITIONS, SECTION_LABELS, TITLES, VENUE_WORDS,
 };
 use super::trie::Trie;
 use super::{EntityKind, Mention, Via};
@@ -66,7 +66,15 @@ struct FormMeta {
     /// The form is also a public body's name or acronym (`BCE`): context words of
     /// finance are no evidence, only a listed company beside it or another mention.
     institution: bool,
+    /// A `Le …`/`Les …` name looked up without its article (`Parisien`): it counts only
+    /// after a contracted article (`du`, `au`, `des`, `aux`).
+    contracted: bool,
 }
+
+/// Given names (folded, one per line, `#` comments) built by
+/// `scripts/build_gazetteer.py` from the US Census first-name lists; compiled in, like
+/// the word lists of [`super::lexicon`].
+const CENSUS_GIVEN_NAMES: &str = include_str!("../../data/gazetteer/given_names.txt");
 
 /// Finds company, person and location mentions in article text. Built once from a
 /// [`Gazetteer`]; immutable afterwards, so it is `Send + Sync` and can be shared by
@@ -177,9 +185,38 @@ impl EntityFinder {
                 conflict: kind == EntityKind::Company
                     && (institution || other_kind_forms.contains(&folded)),
                 institution,
+                contracted: false,
             });
             let i = slot(folded.trim().to_string(), &mut pats);
             pats[i].forms.push(fi);
+        }
+        // `du « Parisien »`, `au Figaro`: French contracts the article of a name that
+        // starts with `Le`/`Les` into the preposition before it, so such a company is
+        // also looked up without its article, and counts only after `du`, `au`, `des`
+        // or `aux` (see `contraction_before`).
+        for fi in 0..forms.len() {
+            let f = &gazetteer.forms()[fi];
+            if forms[fi].kind != EntityKind::Company {
+                continue;
+            }
+            let folded = fold_str(&f.surface);
+            let Some(rest) = ["le ", "les "]
+                .iter()
+                .find_map(|a| folded.trim().strip_prefix(a))
+            else {
+                continue;
+            };
+            if rest.is_empty() {
+                continue;
+            }
+            let meta = FormMeta {
+                contracted: true,
+                ..forms[fi].clone()
+            };
+            let ci = forms.len();
+            forms.push(meta);
+            let i = slot(rest.to_string(), &mut pats);
+            pats[i].forms.push(ci);
         }
         // Tickers count only when written in capitals (`ORA`, `AAPL`), so they are
         // looked up on capitalised tokens instead of going into the automaton, where
@@ -220,6 +257,12 @@ impl EntityFinder {
         let trie = Trie::new(&variants);
         let mut given_names: HashSet<String> =
             GIVEN_NAMES.iter().map(|n| (*n).to_string()).collect();
+        given_names.extend(
+            CENSUS_GIVEN_NAMES
+                .lines()
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                .map(str::to_string),
+        );
         for e in gazetteer.entities() {
             if e.kind == EntityKind::Person {
                 if let Some(first) = e.name.split([' ', '-']).next() {
@@ -274,6 +317,7 @@ impl EntityFinder {
                 let (folded, hits) = &mut *scratch;
                 folded.refill(text);
                 self.scan(folded, hits);
+                self.scan_glued(text, hits);
                 let out = self.find_in(text, lang, hits);
                 // Do not keep a huge article's buffers alive for the whole run.
                 if folded.text.capacity() > 1 << 20 {
@@ -285,6 +329,7 @@ impl EntityFinder {
             Err(_) => {
                 let mut hits = Vec::new();
                 self.scan(&Folded::new(text), &mut hits);
+                self.scan_glued(text, &mut hits);
                 self.find_in(text, lang, &hits)
             }
         })
@@ -419,6 +464,53 @@ impl EntityFinder {
         }
     }
 
+    /// Names glued to a section label at the start of a line, as scraped headlines
+    /// have them (`CompaniesTesco sheds…`, `MarketsShire up 2.5%`): the scan needs a
+    /// separator before a name, so each such line start is looked up on its own.
+    fn scan_glued(&self, text: &str, out: &mut Vec<Hit>) {
+        let Some(trie) = &self.trie else {
+            return;
+        };
+        let before = out.len();
+        let mut line = 0;
+        loop {
+            let rest = text.get(line..).unwrap_or("");
+            let lead = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+            let at = line + lead;
+            if let Some(label) = SECTION_LABELS.iter().find(|l| {
+                text.get(at..)
+                    .and_then(|r| r.strip_prefix(**l))
+                    .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_uppercase()))
+            }) {
+                let s = at + label.len();
+                let end = text[s..].find('\n').map_or(text.len(), |i| s + i);
+                // The fold starts with a separator, which every pattern starts with.
+                let sub = Folded::new(&text[s..end]);
+                let hay = sub.text.as_bytes();
+                if let Some((e, pat)) = trie.longest_at(hay, 0, hay.len()) {
+                    if right_boundary(&sub.text, e) && !self.pats[pat].forms.is_empty() {
+                        let (os, oe) = sub.original_span(1, e);
+                        out.push(Hit {
+                            s: s + os,
+                            e: s + oe,
+                            pat,
+                        });
+                    }
+                }
+            }
+            match text[line..].find('\n') {
+                Some(i) => line += i + 1,
+                None => break,
+            }
+        }
+        if out.len() > before {
+            out.sort_by_key(|h| (h.s, h.e));
+            // A glued hit never overlaps a scanned one (the scan found nothing inside
+            // the glued word), but keep the hits non-overlapping whatever happens.
+            out.dedup_by(|b, a| b.s < a.e);
+        }
+    }
+
     fn case_fit(&self, fm: &FormMeta, surface: &str) -> CaseFit {
         let first = head_letter(surface);
         if fm.strict {
@@ -472,7 +564,7 @@ impl EntityFinder {
             for &fi in &info.forms {
                 let fm = &self.forms[fi];
                 let fit = self.case_fit(fm, surface);
-                if fit == CaseFit::No {
+                if fit == CaseFit::No || (fm.contracted && !contraction_before(text, h.s)) {
                     continue;
                 }
                 if fm.kind != EntityKind::Company {
@@ -877,6 +969,19 @@ fn agent_verb_after(text: &str, end: usize) -> bool {
         return false;
     }
     false
+}
+
+/// `du « Parisien »`, `au Figaro`, `des Echos`: a contracted article (past an opening
+/// quote) right before `start`.
+fn contraction_before(text: &str, start: usize) -> bool {
+    let before = text.get(..start).unwrap_or("");
+    let bare = before.trim_end_matches(|c: char| {
+        c.is_whitespace() || matches!(c, '«' | '"' | '“' | '\u{a0}' | '\u{202f}')
+    });
+    word_before(text, bare.len(), false)
+        .filter(|&(_, b)| b == bare.len())
+        .and_then(|(a, b)| text.get(a..b))
+        .is_some_and(|w| matches!(w, "du" | "au" | "des" | "aux" | "Du" | "Au" | "Des" | "Aux"))
 }
 
 /// `Accor Arena`, `Allianz Stadium`: a capitalised venue word right after a company
@@ -1561,7 +1666,8 @@ mod tests {
         le-figaro,Le Figaro,Figaro,FR,Media,,,,\n\
         accor,Accor,,FR,Hospitality,AC.PA,,,\n\
         bce,BCE,Bell Canada,CA,Telecom,BCE.TO,,,\n\
-        exxonmobil,ExxonMobil,,US,Energy,XOM,,,\n";
+        exxonmobil,ExxonMobil,,US,Energy,XOM,,,\n\
+        le-parisien,Le Parisien,,FR,Media,,,,\n";
     const PERSONS: &str = "entity_id,name,aliases,role,company_id\n\
         person:luca-de-meo,Luca de Meo,,CEO,renault\n";
     const LOCATIONS: &str = "entity_id,name,aliases,kind,country\n\
@@ -1697,6 +1803,60 @@ mod tests {
             .map(|p| p.1)
             .collect();
         assert_eq!(ids, ["bce", "bce"]);
+    }
+
+    #[test]
+    fn names_glued_to_a_section_label_or_a_wire_prefix_are_found() {
+        let f = finder();
+        assert_eq!(
+            companies(
+                &f,
+                "CompaniesRenault cuts 2,000 jobs\n\nThe carmaker said.",
+                Lang::En
+            ),
+            vec![pair("Renault", "renault")]
+        );
+        assert_eq!(
+            companies(&f, "Intro\nMarketsMicrosoft up 2% on cloud sales", Lang::En),
+            vec![pair("Microsoft", "microsoft")]
+        );
+        assert_eq!(
+            companies(&f, "UPDATE 1-Microsoft beats forecasts", Lang::En),
+            vec![pair("Microsoft", "microsoft")]
+        );
+        // Only at a line start, and only before a capital.
+        assert!(companies(&f, "The CompaniesRenault label", Lang::En).is_empty());
+        assert!(companies(&f, "Companiesrenault", Lang::En).is_empty());
+    }
+
+    #[test]
+    fn a_name_whose_article_is_contracted_is_found_after_du_or_au() {
+        let f = finder();
+        for text in [
+            "Des remous au sein de la rédaction du « Parisien ».",
+            "Le directeur du Parisien a démissionné.",
+        ] {
+            assert_eq!(
+                companies(&f, text, Lang::Fr),
+                vec![pair("Parisien", "le-parisien")],
+                "{text}"
+            );
+        }
+        assert!(companies(&f, "Un Parisien sur deux prend le métro.", Lang::Fr).is_empty());
+    }
+
+    #[test]
+    fn a_media_noun_introduces_an_unlisted_media_company() {
+        let f = finder();
+        let ids: Vec<String> = companies(
+            &f,
+            "L'Allemagne interdit la diffusion de la chaîne russe Zetacast en allemand.",
+            Lang::Fr,
+        )
+        .into_iter()
+        .map(|p| p.1)
+        .collect();
+        assert_eq!(ids, ["new:zetacast"]);
     }
 
     #[test]

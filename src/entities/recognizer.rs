@@ -25,6 +25,7 @@ use super::discover::{in_caps_line, is_legal_suffix, is_non_company_name, is_sto
 use super::fold::{fold_word, with_folded_word};
 use super::lexicon::{
     COMPANY_NAME_WORDS, GIVEN_NAMES, INSTITUTION_HEADS, INSTITUTION_TAILS, NON_COMPANY_ORGS,
+    SECTION_LABELS,
 };
 use crate::text::lang::Lang;
 
@@ -246,7 +247,9 @@ fn public_head(name: &str) -> bool {
                 f,
                 "banque" | "caisse" | "central" | "federal" | "reserve" | "bank"
             )
-    }) || last.is_some_and(|w| with_folded_word(w, |f| l.tails.contains(f)));
+    }) || last.is_some_and(|w| with_folded_word(w, |f| l.tails.contains(f)))
+        || name.contains("Central")
+        || name.contains("Reserve");
     if !quick {
         return false;
     }
@@ -268,7 +271,8 @@ fn public_head(name: &str) -> bool {
         "bank of japan",
     ];
     let joined = words.join(" ");
-    HEADS.iter().any(|h| joined.starts_with(h))
+    // `European Central Bank`, `Reserve Bank of India`: anywhere in the name.
+    HEADS.iter().any(|h| joined.contains(h))
         || INSTITUTION_HEADS.contains(&first.as_str())
         || (words.len() >= 2 && INSTITUTION_TAILS.contains(&last.as_str()))
 }
@@ -405,12 +409,7 @@ fn tokenize(text: &str) -> Vec<Tok> {
             if apos {
                 push_word(text, i, j, &mut out);
             } else {
-                out.push(Tok {
-                    s: i,
-                    e: j,
-                    word: true,
-                    name: any_upper,
-                });
+                push_unglued(text, i, j, any_upper, &mut out);
             }
             i = j;
         } else {
@@ -428,6 +427,62 @@ fn tokenize(text: &str) -> Vec<Tok> {
         }
     }
     out
+}
+
+/// Pushes the word `text[s..e]`, first splitting off what wire and scraped headlines
+/// glue to a name: a section label at the start of a line (`CompaniesTesco`, a word
+/// but no name) and a capitals or digits prefix before a hyphen (`CORRECTED-Shire`,
+/// `UPDATE 1-BG`, `LSE-Deutsche`), kept as its own word; the hyphen between them
+/// gets no token, so the two never join into one candidate.
+fn push_unglued(text: &str, mut s: usize, e: usize, any_upper: bool, out: &mut Vec<Tok>) {
+    let line_start = text.get(..s).is_some_and(|b| {
+        b.trim_end_matches([' ', '\t']).is_empty()
+            || b.trim_end_matches([' ', '\t']).ends_with('\n')
+    });
+    if line_start {
+        if let Some(l) = SECTION_LABELS.iter().find(|l| {
+            text.get(s..e)
+                .and_then(|w| w.strip_prefix(**l))
+                .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_uppercase()))
+        }) {
+            out.push(Tok {
+                s,
+                e: s + l.len(),
+                word: true,
+                name: false,
+            });
+            s += l.len();
+        }
+    }
+    while let Some(h) = text.get(s..e).and_then(|w| w.find('-')) {
+        let left = &text[s..s + h];
+        let upper_prefix = !left.is_empty()
+            && left
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+            && text
+                .get(s + h + 1..e)
+                .is_some_and(|r| r.starts_with(|c: char| c.is_uppercase()));
+        if !upper_prefix {
+            break;
+        }
+        out.push(Tok {
+            s,
+            e: s + h,
+            word: true,
+            name: left.bytes().any(|b| b.is_ascii_uppercase()),
+        });
+        // No token for the hyphen: the gap keeps the two words apart (a hyphen token
+        // would be a connector).
+        s += h + 1;
+    }
+    let rest = text.get(s..e).unwrap_or("");
+    out.push(Tok {
+        s,
+        e,
+        word: true,
+        name: any_upper && rest.chars().any(char::is_uppercase),
+    });
 }
 
 /// Accented Latin letters (U+00C0–U+024F but `×` and `÷`): the common case of the
@@ -937,6 +992,32 @@ mod tests {
         assert!(!c
             .iter()
             .any(|n| n.starts_with("Selon") || n.starts_with("Le ")));
+    }
+
+    #[test]
+    fn wire_prefixes_and_section_labels_are_cut_from_candidates() {
+        let text = "CompaniesQuarvelo raises funds\nCORRECTED-Trelmont to buy Zorbix\n\
+                    LSE-Deutsche Boerse deal";
+        let c: Vec<&str> = rec()
+            .candidates(text, Lang::En)
+            .into_iter()
+            .map(|(s, e)| &text[s..e])
+            .collect();
+        for want in ["Quarvelo", "Trelmont", "Zorbix", "Deutsche Boerse"] {
+            assert!(c.contains(&want), "{want} missing from {c:?}");
+        }
+        assert!(!c
+            .iter()
+            .any(|n| n.contains("Companies") || n.starts_with("CORRECTED-")));
+        // A central bank is a public body wherever its qualifier stands.
+        for body in [
+            "European Central Bank",
+            "Reserve Bank of India",
+            "Banque centrale européenne",
+        ] {
+            assert!(is_public_body(body), "{body}");
+        }
+        assert!(!is_public_body("Deutsche Bank"));
     }
 
     #[test]

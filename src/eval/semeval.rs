@@ -149,8 +149,8 @@ mod tests {
             json!({"id": 1, "title": "Zorblex Financial shares jump", "company": "Zorblex Financial Group PLC", "sentiment": 0.5}),
             // Gold name longer than the headline's surface ("Acme" for "Acme Holdings Inc.").
             json!({"id": 2, "title": "Acme profit rose", "company": "Acme Holdings Inc.", "sentiment": 0.4}),
-            // A company the finder does not know.
-            json!({"id": 3, "title": "Quorvatex shares fall", "company": "Quorvatex", "sentiment": -0.6}),
+            // A company the headline does not name.
+            json!({"id": 3, "title": "Shares of the miner fall", "company": "Quorvatex", "sentiment": -0.6}),
         ]
         .map(|v| v.to_string())
         .join("\n");
