@@ -311,15 +311,8 @@ impl Gazetteer {
             EntityKind::Person => &PERSON_COLS,
             EntityKind::Location => &LOCATION_COLS,
         };
-        let mut rdr = csv::ReaderBuilder::new()
-            .flexible(false)
-            .trim(csv::Trim::All)
-            .from_reader(data.as_bytes());
-        let csv_err = |e: csv::Error| GazetteerError::Csv {
-            path: path.to_path_buf(),
-            line: e.position().map(|p| p.line()).unwrap_or(0),
-            message: e.to_string(),
-        };
+        let mut rdr = csv_reader(data);
+        let csv_err = |e: csv::Error| csv_error(path, e);
         let headers = rdr.headers().map_err(csv_err)?.clone();
         let successor_pos = (kind == EntityKind::Company)
             .then(|| {
@@ -537,15 +530,8 @@ impl Gazetteer {
     /// periods of one company must not overlap (`valid_to` is exclusive: a period may
     /// start the day the previous one ends).
     fn add_names_csv(&mut self, path: &Path, data: &str) -> Result<(), GazetteerError> {
-        let mut rdr = csv::ReaderBuilder::new()
-            .flexible(false)
-            .trim(csv::Trim::All)
-            .from_reader(data.as_bytes());
-        let csv_err = |e: csv::Error| GazetteerError::Csv {
-            path: path.to_path_buf(),
-            line: e.position().map(|p| p.line()).unwrap_or(0),
-            message: e.to_string(),
-        };
+        let mut rdr = csv_reader(data);
+        let csv_err = |e: csv::Error| csv_error(path, e);
         let headers = rdr.headers().map_err(csv_err)?.clone();
         let find = |c: &str| {
             headers
@@ -649,6 +635,23 @@ impl Gazetteer {
 }
 
 /// Splits a `|`-separated list, trimming items and dropping empty ones.
+/// A reader of one gazetteer CSV file: a header row, fixed width, fields trimmed.
+fn csv_reader(data: &str) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new()
+        .flexible(false)
+        .trim(csv::Trim::All)
+        .from_reader(data.as_bytes())
+}
+
+/// A CSV error of the gazetteer file `path`, with its line.
+fn csv_error(path: &Path, e: csv::Error) -> GazetteerError {
+    GazetteerError::Csv {
+        path: path.to_path_buf(),
+        line: e.position().map(|p| p.line()).unwrap_or(0),
+        message: e.to_string(),
+    }
+}
+
 fn split_list(s: &str) -> Vec<String> {
     s.split('|')
         .map(str::trim)

@@ -17,7 +17,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::metrics::{class, company_key, label_class, ratio, report, toward, Counts};
-use super::{decode, read_bytes, skipped, DatasetReport, EvalError, Evaluation};
+use super::{read_jsonl, skipped, DatasetReport, EvalError, Evaluation};
 use crate::entities::{EntityFinder, EntityKind, Via};
 use crate::sentiment::SentimentModel;
 use crate::text::clean::{clean_line, clean_text};
@@ -209,17 +209,7 @@ pub fn eval(
         out.reports.push(skipped("lemonde-companies dev", path));
         return Ok(());
     }
-    let text = decode(&read_bytes(path)?);
-    let items: Vec<Item> = text
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| {
-            serde_json::from_str(l).map_err(|e| EvalError::Format {
-                path: path.display().to_string(),
-                msg: format!("bad JSON line: {e}"),
-            })
-        })
-        .collect::<Result<_, _>>()?;
+    let items: Vec<Item> = read_jsonl(path)?;
     let per: Vec<ItemOut> = items
         .par_iter()
         .map(|it| score_item(it, model, finder))
@@ -296,14 +286,7 @@ mod tests {
         ]
         .join("\n");
         std::fs::write(&path, lines).unwrap();
-        let mut out = Evaluation::default();
-        eval(
-            &path,
-            &testutil::model(),
-            Some(&testutil::finder()),
-            &mut out,
-        )
-        .unwrap();
+        let out = testutil::evaluate(eval, &path);
         let found = &out.reports[0];
         assert_eq!(found.n, 3);
         // tp 2 (Lumière, Acme), fp 1 (Zorblex), fn 1 (Quorvatex).

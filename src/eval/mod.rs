@@ -114,6 +114,21 @@ pub(crate) fn read_bytes(path: &Path) -> Result<Vec<u8>, EvalError> {
     })
 }
 
+/// The JSON lines of `path` (blank lines skipped) as `T`s; a bad line is a format error
+/// naming the file.
+pub(crate) fn read_jsonl<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Vec<T>, EvalError> {
+    decode(&read_bytes(path)?)
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            serde_json::from_str(l).map_err(|e| EvalError::Format {
+                path: path.display().to_string(),
+                msg: format!("bad JSON line: {e}"),
+            })
+        })
+        .collect()
+}
+
 /// Runs every dataset found under `dir` (missing ones are reported as skipped).
 /// `finder` is the entity finder, for the end-to-end and company-finding measures (they
 /// are left out without it).
@@ -235,6 +250,21 @@ pub(crate) mod testutil {
             fr.add_term(w, s);
         }
         SentimentModel::from_parts(en, fr, None)
+    }
+
+    /// The signature every dataset's `eval` has.
+    pub type EvalFn = fn(
+        &std::path::Path,
+        &SentimentModel,
+        Option<&EntityFinder>,
+        &mut super::Evaluation,
+    ) -> Result<(), super::EvalError>;
+
+    /// Runs one dataset's `eval` on `path` with [`model`] and [`finder`].
+    pub fn evaluate(eval: EvalFn, path: &std::path::Path) -> super::Evaluation {
+        let mut out = super::Evaluation::default();
+        eval(path, &model(), Some(&finder()), &mut out).expect("test set reads");
+        out
     }
 
     /// A finder over a three-company gazetteer plus one person and one place.

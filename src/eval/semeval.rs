@@ -18,7 +18,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::metrics::{company_key, cosine, ratio, surface_in_text, toward};
-use super::{decode, read_bytes, skipped, DatasetReport, EvalError, Evaluation};
+use super::{read_jsonl, skipped, DatasetReport, EvalError, Evaluation};
 use crate::entities::{EntityFinder, EntityKind};
 use crate::sentiment::SentimentModel;
 use crate::text::lang::Lang;
@@ -95,17 +95,7 @@ pub fn eval(
             .push(skipped("SemEval-2017 headlines dev", path));
         return Ok(());
     }
-    let text = decode(&read_bytes(path)?);
-    let items: Vec<Item> = text
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| {
-            serde_json::from_str(l).map_err(|e| EvalError::Format {
-                path: path.display().to_string(),
-                msg: format!("bad JSON line: {e}"),
-            })
-        })
-        .collect::<Result<_, _>>()?;
+    let items: Vec<Item> = read_jsonl(path)?;
     let per: Vec<ItemOut> = items
         .par_iter()
         .map(|it| score_item(it, model, finder))
@@ -155,14 +145,7 @@ mod tests {
         .map(|v| v.to_string())
         .join("\n");
         std::fs::write(&path, lines).unwrap();
-        let mut out = Evaluation::default();
-        eval(
-            &path,
-            &testutil::model(),
-            Some(&testutil::finder()),
-            &mut out,
-        )
-        .unwrap();
+        let out = testutil::evaluate(eval, &path);
         let found = &out.reports[0];
         assert_eq!(found.n, 3);
         assert!((found.metric("recall").unwrap() - 2.0 / 3.0).abs() < 1e-12);

@@ -430,14 +430,7 @@ mod tests {
              3,Zorblex Financial and Widgetco fall,\"{\"\"Zorblex Financial\"\": \"\"negative\"\", \"\"Widgetco\"\": \"\"negative\"\"}\",5\n",
         )
         .unwrap();
-        let mut out = Evaluation::default();
-        eval(
-            &path,
-            &testutil::model(),
-            Some(&testutil::finder()),
-            &mut out,
-        )
-        .unwrap();
+        let out = testutil::evaluate(eval, &path);
         let by = |n: &str| out.reports.iter().find(|r| r.name == n).unwrap();
         let all = by("SEntFiN dev entities found (all)");
         assert_eq!((all.n, all.metric("recall")), (4, Some(0.5)));
