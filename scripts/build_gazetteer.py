@@ -884,13 +884,24 @@ def build_locations():
     # Capitals (every country) and cities of >= 1M inhabitants from GeoNames.
     cap_of = {g["capital"]: iso for iso, g in gcountries.items() if g.get("capital")}
     cities = gc.get_cities()
+    curated_company_keys = {
+        norm_key(a)
+        for r in read_glob("companies_*.csv")
+        for a in [r["name"]] + split_bar(r["aliases"])
+    }
     best: dict[tuple, dict] = {}
     for c in cities.values():
         cc = c["countrycode"]
         if cc in skip_iso:
             continue
         is_cap = cap_of.get(c["name"]) == cc
-        if c["population"] >= 1_000_000 or is_cap or (cc == "FR" and c["population"] >= 90_000):
+        # French towns from 15,000 inhabitants (`Hayange`, `Fontenay-sous-Bois`): French
+        # news names them as places, and an unknown capitalised word is otherwise taken
+        # for a company; the few that share a curated company's name (`Orange`, `Vichy`)
+        # stay out, the company reading being the one news means most.
+        french_town = (cc == "FR" and c["population"] >= 15_000
+                       and norm_key(c["name"]) not in curated_company_keys)
+        if c["population"] >= 1_000_000 or is_cap or french_town:
             key = (c["name"], cc)
             if key not in best or c["population"] > best[key]["population"]:
                 best[key] = c
