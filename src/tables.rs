@@ -80,6 +80,8 @@ pub struct ArticleText<'a> {
     pub text: &'a str,
     pub date: Option<i32>,
     pub lang: &'a str,
+    /// The article's link, whose host names its publisher.
+    pub url: Option<&'a str>,
 }
 
 impl ArticleText<'_> {
@@ -717,7 +719,7 @@ pub fn scored_frame(mentions: &DataFrame, scores: &DataFrame) -> Result<DataFram
 
 /// The normalize columns that [`article_texts_from_frame`] reads (stages read only these
 /// from the artefact).
-pub const ARTICLE_TEXT_COLUMNS: [&str; 5] = ["article_id", "title", "text", "lang", "date"];
+pub const ARTICLE_TEXT_COLUMNS: [&str; 6] = ["article_id", "title", "text", "lang", "date", "url"];
 
 /// The entities and sentiment stages' article inputs as borrowed rows (see
 /// [`ArticleText`]).
@@ -729,6 +731,12 @@ pub fn article_texts_from_frame(df: &DataFrame) -> Result<Vec<ArticleText<'_>>> 
     let text = col("text")?;
     let lang = col("lang")?;
     let date = dates(df, "date")?;
+    // Artefacts written before the column was read have it anyway (`articles` has
+    // always carried the URL); a frame without it gives no URLs.
+    let url = match df.column("url") {
+        Ok(c) => c.str()?.iter().collect(),
+        Err(_) => vec![None; article_id.len()],
+    };
     Ok((0..article_id.len())
         .map(|i| ArticleText {
             article_id: at(&article_id, i).unwrap_or_default(),
@@ -736,6 +744,7 @@ pub fn article_texts_from_frame(df: &DataFrame) -> Result<Vec<ArticleText<'_>>> 
             text: at(&text, i).unwrap_or_default(),
             date: date.get(i).copied().flatten(),
             lang: at(&lang, i).unwrap_or_default(),
+            url: at(&url, i),
         })
         .collect())
 }
@@ -1001,6 +1010,7 @@ mod tests {
                 text: "Orange et Vinci progressent.",
                 date: Some(19_000),
                 lang: "fr",
+                url: None,
             },
             ArticleText {
                 article_id: "a2",
@@ -1008,6 +1018,7 @@ mod tests {
                 text: "Tesla falls.",
                 date: None,
                 lang: "en",
+                url: None,
             },
         ];
         let articles = frame(vec![

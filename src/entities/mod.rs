@@ -105,3 +105,107 @@ pub struct Mention {
     /// How the mention was found.
     pub via: Via,
 }
+
+/// The publisher a link's host names: the label before its public suffix, lowercase
+/// (`https://www.lemonde.fr/…` → `lemonde`, `uk.reuters.com` → `reuters`,
+/// `www.bbc.co.uk` → `bbc`). `None` for a link without a host.
+pub fn publisher_key(url: &str) -> Option<String> {
+    const SUFFIXES: &[&str] = &[
+        "com", "fr", "net", "org", "co", "uk", "de", "it", "es", "be", "ch", "eu", "info", "io",
+        "news", "tv", "us", "ca", "au", "in", "jp", "nl", "lu", "ie",
+    ];
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let host = rest
+        .split(['/', '?', '#', ':'])
+        .next()?
+        .to_ascii_lowercase();
+    let labels: Vec<&str> = host.split('.').filter(|l| !l.is_empty()).collect();
+    let mut end = labels.len();
+    while end > 1 && SUFFIXES.contains(&labels[end - 1]) {
+        end -= 1;
+    }
+    (end >= 1 && end < labels.len())
+        .then(|| labels[end - 1].to_string())
+        .filter(|k| k.len() >= 2)
+}
+
+/// Drops the company mentions of the article's own publisher, named by its link
+/// (`« Le Monde » a pu consulter` in a lemonde.fr article, `told Reuters` on
+/// reuters.com): an outlet naming itself is reporting, not news about a company. The
+/// publisher is the entity whose name (or a mention's surface), folded and without
+/// spaces, is the host's label; all its mentions go, references included.
+pub fn drop_publisher_mentions(mentions: &mut Vec<Mention>, url: Option<&str>) {
+    let Some(key) = url.and_then(publisher_key) else {
+        return;
+    };
+    let squash = |s: &str| -> String {
+        fold::fold_str(s)
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .collect()
+    };
+    let own: Vec<String> = mentions
+        .iter()
+        .filter(|m| m.kind == EntityKind::Company && (squash(&m.name) == key))
+        .map(|m| m.entity_id.clone())
+        .collect();
+    if !own.is_empty() {
+        mentions.retain(|m| !own.contains(&m.entity_id));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn company(id: &str, name: &str) -> Mention {
+        Mention {
+            entity_id: id.into(),
+            name: name.into(),
+            kind: EntityKind::Company,
+            start: 0,
+            end: 1,
+            confidence: 0.9,
+            via: Via::Gazetteer,
+        }
+    }
+
+    #[test]
+    fn publishers_come_from_the_link_host() {
+        assert_eq!(
+            publisher_key("https://www.lemonde.fr/economie/a.html").as_deref(),
+            Some("lemonde")
+        );
+        assert_eq!(
+            publisher_key("http://uk.reuters.com/article/x").as_deref(),
+            Some("reuters")
+        );
+        assert_eq!(
+            publisher_key("https://www.bbc.co.uk/news").as_deref(),
+            Some("bbc")
+        );
+        assert_eq!(
+            publisher_key("https://lefigaro.fr:443/x").as_deref(),
+            Some("lefigaro")
+        );
+        assert_eq!(publisher_key("not a link"), None);
+        assert_eq!(publisher_key("https://com/"), None);
+    }
+
+    #[test]
+    fn an_outlet_naming_itself_is_no_company_mention() {
+        let mut ms = vec![
+            company("le-journal", "Le Journal"),
+            company("acme", "Acme"),
+            company("le-journal", "Le Journal"),
+        ];
+        drop_publisher_mentions(&mut ms, Some("https://www.lejournal.fr/eco/1.html"));
+        assert_eq!(ms.len(), 1);
+        assert_eq!(ms[0].entity_id, "acme");
+        // Elsewhere, the same outlet is a company like any other.
+        let mut ms = vec![company("le-journal", "Le Journal")];
+        drop_publisher_mentions(&mut ms, Some("https://www.autre.fr/1"));
+        drop_publisher_mentions(&mut ms, None);
+        assert_eq!(ms.len(), 1);
+    }
+}

@@ -18,7 +18,7 @@ use serde_json::json;
 
 use super::metrics::{class, company_key, label_class, ratio, report, toward, Counts};
 use super::{read_jsonl, skipped, DatasetReport, EvalError, Evaluation};
-use crate::entities::{EntityFinder, EntityKind, Via};
+use crate::entities::{drop_publisher_mentions, EntityFinder, EntityKind, Via};
 use crate::sentiment::SentimentModel;
 use crate::text::clean::{clean_line, clean_text};
 use crate::text::lang::{detect, prefix_chars, Lang};
@@ -73,9 +73,13 @@ pub fn document(title: &str, description: &str) -> (String, Lang) {
     (doc, lang)
 }
 
-fn found_entities(finder: &EntityFinder, doc: &str, lang: Lang) -> Vec<Found> {
+/// The companies the pipeline would find in the item; `url` (the item's link, its
+/// `guid` in these feeds) names the publisher, whose own name the pipeline drops.
+fn found_entities(finder: &EntityFinder, doc: &str, lang: Lang, url: Option<&str>) -> Vec<Found> {
     let mut out: Vec<Found> = Vec::new();
-    for m in finder.find(doc, lang) {
+    let mut mentions = finder.find(doc, lang);
+    drop_publisher_mentions(&mut mentions, url);
+    for m in mentions {
         if m.kind != EntityKind::Company {
             continue;
         }
@@ -160,7 +164,7 @@ fn score_item(item: &Item, model: &SentimentModel, finder: Option<&EntityFinder>
     let Some(finder) = finder else {
         return out;
     };
-    let found = found_entities(finder, &doc, lang);
+    let found = found_entities(finder, &doc, lang, Some(&item.guid));
     let gold_keys: Vec<Vec<String>> = item
         .companies
         .iter()

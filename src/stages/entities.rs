@@ -11,7 +11,7 @@ use anyhow::Result;
 use rayon::prelude::*;
 
 use crate::artefact::{part_name, read_parquet_columns, write_parquet, Manifest, StageDir};
-use crate::entities::{EntityFinder, EntityKind, Gazetteer, Mention, Via};
+use crate::entities::{drop_publisher_mentions, EntityFinder, EntityKind, Gazetteer, Mention, Via};
 use crate::stages::{list_parts, secs, Context, PartWriter, ReadAhead, Stage};
 use crate::tables::{
     article_texts_from_frame, mention_fields_to_frame, ArticleText, MentionFields,
@@ -253,6 +253,7 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
                         }
                         a.doc_into(doc);
                         let mut found = finder.find(doc, Lang::from_code(a.lang));
+                        drop_publisher_mentions(&mut found, a.url);
                         date_names(finder.gazetteer(), &mut found, a.date);
                         mention_rows(i, a, doc, found)
                     })

@@ -415,6 +415,7 @@ mod tests {
             text,
             date: Some(19_000),
             lang: "en",
+            url: None,
         }
     }
 
@@ -485,6 +486,7 @@ mod tests {
             text: body,
             date: Some(19_000),
             lang: "en",
+            url: None,
         };
         let mut doc = String::new();
         a.doc_into(&mut doc);
