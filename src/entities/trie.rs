@@ -369,7 +369,7 @@ impl Trie {
         None
     }
 
-    /// Like [`Trie::find_from`], but skips the positions where no match can end at the
+    /// Like `Trie::find_from` (the test-only unfiltered search), but skips the positions where no match can end at the
     /// end of a word: those whose word (the run of ASCII lowercase letters and digits
     /// after `first`) does not start any pattern, alone or with the next word. A match
     /// that ends where the next byte is not an ASCII letter or digit starts with its

@@ -249,8 +249,8 @@ const COLLECTIVE_HEADS: &[&str] = &[
 
 /// Whether a SEntFiN entity counts as a company: not a person or place the gazetteer
 /// knows (unless it also knows it as a company), not an index, currency, commodity,
-/// authority, sector or market term ([`NOT_COMPANIES`]), and not a plural group of
-/// securities or firms ([`COLLECTIVE_HEADS`]).
+/// authority, sector or market term (`NOT_COMPANIES`), and not a plural group of
+/// securities or firms (`COLLECTIVE_HEADS`).
 pub fn is_company(entity: &str, known: &HashMap<String, [bool; 3]>) -> bool {
     let key = fold_key(entity);
     if let Some(k) = known.get(&key) {
