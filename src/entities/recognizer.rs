@@ -1095,3 +1095,34 @@ mod tests {
         }
     }
 }
+#[cfg(test)]
+mod probe_tmp {
+    use super::*;
+    #[test]
+    fn probe_scores() {
+        let r = CompanyRecognizer::shipped();
+        for t in [
+            "Shire CEO steps up drive to get Baxalta board talking",
+            "Drugmaker Shire to buy Baxalta for $32 billion after 6-month pursuit",
+            "Shire to buy NPS for $5.2 billion to boost rare disease drugs",
+            "SABMiller buys Meantime to quench thirst for craft beer",
+            "US dollar wipes out sales gains for SABMiller",
+            "Standard Life shuts property fund after investors rush to withdraw money",
+            "Cuadrilla files to delay application to frack in Lancashire",
+            "Sophos aims to raise $100m in London IPO",
+            "Worldpay readies for £6bn London float",
+            "RBS bosses ordered to go out and meet small firms",
+            "Mylan Appoints Ranjan Ray Chaudhuri as Global Commercial Lead",
+            "Oil prices rise as Opec cuts output",
+            "Immobilier : transaction record entre institutionnels",
+        ] {
+            let sc = r.scored_candidates(t, Lang::En, |_, _| true);
+            let v: Vec<String> = sc
+                .iter()
+                .map(|(s, e, p)| format!("{}={:.2}", &t[*s..*e], p))
+                .collect();
+            eprintln!("{t}\n   {v:?}");
+        }
+        eprintln!("threshold {}", r.threshold());
+    }
+}

@@ -277,8 +277,22 @@ pub fn occurrences(text: &str, needle: &str) -> Vec<(usize, usize)> {
 /// The comparison key of a name: case- and accent-folded, apostrophes (straight or
 /// typographic), hyphens, no-break spaces and all other punctuation as spaces,
 /// whitespace collapsed (`L’Oréal` and `l'oreal` give `l oreal`, `S&P` gives `s p`).
+/// German umlauts fold as English writes them (`Börse` and `Boerse` give `boerse`).
 pub fn fold_key(s: &str) -> String {
-    fold_str(s)
+    let umlauts = |c: char| match c {
+        'ä' | 'Ä' => Some("ae"),
+        'ö' | 'Ö' => Some("oe"),
+        'ü' | 'Ü' => Some("ue"),
+        _ => None,
+    };
+    let s: String = if s.chars().any(|c| umlauts(c).is_some()) {
+        s.chars()
+            .map(|c| umlauts(c).map_or_else(|| c.to_string(), str::to_string))
+            .collect()
+    } else {
+        s.to_string()
+    };
+    fold_str(&s)
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .collect::<Vec<_>>()
@@ -409,6 +423,7 @@ mod tests {
         assert_eq!(fold_key("l'OREAL"), "l oreal");
         assert_eq!(fold_key("Crédit\u{a0}Mutuel"), "credit mutuel");
         assert_eq!(fold_key(" S&P  500 "), "s p 500");
+        assert_eq!(fold_key("Deutsche Börse"), fold_key("Deutsche Boerse"));
         assert_eq!(company_key("Standard Chartered PLC"), "standard chartered");
         assert_eq!(company_key("Berkshire Hathaway Inc."), "berkshire hathaway");
         assert_eq!(company_key("Zorblex Group plc"), "zorblex");

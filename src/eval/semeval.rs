@@ -21,6 +21,7 @@ use super::metrics::{company_key, cosine, ratio, surface_in_text, toward};
 use super::{read_jsonl, skipped, DatasetReport, EvalError, Evaluation};
 use crate::entities::{EntityFinder, EntityKind};
 use crate::sentiment::SentimentModel;
+use crate::text::clean::clean_line;
 use crate::text::lang::Lang;
 
 #[derive(Debug, Deserialize)]
@@ -41,7 +42,10 @@ struct ItemOut {
 }
 
 fn score_item(item: &Item, model: &SentimentModel, finder: Option<&EntityFinder>) -> ItemOut {
-    let title = item.title.as_str();
+    // The headline as the pipeline's normalize stage leaves it (markup, spacing,
+    // mis-decoded UTF-8 such as `BÃ¶rse` repaired).
+    let title = clean_line(&item.title);
+    let title = title.as_str();
     let surface = surface_in_text(title, &item.company);
     let target: Vec<String> = std::iter::once(item.company.clone())
         .chain(surface.clone())

@@ -106,7 +106,8 @@ fn entity_len(b: &[u8]) -> Option<usize> {
 }
 
 fn clean_impl(input: &str, one_line: bool) -> String {
-    let mut out = normalize(&strip_to_fixpoint(input), one_line);
+    let input = repair_mojibake(input);
+    let mut out = normalize(&strip_to_fixpoint(&input), one_line);
     // Normalization can, in contrived input, reveal markup (a zero-width space removed
     // from inside `&amp\u{200B};`). Run again until stable so the result is idempotent.
     for _ in 0..2 {
@@ -120,6 +121,88 @@ fn clean_impl(input: &str, one_line: bool) -> String {
         out = again;
     }
     out
+}
+
+/// The byte a character stands for when UTF-8 text was decoded as Windows-1252 (or
+/// Latin-1): `None` for characters no such byte gives.
+fn cp1252_byte(c: char) -> Option<u8> {
+    let b = match c {
+        '\u{80}'..='\u{FF}' => c as u32 as u8,
+        '€' => 0x80,
+        '‚' => 0x82,
+        'ƒ' => 0x83,
+        '„' => 0x84,
+        '…' => 0x85,
+        '†' => 0x86,
+        '‡' => 0x87,
+        'ˆ' => 0x88,
+        '‰' => 0x89,
+        'Š' => 0x8A,
+        '‹' => 0x8B,
+        'Œ' => 0x8C,
+        'Ž' => 0x8E,
+        '‘' => 0x91,
+        '’' => 0x92,
+        '“' => 0x93,
+        '”' => 0x94,
+        '•' => 0x95,
+        '–' => 0x96,
+        '—' => 0x97,
+        '˜' => 0x98,
+        '™' => 0x99,
+        'š' => 0x9A,
+        '›' => 0x9B,
+        'œ' => 0x9C,
+        'ž' => 0x9E,
+        'Ÿ' => 0x9F,
+        _ => return None,
+    };
+    Some(b)
+}
+
+/// Repairs UTF-8 text that was decoded as Windows-1252 on its way (`Deutsche BÃ¶rse`,
+/// `Â£400m`, `câ€™est`): each run of a lead character (`Â`–`ï`) and the continuation
+/// characters it needs is replaced by the character its bytes encode, when they form
+/// valid UTF-8. Text without such a lead character is returned as it is.
+fn repair_mojibake(input: &str) -> Cow<'_, str> {
+    // `Â`..`ï` (U+00C2..U+00EF) are encoded as C3 82..C3 AF.
+    let b = input.as_bytes();
+    if !b
+        .windows(2)
+        .any(|w| w[0] == 0xC3 && (0x82..=0xAF).contains(&w[1]))
+    {
+        return Cow::Borrowed(input);
+    }
+    let mut out = String::with_capacity(input.len());
+    let mut chars = input.char_indices().peekable();
+    while let Some((_, c)) = chars.next() {
+        let need = match c {
+            '\u{C2}'..='\u{DF}' => 1,
+            '\u{E0}'..='\u{EF}' => 2,
+            _ => 0,
+        };
+        if need > 0 {
+            let mut bytes = vec![c as u32 as u8];
+            let mut look = chars.clone();
+            for _ in 0..need {
+                match look.next().and_then(|(_, d)| cp1252_byte(d)) {
+                    Some(x) if (0x80..=0xBF).contains(&x) => bytes.push(x),
+                    _ => break,
+                }
+            }
+            if bytes.len() == need + 1 {
+                if let Ok(fixed) = std::str::from_utf8(&bytes) {
+                    out.push_str(fixed);
+                    for _ in 0..need {
+                        chars.next();
+                    }
+                    continue;
+                }
+            }
+        }
+        out.push(c);
+    }
+    Cow::Owned(out)
 }
 
 /// Strips tags and decodes entities until the text no longer changes.
@@ -794,6 +877,26 @@ fn normalize(input: &str, one_line: bool) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn utf8_read_as_windows_1252_is_repaired() {
+        assert_eq!(
+            clean_line("Deutsche BÃ¶rse raises Â£400m"),
+            "Deutsche Börse raises £400m"
+        );
+        assert_eq!(clean_line("câ€™est la rentrÃ©e"), "c'est la rentrée");
+        // Real capitals and accented words stay as they are.
+        for t in [
+            "SÃO PAULO",
+            "Ã la carte",
+            "Âge d'or",
+            "Ärzte ohne Grenzen",
+            "été",
+        ] {
+            assert_eq!(clean_line(t), t);
+        }
+    }
+
     use super::*;
 
     /// `plain_prefix` stops where the byte loop's first two tests (a visible ASCII byte;

@@ -8,13 +8,15 @@ use super::{
     NOUN, TITLE,
 };
 use crate::entities::discover::{
-    char_after_is, chunk_after, chunk_before, elision_before, in_caps_line, is_capitalised,
-    is_legal_suffix, is_non_company_group, is_non_company_name, is_short_acronym, is_stopword,
-    name_after, name_before, non_company_appositive, person_after, sentence_breaks, slug,
-    word_after, word_before,
+    char_after_is, chunk_after, chunk_before, elision_before, in_caps_line, in_title_case,
+    is_capitalised, is_legal_suffix, is_non_company_group, is_non_company_name, is_short_acronym,
+    is_stopword, name_after, name_before, non_company_appositive, person_after, sentence_breaks,
+    slug, word_after, word_before,
 };
 use crate::entities::fold::{fold_word, with_folded_word};
-use crate::entities::lexicon::{DEFINITE, INDEFINITE};
+use crate::entities::lexicon::{
+    AGENT_VERBS, COMPANY_NOUNS, DEFINITE, EVIDENCE, INDEFINITE, LEADERS, TITLES,
+};
 use crate::entities::{EntityKind, Mention, Via};
 use crate::text::lang::Lang;
 
@@ -68,6 +70,21 @@ impl Article<'_> {
     fn add_discovered(&mut self, s: usize, e: usize, conf: f32, cue: Cue) -> bool {
         let Some(name) = self.text.get(s..e) else {
             return false;
+        };
+        // `BUZZ-BG Group`, `UPDATE 1-Acme`: a wire tag or a number glued by a hyphen
+        // is not part of the name.
+        let (s, name) = match name.split_once('-') {
+            Some((tag, rest))
+                if !tag.is_empty()
+                    && tag
+                        .bytes()
+                        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+                    && (tag.len() >= 4 || tag.bytes().all(|b| b.is_ascii_digit()))
+                    && rest.starts_with(|c: char| c.is_uppercase()) =>
+            {
+                (s + tag.len() + 1, rest)
+            }
+            _ => (s, name),
         };
         let sl = slug(name);
         if sl.is_empty() || self.covered(s, e) || !plausible_company_name(name) {
@@ -298,9 +315,49 @@ pub(super) fn discover_learned(art: &mut Article<'_>) {
             .get(s..e)
             .is_some_and(crate::entities::recognizer::is_public_body);
         if p >= t && !public && !in_caps_line(text, s) {
+            let (s, e) = trim_title_case_words(text, s, e);
             art.add_discovered(s, e, p, Cue::Strong);
         }
     }
+}
+
+/// `Shire Offers`, `Takeover of BG`: a Title Case headline capitalises the words
+/// around a name too, so a discovered span there loses the leading words that are the
+/// entity rules' own vocabulary (context words, corporate verbs, titles; company nouns
+/// stay, as in `Bank BPH`) and the trailing corporate verbs (a name may end with
+/// `Bank`, not with `Offers`), and a dangling `of`/`de`.
+fn trim_title_case_words(text: &str, mut s: usize, mut e: usize) -> (usize, usize) {
+    if !in_title_case(text, s, e) {
+        return (s, e);
+    }
+    let connector = |f: &str| matches!(f, "of" | "de" | "du" | "des" | "for" | "pour");
+    let leading = |w: &str| {
+        with_folded_word(w, |f| {
+            connector(f)
+                || AGENT_VERBS.contains(&f)
+                || TITLES.contains(&f)
+                || LEADERS.contains(&f)
+                || (EVIDENCE.contains(&f) && !COMPANY_NOUNS.contains(&f))
+        })
+    };
+    let trailing = |w: &str| with_folded_word(w, |f| connector(f) || AGENT_VERBS.contains(&f));
+    loop {
+        let Some(span) = text.get(s..e) else { break };
+        let Some((first, rest)) = span.split_once(' ') else {
+            break;
+        };
+        if !leading(first) {
+            break;
+        }
+        s += first.len() + 1 + (rest.len() - rest.trim_start().len());
+    }
+    while let Some((rest, last)) = text.get(s..e).and_then(|t| t.rsplit_once(' ')) {
+        if !trailing(last) {
+            break;
+        }
+        e = s + rest.trim_end().len();
+    }
+    (s, e)
 }
 
 /// `Assu 2000`: a one-word name directly followed by a 2-4 digit number (then
