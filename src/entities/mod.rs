@@ -131,10 +131,12 @@ pub fn publisher_key(url: &str) -> Option<String> {
 
 /// Drops the company mentions of the article's own publisher, named by its link
 /// (`« Le Monde » a pu consulter` in a lemonde.fr article, `told Reuters` on
-/// reuters.com): an outlet naming itself is reporting, not news about a company. The
-/// publisher is the entity whose name (or a mention's surface), folded and without
-/// spaces, is the host's label; all its mentions go, references included.
-pub fn drop_publisher_mentions(mentions: &mut Vec<Mention>, url: Option<&str>) {
+/// reuters.com): an outlet naming itself is reporting, not news about a company. A
+/// mention is the publisher's when its surface in `text`, folded and without spaces, is
+/// the host's label, with or without a leading article (`du « Monde »`); references
+/// (`le journal`) to such an entity go too, while the group's other titles (`Télérama`
+/// for the Le Monde group) stay.
+pub fn drop_publisher_mentions(mentions: &mut Vec<Mention>, text: &str, url: Option<&str>) {
     let Some(key) = url.and_then(publisher_key) else {
         return;
     };
@@ -144,13 +146,23 @@ pub fn drop_publisher_mentions(mentions: &mut Vec<Mention>, url: Option<&str>) {
             .filter(char::is_ascii_alphanumeric)
             .collect()
     };
-    let own: Vec<String> = mentions
+    let bare = ["le", "la", "les", "the"]
         .iter()
-        .filter(|m| m.kind == EntityKind::Company && (squash(&m.name) == key))
+        .find_map(|a| key.strip_prefix(a))
+        .filter(|b| b.len() >= 3);
+    let own = |m: &Mention| {
+        m.kind == EntityKind::Company && m.via != Via::Coref && {
+            let sq = squash(text.get(m.start..m.end).unwrap_or(""));
+            sq == key || bare == Some(sq.as_str())
+        }
+    };
+    let ids: Vec<String> = mentions
+        .iter()
+        .filter(|m| own(m))
         .map(|m| m.entity_id.clone())
         .collect();
-    if !own.is_empty() {
-        mentions.retain(|m| !own.contains(&m.entity_id));
+    if !ids.is_empty() {
+        mentions.retain(|m| !(own(m) || (m.via == Via::Coref && ids.contains(&m.entity_id))));
     }
 }
 
@@ -158,15 +170,16 @@ pub fn drop_publisher_mentions(mentions: &mut Vec<Mention>, url: Option<&str>) {
 mod tests {
     use super::*;
 
-    fn company(id: &str, name: &str) -> Mention {
+    fn company(id: &str, text: &str, surface: &str, via: Via) -> Mention {
+        let start = text.find(surface).unwrap_or(0);
         Mention {
             entity_id: id.into(),
-            name: name.into(),
+            name: surface.into(),
             kind: EntityKind::Company,
-            start: 0,
-            end: 1,
+            start,
+            end: start + surface.len(),
             confidence: 0.9,
-            via: Via::Gazetteer,
+            via,
         }
     }
 
@@ -194,18 +207,26 @@ mod tests {
 
     #[test]
     fn an_outlet_naming_itself_is_no_company_mention() {
-        let mut ms = vec![
-            company("le-journal", "Le Journal"),
-            company("acme", "Acme"),
-            company("le-journal", "Le Journal"),
-        ];
-        drop_publisher_mentions(&mut ms, Some("https://www.lejournal.fr/eco/1.html"));
-        assert_eq!(ms.len(), 1);
-        assert_eq!(ms[0].entity_id, "acme");
+        let text = "« Le Journal » a pu consulter le rapport du « Journal » sur Acme et Hebdo Plus ; le journal";
+        let all = || {
+            vec![
+                company("le-journal", text, "Le Journal", Via::Gazetteer),
+                company("le-journal", text, "Journal", Via::Gazetteer),
+                company("acme", text, "Acme", Via::Gazetteer),
+                // Another title of the same group stays.
+                company("le-journal", text, "Hebdo Plus", Via::Gazetteer),
+                company("le-journal", text, "le journal", Via::Coref),
+            ]
+        };
+        let mut ms = all();
+        drop_publisher_mentions(&mut ms, text, Some("https://www.lejournal.fr/eco/1.html"));
+        let left: Vec<&str> = ms.iter().map(|m| &text[m.start..m.end]).collect();
+        assert_eq!(left, ["Acme", "Hebdo Plus"]);
         // Elsewhere, the same outlet is a company like any other.
-        let mut ms = vec![company("le-journal", "Le Journal")];
-        drop_publisher_mentions(&mut ms, Some("https://www.autre.fr/1"));
-        drop_publisher_mentions(&mut ms, None);
-        assert_eq!(ms.len(), 1);
+        for url in [Some("https://www.autre.fr/1"), None] {
+            let mut ms = all();
+            drop_publisher_mentions(&mut ms, text, url);
+            assert_eq!(ms.len(), 5);
+        }
     }
 }

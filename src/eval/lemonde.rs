@@ -78,7 +78,7 @@ pub fn document(title: &str, description: &str) -> (String, Lang) {
 fn found_entities(finder: &EntityFinder, doc: &str, lang: Lang, url: Option<&str>) -> Vec<Found> {
     let mut out: Vec<Found> = Vec::new();
     let mut mentions = finder.find(doc, lang);
-    drop_publisher_mentions(&mut mentions, url);
+    drop_publisher_mentions(&mut mentions, doc, url);
     for m in mentions {
         if m.kind != EntityKind::Company {
             continue;

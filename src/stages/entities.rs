@@ -253,7 +253,7 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
                         }
                         a.doc_into(doc);
                         let mut found = finder.find(doc, Lang::from_code(a.lang));
-                        drop_publisher_mentions(&mut found, a.url);
+                        drop_publisher_mentions(&mut found, doc, a.url);
                         date_names(finder.gazetteer(), &mut found, a.date);
                         mention_rows(i, a, doc, found)
                     })

@@ -341,11 +341,7 @@ fn trim_title_case_words(text: &str, mut s: usize, mut e: usize) -> (usize, usiz
         })
     };
     let trailing = |w: &str| with_folded_word(w, |f| connector(f) || AGENT_VERBS.contains(&f));
-    loop {
-        let Some(span) = text.get(s..e) else { break };
-        let Some((first, rest)) = span.split_once(' ') else {
-            break;
-        };
+    while let Some((first, rest)) = text.get(s..e).and_then(|span| span.split_once(' ')) {
         if !leading(first) {
             break;
         }

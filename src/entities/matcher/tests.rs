@@ -558,27 +558,27 @@ fn output_is_sorted_non_overlapping_and_on_char_boundaries() {
             assert!(m.start < m.end);
         }
     }
+}
 
-    #[test]
-    fn wire_tags_and_title_case_words_are_cut_from_discovered_names() {
-        let f = finder();
-        let names = |text: &str| -> Vec<String> {
-            f.find(text, Lang::En)
-                .into_iter()
-                .filter(|m| m.via == Via::Discovered)
-                .map(|m| m.name)
-                .collect()
-        };
-        assert_eq!(
-            names("BUZZ-Quorvex Group: shares jump after record output"),
-            ["Quorvex"]
-        );
-        assert_eq!(names("UPDATE 2-Quorvex Ltd cuts jobs"), ["Quorvex"]);
-        let t = "Zentrix Announces Takeover Of Quorvex Holdings In Record Deal";
-        assert!(
-            names(t).iter().all(|n| !n.starts_with("Takeover")),
-            "{:?}",
-            names(t)
-        );
-    }
+#[test]
+fn wire_tags_and_title_case_words_are_cut_from_discovered_names() {
+    let f = finder();
+    let names = |text: &str| -> Vec<String> {
+        f.find(text, Lang::En)
+            .into_iter()
+            .filter(|m| m.via == Via::Discovered)
+            .map(|m| m.name)
+            .collect()
+    };
+    assert_eq!(
+        names("BUZZ-Quorvex Group: shares jump after record output"),
+        ["Quorvex"]
+    );
+    assert_eq!(names("UPDATE 2-Quorvex Ltd cuts jobs"), ["Quorvex"]);
+    let t = "Zentrix Announces Takeover Of Quorvex Holdings In Record Deal";
+    assert!(
+        names(t).iter().all(|n| !n.starts_with("Takeover")),
+        "{:?}",
+        names(t)
+    );
 }
