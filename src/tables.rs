@@ -313,6 +313,7 @@ pub fn raw_to_frame(rows: &[RawRow]) -> Result<DataFrame> {
         opt_str_col("url", rows.iter().map(|r| r.url.as_deref())),
         opt_str_col("source", rows.iter().map(|r| r.source_name.as_deref())),
         opt_str_col("lang", rows.iter().map(|r| r.lang.as_deref())),
+        bool_col("lang_fixed", rows.iter().map(|r| r.lang_fixed)),
     ])
 }
 
@@ -329,6 +330,8 @@ pub struct RawRef<'a> {
     pub url: Option<&'a str>,
     pub source_name: Option<&'a str>,
     pub lang: Option<&'a str>,
+    /// `lang` comes from the input's `lang` setting and overrides detection.
+    pub lang_fixed: bool,
 }
 
 impl<'a> From<&'a RawRow> for RawRef<'a> {
@@ -343,6 +346,7 @@ impl<'a> From<&'a RawRow> for RawRef<'a> {
             url: r.url.as_deref(),
             source_name: r.source_name.as_deref(),
             lang: r.lang.as_deref(),
+            lang_fixed: r.lang_fixed,
         }
     }
 }
@@ -364,6 +368,7 @@ pub fn raw_refs_from_frame(df: &DataFrame) -> Result<Vec<RawRef<'_>>> {
     let url = col("url")?;
     let source = col("source")?;
     let lang = col("lang")?;
+    let lang_fixed = bools(df, "lang_fixed")?;
     Ok((0..source_file.len())
         .map(|i| RawRef {
             source_file: at(&source_file, i).unwrap_or_default(),
@@ -375,6 +380,7 @@ pub fn raw_refs_from_frame(df: &DataFrame) -> Result<Vec<RawRef<'_>>> {
             url: at(&url, i),
             source_name: at(&source, i),
             lang: at(&lang, i),
+            lang_fixed: lang_fixed.get(i).copied().unwrap_or(false),
         })
         .collect())
 }
@@ -389,7 +395,8 @@ pub fn raw_from_frame(df: &DataFrame) -> Result<Vec<RawRow>> {
     let url = strs(df, "url")?;
     let source = strs(df, "source")?;
     let lang = strs(df, "lang")?;
-    Ok(itertools_zip9(
+    let lang_fixed = bools(df, "lang_fixed")?;
+    let mut rows = itertools_zip9(
         source_file,
         record,
         id,
@@ -399,7 +406,11 @@ pub fn raw_from_frame(df: &DataFrame) -> Result<Vec<RawRow>> {
         url,
         source,
         lang,
-    ))
+    );
+    for (row, fixed) in rows.iter_mut().zip(lang_fixed) {
+        row.lang_fixed = fixed;
+    }
+    Ok(rows)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -434,6 +445,7 @@ fn itertools_zip9(
             url: url.next().flatten(),
             source_name: source.next().flatten(),
             lang: lang.next().flatten(),
+            lang_fixed: false,
         })
         .collect()
 }

@@ -90,6 +90,28 @@ fn invalid_pipeline_settings_are_named() {
         "{err}"
     );
 
+    // A language name instead of a code: the message lists the accepted codes.
+    fs::write(
+        &p,
+        "[[inputs]]\npath = \"x\"\n[normalize]\nlanguages = [\"english\", \"fr\"]\n",
+    )
+    .unwrap();
+    let out = newstone(&["run", &path_str(&p)]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("normalize.languages")
+            && err.contains("\"english\"")
+            && err.contains("\"en\", \"fr\""),
+        "{err}"
+    );
+    fs::write(&p, "[[inputs]]\npath = \"x\"\nlang = \"de\"\n").unwrap();
+    let err = String::from_utf8_lossy(&newstone(&["run", &path_str(&p)]).stderr).into_owned();
+    assert!(
+        err.contains("inputs[0].lang") && err.contains("\"de\""),
+        "{err}"
+    );
+
     fs::write(&p, "[[inputs]]\npath = \"x\"\nformatt = \"csv\"\n").unwrap();
     let out = newstone(&["run", &path_str(&p)]);
     let err = String::from_utf8_lossy(&out.stderr);

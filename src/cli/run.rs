@@ -21,6 +21,7 @@ pub fn load(pipeline: &Path, inputs: Vec<String>, out: Option<PathBuf>) -> Resul
                 format: "auto".into(),
                 source: None,
                 fields: Default::default(),
+                lang: None,
             })
             .collect();
     }

@@ -295,6 +295,7 @@ pub(crate) fn record_from_object(
         url: pick(obj, &fields.url),
         source_name: pick(obj, &fields.source),
         lang: pick(obj, &lang_names),
+        lang_fixed: false,
     }
 }
 
