@@ -230,8 +230,26 @@ fn opt_str_col<'a>(name: &str, it: impl Iterator<Item = Option<&'a str>>) -> Col
 fn i64_col(name: &str, it: impl Iterator<Item = i64>) -> Column {
     Column::new(name.into(), it.collect::<Vec<i64>>())
 }
+/// Decimal places kept in every float column of the tables (see [`round_float`]).
+pub const FLOAT_DECIMALS: i32 = 4;
+
+/// The one rounding rule of the tables' float columns: round half away from zero to
+/// [`FLOAT_DECIMALS`] places, in `f64`. The result is the `f64` nearest that decimal
+/// (what parsing its text gives), so a score computed in `f32` (0.9 reads back as
+/// 0.8999999761581421) is stored as 0.9 in Parquet and printed as 0.9 in CSV.
+pub fn round_float(x: f64) -> f64 {
+    const SCALE: f64 = 10_000.0;
+    let scaled = (x * SCALE).round();
+    if scaled.is_finite() {
+        scaled / SCALE
+    } else {
+        x
+    }
+}
+
+/// A float column of a table, rounded by [`round_float`].
 fn f64_col(name: &str, it: impl Iterator<Item = f64>) -> Column {
-    Column::new(name.into(), it.collect::<Vec<f64>>())
+    Column::new(name.into(), it.map(round_float).collect::<Vec<f64>>())
 }
 fn bool_col(name: &str, it: impl Iterator<Item = bool>) -> Column {
     Column::new(name.into(), it.collect::<Vec<bool>>())
@@ -953,6 +971,28 @@ pub fn tones_from_frame(df: &DataFrame) -> Result<Vec<Tone>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn float_columns_hold_the_decimal_value() {
+        assert_eq!(10f64.powi(FLOAT_DECIMALS), 10_000.0);
+        // A confidence computed in f32 is the decimal it was meant to be.
+        assert_eq!(f64::from(0.9f32), 0.8999999761581421);
+        assert_eq!(round_float(f64::from(0.9f32)), 0.9);
+        assert_eq!(round_float(f64::from(0.85f32)), 0.85);
+        assert_eq!(round_float(-0.123456), -0.1235);
+        assert_eq!(round_float(0.00004), 0.0);
+        assert!(round_float(f64::NAN).is_nan());
+        assert_eq!(round_float(f64::INFINITY), f64::INFINITY);
+        // Every 4-decimal value is the f64 its text parses to.
+        for k in -10_000i32..=10_000 {
+            let x = round_float(f64::from(k as f32 / 10_000.0));
+            let text = format!("{:.4}", f64::from(k) / 10_000.0);
+            assert_eq!(x, text.parse::<f64>().unwrap(), "{text}");
+        }
+        let col = f64_col("confidence", [f64::from(0.9f32), 1.0].into_iter());
+        let got: Vec<Option<f64>> = col.f64().unwrap().iter().collect();
+        assert_eq!(got, [Some(0.9), Some(1.0)]);
+    }
 
     #[test]
     fn cells_keep_each_cell_apart_including_empty_ones() {
