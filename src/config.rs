@@ -55,6 +55,10 @@ pub struct InputSpec {
     /// Field names to read (defaults: id, title, text|body|content, date|published|…).
     #[serde(default)]
     pub fields: FieldMap,
+    /// Language of every record of this input (`"en"` or `"fr"`): overrides detection
+    /// and what the records declare.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
 }
 
 /// Ingest settings.
@@ -181,6 +185,18 @@ fn default_format() -> String {
     "auto".into()
 }
 
+/// A language code of the pipeline file must be one the stages analyse.
+fn check_lang_code(setting: &str, code: &str) -> Result<()> {
+    use crate::text::lang::{Lang, ANALYSED_CODES};
+    if Lang::from_pipeline_code(code).is_none() {
+        bail!(
+            "{setting}: {code:?} is not a language code newstone analyses; accepted codes: {}",
+            ANALYSED_CODES.map(|c| format!("{c:?}")).join(", ")
+        );
+    }
+    Ok(())
+}
+
 impl Pipeline {
     /// Reads and validates a pipeline file; errors name the file and what to fix.
     pub fn load(path: &Path) -> Result<Pipeline> {
@@ -193,10 +209,16 @@ impl Pipeline {
         Ok(p)
     }
 
-    /// Checks what serde cannot: timezone names, formats, sizes.
+    /// Checks what serde cannot: timezone names, formats, sizes, language codes.
     pub fn validate(&self) -> Result<()> {
         self.tz()?;
+        for code in &self.normalize.languages {
+            check_lang_code("normalize.languages", code)?;
+        }
         for (i, input) in self.inputs.iter().enumerate() {
+            if let Some(code) = &input.lang {
+                check_lang_code(&format!("inputs[{i}].lang"), code)?;
+            }
             if input.format != "auto" {
                 input.format.parse::<crate::sources::Format>().map_err(|_| {
                     anyhow::anyhow!(

@@ -230,8 +230,26 @@ fn opt_str_col<'a>(name: &str, it: impl Iterator<Item = Option<&'a str>>) -> Col
 fn i64_col(name: &str, it: impl Iterator<Item = i64>) -> Column {
     Column::new(name.into(), it.collect::<Vec<i64>>())
 }
+/// Decimal places kept in every float column of the tables (see [`round_float`]).
+pub const FLOAT_DECIMALS: i32 = 4;
+
+/// The one rounding rule of the tables' float columns: round half away from zero to
+/// [`FLOAT_DECIMALS`] places, in `f64`. The result is the `f64` nearest that decimal
+/// (what parsing its text gives), so a score computed in `f32` (0.9 reads back as
+/// 0.8999999761581421) is stored as 0.9 in Parquet and printed as 0.9 in CSV.
+pub fn round_float(x: f64) -> f64 {
+    const SCALE: f64 = 10_000.0;
+    let scaled = (x * SCALE).round();
+    if scaled.is_finite() {
+        scaled / SCALE
+    } else {
+        x
+    }
+}
+
+/// A float column of a table, rounded by [`round_float`].
 fn f64_col(name: &str, it: impl Iterator<Item = f64>) -> Column {
-    Column::new(name.into(), it.collect::<Vec<f64>>())
+    Column::new(name.into(), it.map(round_float).collect::<Vec<f64>>())
 }
 fn bool_col(name: &str, it: impl Iterator<Item = bool>) -> Column {
     Column::new(name.into(), it.collect::<Vec<bool>>())
@@ -313,6 +331,7 @@ pub fn raw_to_frame(rows: &[RawRow]) -> Result<DataFrame> {
         opt_str_col("url", rows.iter().map(|r| r.url.as_deref())),
         opt_str_col("source", rows.iter().map(|r| r.source_name.as_deref())),
         opt_str_col("lang", rows.iter().map(|r| r.lang.as_deref())),
+        bool_col("lang_fixed", rows.iter().map(|r| r.lang_fixed)),
     ])
 }
 
@@ -329,6 +348,8 @@ pub struct RawRef<'a> {
     pub url: Option<&'a str>,
     pub source_name: Option<&'a str>,
     pub lang: Option<&'a str>,
+    /// `lang` comes from the input's `lang` setting and overrides detection.
+    pub lang_fixed: bool,
 }
 
 impl<'a> From<&'a RawRow> for RawRef<'a> {
@@ -343,6 +364,7 @@ impl<'a> From<&'a RawRow> for RawRef<'a> {
             url: r.url.as_deref(),
             source_name: r.source_name.as_deref(),
             lang: r.lang.as_deref(),
+            lang_fixed: r.lang_fixed,
         }
     }
 }
@@ -364,6 +386,7 @@ pub fn raw_refs_from_frame(df: &DataFrame) -> Result<Vec<RawRef<'_>>> {
     let url = col("url")?;
     let source = col("source")?;
     let lang = col("lang")?;
+    let lang_fixed = bools(df, "lang_fixed")?;
     Ok((0..source_file.len())
         .map(|i| RawRef {
             source_file: at(&source_file, i).unwrap_or_default(),
@@ -375,6 +398,7 @@ pub fn raw_refs_from_frame(df: &DataFrame) -> Result<Vec<RawRef<'_>>> {
             url: at(&url, i),
             source_name: at(&source, i),
             lang: at(&lang, i),
+            lang_fixed: lang_fixed.get(i).copied().unwrap_or(false),
         })
         .collect())
 }
@@ -389,7 +413,8 @@ pub fn raw_from_frame(df: &DataFrame) -> Result<Vec<RawRow>> {
     let url = strs(df, "url")?;
     let source = strs(df, "source")?;
     let lang = strs(df, "lang")?;
-    Ok(itertools_zip9(
+    let lang_fixed = bools(df, "lang_fixed")?;
+    let mut rows = itertools_zip9(
         source_file,
         record,
         id,
@@ -399,7 +424,11 @@ pub fn raw_from_frame(df: &DataFrame) -> Result<Vec<RawRow>> {
         url,
         source,
         lang,
-    ))
+    );
+    for (row, fixed) in rows.iter_mut().zip(lang_fixed) {
+        row.lang_fixed = fixed;
+    }
+    Ok(rows)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -434,6 +463,7 @@ fn itertools_zip9(
             url: url.next().flatten(),
             source_name: source.next().flatten(),
             lang: lang.next().flatten(),
+            lang_fixed: false,
         })
         .collect()
 }
@@ -941,6 +971,28 @@ pub fn tones_from_frame(df: &DataFrame) -> Result<Vec<Tone>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn float_columns_hold_the_decimal_value() {
+        assert_eq!(10f64.powi(FLOAT_DECIMALS), 10_000.0);
+        // A confidence computed in f32 is the decimal it was meant to be.
+        assert_eq!(f64::from(0.9f32), 0.8999999761581421);
+        assert_eq!(round_float(f64::from(0.9f32)), 0.9);
+        assert_eq!(round_float(f64::from(0.85f32)), 0.85);
+        assert_eq!(round_float(-0.123456), -0.1235);
+        assert_eq!(round_float(0.00004), 0.0);
+        assert!(round_float(f64::NAN).is_nan());
+        assert_eq!(round_float(f64::INFINITY), f64::INFINITY);
+        // Every 4-decimal value is the f64 its text parses to.
+        for k in -10_000i32..=10_000 {
+            let x = round_float(f64::from(k as f32 / 10_000.0));
+            let text = format!("{:.4}", f64::from(k) / 10_000.0);
+            assert_eq!(x, text.parse::<f64>().unwrap(), "{text}");
+        }
+        let col = f64_col("confidence", [f64::from(0.9f32), 1.0].into_iter());
+        let got: Vec<Option<f64>> = col.f64().unwrap().iter().collect();
+        assert_eq!(got, [Some(0.9), Some(1.0)]);
+    }
 
     #[test]
     fn cells_keep_each_cell_apart_including_empty_ones() {

@@ -186,5 +186,20 @@ fn default_pipeline_tables() {
             df.height(),
             "{table}"
         );
+        // One rounding rule: every float in Parquet is its 4-decimal value (no float32
+        // noise such as 0.8999999761581421), the value the CSV prints.
+        for col in df.columns() {
+            if let Ok(ca) = col.f64() {
+                for x in ca.iter().flatten() {
+                    assert_eq!(
+                        x,
+                        newstone::tables::round_float(x),
+                        "{table}.{}",
+                        col.name()
+                    );
+                    assert_eq!(x, format!("{x:.4}").parse::<f64>().unwrap());
+                }
+            }
+        }
     }
 }

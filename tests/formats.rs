@@ -70,6 +70,7 @@ date = "published"
 path = "{d}/wire.parquet"
 [[inputs]]
 path = "{d}/feed.jsonl.gz"
+lang = "fr"
 [[inputs]]
 path = "{d}/atom.xml"
 "#,
@@ -102,6 +103,11 @@ path = "{d}/atom.xml"
         sources[ids.iter().position(|i| i == "urn:a1").unwrap()],
         "Tech wire"
     );
+    // The input's `lang` setting overrides detection (the gzip text is English).
+    let langs = strings(&articles, "lang");
+    let lang = |id: &str| langs[ids.iter().position(|i| i == id).unwrap()].clone();
+    assert_eq!(lang("g1"), "fr");
+    assert_eq!(lang("p1"), "en");
     let titles = strings(&articles, "title");
     assert_eq!(
         titles[ids.iter().position(|i| i == "p1").unwrap()],

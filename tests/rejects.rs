@@ -63,6 +63,41 @@ fn bad_records_become_rejects_and_the_run_goes_on() {
 }
 
 #[test]
+fn a_run_without_articles_exits_3_and_rejects_name_the_fields_seen() {
+    let tmp = tempdir();
+    let dir = tmp.path();
+    fs::write(
+        dir.join("other.jsonl"),
+        "{\"uid\": 1, \"headline_text\": \"Brewer lifts dividend as sales rise\", \"day\": \"2022-03-07\"}\n\
+         {\"uid\": 2, \"headline_text\": \"Insurer names new chief executive\", \"day\": \"2022-03-08\"}\n",
+    )
+    .unwrap();
+    let out = dir.join("out");
+    let run = newstone(&[
+        "run",
+        "pipelines/default.toml",
+        "--input",
+        &path_str(&dir.join("other.jsonl")),
+        "--out",
+        &path_str(&out),
+    ]);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("produced no articles"), "{stderr}");
+    assert!(stderr.contains("rejects.csv"), "{stderr}");
+    let rejects = read(&out, "rejects");
+    let reasons = strings(&rejects, "reason");
+    assert_eq!(reasons.len(), 2);
+    assert!(
+        reasons
+            .iter()
+            .all(|r| r.contains("uid") && r.contains("headline_text")),
+        "{reasons:?}"
+    );
+    assert_eq!(read(&out, "articles").height(), 0);
+}
+
+#[test]
 fn missing_pipeline_file_is_a_clear_error() {
     let out = newstone(&["run", "pipelines/does-not-exist.toml"]);
     assert_eq!(out.status.code(), Some(1));
@@ -87,6 +122,28 @@ fn invalid_pipeline_settings_are_named() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
         err.contains("Mars/Olympus") && err.contains("IANA"),
+        "{err}"
+    );
+
+    // A language name instead of a code: the message lists the accepted codes.
+    fs::write(
+        &p,
+        "[[inputs]]\npath = \"x\"\n[normalize]\nlanguages = [\"english\", \"fr\"]\n",
+    )
+    .unwrap();
+    let out = newstone(&["run", &path_str(&p)]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("normalize.languages")
+            && err.contains("\"english\"")
+            && err.contains("\"en\", \"fr\""),
+        "{err}"
+    );
+    fs::write(&p, "[[inputs]]\npath = \"x\"\nlang = \"de\"\n").unwrap();
+    let err = String::from_utf8_lossy(&newstone(&["run", &path_str(&p)]).stderr).into_owned();
+    assert!(
+        err.contains("inputs[0].lang") && err.contains("\"de\""),
         "{err}"
     );
 

@@ -21,6 +21,7 @@ pub fn load(pipeline: &Path, inputs: Vec<String>, out: Option<PathBuf>) -> Resul
                 format: "auto".into(),
                 source: None,
                 fields: Default::default(),
+                lang: None,
             })
             .collect();
     }
@@ -58,5 +59,30 @@ pub fn run(
         rayon::current_num_threads()
     );
     pipeline::run(&ctx, selection)?;
-    Ok(ExitCode::SUCCESS)
+    Ok(outcome(&ctx))
+}
+
+/// Exit code of `run` when the stages ran (or were up to date) but the output holds no
+/// article: every record was rejected or a duplicate. Schedulers can tell it from 0 (ok)
+/// and 1 (error).
+pub const EXIT_NO_ARTICLES: u8 = 3;
+
+/// [`EXIT_NO_ARTICLES`], with a warning saying where the reasons are, when the normalize
+/// stage kept no article; success otherwise.
+fn outcome(ctx: &Context) -> ExitCode {
+    let read = |s: Stage| crate::artefact::Manifest::read(&ctx.stage_dir(s));
+    match read(Stage::Normalize) {
+        Some(n) if n.rows_out == 0 => {
+            let rows_in = read(Stage::Ingest).map_or(n.rows_in, |i| i.rows_in);
+            tracing::warn!(
+                "the run produced no articles: all {rows_in} input records were rejected or duplicates; the reasons are in {} (exit code {EXIT_NO_ARTICLES})",
+                ctx.pipeline
+                    .out
+                    .join(if ctx.pipeline.export.csv { "rejects.csv" } else { "rejects.parquet" })
+                    .display()
+            );
+            ExitCode::from(EXIT_NO_ARTICLES)
+        }
+        _ => ExitCode::SUCCESS,
+    }
 }

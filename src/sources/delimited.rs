@@ -164,6 +164,7 @@ impl Columns {
             url: get(&self.url),
             source_name: get(&self.source),
             lang: get(&self.lang),
+            lang_fixed: false,
         }
     }
 }

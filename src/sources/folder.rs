@@ -47,6 +47,7 @@ fn html_record(html: &str) -> RawRecord {
         url: m.url,
         source_name: m.site_name,
         lang: m.lang,
+        lang_fixed: false,
         ..RawRecord::default()
     }
 }
@@ -70,6 +71,7 @@ fn note_record(content: &str, markdown: bool) -> RawRecord {
         url: get(&["url", "link"]),
         source_name: get(&["source"]),
         lang: get(&["lang", "language"]),
+        lang_fixed: false,
         ..RawRecord::default()
     };
     let mut text = body.to_string();

@@ -158,12 +158,7 @@ fn parse_line(bytes: &[u8], line_no: u64, shown: &str, fields: &FieldMap) -> Opt
     }
     Some(match serde_json::from_str::<Value>(line) {
         Err(e) => reject(shown, line_no, format!("broken JSON ({e})")),
-        Ok(Value::Object(obj)) => Item::Record(record_from_object(
-            &obj,
-            fields,
-            shown,
-            format!("line {line_no}"),
-        )),
+        Ok(Value::Object(obj)) => object_item(&obj, fields, shown, format!("line {line_no}")),
         Ok(other) => reject(
             shown,
             line_no,
@@ -197,9 +192,7 @@ fn read_array(
     for (i, value) in values.into_iter().enumerate() {
         let label = format!("item {}", i + 1);
         match value {
-            Value::Object(obj) => emit(Item::Record(record_from_object(
-                &obj, fields, &shown, label,
-            ))),
+            Value::Object(obj) => emit(object_item(&obj, fields, &shown, label)),
             other => emit(Item::Reject(Reject {
                 source_file: shown.clone(),
                 record: label,
@@ -277,6 +270,37 @@ fn kind(v: &Value) -> &'static str {
     }
 }
 
+/// A record from one JSON object, or a reject naming the fields the object has when
+/// none of them is a title or text field (a file with other field names, such as
+/// `headline_text`, then says what to put in the pipeline's field map).
+fn object_item(obj: &Map<String, Value>, fields: &FieldMap, file: &str, label: String) -> Item {
+    let present = |names: &[String]| {
+        names.iter().any(|name| {
+            obj.contains_key(name)
+                || lookup_path(obj, name).is_some()
+                || obj.keys().any(|k| k.eq_ignore_ascii_case(name))
+        })
+    };
+    if present(&fields.title) || present(&fields.text) {
+        return Item::Record(record_from_object(obj, fields, file, label));
+    }
+    const SHOWN: usize = 20;
+    let mut seen: Vec<&str> = obj.keys().take(SHOWN).map(String::as_str).collect();
+    if obj.len() > SHOWN {
+        seen.push("…");
+    }
+    Item::Reject(Reject {
+        source_file: file.to_string(),
+        record: label,
+        reason: format!(
+            "no title or text field: the object has {}; looked for a title in {} and a text in {} (set `fields.title` or `fields.text` on this input in the pipeline file)",
+            if seen.is_empty() { "no fields".to_string() } else { seen.join(", ") },
+            fields.title.join(", "),
+            fields.text.join(", "),
+        ),
+    })
+}
+
 /// Maps one JSON object onto a record through the field map.
 pub(crate) fn record_from_object(
     obj: &Map<String, Value>,
@@ -295,6 +319,7 @@ pub(crate) fn record_from_object(
         url: pick(obj, &fields.url),
         source_name: pick(obj, &fields.source),
         lang: pick(obj, &lang_names),
+        lang_fixed: false,
     }
 }
 
@@ -458,6 +483,26 @@ mod tests {
         let last = rec(&items[5]);
         assert_eq!(last.id.as_deref(), Some("last"));
         assert_eq!(last.text.as_deref(), Some("Tesla shares jump."));
+    }
+
+    #[test]
+    fn objects_without_title_or_text_fields_say_which_fields_they_have() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("other.jsonl");
+        std::fs::write(
+            &p,
+            "{\"uid\": 7, \"headline_text\": \"Brewer lifts dividend\"}\n{}\n{\"Title\": null}\n",
+        )
+        .unwrap();
+        let items = collect(&p, &FieldMap::default());
+        let r = rej(&items[0]);
+        assert_eq!(r.record, "line 1");
+        for needle in ["uid", "headline_text", "fields.text", "title, headline"] {
+            assert!(r.reason.contains(needle), "{needle}: {}", r.reason);
+        }
+        assert!(rej(&items[1]).reason.contains("no fields"));
+        // A title field that is present but null is a record (normalize says "no text").
+        assert_eq!(rec(&items[2]).title, None);
     }
 
     #[test]

@@ -111,6 +111,8 @@ pub struct RawRecord {
     pub source_name: Option<String>,
     /// Language when the input declares it (JSON `lang`, `<html lang>`, front matter…).
     pub lang: Option<String>,
+    /// `lang` was set by the pipeline input's `lang` setting: it overrides detection.
+    pub lang_fixed: bool,
 }
 
 /// A record that could not be turned into a [`RawRecord`], with the reason in plain words.

@@ -253,7 +253,7 @@ fn finish(sums: &DataFrame, seen: &Seen) -> Result<DataFrame> {
     let mentions = col_i64("mentions")?;
     let s_sum = col_f64("sentiment_sum")?;
     let w_sum = col_f64("weighted_sum")?;
-    let round = |x: f64| (x * 10_000.0).round() / 10_000.0;
+    let round = crate::tables::round_float;
     let mean: Vec<f64> = s_sum
         .iter()
         .zip(&articles)

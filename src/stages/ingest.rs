@@ -192,6 +192,7 @@ fn read_one(
         match item {
             Item::Record(mut row) => {
                 row.source_name = row.source_name.or_else(|| spec.source.clone());
+                fix_lang(spec, &mut row);
                 if let Err(e) = w.push(row) {
                     err = Some(e);
                 }
@@ -285,7 +286,7 @@ fn read_parquet_input(
         return Ok(());
     }
     for i in 0..n {
-        w.push(RawRow {
+        let mut row = RawRow {
             source_file: display(path),
             record: format!("row {}", i + 1),
             id: take(&mut id, i),
@@ -295,7 +296,19 @@ fn read_parquet_input(
             url: take(&mut url, i),
             source_name: take(&mut source, i).or_else(|| spec.source.clone()),
             lang: take(&mut lang, i),
-        })?;
+            lang_fixed: false,
+        };
+        fix_lang(spec, &mut row);
+        w.push(row)?;
     }
     Ok(())
+}
+
+/// An input's `lang` setting replaces whatever its records declare, and marks it fixed
+/// so that normalize does not detect the language.
+fn fix_lang(spec: &InputSpec, row: &mut RawRow) {
+    if let Some(code) = &spec.lang {
+        row.lang = Some(code.to_ascii_lowercase());
+        row.lang_fixed = true;
+    }
 }

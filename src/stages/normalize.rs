@@ -21,7 +21,7 @@ use crate::tables::{
 };
 use crate::text::clean::{clean_line, clean_text};
 use crate::text::dates::{local_day, parse_date};
-use crate::text::lang::{detect, Lang};
+use crate::text::lang::{detect_among, Lang};
 
 /// Days from 0001-01-01 (chrono's CE day 1) to 1970-01-01.
 const EPOCH_DAYS_FROM_CE: i32 = 719_163;
@@ -95,20 +95,28 @@ fn normalize_ref(raw: RawRef<'_>, cfg: &NormalizeConfig, tz: chrono_tz::Tz) -> N
         }
         _ => (None, None),
     };
-    let lang = {
-        // The title and the start of the text are enough to tell the language, and
-        // keep detection cost independent of article length.
-        let head = crate::text::lang::prefix_chars(&text, 600);
-        let sample = format!("{title}\n{head}");
-        let (detected, code) = detect(&sample);
-        let declared = raw.lang.map(Lang::from_code);
-        match (detected, declared) {
-            (Lang::En | Lang::Fr, _) => detected.code().to_string(),
-            // Too short or unclear to detect: trust what the source declares.
-            (_, Some(l @ (Lang::En | Lang::Fr))) if code == "und" || sample.len() < 200 => {
-                l.code().to_string()
+    let lang = match raw.lang {
+        // The input's `lang` setting overrides detection (validated: "en" or "fr").
+        Some(fixed) if raw.lang_fixed => Lang::from_code(fixed).code().to_string(),
+        declared => {
+            // The title and the start of the text are enough to tell the language, and
+            // keep detection cost independent of article length.
+            let head = crate::text::lang::prefix_chars(&text, 600);
+            let sample = format!("{title}\n{head}");
+            let allowed: Vec<Lang> = cfg
+                .languages
+                .iter()
+                .filter_map(|c| Lang::from_pipeline_code(c))
+                .collect();
+            let (detected, code) = detect_among(&sample, &allowed);
+            match (detected, declared.map(Lang::from_code)) {
+                (Lang::En | Lang::Fr, _) => detected.code().to_string(),
+                // Too short or unclear to detect: trust what the source declares.
+                (_, Some(l @ (Lang::En | Lang::Fr))) if code == "und" || sample.len() < 200 => {
+                    l.code().to_string()
+                }
+                _ => code.to_string(),
             }
-            _ => code.to_string(),
         }
     };
     let article_id = match raw
@@ -433,6 +441,7 @@ mod tests {
             url: None,
             source_name: Some("Wire".into()),
             lang: None,
+            lang_fixed: false,
         }
     }
 
@@ -462,6 +471,42 @@ mod tests {
         let d = NaiveDate::from_ymd_opt(2022, 3, 11).unwrap();
         assert_eq!(a.date, Some(epoch_days(d)));
         assert_eq!(a.published_at, Some(1_646_955_000_000_000));
+    }
+
+    #[test]
+    fn short_titles_get_an_analysed_language_and_an_input_lang_overrides() {
+        let mut r = raw(
+            Some("h1"),
+            "Apple beat estimates but Samsung slumped",
+            "",
+            Some("2022-03-10"),
+        );
+        let cfg = NormalizeConfig::default();
+        assert_eq!(
+            article(normalize_record(&r, &cfg, chrono_tz::UTC)).lang,
+            "en"
+        );
+        // Only French analysed: the short headline is taken as French.
+        let fr_only = NormalizeConfig {
+            languages: vec!["fr".into()],
+            ..NormalizeConfig::default()
+        };
+        assert_eq!(
+            article(normalize_record(&r, &fr_only, chrono_tz::UTC)).lang,
+            "fr"
+        );
+        // The input's `lang` wins over detection, even on a clearly English text.
+        r.text = Some("The company reported higher quarterly revenue on Thursday, driven by strong demand for its cloud services and a weaker dollar.".into());
+        r.lang = Some("fr".into());
+        assert_eq!(
+            article(normalize_record(&r, &cfg, chrono_tz::UTC)).lang,
+            "en"
+        );
+        r.lang_fixed = true;
+        assert_eq!(
+            article(normalize_record(&r, &cfg, chrono_tz::UTC)).lang,
+            "fr"
+        );
     }
 
     #[test]

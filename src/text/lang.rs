@@ -37,18 +37,46 @@ impl Lang {
             _ => Lang::Other,
         }
     }
+
+    /// Parses a code of the pipeline file (`languages`, an input's `lang`): exactly one
+    /// of [`ANALYSED_CODES`] (any ASCII case), `None` otherwise.
+    pub fn from_pipeline_code(code: &str) -> Option<Lang> {
+        match code.to_ascii_lowercase().as_str() {
+            "en" => Some(Lang::En),
+            "fr" => Some(Lang::Fr),
+            _ => None,
+        }
+    }
 }
+
+/// Texts shorter than this (in characters) are "short": whatlang's guess on a headline
+/// is too often a neighbouring language ("Apple beat estimates but Samsung slumped" reads
+/// as German), so [`detect_among`] chooses among the analysed languages instead.
+pub const SHORT_TEXT_CHARS: usize = 200;
+
+/// The codes accepted in the pipeline's `languages` and an input's `lang`: the languages
+/// the entities and sentiment stages analyse.
+pub const ANALYSED_CODES: [&str; 2] = ["en", "fr"];
 
 /// Detects the language of `text` with whatlang, restricted to a useful set of
 /// European languages so that short French/English texts are not mistaken for
 /// something exotic. Returns the detected language and whatlang's ISO 639-3 code
 /// (kept for the `other` languages so the table can say what they are).
 pub fn detect(text: &str) -> (Lang, &'static str) {
+    detect_among(text, &[])
+}
+
+/// [`detect`], but a short text ([`SHORT_TEXT_CHARS`]) or one whatlang is unsure of
+/// (not [`whatlang::Info::is_reliable`]) gets the most likely of `allowed` (the
+/// pipeline's `languages`); long, confident texts keep their own language, so the
+/// `articles` table still says which texts were in German or Spanish. An empty
+/// `allowed` means no restriction.
+pub fn detect_among(text: &str, allowed: &[Lang]) -> (Lang, &'static str) {
     use whatlang::{Detector, Lang as W};
     // A sample is enough: detection cost must not grow with huge articles.
     let sample = prefix_chars(text, 1000);
     if let Some(lang) = stopword_vote(sample) {
-        return (lang, if lang == Lang::Fr { "fra" } else { "eng" });
+        return (lang, iso3(lang));
     }
     let allow = vec![
         W::Eng,
@@ -65,12 +93,104 @@ pub fn detect(text: &str) -> (Lang, &'static str) {
         W::Cmn,
         W::Jpn,
     ];
-    let detector = Detector::with_allowlist(allow);
-    match detector.detect_lang(sample) {
+    let info = Detector::with_allowlist(allow).detect(sample);
+    let confident = info.as_ref().is_some_and(whatlang::Info::is_reliable);
+    let short = sample.chars().count() < SHORT_TEXT_CHARS;
+    let wanted: Vec<W> = allowed
+        .iter()
+        .filter_map(|l| match l {
+            Lang::En => Some(W::Eng),
+            Lang::Fr => Some(W::Fra),
+            Lang::Other => None,
+        })
+        .collect();
+    let info = match info {
+        Some(i) if confident && !short => Some(i),
+        info if wanted.is_empty() => info,
+        // Short or unsure: one of the analysed languages.
+        _ if wanted.len() == 1 => return (allowed_lang(wanted[0]), wanted[0].code()),
+        info => match short_text_cue(sample) {
+            Some(lang) => return (lang, iso3(lang)),
+            None if info.as_ref().is_some_and(|i| wanted.contains(&i.lang())) => info,
+            None => Detector::with_allowlist(wanted).detect(sample),
+        },
+    };
+    match info.map(|i| i.lang()) {
         Some(W::Eng) => (Lang::En, "eng"),
         Some(W::Fra) => (Lang::Fr, "fra"),
         Some(other) => (Lang::Other, other.code()),
         None => (Lang::Other, "und"),
+    }
+}
+
+/// English or French for a short text, from what trigrams miss on a headline: more
+/// function words of one language than the other decide; with none, French spelling
+/// (accented letters, elisions such as `l'`) is what marks French, so a headline
+/// without any is English ("Apple beat estimates but Samsung slumped"). `None` when
+/// the text has no words, or French spelling but no function words either way.
+fn short_text_cue(sample: &str) -> Option<Lang> {
+    const APOSTROPHES: [char; 2] = ['\'', '\u{2019}'];
+    let (mut fr, mut en) = (0u32, 0u32);
+    let (mut french_spelling, mut words) = (false, 0u32);
+    for w in sample.split(|c: char| !c.is_alphabetic() && !APOSTROPHES.contains(&c)) {
+        let w = w.trim_matches(APOSTROPHES);
+        if w.is_empty() {
+            continue;
+        }
+        words += 1;
+        let elided = w.split_once(APOSTROPHES).is_some_and(|(head, _)| {
+            ["l", "d", "qu", "n", "s", "c", "j"]
+                .iter()
+                .any(|e| e.eq_ignore_ascii_case(head))
+        });
+        if elided || w.chars().any(|c| "éèêëàâçùûôîïœÉÈÊÀÇ".contains(c)) {
+            french_spelling = true;
+        }
+        let lower = w.to_lowercase();
+        if FR_HEADLINE_WORDS.contains(&lower.as_str()) {
+            fr += 1;
+        } else if EN_HEADLINE_WORDS.contains(&lower.as_str()) {
+            en += 1;
+        } else if w.len() <= 6 {
+            match stopword(w) {
+                Some(Lang::Fr) => fr += 1,
+                Some(Lang::En) => en += 1,
+                _ => {}
+            }
+        }
+    }
+    match fr.cmp(&en) {
+        std::cmp::Ordering::Greater => Some(Lang::Fr),
+        std::cmp::Ordering::Less => Some(Lang::En),
+        std::cmp::Ordering::Equal if !french_spelling && words > 0 => Some(Lang::En),
+        std::cmp::Ordering::Equal => None,
+    }
+}
+
+/// Function words frequent in headlines, besides [`FR_WORDS`] / [`EN_WORDS`] (which
+/// decide long texts and so stay strict); only [`short_text_cue`] counts these.
+const FR_HEADLINE_WORDS: &[&str] = &[
+    "un", "de", "sa", "se", "ce", "après", "contre", "selon", "chez", "vers", "sous", "ne",
+];
+const EN_HEADLINE_WORDS: &[&str] = &[
+    "a", "an", "but", "after", "over", "up", "amid", "into", "says", "new", "as", "its",
+];
+
+/// The ISO 639-3 code of an analysed language.
+fn iso3(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => "eng",
+        Lang::Fr => "fra",
+        Lang::Other => "und",
+    }
+}
+
+/// [`Lang`] of a whatlang language that [`detect_among`] allowed (English or French).
+fn allowed_lang(w: whatlang::Lang) -> Lang {
+    match w {
+        whatlang::Lang::Eng => Lang::En,
+        whatlang::Lang::Fra => Lang::Fr,
+        _ => Lang::Other,
     }
 }
 
@@ -213,6 +333,54 @@ mod tests {
                 };
                 assert_eq!(prefix_chars(s, n), expected, "{s:?} {n}");
             }
+        }
+    }
+
+    #[test]
+    fn short_headlines_choose_among_the_analysed_languages() {
+        let both = [Lang::En, Lang::Fr];
+        for h in [
+            "Apple beat estimates but Samsung slumped",
+            "Carmaker shares slide after profit warning",
+            "Brewer lifts dividend, stock jumps",
+            "Insurer names new chief executive",
+        ] {
+            assert_eq!(detect_among(h, &both), (Lang::En, "eng"), "{h}");
+        }
+        for h in [
+            "Le constructeur automobile relève ses prévisions",
+            "L'assureur nomme un nouveau directeur général",
+        ] {
+            assert_eq!(detect_among(h, &both).0, Lang::Fr, "{h}");
+        }
+        // One analysed language: a short text is taken to be in it.
+        assert_eq!(
+            detect_among("Brewer lifts dividend", &[Lang::Fr]),
+            (Lang::Fr, "fra")
+        );
+    }
+
+    #[test]
+    fn long_confident_texts_keep_their_language() {
+        let de = "Das Unternehmen hat am Donnerstag einen deutlichen Anstieg des Umsatzes gemeldet, getragen von der starken Nachfrage nach Elektroautos in Europa und in China, und die Prognose für das ganze Jahr angehoben.";
+        assert!(de.chars().count() >= SHORT_TEXT_CHARS);
+        assert_eq!(
+            detect_among(de, &[Lang::En, Lang::Fr]),
+            (Lang::Other, "deu")
+        );
+        // Without a restriction, a short text gets whatlang's own guess.
+        assert_eq!(
+            detect_among("Das Unternehmen meldet Gewinn", &[]).0,
+            Lang::Other
+        );
+    }
+
+    #[test]
+    fn pipeline_codes_are_the_analysed_ones() {
+        assert_eq!(Lang::from_pipeline_code("en"), Some(Lang::En));
+        assert_eq!(Lang::from_pipeline_code("FR"), Some(Lang::Fr));
+        for bad in ["english", "eng", "de", "", "en-US"] {
+            assert_eq!(Lang::from_pipeline_code(bad), None, "{bad}");
         }
     }
 
