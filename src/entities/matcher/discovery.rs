@@ -4,8 +4,8 @@
 //! (`le groupe`) to the last company named.
 
 use super::{
-    Article, PatInfo, CONF_COREF, CONF_DISCOVERED, CONF_DISCOVERED_REPEAT, COREF, LEADER, LEGAL,
-    NOUN, TITLE,
+    sorted_overlap, Article, PatInfo, CONF_COREF, CONF_DISCOVERED, CONF_DISCOVERED_REPEAT, COREF,
+    LEADER, LEGAL, NOUN, TITLE,
 };
 use crate::entities::discover::{
     char_after_is, chunk_after, chunk_before, elision_before, in_caps_line, in_title_case,
@@ -63,8 +63,17 @@ fn noun_cue(text: &str, s: usize, e: usize) -> Cue {
 
 impl Article<'_> {
     fn covered(&self, s: usize, e: usize) -> bool {
-        self.form_spans.iter().any(|&(a, b)| a < e && s < b)
-            || self.mentions.iter().any(|m| m.start < e && s < m.end)
+        sorted_overlap(&self.form_spans, s, e) || self.mention_at(s, e)
+    }
+
+    /// Does a mention found so far overlap `s..e`?
+    fn mention_at(&self, s: usize, e: usize) -> bool {
+        let mut taken = self.taken.borrow_mut();
+        for m in self.mentions.iter().skip(taken.indexed) {
+            taken.insert(m.start, m.end);
+        }
+        taken.indexed = self.mentions.len();
+        taken.overlaps(s, e)
     }
 
     fn add_discovered(&mut self, s: usize, e: usize, conf: f32, cue: Cue) -> bool {
@@ -439,7 +448,7 @@ pub(super) fn discover_persons(art: &mut Article<'_>, pats: &[PatInfo]) {
             continue;
         }
         // Rejected gazetteer hits (`M. Dupont` is not the company DuPont) may be claimed.
-        let taken = art.mentions.iter().any(|m| m.start < e && s < m.end);
+        let taken = art.mention_at(s, e);
         if taken || add.iter().any(|m| m.start < e && s < m.end) {
             continue;
         }

@@ -148,6 +148,39 @@ struct Article<'a> {
     /// Spans of multi-word cue phrases (`CAC 40`, `Wall Street`): never company names.
     cue_phrases: Vec<(usize, usize)>,
     mentions: Vec<Mention>,
+    /// The spans of `mentions` (append-only) indexed for overlap tests, which discovery
+    /// runs for every candidate: a linear scan made long texts quadratic.
+    taken: RefCell<Taken>,
+}
+
+/// Spans in a sorted set plus the longest span's length: the spans that can overlap
+/// `s..e` start in `s - longest .. e`, a range query.
+#[derive(Debug, Default)]
+struct Taken {
+    spans: std::collections::BTreeSet<(usize, usize)>,
+    longest: usize,
+    /// How many of the article's mentions are in `spans`.
+    indexed: usize,
+}
+
+impl Taken {
+    fn insert(&mut self, s: usize, e: usize) {
+        self.spans.insert((s, e));
+        self.longest = self.longest.max(e.saturating_sub(s));
+    }
+
+    fn overlaps(&self, s: usize, e: usize) -> bool {
+        let lo = s.saturating_sub(self.longest);
+        self.spans
+            .range((lo, 0)..(e, 0))
+            .any(|&(a, b)| a < e && s < b)
+    }
+}
+
+/// True when a sorted list of non-overlapping spans has one overlapping `s..e`.
+fn sorted_overlap(spans: &[(usize, usize)], s: usize, e: usize) -> bool {
+    let k = spans.partition_point(|&(_, b)| b <= s);
+    spans.get(k).is_some_and(|&(a, _)| a < e)
 }
 
 impl EntityFinder {
@@ -376,6 +409,7 @@ impl EntityFinder {
             form_spans: Vec::new(),
             cue_phrases: Vec::new(),
             mentions: Vec::new(),
+            taken: RefCell::new(Taken::default()),
         };
         for h in hits {
             let info = &self.pats[h.pat];
