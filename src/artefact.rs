@@ -278,6 +278,56 @@ pub fn tmp_sibling(path: &Path) -> PathBuf {
     path.with_file_name(format!(".{name}.tmp"))
 }
 
+/// What a run that failed or was killed may leave in an output folder `out`: stage folders
+/// being written (`_stages/<stage>.tmp/`) and hidden temporary files (`.<name>.tmp`, from
+/// [`tmp_sibling`]) in `out`, `_stages` and the stage folders. Sorted.
+pub fn leftovers(out: &Path) -> Vec<PathBuf> {
+    let is_tmp_file = |p: &Path| {
+        p.is_file()
+            && p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with('.') && n.ends_with(".tmp"))
+    };
+    let list = |dir: &Path| -> Vec<PathBuf> {
+        fs::read_dir(dir)
+            .map(|it| it.flatten().map(|e| e.path()).collect())
+            .unwrap_or_default()
+    };
+    let stages = out.join("_stages");
+    let mut found: Vec<PathBuf> = list(out).into_iter().filter(|p| is_tmp_file(p)).collect();
+    for p in list(&stages) {
+        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        let is_link = fs::symlink_metadata(&p).is_ok_and(|m| m.file_type().is_symlink());
+        if is_link {
+            continue;
+        }
+        if p.is_dir() && name.ends_with(".tmp") {
+            found.push(p);
+        } else if p.is_dir() {
+            found.extend(list(&p).into_iter().filter(|f| is_tmp_file(f)));
+        } else if is_tmp_file(&p) {
+            found.push(p);
+        }
+    }
+    found.sort();
+    found
+}
+
+/// Removes the [`leftovers`] of earlier runs in `out`; returns what was removed. Only call
+/// it while holding the run lock: another run's temporary files are not leftovers.
+pub fn remove_leftovers(out: &Path) -> Result<Vec<PathBuf>> {
+    let found = leftovers(out);
+    for p in &found {
+        let removed = if p.is_dir() {
+            fs::remove_dir_all(p)
+        } else {
+            fs::remove_file(p)
+        };
+        removed.with_context(|| format!("cannot remove the leftover {}", p.display()))?;
+    }
+    Ok(found)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -323,5 +373,46 @@ mod tests {
         let back = read_parquet(&empty_path).unwrap();
         assert_eq!(back.height(), 0);
         assert_eq!(back.schema(), df.schema());
+    }
+}
+
+#[cfg(test)]
+mod leftover_tests {
+    use super::*;
+
+    #[test]
+    fn leftovers_are_found_and_removed_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path();
+        let stages = out.join("_stages");
+        for d in ["ingest", "ingest.tmp", "entities.tmp"] {
+            fs::create_dir_all(stages.join(d)).unwrap();
+        }
+        fs::write(stages.join("ingest.tmp/articles-00000.parquet"), b"x").unwrap();
+        fs::write(stages.join("ingest/manifest.json"), b"{}").unwrap();
+        fs::write(stages.join("ingest/.manifest.json.tmp"), b"{").unwrap();
+        fs::write(out.join(".company_daily.parquet.tmp"), b"x").unwrap();
+        fs::write(out.join("company_daily.parquet"), b"x").unwrap();
+        fs::write(out.join("notes.tmp"), b"mine").unwrap();
+        fs::write(stages.join(".lock"), b"1").unwrap();
+        let expected = vec![
+            out.join(".company_daily.parquet.tmp"),
+            stages.join("entities.tmp"),
+            stages.join("ingest/.manifest.json.tmp"),
+            stages.join("ingest.tmp"),
+        ];
+        assert_eq!(leftovers(out), expected);
+        assert_eq!(remove_leftovers(out).unwrap(), expected);
+        assert!(leftovers(out).is_empty());
+        for kept in [
+            stages.join("ingest/manifest.json"),
+            out.join("company_daily.parquet"),
+            out.join("notes.tmp"),
+            stages.join(".lock"),
+        ] {
+            assert!(kept.exists(), "{}", kept.display());
+        }
+        // No output folder yet: nothing to find.
+        assert!(leftovers(&out.join("nowhere")).is_empty());
     }
 }

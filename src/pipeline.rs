@@ -286,6 +286,10 @@ pub fn lock_state(stages_dir: &std::path::Path) -> LockState {
 /// Runs the selected stages in order.
 pub fn run(ctx: &Context, selection: Selection) -> Result<RunReport> {
     let _lock = RunLock::acquire(&ctx.stages_dir)?;
+    // What a failed or killed run left (a full disk must not stay full).
+    for p in crate::artefact::remove_leftovers(&ctx.pipeline.out)? {
+        tracing::info!("removed {}, left by an earlier run", p.display());
+    }
     let inputs = ingest::resolve_inputs(ctx.pipeline)?;
     let plans = plan(ctx, &inputs)?;
     let mut report = RunReport::default();
@@ -338,7 +342,16 @@ pub fn run(ctx: &Context, selection: Selection) -> Result<RunReport> {
             finished_at: String::new(),
             ..p.template.clone()
         };
-        let mut m = run_stage(ctx, p.stage, &inputs, template)?;
+        let mut m = match run_stage(ctx, p.stage, &inputs, template) {
+            Ok(m) => m,
+            Err(e) => {
+                // A failed stage leaves no temporary folder or file behind.
+                if let Err(clean) = crate::artefact::remove_leftovers(&ctx.pipeline.out) {
+                    tracing::warn!("{clean:#}");
+                }
+                return Err(e);
+            }
+        };
         m.finished_at = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
         // Rewrite the manifest with the finish time.
         let path = ctx.stage_dir(p.stage).join("manifest.json");

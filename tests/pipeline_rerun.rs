@@ -176,3 +176,45 @@ fn a_second_concurrent_run_is_refused_and_a_lock_left_behind_does_not_block() {
     newstone_ok(&["run", &pipeline]);
     assert!(!stages.join(".lock").exists());
 }
+
+/// A failed run removes its temporary files; a killed run's leftovers go at the next start.
+#[test]
+fn leftovers_are_removed_on_failure_and_at_the_next_start() {
+    let tmp = tempdir();
+    let pipeline = private_pipeline(tmp.path());
+    let out = tmp.path().join("out");
+    // The export cannot put `company_daily.parquet` in place: a folder has its name.
+    fs::create_dir_all(out.join("company_daily.parquet/x")).unwrap();
+    let failed = newstone(&["run", &pipeline]);
+    assert_eq!(failed.status.code(), Some(1));
+    let hidden_tmp = |dir: &Path| -> Vec<String> {
+        fs::read_dir(dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".tmp"))
+            .collect()
+    };
+    assert!(hidden_tmp(&out).is_empty(), "{:?}", hidden_tmp(&out));
+    assert!(
+        hidden_tmp(&out.join("_stages")).is_empty(),
+        "{:?}",
+        hidden_tmp(&out.join("_stages"))
+    );
+    // What a killed run leaves is removed when the next run starts.
+    fs::remove_dir_all(out.join("company_daily.parquet")).unwrap();
+    fs::create_dir_all(out.join("_stages/sentiment.tmp")).unwrap();
+    fs::write(out.join("_stages/sentiment.tmp/part.parquet"), b"x").unwrap();
+    fs::write(out.join(".mentions.csv.tmp"), b"x").unwrap();
+    let status = newstone(&["status", &pipeline]);
+    assert!(status.status.success());
+    let shown = String::from_utf8_lossy(&status.stdout).into_owned();
+    assert!(
+        shown.contains("sentiment.tmp") && shown.contains(".mentions.csv.tmp"),
+        "{shown}"
+    );
+    let log = newstone_ok(&["run", &pipeline]);
+    assert!(log.contains("left by an earlier run"), "{log}");
+    assert!(hidden_tmp(&out).is_empty());
+    assert!(hidden_tmp(&out.join("_stages")).is_empty());
+}
