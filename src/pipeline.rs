@@ -82,7 +82,12 @@ pub fn plan(ctx: &Context, inputs: &[ingest::ResolvedInput]) -> Result<Vec<Stage
         let existing = Manifest::read(&ctx.stage_dir(stage));
         let state = match &existing {
             None => State::Missing,
-            Some(m) if m.fingerprint == fingerprint => State::UpToDate,
+            Some(m) if m.fingerprint == fingerprint => {
+                match crate::artefact::check_files(&ctx.stage_dir(stage), m) {
+                    None => State::UpToDate,
+                    Some(damage) => State::Stale(damage),
+                }
+            }
             Some(m) => State::Stale(
                 if m.code_version != CODE_VERSION {
                     "made by another version of newstone"
@@ -353,7 +358,8 @@ pub fn run(ctx: &Context, selection: Selection) -> Result<RunReport> {
             }
         };
         m.finished_at = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
-        // Rewrite the manifest with the finish time.
+        // Rewrite the manifest with the finish time (and the sizes of the files).
+        m.files = crate::artefact::file_sizes(&ctx.stage_dir(p.stage))?;
         let path = ctx.stage_dir(p.stage).join("manifest.json");
         crate::artefact::write_atomic(&path, serde_json::to_string_pretty(&m)?.as_bytes())?;
         tracing::info!("{}", summary_line(&m));

@@ -218,3 +218,59 @@ fn leftovers_are_removed_on_failure_and_at_the_next_start() {
     assert!(hidden_tmp(&out).is_empty());
     assert!(hidden_tmp(&out.join("_stages")).is_empty());
 }
+
+/// A stage whose parts do not match its manifest (one truncated, one missing) is not up to
+/// date: it reruns, the log names the part, and the tables come out as before.
+#[test]
+fn a_truncated_or_missing_part_makes_its_stage_rerun() {
+    let tmp = tempdir();
+    let pipeline = private_pipeline(tmp.path());
+    let out = tmp.path().join("out");
+    newstone_ok(&["run", &pipeline]);
+    let before = fs::read_to_string(out.join("mentions.csv")).unwrap();
+    let parts = |stage: &str| -> Vec<std::path::PathBuf> {
+        let mut v: Vec<_> = fs::read_dir(out.join("_stages").join(stage))
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "parquet"))
+            .collect();
+        v.sort();
+        v
+    };
+    let part = parts("entities")[0].clone();
+    let name = part.file_name().unwrap().to_string_lossy().into_owned();
+    let bytes = fs::read(&part).unwrap();
+    fs::write(&part, &bytes[..bytes.len() / 2]).unwrap();
+    let shown = String::from_utf8_lossy(&newstone(&["status", &pipeline]).stdout).into_owned();
+    assert!(
+        shown.contains(&format!("part {name} is {} bytes", bytes.len() / 2)),
+        "{shown}"
+    );
+    let log = newstone_ok(&["run", &pipeline]);
+    assert!(
+        log.contains(&format!("entities: rerunning (part {name} is")),
+        "{log}"
+    );
+    assert!(!log.contains("ingest: rerunning"), "{log}");
+    assert_eq!(
+        fs::read_to_string(out.join("mentions.csv")).unwrap(),
+        before
+    );
+
+    let part = parts("normalize")[0].clone();
+    let name = part.file_name().unwrap().to_string_lossy().into_owned();
+    fs::remove_file(&part).unwrap();
+    let log = newstone_ok(&["run", &pipeline]);
+    assert!(
+        log.contains(&format!("normalize: rerunning (part {name} is missing)")),
+        "{log}"
+    );
+    assert_eq!(
+        fs::read_to_string(out.join("mentions.csv")).unwrap(),
+        before
+    );
+    // Intact again: nothing to do.
+    let log = newstone_ok(&["run", &pipeline]);
+    assert!(log.contains("nothing to do"), "{log}");
+}
