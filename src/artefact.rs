@@ -44,6 +44,10 @@ pub struct Manifest {
     /// Free-form counters (e.g. mentions per type).
     #[serde(default)]
     pub extra: std::collections::BTreeMap<String, u64>,
+    /// Size in bytes of each file of the stage folder (its parts), by name: a stage whose
+    /// files do not match is not trusted ([`check_files`]). Empty in older manifests.
+    #[serde(default)]
+    pub files: std::collections::BTreeMap<String, u64>,
 }
 
 impl Manifest {
@@ -161,9 +165,14 @@ impl StageDir {
     pub fn path(&self, name: &str) -> PathBuf {
         self.tmp.join(name)
     }
-    /// Writes the manifest and swaps the folder into place.
+    /// Writes the manifest (with the sizes of the files written) and swaps the folder
+    /// into place.
     pub fn commit(self, manifest: &Manifest) -> Result<()> {
-        let json = serde_json::to_string_pretty(manifest)?;
+        let manifest = Manifest {
+            files: file_sizes(&self.tmp)?,
+            ..manifest.clone()
+        };
+        let json = serde_json::to_string_pretty(&manifest)?;
         fs::write(self.tmp.join("manifest.json"), json)?;
         if self.fin.exists() {
             fs::remove_dir_all(&self.fin)
@@ -278,6 +287,94 @@ pub fn tmp_sibling(path: &Path) -> PathBuf {
     path.with_file_name(format!(".{name}.tmp"))
 }
 
+/// Sizes of the files of a stage folder, by name (the manifest and hidden files aside).
+pub fn file_sizes(dir: &Path) -> Result<std::collections::BTreeMap<String, u64>> {
+    let mut sizes = std::collections::BTreeMap::new();
+    let entries = fs::read_dir(dir).with_context(|| format!("cannot list {}", dir.display()))?;
+    for entry in entries {
+        let entry = entry.with_context(|| format!("cannot list {}", dir.display()))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name == "manifest.json" || name.starts_with('.') {
+            continue;
+        }
+        let meta = entry
+            .metadata()
+            .with_context(|| format!("cannot read {}", entry.path().display()))?;
+        if meta.is_file() {
+            sizes.insert(name, meta.len());
+        }
+    }
+    Ok(sizes)
+}
+
+/// Why the files in `dir` do not match `m.files` (the first part missing or of another
+/// size), or `None` when they match.
+pub fn check_files(dir: &Path, m: &Manifest) -> Option<String> {
+    for (name, &size) in &m.files {
+        match fs::metadata(dir.join(name)) {
+            Err(_) => return Some(format!("part {name} is missing")),
+            Ok(meta) if meta.len() != size => {
+                return Some(format!(
+                    "part {name} is {} bytes, its manifest says {size}",
+                    meta.len()
+                ))
+            }
+            Ok(_) => {}
+        }
+    }
+    None
+}
+
+/// What a run that failed or was killed may leave in an output folder `out`: stage folders
+/// being written (`_stages/<stage>.tmp/`) and hidden temporary files (`.<name>.tmp`, from
+/// [`tmp_sibling`]) in `out`, `_stages` and the stage folders. Sorted.
+pub fn leftovers(out: &Path) -> Vec<PathBuf> {
+    let is_tmp_file = |p: &Path| {
+        p.is_file()
+            && p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with('.') && n.ends_with(".tmp"))
+    };
+    let list = |dir: &Path| -> Vec<PathBuf> {
+        fs::read_dir(dir)
+            .map(|it| it.flatten().map(|e| e.path()).collect())
+            .unwrap_or_default()
+    };
+    let stages = out.join("_stages");
+    let mut found: Vec<PathBuf> = list(out).into_iter().filter(|p| is_tmp_file(p)).collect();
+    for p in list(&stages) {
+        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        let is_link = fs::symlink_metadata(&p).is_ok_and(|m| m.file_type().is_symlink());
+        if is_link {
+            continue;
+        }
+        if p.is_dir() && name.ends_with(".tmp") {
+            found.push(p);
+        } else if p.is_dir() {
+            found.extend(list(&p).into_iter().filter(|f| is_tmp_file(f)));
+        } else if is_tmp_file(&p) {
+            found.push(p);
+        }
+    }
+    found.sort();
+    found
+}
+
+/// Removes the [`leftovers`] of earlier runs in `out`; returns what was removed. Only call
+/// it while holding the run lock: another run's temporary files are not leftovers.
+pub fn remove_leftovers(out: &Path) -> Result<Vec<PathBuf>> {
+    let found = leftovers(out);
+    for p in &found {
+        let removed = if p.is_dir() {
+            fs::remove_dir_all(p)
+        } else {
+            fs::remove_file(p)
+        };
+        removed.with_context(|| format!("cannot remove the leftover {}", p.display()))?;
+    }
+    Ok(found)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -323,5 +420,82 @@ mod tests {
         let back = read_parquet(&empty_path).unwrap();
         assert_eq!(back.height(), 0);
         assert_eq!(back.schema(), df.schema());
+    }
+}
+
+#[cfg(test)]
+mod leftover_tests {
+    use super::*;
+
+    #[test]
+    fn leftovers_are_found_and_removed_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path();
+        let stages = out.join("_stages");
+        for d in ["ingest", "ingest.tmp", "entities.tmp"] {
+            fs::create_dir_all(stages.join(d)).unwrap();
+        }
+        fs::write(stages.join("ingest.tmp/articles-00000.parquet"), b"x").unwrap();
+        fs::write(stages.join("ingest/manifest.json"), b"{}").unwrap();
+        fs::write(stages.join("ingest/.manifest.json.tmp"), b"{").unwrap();
+        fs::write(out.join(".company_daily.parquet.tmp"), b"x").unwrap();
+        fs::write(out.join("company_daily.parquet"), b"x").unwrap();
+        fs::write(out.join("notes.tmp"), b"mine").unwrap();
+        fs::write(stages.join(".lock"), b"1").unwrap();
+        let expected = vec![
+            out.join(".company_daily.parquet.tmp"),
+            stages.join("entities.tmp"),
+            stages.join("ingest/.manifest.json.tmp"),
+            stages.join("ingest.tmp"),
+        ];
+        assert_eq!(leftovers(out), expected);
+        assert_eq!(remove_leftovers(out).unwrap(), expected);
+        assert!(leftovers(out).is_empty());
+        for kept in [
+            stages.join("ingest/manifest.json"),
+            out.join("company_daily.parquet"),
+            out.join("notes.tmp"),
+            stages.join(".lock"),
+        ] {
+            assert!(kept.exists(), "{}", kept.display());
+        }
+        // No output folder yet: nothing to find.
+        assert!(leftovers(&out.join("nowhere")).is_empty());
+    }
+}
+
+#[cfg(test)]
+mod file_check_tests {
+    use super::*;
+
+    #[test]
+    fn a_committed_stage_records_its_file_sizes_and_damage_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let stage = StageDir::create(dir.path(), "entities").unwrap();
+        fs::write(stage.path("mentions-00000.parquet"), b"12345").unwrap();
+        fs::write(stage.path("mentions-00001.parquet"), b"123").unwrap();
+        stage.commit(&Manifest::default()).unwrap();
+        let fin = dir.path().join("entities");
+        let m = Manifest::read(&fin).unwrap();
+        assert_eq!(
+            m.files
+                .iter()
+                .map(|(k, v)| (k.as_str(), *v))
+                .collect::<Vec<_>>(),
+            [("mentions-00000.parquet", 5), ("mentions-00001.parquet", 3)]
+        );
+        assert_eq!(check_files(&fin, &m), None);
+        fs::write(fin.join("mentions-00001.parquet"), b"12").unwrap();
+        assert_eq!(
+            check_files(&fin, &m).unwrap(),
+            "part mentions-00001.parquet is 2 bytes, its manifest says 3"
+        );
+        fs::remove_file(fin.join("mentions-00000.parquet")).unwrap();
+        assert_eq!(
+            check_files(&fin, &m).unwrap(),
+            "part mentions-00000.parquet is missing"
+        );
+        // A manifest from before sizes were recorded is not second-guessed.
+        assert_eq!(check_files(&fin, &Manifest::default()), None);
     }
 }

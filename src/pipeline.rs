@@ -82,7 +82,12 @@ pub fn plan(ctx: &Context, inputs: &[ingest::ResolvedInput]) -> Result<Vec<Stage
         let existing = Manifest::read(&ctx.stage_dir(stage));
         let state = match &existing {
             None => State::Missing,
-            Some(m) if m.fingerprint == fingerprint => State::UpToDate,
+            Some(m) if m.fingerprint == fingerprint => {
+                match crate::artefact::check_files(&ctx.stage_dir(stage), m) {
+                    None => State::UpToDate,
+                    Some(damage) => State::Stale(damage),
+                }
+            }
             Some(m) => State::Stale(
                 if m.code_version != CODE_VERSION {
                     "made by another version of newstone"
@@ -165,43 +170,81 @@ pub fn summary_line(m: &Manifest) -> String {
     s
 }
 
-/// A lock on `<out>/_stages` so two scheduled runs never write the same artefacts.
-/// Removed on drop; a lock left by a crashed run (its process is gone) is taken over.
-struct RunLock(std::path::PathBuf);
+/// A lock on `<out>/_stages` so two runs never write the same artefacts: an OS file lock
+/// (`flock`) on `_stages/.lock`, which the kernel releases when the process ends, however it
+/// ends. The file holds the pid of the run, for `status`; it is removed on drop, and a file
+/// left behind by a killed run is just reused (nobody holds its lock).
+struct RunLock {
+    file: std::fs::File,
+    path: std::path::PathBuf,
+}
+
+/// The lock file in a stages folder.
+fn lock_path(stages_dir: &std::path::Path) -> std::path::PathBuf {
+    stages_dir.join(".lock")
+}
+
+/// True when `file` (open) is still the file at `path`: a run that ends removes the lock file
+/// while holding its lock, so a run that locked the removed file must try again.
+#[cfg(unix)]
+fn same_file(file: &std::fs::File, path: &std::path::Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), std::fs::metadata(path)) {
+        (Ok(a), Ok(b)) => (a.dev(), a.ino()) == (b.dev(), b.ino()),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn same_file(_file: &std::fs::File, path: &std::path::Path) -> bool {
+    path.exists()
+}
 
 impl RunLock {
     fn acquire(stages_dir: &std::path::Path) -> Result<RunLock> {
+        use std::io::Write;
         std::fs::create_dir_all(stages_dir)
             .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", stages_dir.display()))?;
-        let path = stages_dir.join(".lock");
-        for _ in 0..2 {
-            match std::fs::OpenOptions::new()
+        let path = lock_path(stages_dir);
+        // A few tries: each one that fails this way means another run just ended.
+        for _ in 0..16 {
+            let mut file = std::fs::OpenOptions::new()
+                .read(true)
                 .write(true)
-                .create_new(true)
+                .create(true)
+                .truncate(false)
                 .open(&path)
-            {
-                Ok(mut f) => {
-                    use std::io::Write;
-                    let _ = write!(f, "{}", std::process::id());
-                    return Ok(RunLock(path));
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                .map_err(|e| anyhow::anyhow!("cannot create the lock {}: {e}", path.display()))?;
+            match file.try_lock() {
+                Ok(()) => {}
+                Err(std::fs::TryLockError::WouldBlock) => {
                     let pid = std::fs::read_to_string(&path).unwrap_or_default();
-                    let alive = !pid.trim().is_empty()
-                        && std::path::Path::new(&format!("/proc/{}", pid.trim())).exists();
-                    if alive {
-                        bail!(
-                            "another newstone run (pid {}) is using {}; wait for it to finish (or delete {} if it is not running)",
-                            pid.trim(),
-                            stages_dir.display(),
-                            path.display()
-                        );
-                    }
-                    tracing::warn!("removing a stale lock left by pid {}", pid.trim());
-                    let _ = std::fs::remove_file(&path);
+                    let pid = pid.trim();
+                    let who = if pid.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (pid {pid})")
+                    };
+                    bail!(
+                        "{} is locked by another newstone run{who}: wait for it to finish, or give this run another output folder",
+                        stages_dir.display()
+                    );
                 }
-                Err(e) => bail!("cannot create the lock {}: {e}", path.display()),
+                Err(std::fs::TryLockError::Error(e)) => {
+                    bail!("cannot lock {}: {e}", path.display())
+                }
             }
+            if !same_file(&file, &path) {
+                continue;
+            }
+            // Replace the pid of whichever run used the file before.
+            let written = file
+                .set_len(0)
+                .and_then(|()| write!(file, "{}", std::process::id()));
+            if let Err(e) = written {
+                bail!("cannot write the lock {}: {e}", path.display());
+            }
+            return Ok(RunLock { file, path });
         }
         bail!("cannot take the lock {}", path.display())
     }
@@ -209,13 +252,49 @@ impl RunLock {
 
 impl Drop for RunLock {
     fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
+        // Removed while still locked (see `same_file`); the lock goes with the file handle.
+        let _ = std::fs::remove_file(&self.path);
+        let _ = self.file.unlock();
+    }
+}
+
+/// Who holds the run lock of a stages folder, for `status`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LockState {
+    /// No lock file.
+    Free,
+    /// A run holds the lock (its pid, when the file says).
+    Held(Option<String>),
+    /// A lock file that nobody holds: left by a run that was killed; the next run reuses it.
+    Leftover(Option<String>),
+}
+
+/// Whether a run holds the lock of `stages_dir` (briefly tries a shared lock to find out).
+pub fn lock_state(stages_dir: &std::path::Path) -> LockState {
+    let path = lock_path(stages_dir);
+    let Ok(file) = std::fs::File::open(&path) else {
+        return LockState::Free;
+    };
+    let pid = std::fs::read_to_string(&path)
+        .ok()
+        .map(|p| p.trim().to_string())
+        .filter(|p| !p.is_empty());
+    match file.try_lock_shared() {
+        Ok(()) => {
+            let _ = file.unlock();
+            LockState::Leftover(pid)
+        }
+        Err(_) => LockState::Held(pid),
     }
 }
 
 /// Runs the selected stages in order.
 pub fn run(ctx: &Context, selection: Selection) -> Result<RunReport> {
     let _lock = RunLock::acquire(&ctx.stages_dir)?;
+    // What a failed or killed run left (a full disk must not stay full).
+    for p in crate::artefact::remove_leftovers(&ctx.pipeline.out)? {
+        tracing::info!("removed {}, left by an earlier run", p.display());
+    }
     let inputs = ingest::resolve_inputs(ctx.pipeline)?;
     let plans = plan(ctx, &inputs)?;
     let mut report = RunReport::default();
@@ -268,9 +347,19 @@ pub fn run(ctx: &Context, selection: Selection) -> Result<RunReport> {
             finished_at: String::new(),
             ..p.template.clone()
         };
-        let mut m = run_stage(ctx, p.stage, &inputs, template)?;
+        let mut m = match run_stage(ctx, p.stage, &inputs, template) {
+            Ok(m) => m,
+            Err(e) => {
+                // A failed stage leaves no temporary folder or file behind.
+                if let Err(clean) = crate::artefact::remove_leftovers(&ctx.pipeline.out) {
+                    tracing::warn!("{clean:#}");
+                }
+                return Err(e);
+            }
+        };
         m.finished_at = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
-        // Rewrite the manifest with the finish time.
+        // Rewrite the manifest with the finish time (and the sizes of the files).
+        m.files = crate::artefact::file_sizes(&ctx.stage_dir(p.stage))?;
         let path = ctx.stage_dir(p.stage).join("manifest.json");
         crate::artefact::write_atomic(&path, serde_json::to_string_pretty(&m)?.as_bytes())?;
         tracing::info!("{}", summary_line(&m));
@@ -320,4 +409,75 @@ fn run_stage(
         Stage::Export => stages::export::run(ctx, template),
     };
     r.map_err(|e| e.context(format!("stage {} failed", stage.name())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lock_file_nobody_holds_does_not_block_even_with_a_live_pid() {
+        let dir = tempfile::tempdir().unwrap();
+        let stages = dir.path().join("_stages");
+        std::fs::create_dir_all(&stages).unwrap();
+        // An old lock file naming a live process (this one) that does not hold it.
+        std::fs::write(lock_path(&stages), std::process::id().to_string()).unwrap();
+        assert_eq!(
+            lock_state(&stages),
+            LockState::Leftover(Some(std::process::id().to_string()))
+        );
+        let lock = RunLock::acquire(&stages).unwrap();
+        assert_eq!(
+            lock_state(&stages),
+            LockState::Held(Some(std::process::id().to_string()))
+        );
+        drop(lock);
+        assert!(!lock_path(&stages).exists());
+        assert_eq!(lock_state(&stages), LockState::Free);
+    }
+
+    #[test]
+    fn a_held_lock_stops_a_second_run_naming_the_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let stages = dir.path().join("_stages");
+        let lock = RunLock::acquire(&stages).unwrap();
+        let err = RunLock::acquire(&stages).err().unwrap().to_string();
+        assert!(
+            err.contains(&stages.display().to_string())
+                && err.contains("locked by another newstone run")
+                && err.contains(&format!("pid {}", std::process::id())),
+            "{err}"
+        );
+        drop(lock);
+        // Free again once the first run ends.
+        drop(RunLock::acquire(&stages).unwrap());
+    }
+
+    #[test]
+    fn runs_started_together_exactly_one_gets_the_lock() {
+        let dir = tempfile::tempdir().unwrap();
+        let stages = dir.path().join("_stages");
+        std::fs::create_dir_all(&stages).unwrap();
+        std::fs::write(lock_path(&stages), "1").unwrap();
+        for _ in 0..20 {
+            let start = std::sync::Barrier::new(6);
+            let tried = std::sync::Barrier::new(6);
+            let won = std::sync::atomic::AtomicUsize::new(0);
+            std::thread::scope(|s| {
+                for _ in 0..6 {
+                    s.spawn(|| {
+                        start.wait();
+                        let lock = RunLock::acquire(&stages);
+                        if lock.is_ok() {
+                            won.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                        }
+                        // Hold it until every run has tried.
+                        tried.wait();
+                        drop(lock);
+                    });
+                }
+            });
+            assert_eq!(won.load(std::sync::atomic::Ordering::SeqCst), 1);
+        }
+    }
 }

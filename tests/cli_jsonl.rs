@@ -85,3 +85,28 @@ fn sentiment_command_scores_each_target() {
     assert_eq!(t[0]["label"], "negative");
     assert!(out[2]["error"].is_string());
 }
+
+/// The filters have no pipeline file: a bad folder is blamed on the option that named it.
+#[test]
+fn filters_name_their_options_when_a_data_folder_is_missing() {
+    let tmp = tempdir();
+    let missing = path_str(&tmp.path().join("nowhere"));
+    for args in [
+        vec!["entities", "--gazetteer", &missing],
+        vec!["sentiment", "--gazetteer", &missing],
+    ] {
+        let out = newstone(&args);
+        assert!(!out.status.success());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("check --gazetteer") && !err.contains("pipeline file"),
+            "{err}"
+        );
+    }
+    let out = newstone(&["sentiment", "--lexicons", &missing]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("check --lexicons") && !err.contains("pipeline file"),
+        "{err}"
+    );
+}

@@ -155,20 +155,122 @@ fn same_rows_whatever_the_thread_count() {
 }
 
 #[test]
-fn a_second_concurrent_run_is_refused_and_a_stale_lock_is_taken_over() {
+fn a_second_concurrent_run_is_refused_and_a_lock_left_behind_does_not_block() {
     let tmp = tempdir();
     let pipeline = private_pipeline(tmp.path());
     let stages = tmp.path().join("out/_stages");
     fs::create_dir_all(&stages).unwrap();
-    // A live process holds the lock: our own test process.
-    fs::write(stages.join(".lock"), std::process::id().to_string()).unwrap();
+    // A run holds the OS lock (played by this test process): a second run is refused.
+    let held = fs::File::create(stages.join(".lock")).unwrap();
+    held.try_lock().unwrap();
     let out = newstone(&["run", &pipeline]);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("another newstone run"), "{err}");
-    // A lock from a process that no longer exists is removed.
-    fs::write(stages.join(".lock"), "4294967").unwrap();
-    let err = newstone_ok(&["run", &pipeline]);
-    assert!(err.contains("stale lock"), "{err}");
+    assert!(
+        err.contains("locked by another newstone run") && err.contains("_stages"),
+        "{err}"
+    );
+    drop(held);
+    // A lock file left by a killed run, naming a live unrelated pid, does not block.
+    fs::write(stages.join(".lock"), std::process::id().to_string()).unwrap();
+    newstone_ok(&["run", &pipeline]);
     assert!(!stages.join(".lock").exists());
+}
+
+/// A failed run removes its temporary files; a killed run's leftovers go at the next start.
+#[test]
+fn leftovers_are_removed_on_failure_and_at_the_next_start() {
+    let tmp = tempdir();
+    let pipeline = private_pipeline(tmp.path());
+    let out = tmp.path().join("out");
+    // The export cannot put `company_daily.parquet` in place: a folder has its name.
+    fs::create_dir_all(out.join("company_daily.parquet/x")).unwrap();
+    let failed = newstone(&["run", &pipeline]);
+    assert_eq!(failed.status.code(), Some(1));
+    let hidden_tmp = |dir: &Path| -> Vec<String> {
+        fs::read_dir(dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".tmp"))
+            .collect()
+    };
+    assert!(hidden_tmp(&out).is_empty(), "{:?}", hidden_tmp(&out));
+    assert!(
+        hidden_tmp(&out.join("_stages")).is_empty(),
+        "{:?}",
+        hidden_tmp(&out.join("_stages"))
+    );
+    // What a killed run leaves is removed when the next run starts.
+    fs::remove_dir_all(out.join("company_daily.parquet")).unwrap();
+    fs::create_dir_all(out.join("_stages/sentiment.tmp")).unwrap();
+    fs::write(out.join("_stages/sentiment.tmp/part.parquet"), b"x").unwrap();
+    fs::write(out.join(".mentions.csv.tmp"), b"x").unwrap();
+    let status = newstone(&["status", &pipeline]);
+    assert!(status.status.success());
+    let shown = String::from_utf8_lossy(&status.stdout).into_owned();
+    assert!(
+        shown.contains("sentiment.tmp") && shown.contains(".mentions.csv.tmp"),
+        "{shown}"
+    );
+    let log = newstone_ok(&["run", &pipeline]);
+    assert!(log.contains("left by an earlier run"), "{log}");
+    assert!(hidden_tmp(&out).is_empty());
+    assert!(hidden_tmp(&out.join("_stages")).is_empty());
+}
+
+/// A stage whose parts do not match its manifest (one truncated, one missing) is not up to
+/// date: it reruns, the log names the part, and the tables come out as before.
+#[test]
+fn a_truncated_or_missing_part_makes_its_stage_rerun() {
+    let tmp = tempdir();
+    let pipeline = private_pipeline(tmp.path());
+    let out = tmp.path().join("out");
+    newstone_ok(&["run", &pipeline]);
+    let before = fs::read_to_string(out.join("mentions.csv")).unwrap();
+    let parts = |stage: &str| -> Vec<std::path::PathBuf> {
+        let mut v: Vec<_> = fs::read_dir(out.join("_stages").join(stage))
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "parquet"))
+            .collect();
+        v.sort();
+        v
+    };
+    let part = parts("entities")[0].clone();
+    let name = part.file_name().unwrap().to_string_lossy().into_owned();
+    let bytes = fs::read(&part).unwrap();
+    fs::write(&part, &bytes[..bytes.len() / 2]).unwrap();
+    let shown = String::from_utf8_lossy(&newstone(&["status", &pipeline]).stdout).into_owned();
+    assert!(
+        shown.contains(&format!("part {name} is {} bytes", bytes.len() / 2)),
+        "{shown}"
+    );
+    let log = newstone_ok(&["run", &pipeline]);
+    assert!(
+        log.contains(&format!("entities: rerunning (part {name} is")),
+        "{log}"
+    );
+    assert!(!log.contains("ingest: rerunning"), "{log}");
+    assert_eq!(
+        fs::read_to_string(out.join("mentions.csv")).unwrap(),
+        before
+    );
+
+    let part = parts("normalize")[0].clone();
+    let name = part.file_name().unwrap().to_string_lossy().into_owned();
+    fs::remove_file(&part).unwrap();
+    let log = newstone_ok(&["run", &pipeline]);
+    assert!(
+        log.contains(&format!("normalize: rerunning (part {name} is missing)")),
+        "{log}"
+    );
+    assert_eq!(
+        fs::read_to_string(out.join("mentions.csv")).unwrap(),
+        before
+    );
+    // Intact again: nothing to do.
+    let log = newstone_ok(&["run", &pipeline]);
+    assert!(log.contains("nothing to do"), "{log}");
 }

@@ -6,25 +6,28 @@ use std::process::ExitCode;
 use anyhow::Result;
 use serde_json::json;
 
-use super::io::{byte_to_char, lang_field, map_lines, text_field};
+use super::io::{bytes_to_chars, lang_field, map_lines, text_field};
 use crate::stages::entities::load_finder;
 
 pub fn entities(input: &str, output: &str, gazetteer: &Path) -> Result<ExitCode> {
-    let finder = load_finder(gazetteer)?;
+    let finder = load_finder(gazetteer, "--gazetteer")?;
     let (ok, bad) = map_lines(input, output, |obj| {
         let text = text_field(obj)?;
         let lang = lang_field(obj, text);
-        let found: Vec<_> = finder
-            .find(text, lang)
-            .into_iter()
-            .map(|m| {
+        let matches = finder.find(text, lang);
+        let offsets: Vec<usize> = matches.iter().flat_map(|m| [m.start, m.end]).collect();
+        let chars = bytes_to_chars(text, &offsets);
+        let found: Vec<_> = matches
+            .iter()
+            .zip(chars.chunks_exact(2))
+            .map(|(m, se)| {
                 json!({
                     "entity_id": m.entity_id,
                     "name": m.name,
                     "type": m.kind.as_str(),
                     "surface": text.get(m.start..m.end).unwrap_or(""),
-                    "start": byte_to_char(text, m.start),
-                    "end": byte_to_char(text, m.end),
+                    "start": se[0],
+                    "end": se[1],
                     "via": m.via.as_str(),
                     "confidence": m.confidence,
                 })

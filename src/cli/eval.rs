@@ -22,8 +22,8 @@ pub fn eval(
             dir.display()
         );
     }
-    let model = load_model(lexicons)?;
-    let finder = load_finder(gazetteer)?;
+    let model = load_model(lexicons, "--lexicons")?;
+    let finder = load_finder(gazetteer, "--gazetteer")?;
     let t0 = std::time::Instant::now();
     let ev = crate::eval::run_eval_full(dir, &model, Some(&finder))
         .map_err(|e| anyhow::anyhow!("evaluation failed: {e}"))?;

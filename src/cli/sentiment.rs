@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 use serde_json::{json, Map, Value};
 
-use super::io::{byte_to_char, char_to_byte, lang_field, map_lines, text_field};
+use super::io::{bytes_to_chars, chars_to_bytes, lang_field, map_lines, text_field};
 use crate::entities::{EntityFinder, EntityKind};
 use crate::sentiment::{combine, ArticleScores, SentimentModel};
 use crate::stages::entities::load_finder;
@@ -49,10 +49,17 @@ fn parse_targets(
     lang: crate::text::lang::Lang,
 ) -> Result<Vec<Target>, String> {
     let found = finder.find(text, lang);
+    // The mentions are sorted and do not overlap: the first company ending after `s` is
+    // the only candidate (a binary search, not a scan per target).
+    let companies: Vec<_> = found
+        .iter()
+        .filter(|m| m.kind == EntityKind::Company)
+        .collect();
     let entity_at = |s: usize, e: usize| -> Option<String> {
-        found
-            .iter()
-            .find(|m| m.start < e && s < m.end && m.kind == EntityKind::Company)
+        let i = companies.partition_point(|m| m.end <= s);
+        companies
+            .get(i)
+            .filter(|m| m.start < e)
             .map(|m| m.entity_id.clone())
     };
     match obj.get("targets") {
@@ -74,30 +81,39 @@ fn parse_targets(
             }
             Ok(targets)
         }
-        Some(Value::Array(items)) => items
-            .iter()
-            .enumerate()
-            .map(|(i, t)| {
-                if let Some(s) = t.get("text").and_then(Value::as_str) {
-                    let spans = occurrences(text, s);
-                    let entity_id = spans.first().and_then(|&(a, b)| entity_at(a, b));
-                    Ok(Target {
-                        text: s.to_string(),
-                        spans,
-                        entity_id,
-                    })
-                } else {
-                    let (Some(s), Some(e)) = (
-                        t.get("start").and_then(Value::as_u64),
-                        t.get("end").and_then(Value::as_u64),
-                    ) else {
+        Some(Value::Array(items)) => {
+            // The character offsets of all targets, converted in one pass over the text.
+            let char_span = |t: &Value| -> Option<[usize; 2]> {
+                if t.get("text").and_then(Value::as_str).is_some() {
+                    return None;
+                }
+                let s = t.get("start").and_then(Value::as_u64)?;
+                let e = t.get("end").and_then(Value::as_u64)?;
+                Some([s, e].map(|n| usize::try_from(n).unwrap_or(usize::MAX)))
+            };
+            let spans: Vec<Option<[usize; 2]>> = items.iter().map(char_span).collect();
+            let wanted: Vec<usize> = spans.iter().flatten().flatten().copied().collect();
+            let mut bytes = chars_to_bytes(text, &wanted).into_iter();
+            items
+                .iter()
+                .zip(spans)
+                .enumerate()
+                .map(|(i, (t, span))| {
+                    if let Some(s) = t.get("text").and_then(Value::as_str) {
+                        let spans = occurrences(text, s);
+                        let entity_id = spans.first().and_then(|&(a, b)| entity_at(a, b));
+                        return Ok(Target {
+                            text: s.to_string(),
+                            spans,
+                            entity_id,
+                        });
+                    }
+                    let Some([s, e]) = span else {
                         return Err(format!(
                             "targets[{i}] needs \"text\" or \"start\" and \"end\" (character offsets)"
                         ));
                     };
-                    let (Some(bs), Some(be)) =
-                        (char_to_byte(text, s as usize), char_to_byte(text, e as usize))
-                    else {
+                    let (Some(Some(bs)), Some(Some(be))) = (bytes.next(), bytes.next()) else {
                         return Err(format!("targets[{i}]: offsets {s}..{e} are outside the text"));
                     };
                     if bs >= be {
@@ -108,9 +124,9 @@ fn parse_targets(
                         spans: vec![(bs, be)],
                         entity_id: entity_at(bs, be),
                     })
-                }
-            })
-            .collect(),
+                })
+                .collect()
+        }
         Some(_) => Err("\"targets\" must be a list".into()),
     }
 }
@@ -132,13 +148,23 @@ pub fn score_line(
         targets: scores,
         ..
     } = model.article(text, lang, &all);
+    // Character offsets of each target's first span, converted in one pass.
+    let firsts: Vec<usize> = targets
+        .iter()
+        .filter_map(|t| t.spans.first())
+        .flat_map(|&(s, e)| [s, e])
+        .collect();
+    let mut first_chars = bytes_to_chars(text, &firsts).into_iter();
     let mut k = 0;
     let out: Vec<Value> = targets
         .iter()
         .map(|t| {
             let ps = scores.get(k..k + t.spans.len()).unwrap_or(&[]);
             k += t.spans.len();
-            let first = t.spans.first();
+            let first = t
+                .spans
+                .first()
+                .map(|_| (first_chars.next(), first_chars.next()));
             if ps.is_empty() {
                 return json!({"text": t.text, "start": null, "end": null, "entity_id": t.entity_id,
                     "score": 0.0, "label": "neutral", "evidence": [], "note": "target not found in text"});
@@ -146,8 +172,8 @@ pub fn score_line(
             let c = combine(ps);
             json!({
                 "text": t.text,
-                "start": first.map(|s| byte_to_char(text, s.0)),
-                "end": first.map(|s| byte_to_char(text, s.1)),
+                "start": first.map(|s| s.0),
+                "end": first.map(|s| s.1),
                 "entity_id": t.entity_id,
                 "score": (f64::from(c.score) * 1e4).round() / 1e4,
                 "label": c.label.as_str(),
@@ -165,8 +191,8 @@ pub fn score_line(
 }
 
 pub fn sentiment(input: &str, output: &str, gazetteer: &Path, lexicons: &Path) -> Result<ExitCode> {
-    let finder = load_finder(gazetteer)?;
-    let model = load_model(lexicons)?;
+    let finder = load_finder(gazetteer, "--gazetteer")?;
+    let model = load_model(lexicons, "--lexicons")?;
     let (ok, bad) = map_lines(input, output, |obj| score_line(obj, &model, &finder))?;
     tracing::info!("sentiment: {ok} lines done, {bad} lines with errors");
     Ok(ExitCode::SUCCESS)

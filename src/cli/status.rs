@@ -5,7 +5,8 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
-use crate::pipeline::{plan, State};
+use crate::artefact::leftovers;
+use crate::pipeline::{lock_state, plan, LockState, State};
 use crate::stages::{ingest, Context};
 
 pub fn status(pipeline: &Path, out: Option<PathBuf>) -> Result<ExitCode> {
@@ -45,5 +46,67 @@ pub fn status(pipeline: &Path, out: Option<PathBuf>) -> Result<ExitCode> {
             note
         );
     }
+    for line in notes(&p.out, &ctx.stages_dir) {
+        println!("{line}");
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Lines about the run lock and what failed or killed runs left in the output folder.
+fn notes(out: &Path, stages_dir: &Path) -> Vec<String> {
+    let pid = |p: Option<String>| p.map(|p| format!(" (pid {p})")).unwrap_or_default();
+    let mut lines = Vec::new();
+    match lock_state(stages_dir) {
+        LockState::Free => {}
+        LockState::Held(p) => lines.push(format!("a run{} is in progress", pid(p))),
+        LockState::Leftover(p) => lines.push(format!(
+            "leftover lock {}{}: its run ended without removing it; the next run reuses it",
+            stages_dir.join(".lock").display(),
+            pid(p)
+        )),
+    }
+    let found = leftovers(out);
+    if !found.is_empty() {
+        lines.push(format!(
+            "{} temporary file(s) or folder(s) left by a failed run (the next run removes them): {}",
+            found.len(),
+            found
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_mentions_a_leftover_lock_and_temporary_folders() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path();
+        let stages = out.join("_stages");
+        std::fs::create_dir_all(stages.join("entities.tmp")).unwrap();
+        std::fs::write(out.join(".articles.csv.tmp"), b"x").unwrap();
+        std::fs::write(stages.join(".lock"), b"4242").unwrap();
+        let lines = notes(out, &stages);
+        assert_eq!(lines.len(), 2, "{lines:?}");
+        assert!(
+            lines[0].starts_with("leftover lock") && lines[0].contains("(pid 4242)"),
+            "{lines:?}"
+        );
+        assert!(
+            lines[1].starts_with("2 temporary")
+                && lines[1].contains("entities.tmp")
+                && lines[1].contains(".articles.csv.tmp"),
+            "{lines:?}"
+        );
+        // A clean folder: nothing to say.
+        std::fs::remove_dir_all(&stages).unwrap();
+        std::fs::remove_file(out.join(".articles.csv.tmp")).unwrap();
+        assert!(notes(out, &stages).is_empty());
+    }
 }

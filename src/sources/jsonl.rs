@@ -15,7 +15,7 @@ use super::{
 
 /// Longest line kept: one article is never this big, and an endless line (a binary file
 /// named `.jsonl`) must not eat the memory.
-const MAX_LINE_BYTES: usize = MAX_WHOLE_FILE_BYTES as usize;
+pub(crate) const MAX_LINE_BYTES: usize = MAX_WHOLE_FILE_BYTES as usize;
 
 /// Reads one JSON Lines file (or a `.json` array) and emits its records in order.
 pub fn read(path: &Path, fields: &FieldMap, emit: &mut dyn FnMut(Item)) -> Result<(), SourceError> {

@@ -426,7 +426,7 @@ pub fn expand_input(pattern: &str, base_dir: &Path) -> Result<Vec<PathBuf>, Sour
     } else {
         base_dir.join(trimmed)
     };
-    let mut out = Vec::new();
+    let mut walk = Walk::default();
     if trimmed.contains(['*', '?', '[']) {
         // The base folder is taken literally: only the pipeline's pattern is a glob.
         let pattern_str = if Path::new(trimmed).is_absolute() {
@@ -445,17 +445,18 @@ pub fn expand_input(pattern: &str, base_dir: &Path) -> Result<Vec<PathBuf>, Sour
                 continue;
             }
             if path.is_dir() {
-                walk_dir(&path, 0, &mut out);
+                walk.dir(&path, 0);
             } else if path.is_file() {
-                out.push(path);
+                walk.push_file(path);
             }
         }
     } else if full.is_dir() {
-        walk_dir(&full, 0, &mut out);
+        walk.dir(&full, 0);
     } else if full.is_file() {
-        out.push(full.clone());
+        walk.push_file(full.clone());
     }
-    let mut out: Vec<PathBuf> = out
+    let mut out: Vec<PathBuf> = walk
+        .out
         .into_iter()
         .map(|p| p.components().collect::<PathBuf>())
         .collect();
@@ -485,29 +486,78 @@ fn is_skipped_name(path: &Path) -> bool {
         || name.starts_with("changelog")
 }
 
-/// Deep enough for any real corpus, shallow enough to stop symlink loops.
+/// Deep enough for any real corpus; a second guard after the walk's identity check.
 const MAX_WALK_DEPTH: usize = 32;
 
-/// Recursively collects supported files under `dir`.
-fn walk_dir(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
-    if depth > MAX_WALK_DEPTH {
-        return;
+/// What a walk has collected so far. Directories and files are remembered by identity
+/// (device and inode), so a symlink loop or two links to one folder are walked once and
+/// no file is listed twice under two paths. Without inodes (not Unix), symlinks to
+/// directories are not followed.
+#[derive(Default)]
+struct Walk {
+    seen: std::collections::HashSet<FileId>,
+    out: Vec<PathBuf>,
+}
+
+#[cfg(unix)]
+type FileId = (u64, u64);
+#[cfg(not(unix))]
+type FileId = ();
+
+/// The identity of what `path` points to (symlinks followed); `None` when unknown.
+#[cfg(unix)]
+fn file_id(path: &Path) -> Option<FileId> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+}
+
+#[cfg(not(unix))]
+fn file_id(_path: &Path) -> Option<FileId> {
+    None
+}
+
+impl Walk {
+    /// True the first time the file or folder behind `path` is met.
+    fn first_visit(&mut self, path: &Path) -> bool {
+        file_id(path).is_none_or(|id| self.seen.insert(id))
     }
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if is_skipped_name(&path) {
-            continue;
+
+    /// Adds a file, unless the same file was already added under another path.
+    fn push_file(&mut self, path: PathBuf) {
+        if self.first_visit(&path) {
+            self.out.push(path);
         }
-        if path.is_dir() {
-            walk_dir(&path, depth + 1, out);
-        } else if path.is_file() {
-            // An .xml that cannot even be opened is kept: the run report will say why.
-            match detect_format(&path) {
-                Ok(Some(_)) | Err(_) => out.push(path),
-                Ok(None) => {}
+    }
+
+    /// Recursively collects the supported files under `dir`, in name order, each folder once.
+    fn dir(&mut self, dir: &Path, depth: usize) {
+        if depth > MAX_WALK_DEPTH || !self.first_visit(dir) {
+            return;
+        }
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        // Name order, so which of two paths to one file is kept does not depend on the
+        // file system's listing order.
+        let mut entries: Vec<std::fs::DirEntry> = entries.flatten().collect();
+        entries.sort_by_key(|e| e.file_name());
+        for entry in entries {
+            let path = entry.path();
+            if is_skipped_name(&path) {
+                continue;
+            }
+            if path.is_dir() {
+                let is_link = entry.file_type().is_ok_and(|t| t.is_symlink());
+                if is_link && cfg!(not(unix)) {
+                    continue;
+                }
+                self.dir(&path, depth + 1);
+            } else if path.is_file() {
+                // An .xml that cannot even be opened is kept: the run report will say why.
+                match detect_format(&path) {
+                    Ok(Some(_)) | Err(_) => self.push_file(path),
+                    Ok(None) => {}
+                }
             }
         }
     }
@@ -673,6 +723,43 @@ mod tests {
             expand_input("corpus/[", d),
             Err(SourceError::BadPattern { .. })
         ));
+    }
+
+    /// A folder holding one file and two links back to itself (issue 19): the walk ends and
+    /// lists the file once; links to a sibling folder or to a file do not list it twice.
+    #[cfg(unix)]
+    #[test]
+    fn expand_folder_with_symlink_loops_lists_each_file_once() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        write(d, "corpus/a.jsonl", b"{}\n");
+        write(d, "corpus/sub/b.md", b"# Titre\n");
+        symlink(".", d.join("corpus/loop1")).unwrap();
+        symlink(".", d.join("corpus/loop2")).unwrap();
+        symlink("..", d.join("corpus/sub/up")).unwrap();
+        symlink("sub", d.join("corpus/again")).unwrap();
+        symlink("a.jsonl", d.join("corpus/z.jsonl")).unwrap();
+        let rel = |v: Vec<PathBuf>| -> Vec<PathBuf> {
+            v.iter()
+                .map(|p| p.strip_prefix(d).unwrap().to_path_buf())
+                .collect()
+        };
+        // `again` (a link to `sub`) sorts before `sub`: the first path met is kept.
+        assert_eq!(
+            rel(expand_input("corpus", d).unwrap()),
+            [PathBuf::from("corpus/a.jsonl"), "corpus/again/b.md".into()]
+        );
+        // The same through a glob naming the folder, and a link to the root folder.
+        assert_eq!(
+            rel(expand_input("corp*", d).unwrap()),
+            [PathBuf::from("corpus/a.jsonl"), "corpus/again/b.md".into()]
+        );
+        symlink("corpus", d.join("link")).unwrap();
+        assert_eq!(
+            rel(expand_input("link", d).unwrap()),
+            [PathBuf::from("link/a.jsonl"), "link/again/b.md".into()]
+        );
     }
 
     /// The bundled sample corpus (`data/sample`), found from the manifest dir or, when this

@@ -19,11 +19,15 @@ use crate::tables::{
 };
 use crate::text::lang::Lang;
 
-/// Loads the gazetteer named by the pipeline, with a message that says what to fix.
-pub fn load_finder(dir: &std::path::Path) -> Result<EntityFinder> {
+/// Where the pipeline names the gazetteer, for error messages.
+pub const PIPELINE_GAZETTEER: &str = "entities.gazetteer in the pipeline file";
+
+/// Loads a gazetteer, with a message that says what to fix: `setting` names where the
+/// folder was given (`entities.gazetteer in the pipeline file`, `--gazetteer`).
+pub fn load_finder(dir: &std::path::Path, setting: &str) -> Result<EntityFinder> {
     let gaz = Gazetteer::load(dir).map_err(|e| {
         anyhow::anyhow!(
-            "cannot load the gazetteer from {}: {e} (check entities.gazetteer in the pipeline file)",
+            "cannot load the gazetteer from {}: {e} (check {setting})",
             dir.display()
         )
     })?;
@@ -232,7 +236,7 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
     std::thread::scope(|scope| -> Result<()> {
         // The automaton is built while the first part is read; each next part is read
         // while the current one is matched.
-        let building = scope.spawn(|| load_finder(gazetteer));
+        let building = scope.spawn(|| load_finder(gazetteer, PIPELINE_GAZETTEER));
         let mut frames = ReadAhead::new(scope, "entities", parts.len(), read_part);
         let finder = building.join().map_err(|_| {
             anyhow::anyhow!("internal error: building the entity finder panicked")

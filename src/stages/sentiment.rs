@@ -21,11 +21,15 @@ use crate::tables::{
 use crate::text::lang::Lang;
 use polars::prelude::IdxSize;
 
-/// Loads the sentiment model named by the pipeline.
-pub fn load_model(dir: &std::path::Path) -> Result<SentimentModel> {
+/// Where the pipeline names the lexicons, for error messages.
+pub const PIPELINE_LEXICONS: &str = "sentiment.lexicons in the pipeline file";
+
+/// Loads a sentiment model, with a message that says what to fix: `setting` names where
+/// the folder was given (`sentiment.lexicons in the pipeline file`, `--lexicons`).
+pub fn load_model(dir: &std::path::Path, setting: &str) -> Result<SentimentModel> {
     SentimentModel::load(dir).map_err(|e| {
         anyhow::anyhow!(
-            "cannot load the sentiment lexicons from {}: {e} (check sentiment.lexicons in the pipeline file)",
+            "cannot load the sentiment lexicons from {}: {e} (check {setting})",
             dir.display()
         )
     })
@@ -337,7 +341,7 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
     };
     std::thread::scope(|scope| -> Result<()> {
         // The lexicons are loaded while the first part is read.
-        let loading = scope.spawn(|| load_model(lexicons));
+        let loading = scope.spawn(|| load_model(lexicons, PIPELINE_LEXICONS));
         let mut frames = ReadAhead::new(scope, "sentiment", art_parts.len(), read_part);
         let model = loading
             .join()
@@ -433,7 +437,11 @@ mod tests {
 
     /// The shipped model (`data/lexicons`).
     fn model() -> SentimentModel {
-        load_model(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/lexicons")).unwrap()
+        load_model(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/lexicons"),
+            "--lexicons",
+        )
+        .unwrap()
     }
 
     #[test]
