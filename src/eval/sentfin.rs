@@ -422,12 +422,12 @@ mod tests {
         let dir = testutil::tempdir();
         let path = dir.path().join("dev.csv");
         // Gold: Acme (found), Zorblex Financial (found, name differs from surface),
-        // Widgetco (a company the finder does not know), Sensex (not a company).
+        // Widgetco (a company the finder cannot find: written in lowercase), Sensex (not a company).
         std::fs::write(
             &path,
             "S No.,Title,Decisions,Words\n\
              1,Acme shares jump as Sensex rises,\"{\"\"Acme\"\": \"\"positive\"\", \"\"Sensex\"\": \"\"positive\"\"}\",6\n\
-             3,Zorblex Financial and Widgetco fall,\"{\"\"Zorblex Financial\"\": \"\"negative\"\", \"\"Widgetco\"\": \"\"negative\"\"}\",5\n",
+             3,Zorblex Financial falls as widgetco shares drop,\"{\"\"Zorblex Financial\"\": \"\"negative\"\", \"\"Widgetco\"\": \"\"negative\"\"}\",5\n",
         )
         .unwrap();
         let out = testutil::evaluate(eval, &path);

@@ -330,6 +330,70 @@ pub(super) fn discover_learned(art: &mut Article<'_>) {
     }
 }
 
+/// `Editis et Madrigall`, `RFI et France 24`, `Lime, Dott ou Tier`: a capitalised name
+/// listed right after a company (found by any means) is a company too. Only to the
+/// right, one name at a time, so a list grows from a known member; names that open with
+/// a known first name stay out (`Xavier Niel et Rodolphe Saadé`: `add_discovered`).
+pub(super) fn discover_listed(art: &mut Article<'_>) {
+    let text = art.text;
+    let mut i = 0;
+    while i < art.mentions.len() {
+        let m = &art.mentions[i];
+        i += 1;
+        if m.kind != EntityKind::Company || m.via == Via::Coref {
+            continue;
+        }
+        let end = m.end;
+        let rest = text.get(end..).unwrap_or("");
+        let gap = rest.len() - rest.trim_start_matches([' ', ',']).len();
+        let mut p = end + gap;
+        let comma = rest[..gap].contains(',');
+        let coordinator = |at: usize| {
+            word_after(text, at).filter(|&(a, b)| {
+                text.get(at..a).is_some_and(|g| g.trim().is_empty())
+                    && text.get(a..b).is_some_and(|w| {
+                        with_folded_word(w, |f| matches!(f, "et" | "ou" | "and" | "or"))
+                    })
+            })
+        };
+        let by_comma = match coordinator(p) {
+            Some((_, b)) => {
+                p = b;
+                false
+            }
+            None if comma => true,
+            None => continue,
+        };
+        let Some((s, e)) = name_after(text, p, 0) else {
+            continue;
+        };
+        // `Red Bull, Dietrich Mateschitz, roi du…`: after a comma alone the name must
+        // go on a list (another name after a comma or a coordinator), not an apposition.
+        let named_at = |at: usize| {
+            name_after(text, at, 0)
+                .is_some_and(|(ns, _)| text.get(at..ns).is_some_and(|g| g.trim().is_empty()))
+        };
+        let listed_on = || {
+            let after = text.get(e..).unwrap_or("");
+            let next = after.trim_start_matches([' ', ',']);
+            let q = e + (after.len() - next.len());
+            match coordinator(q) {
+                Some((_, b)) => named_at(b),
+                None => after[..after.len() - next.len()].contains(',') && named_at(q),
+            }
+        };
+        if by_comma && !listed_on() {
+            continue;
+        }
+        if text.get(p..s).is_some_and(|g| g.trim().is_empty())
+            && !in_caps_line(text, s)
+            && !in_title_case(text, s, e)
+        {
+            art.add_discovered(s, e, CONF_DISCOVERED_REPEAT, Cue::Weak { group: None });
+        }
+    }
+}
+
 /// `Shire Offers`, `Takeover of BG`: a Title Case headline capitalises the words
 /// around a name too, so a discovered span there loses the leading words that are the
 /// entity rules' own vocabulary (context words, corporate verbs, titles; company nouns

@@ -29,7 +29,8 @@ mod evidence;
 mod tests;
 
 use discovery::{
-    coreference, discover_companies, discover_learned, discover_persons, trim_legal_tail,
+    coreference, discover_companies, discover_learned, discover_listed, discover_persons,
+    trim_legal_tail,
 };
 use evidence::{cited_as_medium, contraction_before, sponsor_of_venue};
 
@@ -431,6 +432,7 @@ impl EntityFinder {
         if self.learned {
             discover_learned(&mut art);
         }
+        discover_listed(&mut art);
         discover_persons(&mut art, &self.pats);
         coreference(&mut art, &self.pats);
         finish(art.mentions)

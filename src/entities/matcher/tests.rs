@@ -582,3 +582,27 @@ fn wire_tags_and_title_case_words_are_cut_from_discovered_names() {
         names(t)
     );
 }
+
+#[test]
+fn a_name_listed_after_a_company_is_a_company_but_not_an_apposition() {
+    let f = finder();
+    let ids = |text: &str| -> Vec<String> {
+        companies(&f, text, Lang::Fr)
+            .into_iter()
+            .map(|p| p.1)
+            .collect()
+    };
+    assert_eq!(
+        ids("Les éditeurs Renault et Quorvalis paieront mieux les libraires."),
+        ["renault", "new:quorvalis"]
+    );
+    assert_eq!(
+        ids("Les opérateurs Microsoft, Zentrix ou Quorvalis sont visés."),
+        ["microsoft", "new:zentrix", "new:quorvalis"]
+    );
+    // `Renault, Zorbek Anders, fondateur de…` is a person in apposition.
+    assert_eq!(
+        ids("Le fondateur de Renault, Zorbek Anders, est mort."),
+        ["renault"]
+    );
+}
