@@ -323,11 +323,30 @@ pub(super) fn discover_learned(art: &mut Article<'_>) {
         let public = text
             .get(s..e)
             .is_some_and(crate::entities::recognizer::is_public_body);
-        if p >= t && !public && !in_caps_line(text, s) {
+        if p >= t && !public && !in_caps_line(text, s) && !topic_label(text, s, e) {
             let (s, e) = trim_title_case_words(text, s, e);
             art.add_discovered(s, e, p, Cue::Strong);
         }
     }
+}
+
+/// `Immobilier : …`, `Cryptomonnaies : …`: one word opening a line and followed by a
+/// colon is the topic label French headlines start with; the known companies that take
+/// that slot (`Orpea : …`) come from the lists, so the recogniser does not claim it.
+fn topic_label(text: &str, s: usize, e: usize) -> bool {
+    let line_start = text.get(..s).is_some_and(|b| {
+        b.trim_end_matches([' ', '\t', '«', '\u{a0}']).is_empty()
+            || b.trim_end_matches([' ', '\t', '«', '\u{a0}'])
+                .ends_with('\n')
+    });
+    let one_word = text
+        .get(s..e)
+        .is_some_and(|n| !n.contains(char::is_whitespace));
+    let colon = text.get(e..).is_some_and(|r| {
+        r.trim_start_matches([' ', '\u{a0}', '\u{202f}'])
+            .starts_with(':')
+    });
+    line_start && one_word && colon
 }
 
 /// `Editis et Madrigall`, `RFI et France 24`, `Lime, Dott ou Tier`: a capitalised name

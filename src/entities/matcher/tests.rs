@@ -606,3 +606,23 @@ fn a_name_listed_after_a_company_is_a_company_but_not_an_apposition() {
         ["renault"]
     );
 }
+
+#[test]
+fn a_topic_label_opening_a_headline_is_not_discovered() {
+    let f = finder();
+    let found = |text: &str| -> Vec<String> {
+        f.find(text, Lang::Fr)
+            .into_iter()
+            .filter(|m| m.via == Via::Discovered)
+            .map(|m| m.name)
+            .collect()
+    };
+    // Each of these was discovered before the rule.
+    assert!(found("Automobile : le constructeur rappelle des voitures").is_empty());
+    assert!(found("Football\u{a0}: le club est vendu à un fonds").is_empty());
+    // A name after the label is still found.
+    assert_eq!(
+        found("Cryptomonnaies : la plate-forme Zorbex en faillite"),
+        ["Zorbex"]
+    );
+}
