@@ -16,7 +16,7 @@ use rayon::prelude::*;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::metrics::{class, company_key, label_class, ratio, report, toward, Counts};
+use super::metrics::{class, company_key, label_class, ratio, report, toward_all, Counts};
 use super::{read_jsonl, skipped, DatasetReport, EvalError, Evaluation};
 use crate::entities::{drop_publisher_mentions, EntityFinder, EntityKind, Via};
 use crate::sentiment::SentimentModel;
@@ -155,10 +155,19 @@ fn score_item(item: &Item, model: &SentimentModel, finder: Option<&EntityFinder>
                 .collect()
         })
         .collect();
-    let pols = toward(model, &doc, lang, &targets);
+    // Every occurrence is scored and combined, as the pipeline's `article_entities`.
+    let pols = toward_all(model, &doc, lang, &targets);
     for (c, (p, located)) in item.companies.iter().zip(pols) {
         if let Some(g) = label_class(&c.sentiment) {
             out.pairs.push((g, class(p.label), located));
+            if g != class(p.label) {
+                out.errors.push(json!({
+                    "set": "lemonde-companies", "kind": "sentiment", "guid": item.guid,
+                    "gold": c.name, "gold_label": c.sentiment, "label": p.label.as_str(),
+                    "score": p.score, "evidence": p.evidence, "title": item.title,
+                    "text": doc,
+                }));
+            }
         }
     }
     let Some(finder) = finder else {
