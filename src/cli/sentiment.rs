@@ -169,7 +169,7 @@ pub fn score_line(
                 return json!({"text": t.text, "start": null, "end": null, "entity_id": t.entity_id,
                     "score": 0.0, "label": "neutral", "evidence": [], "note": "target not found in text"});
             }
-            let c = combine(ps);
+            let c = combine(ps, model.target_threshold(lang));
             json!({
                 "text": t.text,
                 "start": first.map(|s| s.0),

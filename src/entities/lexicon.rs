@@ -103,7 +103,11 @@ pub const COMPANY_NOUNS: &[&str] = &[
 #[rustfmt::skip]
 pub const COREF_NOUNS: &[&str] = &[
     "groupe", "firme", "entreprise", "societe", "constructeur", "operateur", "fabricant",
+    "editeur", "assureur", "banque", "distributeur", "equipementier", "laboratoire",
+    "compagnie", "enseigne", "geant", "marque", "plate-forme", "plateforme", "chaine",
+    "quotidien", "hebdomadaire",
     "company", "firm", "group", "carmaker", "automaker", "retailer", "lender", "insurer",
+    "bank", "airline", "chipmaker", "manufacturer", "giant",
 ];
 
 /// Leader roles: `PDG de X`, `X's CEO` introduce a company; before a capitalised name

@@ -16,7 +16,9 @@ use rayon::prelude::*;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::metrics::{class, company_key, label_class, ratio, report, toward_all, Counts};
+use super::metrics::{
+    class, company_key, label_class, occurrences, ratio, report, toward_spans, Counts,
+};
 use super::{read_jsonl, skipped, DatasetReport, EvalError, Evaluation};
 use crate::entities::{drop_publisher_mentions, EntityFinder, EntityKind, Via};
 use crate::sentiment::SentimentModel;
@@ -53,6 +55,8 @@ struct Found {
     via: Via,
     surfaces: Vec<String>,
     keys: Vec<String>,
+    /// Byte spans of its coreference mentions (`le groupe`).
+    corefs: Vec<(usize, usize)>,
 }
 
 /// The document the pipeline builds for an RSS item, and its language (detected like
@@ -92,6 +96,7 @@ fn found_entities(finder: &EntityFinder, doc: &str, lang: Lang, url: Option<&str
                     name: m.name.clone(),
                     via: m.via,
                     surfaces: Vec::new(),
+                    corefs: Vec::new(),
                 });
                 out.len() - 1
             }
@@ -101,7 +106,9 @@ fn found_entities(finder: &EntityFinder, doc: &str, lang: Lang, url: Option<&str
             f.via = m.via;
         }
         let surface = doc.get(m.start..m.end).unwrap_or("").to_string();
-        if m.via != Via::Coref {
+        if m.via == Via::Coref {
+            f.corefs.push((m.start, m.end));
+        } else {
             let key = company_key(&surface);
             if !f.keys.contains(&key) {
                 f.keys.push(key);
@@ -143,20 +150,49 @@ fn score_item(item: &Item, model: &SentimentModel, finder: Option<&EntityFinder>
         pairs: Vec::new(),
         errors: Vec::new(),
     };
-    // Sentiment toward each gold company, its surfaces (cleaned like the text) given.
-    let targets: Vec<Vec<String>> = item
+    let found = finder.map_or_else(Vec::new, |f| {
+        found_entities(f, &doc, lang, Some(&item.guid))
+    });
+    let gold_keys: Vec<Vec<String>> = item
         .companies
         .iter()
         .map(|c| {
-            c.surfaces
-                .iter()
-                .map(|s| clean_line(s))
-                .chain(std::iter::once(clean_line(&c.name)))
+            std::iter::once(&c.name)
+                .chain(&c.surfaces)
+                .map(|s| company_key(s))
+                .filter(|k| !k.is_empty())
                 .collect()
         })
         .collect();
-    // Every occurrence is scored and combined, as the pipeline's `article_entities`.
-    let pols = toward_all(model, &doc, lang, &targets);
+    let matched = match_found(&found, &gold_keys);
+    // Sentiment toward each gold company: every occurrence of its surfaces (cleaned like
+    // the text), and the noun phrases (`le groupe`) the finder linked to it; scored and
+    // combined as the pipeline's `article_entities`.
+    let targets: Vec<Vec<(usize, usize)>> = item
+        .companies
+        .iter()
+        .enumerate()
+        .map(|(g, c)| {
+            let mut spans: Vec<(usize, usize)> = Vec::new();
+            let strings = c.surfaces.iter().chain(std::iter::once(&c.name));
+            let corefs = found
+                .iter()
+                .zip(&matched)
+                .filter(|(_, m)| **m == Some(g))
+                .flat_map(|(f, _)| f.corefs.iter().copied());
+            for sp in strings
+                .flat_map(|s| occurrences(&doc, &clean_line(s)))
+                .chain(corefs)
+            {
+                if !spans.iter().any(|&(a, b)| a < sp.1 && sp.0 < b) {
+                    spans.push(sp);
+                }
+            }
+            spans.sort_unstable();
+            spans
+        })
+        .collect();
+    let pols = toward_spans(model, &doc, lang, targets);
     for (c, (p, located)) in item.companies.iter().zip(pols) {
         if let Some(g) = label_class(&c.sentiment) {
             out.pairs.push((g, class(p.label), located));
@@ -170,22 +206,9 @@ fn score_item(item: &Item, model: &SentimentModel, finder: Option<&EntityFinder>
             }
         }
     }
-    let Some(finder) = finder else {
+    if finder.is_none() {
         return out;
-    };
-    let found = found_entities(finder, &doc, lang, Some(&item.guid));
-    let gold_keys: Vec<Vec<String>> = item
-        .companies
-        .iter()
-        .map(|c| {
-            std::iter::once(&c.name)
-                .chain(&c.surfaces)
-                .map(|s| company_key(s))
-                .filter(|k| !k.is_empty())
-                .collect()
-        })
-        .collect();
-    let matched = match_found(&found, &gold_keys);
+    }
     let tp = matched.iter().flatten().count();
     out.counts = Counts {
         tp,
@@ -337,6 +360,7 @@ mod tests {
             via: Via::Discovered,
             surfaces: vec![key.into()],
             keys: vec![key.into()],
+            corefs: Vec::new(),
         };
         let gold = vec![vec!["acme".to_string()]];
         let m = match_found(&[found("a", "acme"), found("b", "acme")], &gold);

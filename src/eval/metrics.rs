@@ -211,6 +211,18 @@ pub fn toward_all(
             spans
         })
         .collect();
+    toward_spans(model, text, lang, per_target)
+}
+
+/// [`toward_all`] with each target's byte spans given (occurrences of its strings, and
+/// the coreferent noun phrases the entity finder linked to it, as the pipeline scores
+/// them); a target without spans gets the text's tone.
+pub fn toward_spans(
+    model: &SentimentModel,
+    text: &str,
+    lang: Lang,
+    per_target: Vec<Vec<(usize, usize)>>,
+) -> Vec<(Polarity, bool)> {
     let all: Vec<(usize, usize)> = per_target.iter().flatten().copied().collect();
     let pols = if all.is_empty() {
         Vec::new()
@@ -231,7 +243,7 @@ pub fn toward_all(
             }
             let mine = pols.get(k..k + spans.len()).unwrap_or(&[]);
             k += spans.len();
-            (combine(mine), true)
+            (combine(mine, model.target_threshold(lang)), true)
         })
         .collect()
 }

@@ -39,6 +39,7 @@ struct ItemOut {
     located: bool,
     found: Option<bool>,
     error: Option<serde_json::Value>,
+    sentiment_error: Option<serde_json::Value>,
 }
 
 fn score_item(item: &Item, model: &SentimentModel, finder: Option<&EntityFinder>) -> ItemOut {
@@ -59,7 +60,17 @@ fn score_item(item: &Item, model: &SentimentModel, finder: Option<&EntityFinder>
         located,
         found: None,
         error: None,
+        sentiment_error: None,
     };
+    // Opposite signs, or a clear gold score read as nothing.
+    let (g, p) = (item.sentiment, f64::from(pol.score));
+    if g * p < 0.0 || (g.abs() >= 0.3 && p == 0.0) {
+        out.sentiment_error = Some(json!({
+            "set": "semeval2017", "kind": "sentiment", "id": item.id, "gold": item.company,
+            "gold_score": g, "score": p, "label": pol.label.as_str(),
+            "evidence": pol.evidence, "title": title,
+        }));
+    }
     let Some(finder) = finder else {
         return out;
     };
@@ -125,7 +136,10 @@ pub fn eval(
         &[("cosine", cosine(&gold, &pred))],
         format!("scores toward the gold company; {unlocated} not in the headline (headline tone); 2017 winner 0.745"),
     ));
-    out.errors.extend(per.into_iter().filter_map(|p| p.error));
+    out.errors.extend(
+        per.into_iter()
+            .flat_map(|p| p.error.into_iter().chain(p.sentiment_error)),
+    );
     Ok(())
 }
 

@@ -654,6 +654,8 @@ pub struct Lexicon {
     pub n_terms: usize,
     /// Multiplier applied by `add_terms` (the base lexicon is down-weighted).
     weight: f32,
+    /// Entries weaker than this (before `weight`) are skipped by `add_terms`.
+    min_abs: f32,
     /// State id, renewed on every edit (keys the memoised [`WordHits`]).
     id: u64,
 }
@@ -666,6 +668,11 @@ pub const BASE_WEIGHT: f32 = 0.25;
 /// French has no training data to calibrate on: a middle value, since the Pattern lexicon
 /// carries most of the signal outside finance (reviews, opinion pieces).
 pub const BASE_WEIGHT_FR: f32 = 0.5;
+/// Pattern French entries weaker than this are left out: they are mostly descriptive
+/// adjectives (`britannique` 0.07, `ancien` 0.04, `électrique` −0.15 is kept at the
+/// edge) whose review-derived polarity says nothing about a company in news. Leaving out
+/// |score| < 0.15 keeps books-fr where it was (0.802) and removes their noise from targets.
+pub const MIN_BASE_FR: f32 = 0.15;
 
 // `Stemmer` has no Debug impl, so `Lexicon` gets a summary one.
 impl std::fmt::Debug for Lexicon {
@@ -745,6 +752,7 @@ impl Lexicon {
             mods,
             n_terms: 0,
             weight: 1.0,
+            min_abs: 0.0,
             id: next_lexicon_id(),
         }
     }
@@ -772,10 +780,16 @@ impl Lexicon {
             let path = dir.join(format!("{code}_{name}.tsv"));
             if let Some(text) = read_optional(&path)? {
                 lex.weight = if name == "base" { base_weight } else { 1.0 };
+                lex.min_abs = if name == "base" && lang == Lang::Fr {
+                    MIN_BASE_FR
+                } else {
+                    0.0
+                };
                 lex.add_terms(&text, &path)?;
             }
         }
         lex.weight = 1.0;
+        lex.min_abs = 0.0;
         let path = dir.join(format!("{code}_modifiers.tsv"));
         if let Some(text) = read_optional(&path)? {
             lex.add_modifiers(&text, &path)?;
@@ -799,6 +813,9 @@ impl Lexicon {
                 .and_then(|s| s.parse::<f32>().ok());
             match score {
                 Some(s) if !term.is_empty() && s.is_finite() => {
+                    if s.abs() < self.min_abs {
+                        continue;
+                    }
                     self.terms
                         .insert(&self.stemmer, term, (s * self.weight).clamp(-1.0, 1.0));
                     self.n_terms += 1;

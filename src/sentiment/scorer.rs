@@ -58,6 +58,20 @@ fn role_table(lang: Lang) -> (Vec<(&'static str, Role)>, Vec<RolePhrase>) {
                 ("acquiert", r(0.1, 0.3)),
                 ("remport", r(0.5, 0.0)),
                 ("pénalis", r(0.0, -0.5)),
+                // Blame and praise: the one who denounces or salutes says nothing about
+                // itself; its object is hit or helped.
+                ("dénonc", r(0.0, -0.5)),
+                ("critiqu", r(0.0, -0.45)),
+                ("déplor", r(0.0, -0.45)),
+                ("épingl", r(0.0, -0.5)),
+                ("fustig", r(0.0, -0.5)),
+                ("reproch", r(0.0, -0.45)),
+                ("interdi", r(0.0, -0.5)),
+                ("boycott", r(0.0, -0.5)),
+                ("salue", r(0.0, 0.4)),
+                ("salué", r(0.0, 0.4)),
+                ("récompens", r(0.0, 0.4)),
+                ("suspend", r(0.0, -0.5)),
             ],
             vec![
                 (&["au", "détriment", "de"], split(0.4, -0.5)),
@@ -1562,10 +1576,37 @@ pub fn target_contributions(
             .is_some_and(|k| toks[k].lower() == ":")
         && !s.cues.iter().any(|c| c.clause <= tc && tc <= c.reach);
     let cause = cause_phrase(toks, ga);
+    // `selon Acme`, `Acme estime que Beta…`: the source of what is reported.
+    let source = source || reports_speech(s, toks, (ta, tb), all_targets);
+    let conceded = concessions(toks, s);
+    // `Pénalisé par la crise, Acme…`, `Grâce à ce modèle, Acme…`: a phrase detached at
+    // the head of the sentence, naming no target, is said of the subject after it (the
+    // first target of the sentence, in the next segment).
+    let first_target = all_targets.iter().map(|t| t.0).filter(|&x| x < n).min();
+    let fronted_for = |cue: &Cue| {
+        cue.segment == 0
+            && cue.clause == tc
+            && first_target == Some(ta)
+            && s.segment_of[ta] == 1
+            && (0..ta).any(|k| s.segment_of[k] == 0)
+    };
     let mut out = Vec::new();
     for (ci, cue) in s.cues.iter().enumerate() {
         if source {
             break;
+        }
+        // `En dépit de la chute des ventes, Acme…`: what is conceded is not said of the
+        // targets outside the concession.
+        if conceded
+            .iter()
+            .any(|&(a, b)| a <= cue.head && cue.head < b && !(a <= ta && ta < b))
+        {
+            continue;
+        }
+        // `menacés par Acme`: the agent of a passive participle is not what it hurts
+        // or helps.
+        if cue.role.is_none() && passive_agent(toks, s, cue, ta) {
+            continue;
         }
         // Words inside a company name ("Best Buy", "Bankrupt Corp") are not sentiment.
         if overlaps_target(cue.head, cue.end) {
@@ -1576,7 +1617,11 @@ pub fn target_contributions(
         }
         let same_clause = cue.clause <= tc && tc <= cue.reach;
         let mut w = if same_clause {
-            if cue.segment == ts || cue.role.is_some() || (ls <= cue.segment && cue.segment <= le) {
+            if cue.segment == ts
+                || fronted_for(cue)
+                || cue.role.is_some()
+                || (ls <= cue.segment && cue.segment <= le)
+            {
                 1.0
             } else if other_target_in(&|x| s.segment_of[x] == cue.segment) {
                 0.15
@@ -1626,6 +1671,148 @@ pub fn target_contributions(
         }
     }
     out
+}
+
+/// Token ranges of the sentence's concessive phrases: from `malgré`, `en dépit de`,
+/// `bien que`, `même si`, `despite`, `in spite of`, `although`, `even though`, `even if`
+/// to the next comma or clause boundary.
+fn concessions(toks: &[LexToken], s: &Sentence) -> Vec<(usize, usize)> {
+    let word = |k: usize| toks.get(k).map_or("", |t| t.lower());
+    let mut out = Vec::new();
+    let n = toks.len().min(s.clause_of.len());
+    let mut k = 0;
+    while k < n {
+        let w = word(k);
+        let len = match w {
+            "malgré" | "despite" | "although" | "quoique" => 1,
+            "en" if word(k + 1) == "dépit" => 2,
+            "bien" if matches!(word(k + 1), "que" | "qu'") => 2,
+            "même" if word(k + 1) == "si" => 2,
+            "in" if word(k + 1) == "spite" => 2,
+            "even" if matches!(word(k + 1), "though" | "if") => 2,
+            _ => 0,
+        };
+        if len == 0 {
+            k += 1;
+            continue;
+        }
+        let mut e = k + len;
+        while e < n && (toks[e].kind != TokenKind::Punct || matches!(word(e), "'" | "’" | "-")) {
+            e += 1;
+        }
+        out.push((k, e));
+        k = e;
+    }
+    out
+}
+
+/// Verbs of saying and judging (lowercase forms): their subject reports or judges what
+/// follows.
+const SPEECH_VERBS: &[&str] = &[
+    "estime",
+    "estiment",
+    "estimé",
+    "affirme",
+    "affirment",
+    "affirmé",
+    "juge",
+    "jugent",
+    "explique",
+    "expliquent",
+    "souligne",
+    "soulignent",
+    "indique",
+    "indiquent",
+    "précise",
+    "précisent",
+    "assure",
+    "assurent",
+    "déclare",
+    "déclarent",
+    "note",
+    "notent",
+    "rappelle",
+    "rappellent",
+    "observe",
+    "observent",
+    "constate",
+    "constatent",
+    "considère",
+    "considèrent",
+    "prévient",
+    "préviennent",
+    "dit",
+    "disent",
+    "écrit",
+    "écrivent",
+    "analyse",
+    "analysent",
+    "interroge",
+    "s'interroge",
+    "craint",
+    "craignent",
+    "redoute",
+    "redoutent",
+    "says",
+    "said",
+    "say",
+    "argues",
+    "argued",
+    "believes",
+    "thinks",
+    "notes",
+    "noted",
+    "told",
+];
+
+/// Whether the target is the source of reported speech in its sentence: `selon Acme`,
+/// `d'après Acme`, `according to Acme`; or the subject of a verb of saying whose content
+/// (`que`, `:`, `that`) names another target (`Acme estime que Beta…`: the judgement is
+/// about Beta; `Acme estime que ses ventes…` stays about Acme).
+fn reports_speech(
+    s: &Sentence,
+    toks: &[LexToken],
+    (ta, tb): (usize, usize),
+    all_targets: &[(usize, usize)],
+) -> bool {
+    let word = |k: usize| toks.get(k).map_or("", |t| t.lower());
+    // `selon le cabinet d'analyse Acme`: up to five words back, no punctuation between.
+    for k in (ta.saturating_sub(5)..ta).rev() {
+        let w = word(k);
+        if toks[k].kind == TokenKind::Punct {
+            break;
+        }
+        if w == "selon"
+            || (w == "après" && k > 0 && word(k - 1) == "d'")
+            || (w == "to" && k > 0 && word(k - 1) == "according")
+        {
+            return true;
+        }
+    }
+    let n = s.clause_of.len().min(toks.len());
+    let Some(v) = (tb..n.min(tb + 6))
+        .take_while(|&k| s.clause_of[k] == s.clause_of[ta.min(n - 1)])
+        .find(|&k| SPEECH_VERBS.contains(&word(k)))
+    else {
+        return false;
+    };
+    let content = (v + 1..n.min(v + 3)).find(|&k| matches!(word(k), "que" | "qu'" | ":" | "that"));
+    content.is_some_and(|c| all_targets.iter().any(|&(x, _)| x > c && x < n))
+}
+
+/// Whether the target is the agent (`par`) of the French passive participle that the
+/// cue is (`menacés par la concurrence d'Acme`).
+fn passive_agent(toks: &[LexToken], s: &Sentence, cue: &Cue, ta: usize) -> bool {
+    let Some(t) = toks.get(cue.end.saturating_sub(1)) else {
+        return false;
+    };
+    let w = t.lower();
+    if !(w.ends_with('é') || w.ends_with("ée") || w.ends_with("és") || w.ends_with("ées")) {
+        return false;
+    }
+    cue.end < ta
+        && toks.get(cue.end).is_some_and(|p| p.lower() == "par")
+        && s.clause_of.get(ta) == Some(&cue.clause)
 }
 
 /// Whether the target names who gives the approval that the cue is ("gets regulator
@@ -1760,6 +1947,15 @@ const ON_TAKERS: &[&str] = &[
     "target",
 ];
 
+/// [`target_list`], for the caller that attributes a text's lead to its title's subject.
+pub fn list_of(
+    toks: &[LexToken],
+    target: (usize, usize),
+    all_targets: &[(usize, usize)],
+) -> (usize, usize) {
+    target_list(toks, target, all_targets)
+}
+
 /// Token range of the list of targets that `(ta, tb)` belongs to ("Infosys, TCS and
 /// Wipro"): neighbouring targets joined only by commas, "and", "&", "or", "/" ("et",
 /// "ou" in French). A target alone is its own list.
@@ -1834,14 +2030,35 @@ fn role_score(
         )
     };
     let h = cue.head;
+    // A French past participle without `avoir` before it is passive on its own
+    // (`Ryanair condamnée pour…`, `le projet, bloqué par…`).
+    let participle = toks.get(h).is_some_and(|t| {
+        let w = t.lower();
+        (w.ends_with('é') || w.ends_with("ée") || w.ends_with("és") || w.ends_with("ées"))
+            && !h.checked_sub(1).and_then(|p| toks.get(p)).is_some_and(|p| {
+                matches!(
+                    p.lower(),
+                    "a" | "ont" | "avait" | "avaient" | "aura" | "auront" | "ayant" | "avoir"
+                )
+            })
+    });
     let passive = !role.split
-        && ((h >= 1 && toks.get(h - 1).is_some_and(be))
+        && (participle
+            || (h >= 1 && toks.get(h - 1).is_some_and(be))
             || (h >= 2 && toks.get(h - 2).is_some_and(be))
             || toks.get(cue.end).is_some_and(is_by)
             || toks.get(cue.end + 1).is_some_and(is_by));
     let _ = s;
+    // `Acme suspend ses vols`, `Acme cuts its dividend`: an object that belongs to the
+    // subject makes the subject bear what the verb does to it.
+    let own_object = toks.get(cue.end).is_some_and(|t| {
+        matches!(
+            t.lower(),
+            "son" | "sa" | "ses" | "leur" | "leurs" | "its" | "their" | "his" | "her"
+        )
+    });
     if tb <= h {
-        if passive {
+        if passive || (own_object && !role.split) {
             role.obj
         } else {
             role.subj

@@ -201,7 +201,7 @@ fn combine_means_opinions_and_merges_evidence() {
         label: Label::Positive,
         evidence: vec!["beat".into(), "record".into()],
     };
-    let c = combine(&[pos.clone(), Polarity::neutral(), pos2]);
+    let c = combine(&[pos.clone(), Polarity::neutral(), pos2], TARGET_THRESHOLD);
     assert_eq!(c.label, Label::Positive);
     assert!((c.score - 0.5).abs() < 1e-6);
     assert_eq!(c.evidence, vec!["beat".to_string(), "record".to_string()]);
@@ -210,8 +210,22 @@ fn combine_means_opinions_and_merges_evidence() {
         label: Label::Negative,
         evidence: vec!["falls".into()],
     };
-    assert_eq!(combine(&[pos, neg]).label, Label::Neutral);
-    assert_eq!(combine(&[]), Polarity::neutral());
+    assert_eq!(
+        combine(&[pos.clone(), neg.clone()], TARGET_THRESHOLD).label,
+        Label::Neutral
+    );
+    assert_eq!(combine(&[], TARGET_THRESHOLD), Polarity::neutral());
+    // The label is the score against the threshold, as for every label: a clear
+    // opinion and a weak opposite one average to the clear side.
+    let weak_neg = Polarity {
+        score: -0.2,
+        label: Label::Negative,
+        evidence: vec!["slips".into()],
+    };
+    let c = combine(&[pos.clone(), weak_neg.clone()], TARGET_THRESHOLD);
+    assert_eq!(c.label, Label::Positive);
+    assert!((c.score - 0.2).abs() < 1e-6);
+    assert_eq!(combine(&[pos, weak_neg], 0.3).label, Label::Neutral);
 }
 
 #[test]

@@ -152,7 +152,10 @@ pub fn score_article(
     let entities = members
         .chunk_by(|&x, &y| group_of[x] == group_of[y])
         .map(|ks| {
-            let c = combine_refs(ks.iter().filter_map(|&k| polarities.get(k)));
+            let c = combine_refs(
+                ks.iter().filter_map(|&k| polarities.get(k)),
+                model.target_threshold(lang),
+            );
             cells.push_with(|cell| push_evidence(cell, c.evidence.iter().copied()));
             EntityScore {
                 first_mention: ks[0],
