@@ -809,13 +809,21 @@ pub fn sentence_breaks(text: &str, a: usize, b: usize) -> usize {
     let seg = text.get(a..b).unwrap_or("");
     let bytes = seg.as_bytes();
     let mut n = 0;
+    // A sentence end followed by line breaks, or a blank line between a title and its
+    // text, is one break, not one per character.
+    let mut just_broke = false;
     for (i, &c) in bytes.iter().enumerate() {
         match c {
-            b'\n' => n += 1,
-            b'.' | b'!' | b'?' if bytes.get(i + 1).is_none_or(|&d| d == b' ' || d == b'\n') => {
-                n += 1
+            b'\n' if !just_broke => {
+                n += 1;
+                just_broke = true;
             }
-            _ => {}
+            b'\n' | b' ' | b'\t' | b'\r' => {}
+            b'.' | b'!' | b'?' if bytes.get(i + 1).is_none_or(|&d| d == b' ' || d == b'\n') => {
+                n += 1;
+                just_broke = true;
+            }
+            _ => just_broke = false,
         }
     }
     n
@@ -918,6 +926,11 @@ mod tests {
         assert_eq!(slug("Quantix Robotics"), "quantix-robotics");
         assert_eq!(slug("Ébène & Co"), "ebene-co");
         assert_eq!(sentence_breaks("A. B! C? d\ne", 0, 12), 4);
+        // A title, a blank line, then the text: one break.
+        let t = "Acme recule\n\nLe groupe";
+        assert_eq!(sentence_breaks(t, 0, t.len()), 1);
+        let t = "Acme recule.\n\nLe groupe";
+        assert_eq!(sentence_breaks(t, 0, t.len()), 1);
     }
 
     #[test]
