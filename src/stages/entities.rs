@@ -219,7 +219,7 @@ pub fn analysed(article: &ArticleText<'_>, languages: &[String]) -> bool {
 /// and written in the background while its neighbour is matched.
 pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
     let t0 = Instant::now();
-    let gazetteer = &ctx.pipeline.entities.gazetteer;
+    let gazetteer = &ctx.reference.gazetteer_dir()?;
     let languages = &ctx.pipeline.normalize.languages;
     let parts = list_parts(&ctx.stage_dir(Stage::Normalize), "articles")?;
     let dir = StageDir::create(&ctx.stages_dir, Stage::Entities.name())?;

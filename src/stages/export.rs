@@ -468,10 +468,11 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
             "company_daily",
             export_one(&out, "company_daily", csv, Ok(daily)),
         )?;
-        let finder_gaz = Gazetteer::load(&p.entities.gazetteer).map_err(|e| {
+        let gazetteer = ctx.reference.gazetteer_dir()?;
+        let finder_gaz = Gazetteer::load(&gazetteer).map_err(|e| {
             anyhow::anyhow!(
                 "cannot load the gazetteer from {}: {e}",
-                p.entities.gazetteer.display()
+                gazetteer.display()
             )
         })?;
         done(
