@@ -129,6 +129,14 @@ pub struct EntitiesConfig {
     /// `company_names.csv`); `None`: the gazetteer built into the binary.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gazetteer: Option<PathBuf>,
+    /// Entities dropped from every output: entity ids (`le-monde`) or canonical names
+    /// (`"Le Monde"`, case and accents ignored), e.g. a publisher citing itself.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub exclude: Vec<String>,
+    /// The user's CSV of companies and aliases, added on top of the gazetteer without
+    /// editing it (columns: see [`crate::reference::extra`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extra_companies: Option<PathBuf>,
 }
 
 /// Sentiment settings.
@@ -148,11 +156,17 @@ pub struct SentimentConfig {
 pub struct ExportConfig {
     /// Write `<table>.csv` next to each `<table>.parquet`.
     pub csv: bool,
+    /// Add the cleaned article text as the last column of `articles` (off by default: it
+    /// makes the table about as large as the corpus).
+    pub article_text: bool,
 }
 
 impl Default for ExportConfig {
     fn default() -> Self {
-        ExportConfig { csv: true }
+        ExportConfig {
+            csv: true,
+            article_text: false,
+        }
     }
 }
 
@@ -253,6 +267,9 @@ impl Pipeline {
         if let Some(g) = &mut self.entities.gazetteer {
             *g = resolve(base, g);
         }
+        if let Some(x) = &mut self.entities.extra_companies {
+            *x = resolve(base, x);
+        }
         if let Some(l) = &mut self.sentiment.lexicons {
             *l = resolve(base, l);
         }
@@ -276,6 +293,9 @@ impl Pipeline {
                     )
                 })?;
             }
+        }
+        if self.entities.exclude.iter().any(|x| x.trim().is_empty()) {
+            bail!("entities.exclude: an empty entry; list entity ids (\"le-monde\") or names (\"Le Monde\")");
         }
         if self.ingest.batch_size == 0 {
             bail!("ingest.batch_size must be at least 1");

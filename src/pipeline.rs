@@ -55,11 +55,13 @@ pub fn plan(ctx: &Context, inputs: &[ingest::ResolvedInput]) -> Result<Vec<Stage
         let config = match stage {
             Stage::Ingest => json!({"inputs": p.inputs, "ingest": p.ingest}),
             Stage::Normalize => json!({"normalize": p.normalize, "timezone": p.timezone}),
-            Stage::Entities => json!({"languages": p.normalize.languages}),
+            Stage::Entities => {
+                json!({"languages": p.normalize.languages, "exclude": p.entities.exclude})
+            }
             Stage::Sentiment | Stage::Aggregate => json!({}),
             // Not the output folder: its stage artefacts are in it, so another folder is
             // another run already; and a moved folder stays up to date.
-            Stage::Export => json!({"export": p.export}),
+            Stage::Export => json!({"export": p.export, "exclude": p.entities.exclude}),
         };
         let config_fp = hex(Fingerprint::new().add_json("config", &config));
         let data_fp = match stage {

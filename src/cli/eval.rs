@@ -18,7 +18,7 @@ pub const DEFAULT_DIR: &str = "../shared/eval";
 pub fn eval(dir: &Path, data: &ReferenceData, errors: Option<&Path>) -> Result<ExitCode> {
     if !dir.is_dir() {
         anyhow::bail!(
-            "evaluation folder {} does not exist (give the folder holding sentfin/, fpb/, newsmtsc/, books-fr/, lemonde-companies/, semeval2017/)",
+            "evaluation folder {} does not exist: give the folder holding sentfin/, fpb/, newsmtsc/, books-fr/, lemonde-companies/, semeval2017/, or score your own labelled set with --file FILE",
             dir.display()
         );
     }

@@ -19,6 +19,8 @@ use anyhow::{Context as _, Result};
 
 use crate::artefact::Fingerprint;
 
+pub mod extra;
+
 /// The files of the data folders at build time, as `(file name, bytes)`.
 mod shipped {
     include!(concat!(env!("OUT_DIR"), "/shipped.rs"));
@@ -99,15 +101,18 @@ impl ReferenceData {
     }
 
     fn write_gazetteer(&self) -> Result<Written> {
-        let files = match &self.gazetteer {
+        let mut files = match &self.gazetteer {
             Folder::BuiltIn => shipped_files(shipped::GAZETTEER),
             Folder::Dir(d) => read_folder(d, &[])?,
         };
         if let Some(extra) = &self.extra_companies {
-            anyhow::bail!(
-                "extra companies ({}) are not supported yet",
-                extra.display()
-            );
+            let Some(companies) = files.iter_mut().find(|(n, _)| n == "companies.csv") else {
+                anyhow::bail!(
+                    "entities.extra_companies: the gazetteer folder has no companies.csv to add {} to",
+                    extra.display()
+                );
+            };
+            companies.1 = extra::merge(&companies.1, extra)?;
         }
         let tmp = temp_folder()?;
         let path = tmp.path().join("gazetteer");

@@ -295,6 +295,7 @@ fn read_parquet_input(
         pick(&f.source),
         pick(&["lang".to_string(), "language".to_string()]),
     );
+    let mut section = pick(&f.section);
     if text.is_none() && title.is_none() {
         rejects.push(RejectRow {
             source: shown.to_string(),
@@ -317,6 +318,7 @@ fn read_parquet_input(
             url: take(&mut url, i),
             source_name: take(&mut source, i).or_else(|| spec.source.clone()),
             lang: take(&mut lang, i),
+            section: take(&mut section, i),
             lang_fixed: false,
         };
         fix_lang(spec, &mut row);

@@ -114,7 +114,7 @@ pub fn reference_data(p: &Pipeline) -> ReferenceData {
     use crate::reference::Folder;
     ReferenceData::new(
         Folder::from_option(p.entities.gazetteer.as_deref()),
-        None,
+        p.entities.extra_companies.clone(),
         Folder::from_option(p.sentiment.lexicons.as_deref()),
     )
 }
