@@ -290,7 +290,7 @@ pub enum SourceError {
         detail: String,
     },
     /// An input matches no file.
-    #[error("input `{pattern}` matches no supported file (looked in {looked_in}); check the path in the pipeline file, relative paths start from the pipeline file's folder")]
+    #[error("input `{pattern}` matches no supported file (looked in {looked_in}); check the path")]
     NoMatch {
         /// The pattern as written in the pipeline.
         pattern: String,

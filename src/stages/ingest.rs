@@ -46,7 +46,10 @@ pub fn resolve_inputs(p: &Pipeline) -> Result<Vec<ResolvedInput>> {
                 spec.path,
                 b.display()
             ),
-            None => format!("input {:?}", spec.path),
+            None => format!(
+                "input {:?} (given with --input: relative to the working folder)",
+                spec.path
+            ),
         })?;
         for path in files {
             let shown = match path.strip_prefix(base) {
