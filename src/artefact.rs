@@ -79,8 +79,13 @@ impl Fingerprint {
         let json = serde_json::to_vec(value).unwrap_or_default();
         self.add(label, &json)
     }
-    /// Adds the content of a file (streamed, so large inputs are fine).
+    /// Adds the content of a file (streamed, so large inputs are fine), labelled with its path.
     pub fn add_file(&mut self, path: &Path) -> Result<&mut Self> {
+        self.add_file_as(path, &path.to_string_lossy())
+    }
+    /// Adds the content of the file at `path`, labelled `name` (so the fingerprint does
+    /// not depend on where the file is, only on the name given).
+    pub fn add_file_as(&mut self, path: &Path, name: &str) -> Result<&mut Self> {
         let mut f = fs::File::open(path)
             .with_context(|| format!("cannot read {} to fingerprint it", path.display()))?;
         let mut h = blake3::Hasher::new();
@@ -107,40 +112,12 @@ impl Fingerprint {
                 h.update(&buf[..n]);
             }
         }
-        let name = path.to_string_lossy();
         let digest = h.finalize();
-        self.add(&name, digest.as_bytes());
-        Ok(self)
-    }
-    /// Adds every regular file below `dir` (sorted), or notes that it is absent.
-    pub fn add_dir(&mut self, dir: &Path) -> Result<&mut Self> {
-        let mut files = Vec::new();
-        collect_files(dir, &mut files);
-        files.sort();
-        self.add("dir", dir.to_string_lossy().as_bytes());
-        for f in files {
-            self.add_file(&f)?;
-        }
+        self.add(name, digest.as_bytes());
         Ok(self)
     }
     pub fn hex(&self) -> String {
         self.0.finalize().to_hex()[..32].to_string()
-    }
-}
-
-fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = fs::read_dir(dir) else { return };
-    for entry in rd.flatten() {
-        let p = entry.path();
-        let name = entry.file_name();
-        if name.to_string_lossy().starts_with('.') {
-            continue;
-        }
-        if p.is_dir() {
-            collect_files(&p, out);
-        } else if p.is_file() {
-            out.push(p);
-        }
     }
 }
 

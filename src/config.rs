@@ -1,7 +1,8 @@
 //! The pipeline file (`pipelines/*.toml`): typed, validated, with defaults.
 //!
-//! Every path in a pipeline file is relative to the directory the command is run
-//! from (like `cargo`), so `newstone run pipelines/default.toml` works from the repo root.
+//! Every relative path in a pipeline file is relative to the folder of the pipeline file,
+//! so a scheduler can run `newstone run /jobs/news.toml` from any folder. Paths given on
+//! the command line (`--input`, `--out`) are relative to the working folder, as usual.
 
 use std::path::{Path, PathBuf};
 
@@ -59,6 +60,10 @@ pub struct InputSpec {
     /// and what the records declare.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
+    /// The folder a relative `path` is relative to: the pipeline file's folder (absolute),
+    /// or `None` for an input given on the command line (the working folder).
+    #[serde(skip)]
+    pub base: Option<PathBuf>,
 }
 
 /// Ingest settings.
@@ -117,45 +122,32 @@ impl Default for NormalizeConfig {
 }
 
 /// Entities settings.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct EntitiesConfig {
-    /// Folder with `companies.csv`, `persons.csv`, `locations.csv`.
-    pub gazetteer: PathBuf,
-}
-
-impl Default for EntitiesConfig {
-    fn default() -> Self {
-        EntitiesConfig {
-            gazetteer: PathBuf::from("data/gazetteer"),
-        }
-    }
+    /// Folder with `companies.csv`, `persons.csv`, `locations.csv` (and the optional
+    /// `company_names.csv`); `None`: the gazetteer built into the binary.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gazetteer: Option<PathBuf>,
+    /// Entities dropped from every output: entity ids (`le-monde`) or canonical names
+    /// (`"Le Monde"`, case and accents ignored), e.g. a publisher citing itself.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub exclude: Vec<String>,
+    /// The user's CSV of companies and aliases, added on top of the gazetteer without
+    /// editing it (columns: see [`crate::reference::extra`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extra_companies: Option<PathBuf>,
 }
 
 /// Sentiment settings.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct SentimentConfig {
-    /// Folder with the lexicons. Learned weights, if any, are read from the `models`
-    /// folder next to it (`<lexicons>/../models/`).
-    pub lexicons: PathBuf,
-}
-
-impl SentimentConfig {
-    /// Where the optional learned weights live (part of the stage fingerprint).
-    pub fn models_dir(&self) -> PathBuf {
-        self.lexicons
-            .parent()
-            .map_or_else(|| PathBuf::from("models"), |p| p.join("models"))
-    }
-}
-
-impl Default for SentimentConfig {
-    fn default() -> Self {
-        SentimentConfig {
-            lexicons: PathBuf::from("data/lexicons"),
-        }
-    }
+    /// Folder with the lexicons; learned weights, if any, are read from the `models`
+    /// folder next to it (`<lexicons>/../models/`). `None`: the lexicons and weights built
+    /// into the binary.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lexicons: Option<PathBuf>,
 }
 
 /// Export settings.
@@ -164,11 +156,17 @@ impl Default for SentimentConfig {
 pub struct ExportConfig {
     /// Write `<table>.csv` next to each `<table>.parquet`.
     pub csv: bool,
+    /// Add the cleaned article text as the last column of `articles` (off by default: it
+    /// makes the table about as large as the corpus).
+    pub article_text: bool,
 }
 
 impl Default for ExportConfig {
     fn default() -> Self {
-        ExportConfig { csv: true }
+        ExportConfig {
+            csv: true,
+            article_text: false,
+        }
     }
 }
 
@@ -185,6 +183,53 @@ fn default_format() -> String {
     "auto".into()
 }
 
+/// The absolute folder of a pipeline file, symbolic links resolved (so `..` in its paths
+/// means the real parent folder).
+fn folder_of(pipeline: &Path) -> PathBuf {
+    let parent = match pipeline.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::canonicalize(&parent).unwrap_or_else(|_| {
+        std::env::current_dir()
+            .map(|cwd| cwd.join(&parent))
+            .unwrap_or(parent)
+    })
+}
+
+/// `rel`, a path written in a pipeline file whose folder is `base`: `base/rel`, with the
+/// leading `..` of `rel` applied to `base`, shown relative to the working folder when it
+/// lies inside it (so logs say `out/default`, not `/home/…/pipelines/../out/default`).
+/// Absolute paths are returned as they are.
+pub fn resolve(base: &Path, rel: &Path) -> PathBuf {
+    use std::path::Component;
+    if rel.is_absolute() {
+        return rel.to_path_buf();
+    }
+    let mut full = base.to_path_buf();
+    let mut rest = rel.components().peekable();
+    while let Some(c) = rest.peek() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                // The parent of `/` is `/`.
+                full.pop();
+            }
+            _ => break,
+        }
+        rest.next();
+    }
+    full.extend(rest);
+    match std::env::current_dir() {
+        Ok(cwd) => match full.strip_prefix(&cwd) {
+            Ok(inside) if inside.as_os_str().is_empty() => PathBuf::from("."),
+            Ok(inside) => inside.to_path_buf(),
+            Err(_) => full,
+        },
+        Err(_) => full,
+    }
+}
+
 /// A language code of the pipeline file must be one the stages analyse.
 fn check_lang_code(setting: &str, code: &str) -> Result<()> {
     use crate::text::lang::{Lang, ANALYSED_CODES};
@@ -198,15 +243,36 @@ fn check_lang_code(setting: &str, code: &str) -> Result<()> {
 }
 
 impl Pipeline {
-    /// Reads and validates a pipeline file; errors name the file and what to fix.
+    /// Reads and validates a pipeline file; errors name the file and what to fix. Its
+    /// relative paths are made relative to its folder (see [`resolve`]).
     pub fn load(path: &Path) -> Result<Pipeline> {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read pipeline file {}", path.display()))?;
-        let p: Pipeline = toml::from_str(&text)
+        let mut p: Pipeline = toml::from_str(&text)
             .map_err(|e| anyhow::anyhow!("pipeline file {} is not valid: {}", path.display(), e))?;
         p.validate()
             .with_context(|| format!("pipeline file {}", path.display()))?;
+        p.rebase(&folder_of(path));
         Ok(p)
+    }
+
+    /// Makes the file's relative paths relative to `base`, the pipeline file's folder
+    /// (absolute). Input paths keep their text (it is part of the ingest fingerprint and
+    /// names the files in `rejects`) and record `base`.
+    pub fn rebase(&mut self, base: &Path) {
+        self.out = resolve(base, &self.out);
+        for input in &mut self.inputs {
+            input.base = Some(base.to_path_buf());
+        }
+        if let Some(g) = &mut self.entities.gazetteer {
+            *g = resolve(base, g);
+        }
+        if let Some(x) = &mut self.entities.extra_companies {
+            *x = resolve(base, x);
+        }
+        if let Some(l) = &mut self.sentiment.lexicons {
+            *l = resolve(base, l);
+        }
     }
 
     /// Checks what serde cannot: timezone names, formats, sizes, language codes.
@@ -227,6 +293,9 @@ impl Pipeline {
                     )
                 })?;
             }
+        }
+        if self.entities.exclude.iter().any(|x| x.trim().is_empty()) {
+            bail!("entities.exclude: an empty entry; list entity ids (\"le-monde\") or names (\"Le Monde\")");
         }
         if self.ingest.batch_size == 0 {
             bail!("ingest.batch_size must be at least 1");
@@ -250,5 +319,71 @@ impl Pipeline {
     /// Where the stage artefacts live.
     pub fn stages_dir(&self) -> PathBuf {
         self.out.join("_stages")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_in_a_pipeline_file_are_relative_to_its_folder() {
+        let tmp = tempfile::tempdir().unwrap();
+        let jobs = tmp.path().join("jobs");
+        std::fs::create_dir_all(&jobs).unwrap();
+        let file = jobs.join("news.toml");
+        std::fs::write(
+            &file,
+            r#"
+out = "../results/news"
+[[inputs]]
+path = "feeds/*.xml"
+[entities]
+gazetteer = "./my-gazetteer"
+[sentiment]
+lexicons = "/opt/lexicons"
+"#,
+        )
+        .unwrap();
+        let p = Pipeline::load(&file).unwrap();
+        let base = std::fs::canonicalize(&jobs).unwrap();
+        let top = base.parent().unwrap();
+        assert_eq!(p.out, top.join("results/news"));
+        assert_eq!(p.inputs[0].path, "feeds/*.xml");
+        assert_eq!(p.inputs[0].base.as_deref(), Some(base.as_path()));
+        assert_eq!(p.entities.gazetteer, Some(base.join("my-gazetteer")));
+        assert_eq!(p.sentiment.lexicons, Some(PathBuf::from("/opt/lexicons")));
+        // Defaults: output next to the pipeline file, built-in reference data.
+        std::fs::write(&file, "[[inputs]]\npath = \"a.jsonl\"\n").unwrap();
+        let p = Pipeline::load(&file).unwrap();
+        assert_eq!(p.out, base.join("out"));
+        assert!(p.entities.gazetteer.is_none() && p.sentiment.lexicons.is_none());
+    }
+
+    #[test]
+    fn resolved_paths_inside_the_working_folder_are_shown_relative() {
+        let cwd = std::env::current_dir().unwrap();
+        assert_eq!(
+            resolve(&cwd.join("pipelines"), Path::new("../out/default")),
+            PathBuf::from("out/default")
+        );
+        assert_eq!(resolve(&cwd, Path::new(".")), PathBuf::from("."));
+        assert_eq!(
+            resolve(Path::new("/"), Path::new("../x")),
+            PathBuf::from("/x")
+        );
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_values_are_errors_naming_the_key() {
+        let err = |text: &str| {
+            let p: Result<Pipeline, _> = toml::from_str(text);
+            match p {
+                Err(e) => e.to_string(),
+                Ok(p) => format!("{:#}", p.validate().unwrap_err()),
+            }
+        };
+        assert!(err("[entities]\ngazeteer = \"g\"\n").contains("unknown field `gazeteer`"));
+        assert!(err("[normalize]\nlanguages = [\"english\"]\n").contains("normalize.languages"));
     }
 }

@@ -11,6 +11,7 @@ pub mod config;
 pub mod entities;
 pub mod eval;
 pub mod pipeline;
+pub mod reference;
 pub mod sentiment;
 pub mod sources;
 pub mod stages;

@@ -55,23 +55,20 @@ pub fn plan(ctx: &Context, inputs: &[ingest::ResolvedInput]) -> Result<Vec<Stage
         let config = match stage {
             Stage::Ingest => json!({"inputs": p.inputs, "ingest": p.ingest}),
             Stage::Normalize => json!({"normalize": p.normalize, "timezone": p.timezone}),
-            Stage::Entities => json!({"languages": p.normalize.languages}),
+            Stage::Entities => {
+                json!({"languages": p.normalize.languages, "exclude": p.entities.exclude})
+            }
             Stage::Sentiment | Stage::Aggregate => json!({}),
-            Stage::Export => json!({"export": p.export, "out": p.out}),
+            // Not the output folder: its stage artefacts are in it, so another folder is
+            // another run already; and a moved folder stays up to date.
+            Stage::Export => json!({"export": p.export, "exclude": p.entities.exclude}),
         };
         let config_fp = hex(Fingerprint::new().add_json("config", &config));
-        let mut data = Fingerprint::new();
-        match stage {
-            Stage::Entities | Stage::Export => {
-                data.add_dir(&p.entities.gazetteer)?;
-            }
-            Stage::Sentiment => {
-                data.add_dir(&p.sentiment.lexicons)?;
-                data.add_dir(&p.sentiment.models_dir())?;
-            }
-            _ => {}
-        }
-        let data_fp = hex(&mut data);
+        let data_fp = match stage {
+            Stage::Entities | Stage::Export => ctx.reference.gazetteer_fingerprint()?,
+            Stage::Sentiment => ctx.reference.sentiment_fingerprint()?,
+            _ => hex(&mut Fingerprint::new()),
+        };
         let fingerprint = hex(Fingerprint::new()
             .add("code", CODE_VERSION.as_bytes())
             .add("stage", stage.name().as_bytes())

@@ -22,6 +22,8 @@ pub struct RejectRow {
 pub struct Article {
     pub article_id: String,
     pub source: String,
+    /// The section or category the source files it under, if it says.
+    pub section: Option<String>,
     pub url: Option<String>,
     pub title: String,
     pub text: String,
@@ -331,6 +333,7 @@ pub fn raw_to_frame(rows: &[RawRow]) -> Result<DataFrame> {
         opt_str_col("url", rows.iter().map(|r| r.url.as_deref())),
         opt_str_col("source", rows.iter().map(|r| r.source_name.as_deref())),
         opt_str_col("lang", rows.iter().map(|r| r.lang.as_deref())),
+        opt_str_col("section", rows.iter().map(|r| r.section.as_deref())),
         bool_col("lang_fixed", rows.iter().map(|r| r.lang_fixed)),
     ])
 }
@@ -348,6 +351,7 @@ pub struct RawRef<'a> {
     pub url: Option<&'a str>,
     pub source_name: Option<&'a str>,
     pub lang: Option<&'a str>,
+    pub section: Option<&'a str>,
     /// `lang` comes from the input's `lang` setting and overrides detection.
     pub lang_fixed: bool,
 }
@@ -364,6 +368,7 @@ impl<'a> From<&'a RawRow> for RawRef<'a> {
             url: r.url.as_deref(),
             source_name: r.source_name.as_deref(),
             lang: r.lang.as_deref(),
+            section: r.section.as_deref(),
             lang_fixed: r.lang_fixed,
         }
     }
@@ -386,6 +391,7 @@ pub fn raw_refs_from_frame(df: &DataFrame) -> Result<Vec<RawRef<'_>>> {
     let url = col("url")?;
     let source = col("source")?;
     let lang = col("lang")?;
+    let section = col("section")?;
     let lang_fixed = bools(df, "lang_fixed")?;
     Ok((0..source_file.len())
         .map(|i| RawRef {
@@ -398,6 +404,7 @@ pub fn raw_refs_from_frame(df: &DataFrame) -> Result<Vec<RawRef<'_>>> {
             url: at(&url, i),
             source_name: at(&source, i),
             lang: at(&lang, i),
+            section: at(&section, i),
             lang_fixed: lang_fixed.get(i).copied().unwrap_or(false),
         })
         .collect())
@@ -413,6 +420,7 @@ pub fn raw_from_frame(df: &DataFrame) -> Result<Vec<RawRow>> {
     let url = strs(df, "url")?;
     let source = strs(df, "source")?;
     let lang = strs(df, "lang")?;
+    let section = strs(df, "section")?;
     let lang_fixed = bools(df, "lang_fixed")?;
     let mut rows = itertools_zip9(
         source_file,
@@ -425,8 +433,9 @@ pub fn raw_from_frame(df: &DataFrame) -> Result<Vec<RawRow>> {
         source,
         lang,
     );
-    for (row, fixed) in rows.iter_mut().zip(lang_fixed) {
+    for ((row, fixed), section) in rows.iter_mut().zip(lang_fixed).zip(section) {
         row.lang_fixed = fixed;
+        row.section = section;
     }
     Ok(rows)
 }
@@ -463,6 +472,7 @@ fn itertools_zip9(
             url: url.next().flatten(),
             source_name: source.next().flatten(),
             lang: lang.next().flatten(),
+            section: None,
             lang_fixed: false,
         })
         .collect()
@@ -497,6 +507,7 @@ pub fn articles_to_frame(rows: &[Article]) -> Result<DataFrame> {
     frame(vec![
         str_col("article_id", rows.iter().map(|r| r.article_id.as_str())),
         str_col("source", rows.iter().map(|r| r.source.as_str())),
+        opt_str_col("section", rows.iter().map(|r| r.section.as_deref())),
         opt_str_col("url", rows.iter().map(|r| r.url.as_deref())),
         str_col("title", rows.iter().map(|r| r.title.as_str())),
         str_col("text", rows.iter().map(|r| r.text.as_str())),
@@ -510,6 +521,7 @@ pub fn articles_to_frame(rows: &[Article]) -> Result<DataFrame> {
 pub fn articles_from_frame(df: &DataFrame) -> Result<Vec<Article>> {
     let article_id = strs_req(df, "article_id")?;
     let source = strs_req(df, "source")?;
+    let mut section = strs(df, "section")?.into_iter();
     let mut url = strs(df, "url")?.into_iter();
     let mut title = strs_req(df, "title")?.into_iter();
     // `text` may be left out on purpose (export does not need the bodies).
@@ -529,6 +541,7 @@ pub fn articles_from_frame(df: &DataFrame) -> Result<Vec<Article>> {
         .map(|(article_id, source)| Article {
             article_id,
             source,
+            section: section.next().flatten(),
             url: url.next().flatten(),
             title: title.next().unwrap_or_default(),
             text: text.next().unwrap_or_default(),
@@ -545,6 +558,7 @@ pub fn articles_export_frame(rows: &[Article], tones: &[Option<f64>]) -> Result<
     frame(vec![
         str_col("article_id", rows.iter().map(|r| r.article_id.as_str())),
         str_col("source", rows.iter().map(|r| r.source.as_str())),
+        opt_str_col("section", rows.iter().map(|r| r.section.as_deref())),
         opt_str_col("url", rows.iter().map(|r| r.url.as_deref())),
         str_col("title", rows.iter().map(|r| r.title.as_str())),
         ts_col("published_at", rows.iter().map(|r| r.published_at)),

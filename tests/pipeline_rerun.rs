@@ -17,18 +17,19 @@ fn private_pipeline(dir: &Path) -> String {
 out = "{out}"
 timezone = "Europe/Paris"
 [[inputs]]
-path = "data/sample/wire.jsonl"
+path = "{sample}/wire.jsonl"
 [[inputs]]
-path = "data/sample/*.xml"
+path = "{sample}/*.xml"
 [[inputs]]
-path = "data/sample/notes"
+path = "{sample}/notes"
 [entities]
 gazetteer = "{d}/gazetteer"
 [sentiment]
 lexicons = "{d}/lexicons"
 "#,
         out = path_str(&dir.join("out")),
-        d = path_str(&data)
+        d = path_str(&data),
+        sample = path_str(&repo().join("data").join("sample")),
     );
     let p = dir.join("pipeline.toml");
     fs::write(&p, pipeline).unwrap();

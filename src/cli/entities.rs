@@ -1,16 +1,16 @@
 //! `newstone entities [--input FILE|-] [--output FILE|-]`.
 
-use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Result;
 use serde_json::json;
 
 use super::io::{bytes_to_chars, lang_field, map_lines, text_field};
+use crate::reference::ReferenceData;
 use crate::stages::entities::load_finder;
 
-pub fn entities(input: &str, output: &str, gazetteer: &Path) -> Result<ExitCode> {
-    let finder = load_finder(gazetteer, "--gazetteer")?;
+pub fn entities(input: &str, output: &str, data: &ReferenceData) -> Result<ExitCode> {
+    let finder = load_finder(&data.gazetteer_dir()?, "--gazetteer")?;
     let (ok, bad) = map_lines(input, output, |obj| {
         let text = text_field(obj)?;
         let lang = lang_field(obj, text);

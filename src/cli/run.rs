@@ -22,6 +22,7 @@ pub fn load(pipeline: &Path, inputs: Vec<String>, out: Option<PathBuf>) -> Resul
                 source: None,
                 fields: Default::default(),
                 lang: None,
+                base: None,
             })
             .collect();
     }
@@ -41,11 +42,8 @@ pub fn run(
     quiet: bool,
 ) -> Result<ExitCode> {
     let p = load(pipeline, inputs, out)?;
-    let ctx = Context {
-        pipeline: &p,
-        stages_dir: p.stages_dir(),
-        progress: !quiet && std::io::stderr().is_terminal(),
-    };
+    let reference = crate::stages::reference_data(&p);
+    let ctx = Context::new(&p, &reference, !quiet && std::io::stderr().is_terminal());
     let selection = match (stage, from, force) {
         (Some(s), _, _) => Selection::Only(s),
         (None, Some(f), _) => Selection::From(f),

@@ -4,7 +4,6 @@
 //! `{"start": 10, "end": 16}` in characters) or, when absent, the companies the entity
 //! finder finds.
 
-use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Result;
@@ -12,6 +11,7 @@ use serde_json::{json, Map, Value};
 
 use super::io::{bytes_to_chars, chars_to_bytes, lang_field, map_lines, text_field};
 use crate::entities::{EntityFinder, EntityKind};
+use crate::reference::ReferenceData;
 use crate::sentiment::{combine, ArticleScores, SentimentModel};
 use crate::stages::entities::load_finder;
 use crate::stages::sentiment::{evidence_cell, load_model};
@@ -190,9 +190,9 @@ pub fn score_line(
     }))
 }
 
-pub fn sentiment(input: &str, output: &str, gazetteer: &Path, lexicons: &Path) -> Result<ExitCode> {
-    let finder = load_finder(gazetteer, "--gazetteer")?;
-    let model = load_model(lexicons, "--lexicons")?;
+pub fn sentiment(input: &str, output: &str, data: &ReferenceData) -> Result<ExitCode> {
+    let finder = load_finder(&data.gazetteer_dir()?, "--gazetteer")?;
+    let model = load_model(&data.lexicons_dir()?, "--lexicons")?;
     let (ok, bad) = map_lines(input, output, |obj| score_line(obj, &model, &finder))?;
     tracing::info!("sentiment: {ok} lines done, {bad} lines with errors");
     Ok(ExitCode::SUCCESS)

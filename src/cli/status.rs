@@ -1,4 +1,5 @@
-//! `newstone status PIPELINE.toml [--out DIR]`: what a run would do, without doing it.
+//! `newstone status PIPELINE.toml [--input …] [--out DIR]`: what a run would do, without
+//! doing it.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -9,13 +10,11 @@ use crate::artefact::leftovers;
 use crate::pipeline::{lock_state, plan, LockState, State};
 use crate::stages::{ingest, Context};
 
-pub fn status(pipeline: &Path, out: Option<PathBuf>) -> Result<ExitCode> {
-    let p = super::run::load(pipeline, Vec::new(), out)?;
-    let ctx = Context {
-        pipeline: &p,
-        stages_dir: p.stages_dir(),
-        progress: false,
-    };
+/// Prints the state of each stage of `pipeline` with the same overrides as a `run`.
+pub fn status(pipeline: &Path, inputs: Vec<String>, out: Option<PathBuf>) -> Result<ExitCode> {
+    let p = super::run::load(pipeline, inputs, out)?;
+    let reference = crate::stages::reference_data(&p);
+    let ctx = Context::new(&p, &reference, false);
     let inputs = ingest::resolve_inputs(&p)?;
     let plans = plan(&ctx, &inputs)?;
     println!(

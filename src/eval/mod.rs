@@ -19,6 +19,7 @@ pub mod metrics;
 pub mod newsmtsc;
 pub mod semeval;
 pub mod sentfin;
+pub mod user;
 
 pub use metrics::{decode, find_span, report};
 

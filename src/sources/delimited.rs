@@ -124,6 +124,7 @@ struct Columns {
     date: Vec<usize>,
     url: Vec<usize>,
     source: Vec<usize>,
+    section: Vec<usize>,
     lang: Vec<usize>,
 }
 
@@ -148,6 +149,7 @@ impl Columns {
             date: find(&fields.date),
             url: find(&fields.url),
             source: find(&fields.source),
+            section: find(&fields.section),
             lang: find(&lang),
         }
     }
@@ -164,6 +166,7 @@ impl Columns {
             url: get(&self.url),
             source_name: get(&self.source),
             lang: get(&self.lang),
+            section: get(&self.section),
             lang_fixed: false,
         }
     }

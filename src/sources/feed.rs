@@ -233,8 +233,17 @@ pub fn read(path: &Path, emit: &mut dyn FnMut(Item)) -> Result<(), SourceError> 
                     c.buf.push_str(&String::from_utf8_lossy(&e));
                     c.buf.push_str("/>");
                 } else if let (Some(it), Some(Format::Atom)) = (item.as_mut(), kind) {
-                    if stack.len() == it.depth && local_name(&e) == "link" {
-                        take_atom_link(&e, it);
+                    if stack.len() == it.depth {
+                        match local_name(&e).as_str() {
+                            "link" => take_atom_link(&e, it),
+                            // `<category term="…" label="…"/>`: the label reads better.
+                            "category" => {
+                                if let Some(c) = attr(&e, "label").or_else(|| attr(&e, "term")) {
+                                    it.fields.push(("category".into(), c));
+                                }
+                            }
+                            _ => {}
+                        }
                     }
                 }
             }
@@ -396,6 +405,17 @@ fn build_record(
         r.text = it.get(&["encoded", "description"]);
         r.date = it.get(&["pubdate", "date"]);
         r.lang = it.get(&["language"]).or_else(|| feed_lang.clone());
+    }
+    // Every `<category>` of the item, in order, each once.
+    let mut sections: Vec<&str> = Vec::new();
+    for (k, v) in &it.fields {
+        let v = v.trim();
+        if k == "category" && !v.is_empty() && !sections.contains(&v) {
+            sections.push(v);
+        }
+    }
+    if !sections.is_empty() {
+        r.section = Some(sections.join("|"));
     }
     r
 }
@@ -609,5 +629,29 @@ mod tests {
         assert_eq!(root_name(b"<feed/>").as_deref(), Some("feed"));
         assert_eq!(root_name(b"<!-- never closed"), None);
         assert_eq!(root_name(b""), None);
+    }
+
+    #[test]
+    fn categories_become_the_section() {
+        let rss = r#"<rss version="2.0"><channel><title>Wire</title>
+<item><title>Airbus livre 60 avions</title><category>Économie</category>
+<category domain="x">Aéronautique</category><category>Économie</category></item>
+<item><title>Sans rubrique</title><category> </category></item>
+</channel></rss>"#;
+        let items = run("f.xml", rss).unwrap();
+        assert_eq!(
+            rec(&items[0]).section.as_deref(),
+            Some("Économie|Aéronautique")
+        );
+        assert_eq!(rec(&items[1]).section, None);
+        let atom = r#"<feed xmlns="http://www.w3.org/2005/Atom"><title>T</title>
+<entry><title>Carrefour ouvre des magasins</title><id>e1</id>
+<category term="retail" label="Distribution"/><category term="france"/></entry>
+</feed>"#;
+        let items = run("a.xml", atom).unwrap();
+        assert_eq!(
+            rec(&items[0]).section.as_deref(),
+            Some("Distribution|france")
+        );
     }
 }

@@ -71,6 +71,7 @@ fn note_record(content: &str, markdown: bool) -> RawRecord {
         url: get(&["url", "link"]),
         source_name: get(&["source"]),
         lang: get(&["lang", "language"]),
+        section: get(&["section", "category"]),
         lang_fixed: false,
         ..RawRecord::default()
     };

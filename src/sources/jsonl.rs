@@ -319,6 +319,7 @@ pub(crate) fn record_from_object(
         url: pick(obj, &fields.url),
         source_name: pick(obj, &fields.source),
         lang: pick(obj, &lang_names),
+        section: pick(obj, &fields.section),
         lang_fixed: false,
     }
 }

@@ -54,6 +54,9 @@ pub struct FieldMap {
     /// Names for the publisher / wire name.
     #[serde(deserialize_with = "one_or_many")]
     pub source: Vec<String>,
+    /// Names for the feed's section or category (`articles.section`).
+    #[serde(deserialize_with = "one_or_many")]
+    pub section: Vec<String>,
 }
 
 impl Default for FieldMap {
@@ -68,6 +71,7 @@ impl Default for FieldMap {
             date: v(&["date", "published", "published_at", "pubDate"]),
             url: v(&["url", "link"]),
             source: v(&["source"]),
+            section: v(&["section", "category"]),
         }
     }
 }
@@ -111,6 +115,9 @@ pub struct RawRecord {
     pub source_name: Option<String>,
     /// Language when the input declares it (JSON `lang`, `<html lang>`, front matter…).
     pub lang: Option<String>,
+    /// Section or category the source files the article under (RSS/Atom `<category>`,
+    /// several joined by `|`; a `section`/`category` field or column; front matter).
+    pub section: Option<String>,
     /// `lang` was set by the pipeline input's `lang` setting: it overrides detection.
     pub lang_fixed: bool,
 }
@@ -283,7 +290,7 @@ pub enum SourceError {
         detail: String,
     },
     /// An input matches no file.
-    #[error("input `{pattern}` matches no supported file (looked in {looked_in}); check the path in the pipeline file, relative paths start from the pipeline file's folder")]
+    #[error("input `{pattern}` matches no supported file (looked in {looked_in}); check the path")]
     NoMatch {
         /// The pattern as written in the pipeline.
         pattern: String,

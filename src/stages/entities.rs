@@ -41,6 +41,39 @@ pub fn load_finder(dir: &std::path::Path, setting: &str) -> Result<EntityFinder>
     Ok(finder)
 }
 
+/// The entities the pipeline file's `entities.exclude` drops from every output: by id
+/// (exact) or by canonical name (case and accents ignored), so a publisher citing itself
+/// (« Le Monde ») or a name that is never a company in the corpus can be left out.
+#[derive(Debug, Clone, Default)]
+pub struct Exclusions {
+    ids: std::collections::HashSet<String>,
+    names: std::collections::HashSet<String>,
+}
+
+impl Exclusions {
+    /// From the `entities.exclude` list.
+    pub fn new(list: &[String]) -> Self {
+        let mut x = Exclusions::default();
+        for item in list.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
+            x.ids.insert(item.to_string());
+            x.names.insert(crate::entities::fold::fold_str(item));
+        }
+        x
+    }
+
+    /// True when nothing is excluded.
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    /// True when the entity with this id and canonical name is excluded.
+    pub fn excludes(&self, id: &str, name: &str) -> bool {
+        !self.is_empty()
+            && (self.ids.contains(id)
+                || self.names.contains(&crate::entities::fold::fold_str(name)))
+    }
+}
+
 /// One row of the mentions table as the entities stage builds it. Kind, via and field
 /// are enums and the article id an index into the part's ids, so a mention costs one
 /// allocation here (the surface) on top of the finder's two, instead of seven strings.
@@ -219,8 +252,9 @@ pub fn analysed(article: &ArticleText<'_>, languages: &[String]) -> bool {
 /// and written in the background while its neighbour is matched.
 pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
     let t0 = Instant::now();
-    let gazetteer = &ctx.pipeline.entities.gazetteer;
+    let gazetteer = &ctx.reference.gazetteer_dir()?;
     let languages = &ctx.pipeline.normalize.languages;
+    let exclusions = &Exclusions::new(&ctx.pipeline.entities.exclude);
     let parts = list_parts(&ctx.stage_dir(Stage::Normalize), "articles")?;
     let dir = StageDir::create(&ctx.stages_dir, Stage::Entities.name())?;
     let (mut rows_in, mut rows_out) = (0u64, 0u64);
@@ -258,6 +292,9 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
                         a.doc_into(doc);
                         let mut found = finder.find(doc, Lang::from_code(a.lang));
                         drop_publisher_mentions(&mut found, doc, a.url);
+                        if !exclusions.is_empty() {
+                            found.retain(|m| !exclusions.excludes(&m.entity_id, &m.name));
+                        }
                         date_names(finder.gazetteer(), &mut found, a.date);
                         mention_rows(i, a, doc, found)
                     })

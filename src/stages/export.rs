@@ -19,6 +19,7 @@ use rayon::prelude::*;
 use crate::artefact::{read_parquet, read_parquet_columns, tmp_sibling, Manifest, StageDir};
 use crate::entities::gazetteer::days_since_epoch;
 use crate::entities::{Entity, Gazetteer};
+use crate::stages::entities::Exclusions;
 use crate::stages::{aggregate, list_parts, secs, Context, Stage};
 use crate::tables::{
     date_col, rejects_from_frame, rejects_to_frame, scored_frame, scored_to_frame,
@@ -36,10 +37,11 @@ pub const TABLES: [&str; 7] = [
     "rejects",
 ];
 
-/// Article columns that export needs (not the bodies).
-const ARTICLE_COLUMNS: [&str; 8] = [
+/// Article columns that export needs (the bodies only with `export.article_text`).
+const ARTICLE_COLUMNS: [&str; 9] = [
     "article_id",
     "source",
+    "section",
     "url",
     "title",
     "published_at",
@@ -219,10 +221,16 @@ impl EntityRows {
 
 /// The `entities` table: the gazetteer (one row per name period, see [`EntityRows`])
 /// plus discovered companies.
-fn entities_frame(gaz: &Gazetteer, discovered: &DataFrame) -> Result<DataFrame> {
+fn entities_frame(
+    gaz: &Gazetteer,
+    discovered: &DataFrame,
+    exclusions: &Exclusions,
+) -> Result<DataFrame> {
     let mut rows = EntityRows::default();
     for e in gaz.entities() {
-        rows.add(e);
+        if !exclusions.excludes(&e.id, &e.name) {
+            rows.add(e);
+        }
     }
     let d_ids = discovered.column("entity_id")?.str()?;
     let d_names = discovered.column("name")?.str()?;
@@ -365,22 +373,31 @@ fn export_one(out: &Path, table: &str, csv: bool, df: Result<DataFrame>) -> Resu
     export_parts(out, table, csv, vec![df], |df| df)
 }
 
-/// The exported `articles` part: the normalize artefact without the bodies, plus the
-/// tone of each article from the sentiment artefact (null when it has none).
-fn articles_part(articles: &Path, tones: &Path) -> Result<DataFrame> {
-    let df = read_parquet_columns(articles, &ARTICLE_COLUMNS)?.select(ARTICLE_COLUMNS)?;
+/// The exported `articles` part: the normalize artefact, plus the tone of each article
+/// from the sentiment artefact (null when it has none), plus the body as the last column
+/// when `with_text`.
+fn articles_part(articles: &Path, tones: &Path, with_text: bool) -> Result<DataFrame> {
+    let mut columns = ARTICLE_COLUMNS.to_vec();
+    if with_text {
+        columns.push("text");
+    }
+    let full = read_parquet_columns(articles, &columns)?;
     let tones = tones_from_frame(&read_parquet(tones)?)?;
     let by_id: std::collections::HashMap<&str, f64> = tones
         .iter()
         .map(|t| (t.article_id.as_str(), t.tone))
         .collect();
-    let tone: Vec<Option<f64>> = df
+    let tone: Vec<Option<f64>> = full
         .column("article_id")?
         .str()?
         .iter()
         .map(|id| id.and_then(|id| by_id.get(id).copied()))
         .collect();
-    Ok(df.hstack(&[Column::new("tone".into(), tone)])?)
+    let mut extra = vec![Column::new("tone".into(), tone)];
+    if with_text {
+        extra.push(full.column("text")?.clone());
+    }
+    Ok(full.select(ARTICLE_COLUMNS)?.hstack(&extra)?)
 }
 
 /// Runs the export stage. The tables are independent: they are written concurrently
@@ -418,7 +435,10 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
             .cloned()
             .zip(tone_parts.iter().cloned())
             .collect();
-        let n = export_parts(&out, "articles", csv, pairs, |(a, t)| articles_part(&a, &t));
+        let with_text = p.export.article_text;
+        let n = export_parts(&out, "articles", csv, pairs, |(a, t)| {
+            articles_part(&a, &t, with_text)
+        });
         done("articles", n)
     };
     // Mentions: the entities stage's rows joined with the sentiment stage's scores,
@@ -468,10 +488,11 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
             "company_daily",
             export_one(&out, "company_daily", csv, Ok(daily)),
         )?;
-        let finder_gaz = Gazetteer::load(&p.entities.gazetteer).map_err(|e| {
+        let gazetteer = ctx.reference.gazetteer_dir()?;
+        let finder_gaz = Gazetteer::load(&gazetteer).map_err(|e| {
             anyhow::anyhow!(
                 "cannot load the gazetteer from {}: {e}",
-                p.entities.gazetteer.display()
+                gazetteer.display()
             )
         })?;
         done(
@@ -480,7 +501,11 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
                 &out,
                 "entities",
                 csv,
-                entities_frame(&finder_gaz, &discovered),
+                entities_frame(
+                    &finder_gaz,
+                    &discovered,
+                    &Exclusions::new(&p.entities.exclude),
+                ),
             ),
         )?;
         done(
@@ -582,7 +607,7 @@ mod tests {
             Column::new("name".into(), ["Acme SA"]),
         ])
         .unwrap();
-        let df = entities_frame(&g, &discovered).unwrap();
+        let df = entities_frame(&g, &discovered, &Exclusions::default()).unwrap();
         let day = |s: &str| {
             Some(days_since_epoch(
                 chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap(),

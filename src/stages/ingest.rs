@@ -19,7 +19,13 @@ use crate::tables::{raw_to_frame, rejects_to_frame, RawRow, RejectRow};
 #[derive(Debug, Clone)]
 pub struct ResolvedInput {
     pub spec: usize,
+    /// The file, to open.
     pub path: PathBuf,
+    /// The file as the tables name it (`rejects.source`) and the fingerprint records
+    /// it: relative to the folder its input is relative to (the pipeline file's folder,
+    /// or the working folder for `--input`), so a run gives the same tables whatever
+    /// folder it is started from.
+    pub shown: String,
 }
 
 /// Expands every pipeline input into files (sorted, each file once).
@@ -29,20 +35,33 @@ pub fn resolve_inputs(p: &Pipeline) -> Result<Vec<ResolvedInput>> {
             "the pipeline has no inputs: add an [[inputs]] section with a `path`, or pass --input PATH"
         );
     }
-    let base = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let mut out: Vec<ResolvedInput> = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for (i, spec) in p.inputs.iter().enumerate() {
-        let files = sources::expand_input(&spec.path, &base)
-            .with_context(|| format!("input {:?}", spec.path))?;
+        let base = spec.base.as_deref().unwrap_or(&cwd);
+        let files = sources::expand_input(&spec.path, base).with_context(|| match &spec.base {
+            Some(b) => format!(
+                "input {:?} (relative to the pipeline file's folder {})",
+                spec.path,
+                b.display()
+            ),
+            None => format!(
+                "input {:?} (given with --input: relative to the working folder)",
+                spec.path
+            ),
+        })?;
         for path in files {
-            // Paths relative to where the job runs keep outputs identical across checkouts.
-            let path = path
-                .strip_prefix(&base)
-                .map(Path::to_path_buf)
-                .unwrap_or(path);
+            let shown = match path.strip_prefix(base) {
+                Ok(rel) => display(rel),
+                Err(_) => display(&path),
+            };
             if seen.insert(path.clone()) {
-                out.push(ResolvedInput { spec: i, path });
+                out.push(ResolvedInput {
+                    spec: i,
+                    path,
+                    shown,
+                });
             }
         }
     }
@@ -53,7 +72,7 @@ pub fn resolve_inputs(p: &Pipeline) -> Result<Vec<ResolvedInput>> {
 pub fn input_fingerprint(p: &Pipeline, inputs: &[ResolvedInput]) -> Result<String> {
     let mut fp = crate::artefact::Fingerprint::new();
     for input in inputs {
-        fp.add_file(&input.path)?;
+        fp.add_file_as(&input.path, &input.shown)?;
         fp.add_json("spec", &p.inputs[input.spec]);
     }
     Ok(fp.hex())
@@ -115,7 +134,7 @@ pub fn run(ctx: &Context, inputs: &[ResolvedInput], manifest: Manifest) -> Resul
         let mut read = || -> Result<()> {
             for input in inputs {
                 let spec = &p.inputs[input.spec];
-                read_one(spec, &input.path, &mut w, &mut rejects)?;
+                read_one(spec, input, &mut w, &mut rejects)?;
                 bar.inc(1);
             }
             bar.finish_and_clear();
@@ -152,12 +171,13 @@ fn display(path: &Path) -> String {
 /// Reads one file; problems with the whole file become one reject row.
 fn read_one(
     spec: &InputSpec,
-    path: &Path,
+    input: &ResolvedInput,
     w: &mut Writer<'_, '_>,
     rejects: &mut Vec<RejectRow>,
 ) -> Result<()> {
+    let (path, shown) = (input.path.as_path(), input.shown.as_str());
     let file_reject = |reason: String| RejectRow {
-        source: display(path),
+        source: shown.to_string(),
         record: "file".into(),
         reason,
     };
@@ -182,7 +202,7 @@ fn read_one(
             .map_err(|_| anyhow::anyhow!("unknown format {:?}", spec.format))?
     };
     if matches!(format, Format::Parquet) {
-        return read_parquet_input(spec, path, w, rejects);
+        return read_parquet_input(spec, path, shown, w, rejects);
     }
     let mut err: Option<anyhow::Error> = None;
     let result = sources::read_file(path, format, &spec.fields, &mut |item| {
@@ -191,6 +211,9 @@ fn read_one(
         }
         match item {
             Item::Record(mut row) => {
+                if row.source_file != shown {
+                    row.source_file = shown.to_string();
+                }
                 row.source_name = row.source_name.or_else(|| spec.source.clone());
                 fix_lang(spec, &mut row);
                 if let Err(e) = w.push(row) {
@@ -198,7 +221,7 @@ fn read_one(
                 }
             }
             Item::Reject(r) => rejects.push(RejectRow {
-                source: r.source_file,
+                source: shown.to_string(),
                 record: r.record,
                 reason: r.reason,
             }),
@@ -217,6 +240,7 @@ fn read_one(
 fn read_parquet_input(
     spec: &InputSpec,
     path: &Path,
+    shown: &str,
     w: &mut Writer<'_, '_>,
     rejects: &mut Vec<RejectRow>,
 ) -> Result<()> {
@@ -225,7 +249,7 @@ fn read_parquet_input(
         Ok(df) => df,
         Err(e) => {
             rejects.push(RejectRow {
-                source: display(path),
+                source: shown.to_string(),
                 record: "file".into(),
                 reason: format!("cannot read as Parquet: {e:#}"),
             });
@@ -274,9 +298,10 @@ fn read_parquet_input(
         pick(&f.source),
         pick(&["lang".to_string(), "language".to_string()]),
     );
+    let mut section = pick(&f.section);
     if text.is_none() && title.is_none() {
         rejects.push(RejectRow {
-            source: display(path),
+            source: shown.to_string(),
             record: "file".into(),
             reason: format!(
                 "no text column: looked for {:?}; set `fields.text` on this input",
@@ -287,7 +312,7 @@ fn read_parquet_input(
     }
     for i in 0..n {
         let mut row = RawRow {
-            source_file: display(path),
+            source_file: shown.to_string(),
             record: format!("row {}", i + 1),
             id: take(&mut id, i),
             title: take(&mut title, i),
@@ -296,6 +321,7 @@ fn read_parquet_input(
             url: take(&mut url, i),
             source_name: take(&mut source, i).or_else(|| spec.source.clone()),
             lang: take(&mut lang, i),
+            section: take(&mut section, i),
             lang_fixed: false,
         };
         fix_lang(spec, &mut row);

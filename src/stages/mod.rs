@@ -7,6 +7,7 @@ use std::time::Instant;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::config::Pipeline;
+use crate::reference::ReferenceData;
 
 pub mod aggregate;
 pub mod entities;
@@ -67,13 +68,25 @@ impl Stage {
 /// What every stage needs to know about the run.
 pub struct Context<'a> {
     pub pipeline: &'a Pipeline,
+    /// The gazetteer and sentiment data the pipeline names (built-in by default).
+    pub reference: &'a ReferenceData,
     /// `<out>/_stages`.
     pub stages_dir: PathBuf,
     /// Draw progress bars (only on a terminal).
     pub progress: bool,
 }
 
-impl Context<'_> {
+impl<'a> Context<'a> {
+    /// The context of a run of `pipeline` with `reference` (see [`reference_data`]).
+    pub fn new(pipeline: &'a Pipeline, reference: &'a ReferenceData, progress: bool) -> Self {
+        Context {
+            pipeline,
+            reference,
+            stages_dir: pipeline.stages_dir(),
+            progress,
+        }
+    }
+
     /// Folder of a completed stage's artefacts.
     pub fn stage_dir(&self, stage: Stage) -> PathBuf {
         self.stages_dir.join(stage.name())
@@ -94,6 +107,16 @@ impl Context<'_> {
         bar.set_prefix(stage.name());
         bar
     }
+}
+
+/// The reference data a pipeline names: its folders, else the built-in files.
+pub fn reference_data(p: &Pipeline) -> ReferenceData {
+    use crate::reference::Folder;
+    ReferenceData::new(
+        Folder::from_option(p.entities.gazetteer.as_deref()),
+        p.entities.extra_companies.clone(),
+        Folder::from_option(p.sentiment.lexicons.as_deref()),
+    )
 }
 
 /// Seconds since `t`, rounded for manifests and logs.

@@ -144,6 +144,7 @@ fn normalize_ref(raw: RawRef<'_>, cfg: &NormalizeConfig, tz: chrono_tz::Tz) -> N
     Normalized::Article(Box::new(Article {
         article_id,
         source,
+        section: raw.section.map(clean_line).filter(|s| !s.is_empty()),
         url: raw
             .url
             .map(str::trim)
@@ -441,6 +442,7 @@ mod tests {
             url: None,
             source_name: Some("Wire".into()),
             lang: None,
+            section: None,
             lang_fixed: false,
         }
     }
@@ -646,6 +648,7 @@ mod tests {
                 let a = Article {
                     article_id: "a".into(),
                     source: "s".into(),
+                    section: None,
                     url: None,
                     title: title.into(),
                     text: t.into(),

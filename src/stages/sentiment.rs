@@ -318,7 +318,7 @@ impl Scored {
 /// Runs the sentiment stage.
 pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
     let t0 = Instant::now();
-    let lexicons = &ctx.pipeline.sentiment.lexicons;
+    let lexicons = &ctx.reference.lexicons_dir()?;
     let art_parts = list_parts(&ctx.stage_dir(Stage::Normalize), "articles")?;
     let men_parts = list_parts(&ctx.stage_dir(Stage::Entities), "mentions")?;
     if art_parts.len() != men_parts.len() {
