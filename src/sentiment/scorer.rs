@@ -53,9 +53,10 @@ fn role_table(lang: Lang) -> (Vec<(&'static str, Role)>, Vec<RolePhrase>) {
                 ("assign", r(-0.1, -0.5)),
                 ("condamn", r(0.0, -0.6)),
                 ("sanction", r(0.0, -0.6)),
-                ("rachet", r(0.1, 0.3)),
-                ("rachèt", r(0.1, 0.3)),
-                ("acquiert", r(0.1, 0.3)),
+                // Buying is an announced action: a fact for both sides.
+                ("rachet", r(0.1, 0.1)),
+                ("rachèt", r(0.1, 0.1)),
+                ("acquiert", r(0.1, 0.1)),
                 ("remport", r(0.5, 0.0)),
                 ("pénalis", r(0.0, -0.5)),
                 // Blame and praise: the one who denounces or salutes says nothing about
@@ -1576,8 +1577,10 @@ pub fn target_contributions(
             .is_some_and(|k| toks[k].lower() == ":")
         && !s.cues.iter().any(|c| c.clause <= tc && tc <= c.reach);
     let cause = cause_phrase(toks, ga);
-    // `selon Acme`, `Acme estime que Beta…`: the source of what is reported.
-    let source = source || reports_speech(s, toks, (ta, tb), all_targets);
+    // `selon Acme`, `Acme estime que Beta…`: the source of what is reported;
+    // `la filiale d'Acme`, `le fondateur d'Acme`: what is said is of the head noun.
+    let source =
+        source || reports_speech(s, toks, (ta, tb), all_targets) || relation_complement(toks, ta);
     let conceded = concessions(toks, s);
     // `Pénalisé par la crise, Acme…`, `Grâce à ce modèle, Acme…`: a phrase detached at
     // the head of the sentence, naming no target, is said of the subject after it (the
@@ -1704,6 +1707,74 @@ fn concessions(toks: &[LexToken], s: &Sentence) -> Vec<(usize, usize)> {
         k = e;
     }
     out
+}
+
+/// Nouns of a relation to a company (`filiale de`, `fondateur de`, `sous-traitant de`):
+/// a sentence about them says nothing about the company that completes them.
+const RELATION_NOUNS: &[&str] = &[
+    "filiale",
+    "filiales",
+    "maison-mère",
+    "sous-traitant",
+    "sous-traitants",
+    "propriétaire",
+    "propriétaires",
+    "fondateur",
+    "fondatrice",
+    "cofondateur",
+    "cofondatrice",
+    "patron",
+    "patronne",
+    "président",
+    "présidente",
+    "pdg",
+    "directeur",
+    "directrice",
+    "dirigeant",
+    "dirigeante",
+    "dirigeants",
+    "actionnaire",
+    "actionnaires",
+    "client",
+    "clients",
+    "fournisseur",
+    "fournisseurs",
+    "concurrent",
+    "concurrents",
+    "rival",
+    "rivaux",
+    "branche",
+    "comité",
+    "porte-parole",
+    "avocat",
+    "avocats",
+    "repreneur",
+    "repreneurs",
+    "ancien",
+    "ancienne",
+    "ex-patron",
+    "ex-président",
+];
+
+/// Whether the target completes a relation noun: `filiale de la Banque X`, `le fondateur
+/// de X`, `sous-traitant d'X` (French: the noun, `de`/`d'`/`du`/`des`, perhaps an
+/// article).
+fn relation_complement(toks: &[LexToken], ta: usize) -> bool {
+    let word = |k: usize| toks.get(k).map_or("", |t| t.lower());
+    let Some(mut k) = ta.checked_sub(1) else {
+        return false;
+    };
+    if matches!(word(k), "la" | "le" | "l'" | "les") {
+        let Some(j) = k.checked_sub(1) else {
+            return false;
+        };
+        k = j;
+    }
+    if !matches!(word(k), "de" | "d'" | "du" | "des") {
+        return false;
+    }
+    k.checked_sub(1)
+        .is_some_and(|n| RELATION_NOUNS.contains(&word(n)))
 }
 
 /// Verbs of saying and judging (lowercase forms): their subject reports or judges what

@@ -138,3 +138,29 @@ fn entity_label_is_the_score_against_the_language_threshold() {
     let c = combine(&ps, m.target_threshold(Lang::Fr));
     assert_eq!(c.label, label_for(c.score, FR_TARGET_THRESHOLD));
 }
+
+#[test]
+fn a_company_that_completes_a_relation_noun_is_not_its_subject() {
+    let m = shipped();
+    let text = "Brivane, sous-traitant de Telcora, annonce des licenciements.";
+    assert_eq!(
+        labels(&m, text, &["Brivane", "Telcora"]),
+        vec![Label::Negative, Label::Neutral]
+    );
+    let text = "Le fondateur de Nuvio a été condamné pour fraude.";
+    assert_eq!(labels(&m, text, &["Nuvio"]), vec![Label::Neutral]);
+}
+
+#[test]
+fn holding_shares_and_going_on_are_not_opinions() {
+    let m = shipped();
+    let text = "Vantor détient 40 % du capital de Brivane.";
+    assert_eq!(
+        labels(&m, text, &["Vantor", "Brivane"]),
+        vec![Label::Neutral, Label::Neutral]
+    );
+    let text = "Jeux de société : Ludora poursuit sa folle ascension";
+    assert_eq!(labels(&m, text, &["Ludora"]), vec![Label::Positive]);
+    let text = "Le régulateur poursuit Ludora en justice pour fraude.";
+    assert_eq!(labels(&m, text, &["Ludora"]), vec![Label::Negative]);
+}
