@@ -16,7 +16,9 @@ use anyhow::{Context as _, Result};
 use polars::prelude::*;
 use rayon::prelude::*;
 
-use crate::artefact::{read_parquet, read_parquet_columns, tmp_sibling, Manifest, StageDir};
+use crate::artefact::{
+    named_sums, read_parquet, read_parquet_columns, tmp_sibling, Manifest, StageDir,
+};
 use crate::entities::gazetteer::days_since_epoch;
 use crate::entities::{Entity, Gazetteer};
 use crate::stages::{aggregate, list_parts, secs, Context, Stage};
@@ -507,15 +509,25 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
         .into_inner()
         .map_err(|_| anyhow::anyhow!("internal error: export counters poisoned"))?;
 
-    // A marker stage folder so `status` and reruns know the export is complete.
+    // A marker stage folder so `status` and reruns know the export is complete; its
+    // manifest records the tables' sizes and checksums, so a damaged table is written again.
     let dir = StageDir::create(&ctx.stages_dir, Stage::Export.name())?;
     let total: u64 = extra.values().sum();
+    let names: Vec<String> = TABLES
+        .iter()
+        .flat_map(|t| {
+            let csv_name = csv.then(|| format!("{t}.csv"));
+            std::iter::once(format!("{t}.parquet")).chain(csv_name)
+        })
+        .collect();
+    let outputs = named_sums(&out, &names)?;
     let m = Manifest {
         rows_in: total,
         rows_out: total,
         parts: 1,
         seconds: secs(t0),
         extra,
+        outputs,
         ..manifest
     };
     dir.commit(&m)?;
