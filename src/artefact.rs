@@ -181,7 +181,8 @@ impl StageDir {
             ..manifest.clone()
         };
         let json = serde_json::to_string_pretty(&manifest)?;
-        fs::write(self.tmp.join("manifest.json"), json)?;
+        let path = self.tmp.join("manifest.json");
+        fs::write(&path, json).with_context(|| format!("cannot write {}", path.display()))?;
         if self.fin.exists() {
             fs::remove_dir_all(&self.fin)
                 .with_context(|| format!("cannot replace {}", self.fin.display()))?;

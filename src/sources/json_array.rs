@@ -258,9 +258,12 @@ mod tests {
     fn items(data: &str) -> Vec<Item> {
         let mut reader = std::io::BufReader::with_capacity(7, data.as_bytes());
         let mut out = Vec::new();
-        assert!(read(&mut reader, "a.json", &FieldMap::default(), &mut |i| {
-            out.push(i)
-        }));
+        assert!(read(
+            &mut reader,
+            "a.json",
+            &FieldMap::default(),
+            &mut |i| { out.push(i) }
+        ));
         out
     }
 

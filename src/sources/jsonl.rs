@@ -243,7 +243,12 @@ pub(crate) fn kind(v: &Value) -> &'static str {
 /// A record from one JSON object, or a reject naming the fields the object has when
 /// none of them is a title or text field (a file with other field names, such as
 /// `headline_text`, then says what to put in the pipeline's field map).
-pub(crate) fn object_item(obj: &Map<String, Value>, fields: &FieldMap, file: &str, label: String) -> Item {
+pub(crate) fn object_item(
+    obj: &Map<String, Value>,
+    fields: &FieldMap,
+    file: &str,
+    label: String,
+) -> Item {
     let present = |names: &[String]| {
         names.iter().any(|name| {
             obj.contains_key(name)
@@ -591,7 +596,10 @@ mod tests {
         assert_eq!(items.len(), n);
         assert!(items.iter().all(|i| matches!(i, Item::Record(_))));
         assert_eq!(rec(&items[n - 1]).record, format!("item {n}"));
-        assert_eq!(rec(&items[n - 1]).id.as_deref(), Some(format!("a{n}").as_str()));
+        assert_eq!(
+            rec(&items[n - 1]).id.as_deref(),
+            Some(format!("a{n}").as_str())
+        );
     }
 
     #[test]
