@@ -174,7 +174,9 @@ pub fn read(
             .map(|(i, bytes)| parse_item(*i, bytes.as_deref(), shown, fields))
             .collect();
         batch.clear();
-        items.into_iter().flatten().for_each(|item| emit(item));
+        for item in items.into_iter().flatten() {
+            emit(item);
+        }
     };
     loop {
         let next = scanner.next(&mut buf, MAX_LINE_BYTES);
