@@ -28,8 +28,10 @@ PIPELINE="${PIPELINE:-pipelines/default.toml}"
 [ -d "$CORPUS" ] || { echo "kill_campaign: $CORPUS not found (set CORPUS)" >&2; exit 2; }
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/newstone-target}"
 cargo build --release --quiet
-BIN="$CARGO_TARGET_DIR/release/newstone"
 mkdir -p "$WORK"
+# A private copy: a build in the same target folder during the campaign must not swap it.
+BIN="$WORK/newstone"
+cp "$CARGO_TARGET_DIR/release/newstone" "$BIN"
 corpus="$WORK/corpus-$MB.jsonl"
 if [ ! -f "$corpus" ]; then
   python3 scripts/make_bench_corpus.py --mb "$MB" --out "$corpus" --corpus "$CORPUS" > "$corpus.info"
