@@ -175,8 +175,16 @@ impl StageDir {
     /// Writes the manifest (with the finish time, and the sizes and checksums of the
     /// files written) and swaps the folder into place.
     pub fn commit(self, manifest: &Manifest) -> Result<()> {
+        let t0 = std::time::Instant::now();
+        let files = file_sums(&self.tmp)?;
+        tracing::debug!(
+            "{}: {} files checksummed in {:.3} s",
+            manifest.stage,
+            files.len(),
+            t0.elapsed().as_secs_f64()
+        );
         let manifest = Manifest {
-            files: file_sums(&self.tmp)?,
+            files,
             finished_at: chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
             ..manifest.clone()
         };

@@ -305,7 +305,12 @@ pub fn run(ctx: &Context, selection: Selection) -> Result<RunReport> {
         tracing::info!("removed {}, left by an earlier run", p.display());
     }
     let inputs = ingest::resolve_inputs(ctx.pipeline)?;
+    let t0 = std::time::Instant::now();
     let plans = plan(ctx, &inputs)?;
+    tracing::debug!(
+        "planned in {:.3} s (inputs fingerprinted, artefacts checked)",
+        t0.elapsed().as_secs_f64()
+    );
     let mut report = RunReport::default();
     let wanted = |s: Stage, state: &State| match selection {
         Selection::Stale => *state != State::UpToDate,

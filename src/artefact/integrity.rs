@@ -7,9 +7,9 @@
 //! computes it again instead of reading damaged data.
 //!
 //! Checksums are computed by reading the files back once they are written (they are
-//! still in the page cache) and verified by reading them again: about 0.06 s for the
-//! 540 MB that a 100 MB corpus leaves in `_stages` and the output folder, under 1 % of
-//! the run that writes them.
+//! still in the page cache) and verified by reading them again: for the 540 MB that a
+//! 100 MB corpus leaves in `_stages` and the output folder, 0.04 s in all at commits and
+//! 0.04 s per check, about 0.5 % of the 7–8 s run each (2 cores).
 
 use std::collections::BTreeMap;
 use std::fs;

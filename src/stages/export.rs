@@ -532,7 +532,13 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
             std::iter::once(format!("{t}.parquet")).chain(csv_name)
         })
         .collect();
+    let t_sums = Instant::now();
     let outputs = named_sums(&out, &names)?;
+    tracing::debug!(
+        "export: {} tables checksummed in {:.3} s",
+        outputs.len(),
+        secs(t_sums)
+    );
     let m = Manifest {
         rows_in: total,
         rows_out: total,
