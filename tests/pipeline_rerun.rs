@@ -300,13 +300,15 @@ fn a_flipped_byte_or_a_truncated_table_is_found_and_repaired() {
     let line = shown.lines().find(|l| l.starts_with("sentiment")).unwrap();
     assert!(
         line.contains("damaged")
-            && line.contains("part tones-00000.parquet does not match its checksum")
+            && line.contains(
+                "part tones-00000.parquet has changed since it was written, its checksum differs"
+            )
             && line.contains("`newstone run` computes this stage again"),
         "{shown}"
     );
     let log = newstone_ok(&["run", &pipeline]);
     assert!(
-        log.contains("sentiment: rerunning (part tones-00000.parquet does not match"),
+        log.contains("sentiment: rerunning (part tones-00000.parquet has changed"),
         "{log}"
     );
     assert!(!log.contains("entities: rerunning"), "{log}");

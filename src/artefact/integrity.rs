@@ -154,7 +154,7 @@ pub fn check_files(dir: &Path, sums: &FileSums, kind: &str, exclusive: bool) -> 
             match file_sum(&dir.join(name)) {
                 Err(e) => Some(format!("{kind} {name} cannot be read ({e})")),
                 Ok(got) if got.xxh3.as_deref() != Some(want) => Some(format!(
-                    "{kind} {name} does not match its checksum (its content changed)"
+                    "{kind} {name} has changed since it was written, its checksum differs"
                 )),
                 Ok(_) => None,
             }
@@ -196,7 +196,7 @@ mod tests {
         fs::write(fin.join("mentions-00001.parquet"), b"124").unwrap();
         assert_eq!(
             check().unwrap(),
-            "part mentions-00001.parquet does not match its checksum (its content changed)"
+            "part mentions-00001.parquet has changed since it was written, its checksum differs"
         );
         fs::write(fin.join("mentions-00001.parquet"), b"12").unwrap();
         assert_eq!(
