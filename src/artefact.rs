@@ -13,6 +13,9 @@ use anyhow::{Context as _, Result};
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
+mod integrity;
+pub use integrity::{check_files, file_sum, file_sums, named_sums, FileSum, FileSums};
+
 /// Version of the code that produced an artefact: a new release invalidates old artefacts.
 pub const CODE_VERSION: &str = concat!(
     env!("CARGO_PKG_NAME"),
@@ -44,10 +47,14 @@ pub struct Manifest {
     /// Free-form counters (e.g. mentions per type).
     #[serde(default)]
     pub extra: std::collections::BTreeMap<String, u64>,
-    /// Size in bytes of each file of the stage folder (its parts), by name: a stage whose
-    /// files do not match is not trusted ([`check_files`]). Empty in older manifests.
+    /// Size and checksum of each file of the stage folder (its parts), by name: a stage
+    /// whose files do not match is not trusted ([`check_files`]). Empty in older manifests.
     #[serde(default)]
-    pub files: std::collections::BTreeMap<String, u64>,
+    pub files: FileSums,
+    /// The same for the files the stage wrote to the output folder (the export's final
+    /// tables), by name relative to that folder.
+    #[serde(default, skip_serializing_if = "FileSums::is_empty")]
+    pub outputs: FileSums,
 }
 
 impl Manifest {
@@ -142,15 +149,25 @@ impl StageDir {
     pub fn path(&self, name: &str) -> PathBuf {
         self.tmp.join(name)
     }
-    /// Writes the manifest (with the sizes of the files written) and swaps the folder
-    /// into place.
+    /// Writes the manifest (with the finish time, and the sizes and checksums of the
+    /// files written) and swaps the folder into place.
     pub fn commit(self, manifest: &Manifest) -> Result<()> {
+        let t0 = std::time::Instant::now();
+        let files = file_sums(&self.tmp)?;
+        tracing::debug!(
+            "{}: {} files checksummed in {:.3} s",
+            manifest.stage,
+            files.len(),
+            t0.elapsed().as_secs_f64()
+        );
         let manifest = Manifest {
-            files: file_sizes(&self.tmp)?,
+            files,
+            finished_at: chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
             ..manifest.clone()
         };
         let json = serde_json::to_string_pretty(&manifest)?;
-        fs::write(self.tmp.join("manifest.json"), json)?;
+        let path = self.tmp.join("manifest.json");
+        fs::write(&path, json).with_context(|| format!("cannot write {}", path.display()))?;
         if self.fin.exists() {
             fs::remove_dir_all(&self.fin)
                 .with_context(|| format!("cannot replace {}", self.fin.display()))?;
@@ -262,44 +279,6 @@ pub fn tmp_sibling(path: &Path) -> PathBuf {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     path.with_file_name(format!(".{name}.tmp"))
-}
-
-/// Sizes of the files of a stage folder, by name (the manifest and hidden files aside).
-pub fn file_sizes(dir: &Path) -> Result<std::collections::BTreeMap<String, u64>> {
-    let mut sizes = std::collections::BTreeMap::new();
-    let entries = fs::read_dir(dir).with_context(|| format!("cannot list {}", dir.display()))?;
-    for entry in entries {
-        let entry = entry.with_context(|| format!("cannot list {}", dir.display()))?;
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if name == "manifest.json" || name.starts_with('.') {
-            continue;
-        }
-        let meta = entry
-            .metadata()
-            .with_context(|| format!("cannot read {}", entry.path().display()))?;
-        if meta.is_file() {
-            sizes.insert(name, meta.len());
-        }
-    }
-    Ok(sizes)
-}
-
-/// Why the files in `dir` do not match `m.files` (the first part missing or of another
-/// size), or `None` when they match.
-pub fn check_files(dir: &Path, m: &Manifest) -> Option<String> {
-    for (name, &size) in &m.files {
-        match fs::metadata(dir.join(name)) {
-            Err(_) => return Some(format!("part {name} is missing")),
-            Ok(meta) if meta.len() != size => {
-                return Some(format!(
-                    "part {name} is {} bytes, its manifest says {size}",
-                    meta.len()
-                ))
-            }
-            Ok(_) => {}
-        }
-    }
-    None
 }
 
 /// What a run that failed or was killed may leave in an output folder `out`: stage folders
@@ -438,41 +417,5 @@ mod leftover_tests {
         }
         // No output folder yet: nothing to find.
         assert!(leftovers(&out.join("nowhere")).is_empty());
-    }
-}
-
-#[cfg(test)]
-mod file_check_tests {
-    use super::*;
-
-    #[test]
-    fn a_committed_stage_records_its_file_sizes_and_damage_is_named() {
-        let dir = tempfile::tempdir().unwrap();
-        let stage = StageDir::create(dir.path(), "entities").unwrap();
-        fs::write(stage.path("mentions-00000.parquet"), b"12345").unwrap();
-        fs::write(stage.path("mentions-00001.parquet"), b"123").unwrap();
-        stage.commit(&Manifest::default()).unwrap();
-        let fin = dir.path().join("entities");
-        let m = Manifest::read(&fin).unwrap();
-        assert_eq!(
-            m.files
-                .iter()
-                .map(|(k, v)| (k.as_str(), *v))
-                .collect::<Vec<_>>(),
-            [("mentions-00000.parquet", 5), ("mentions-00001.parquet", 3)]
-        );
-        assert_eq!(check_files(&fin, &m), None);
-        fs::write(fin.join("mentions-00001.parquet"), b"12").unwrap();
-        assert_eq!(
-            check_files(&fin, &m).unwrap(),
-            "part mentions-00001.parquet is 2 bytes, its manifest says 3"
-        );
-        fs::remove_file(fin.join("mentions-00000.parquet")).unwrap();
-        assert_eq!(
-            check_files(&fin, &m).unwrap(),
-            "part mentions-00000.parquet is missing"
-        );
-        // A manifest from before sizes were recorded is not second-guessed.
-        assert_eq!(check_files(&fin, &Manifest::default()), None);
     }
 }

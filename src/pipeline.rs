@@ -20,6 +20,9 @@ pub enum State {
     UpToDate,
     /// Artefacts exist but were made from something else; the reason says what.
     Stale(String),
+    /// Artefacts were made from the same things, but their files no longer match the
+    /// manifest (a part missing, truncated or changed); the reason names the file.
+    Damaged(String),
     Missing,
 }
 
@@ -79,12 +82,10 @@ pub fn plan(ctx: &Context, inputs: &[ingest::ResolvedInput]) -> Result<Vec<Stage
         let existing = Manifest::read(&ctx.stage_dir(stage));
         let state = match &existing {
             None => State::Missing,
-            Some(m) if m.fingerprint == fingerprint => {
-                match crate::artefact::check_files(&ctx.stage_dir(stage), m) {
-                    None => State::UpToDate,
-                    Some(damage) => State::Stale(damage),
-                }
-            }
+            Some(m) if m.fingerprint == fingerprint => match damage(ctx, m, stage) {
+                None => State::UpToDate,
+                Some(why) => State::Damaged(why),
+            },
             Some(m) => State::Stale(
                 if m.code_version != CODE_VERSION {
                     "made by another version of newstone"
@@ -120,6 +121,14 @@ pub fn plan(ctx: &Context, inputs: &[ingest::ResolvedInput]) -> Result<Vec<Stage
         });
     }
     Ok(out)
+}
+
+/// What is wrong with the files of a stage whose manifest is otherwise current: its
+/// parts in the stage folder, and for the export the final tables in the output folder.
+fn damage(ctx: &Context, m: &Manifest, stage: Stage) -> Option<String> {
+    use crate::artefact::check_files;
+    check_files(&ctx.stage_dir(stage), &m.files, "part", true)
+        .or_else(|| check_files(&ctx.pipeline.out, &m.outputs, "table", false))
 }
 
 /// Which stages to run.
@@ -293,12 +302,18 @@ pub fn run(ctx: &Context, selection: Selection) -> Result<RunReport> {
         tracing::info!("removed {}, left by an earlier run", p.display());
     }
     let inputs = ingest::resolve_inputs(ctx.pipeline)?;
+    let t0 = std::time::Instant::now();
     let plans = plan(ctx, &inputs)?;
+    tracing::debug!(
+        "planned in {:.3} s (inputs fingerprinted, artefacts checked)",
+        t0.elapsed().as_secs_f64()
+    );
     let mut report = RunReport::default();
     let wanted = |s: Stage, state: &State| match selection {
         Selection::Stale => *state != State::UpToDate,
         Selection::All => true,
-        Selection::From(f) => s >= f,
+        // Damaged artefacts before `--from` are not read as they are: computed again.
+        Selection::From(f) => s >= f || matches!(state, State::Damaged(_)),
         Selection::Only(o) => s == o,
     };
     if let Selection::Only(stage) = selection {
@@ -315,6 +330,11 @@ pub fn run(ctx: &Context, selection: Selection) -> Result<RunReport> {
                     "{} is stale ({why}); running {} from its existing artefacts anyway",
                     up.name(),
                     stage.name()
+                ),
+                State::Damaged(why) => bail!(
+                    "cannot run {} alone: the artefacts of the {} stage are damaged ({why}); run without --stage to compute them again",
+                    stage.name(),
+                    up.name()
                 ),
                 State::UpToDate => {}
             }
@@ -337,14 +357,16 @@ pub fn run(ctx: &Context, selection: Selection) -> Result<RunReport> {
             report.skipped.push(p.stage);
             continue;
         }
-        if let State::Stale(why) = &p.state {
-            tracing::info!("{}: rerunning ({why})", p.stage.name());
+        match &p.state {
+            State::Stale(why) => tracing::info!("{}: rerunning ({why})", p.stage.name()),
+            State::Damaged(why) => tracing::warn!("{}: rerunning ({why})", p.stage.name()),
+            _ => {}
         }
         let template = Manifest {
             finished_at: String::new(),
             ..p.template.clone()
         };
-        let mut m = match run_stage(ctx, p.stage, &inputs, template) {
+        let m = match run_stage(ctx, p.stage, &inputs, template) {
             Ok(m) => m,
             Err(e) => {
                 // A failed stage leaves no temporary folder or file behind.
@@ -354,11 +376,8 @@ pub fn run(ctx: &Context, selection: Selection) -> Result<RunReport> {
                 return Err(e);
             }
         };
-        m.finished_at = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
-        // Rewrite the manifest with the finish time (and the sizes of the files).
-        m.files = crate::artefact::file_sizes(&ctx.stage_dir(p.stage))?;
-        let path = ctx.stage_dir(p.stage).join("manifest.json");
-        crate::artefact::write_atomic(&path, serde_json::to_string_pretty(&m)?.as_bytes())?;
+        // As committed: with the finish time and the files' sizes and checksums.
+        let m = Manifest::read(&ctx.stage_dir(p.stage)).unwrap_or(m);
         tracing::info!("{}", summary_line(&m));
         ran_any_before = true;
         report.ran.push(m);
@@ -369,21 +388,29 @@ pub fn run(ctx: &Context, selection: Selection) -> Result<RunReport> {
             Stage::ALL.len()
         );
     } else {
-        log_balance(ctx);
+        log_balance(ctx, &report);
     }
     Ok(report)
 }
 
 /// Logs "records in = articles + rejects + duplicates" and warns if it does not hold.
-fn log_balance(ctx: &Context) {
+/// Articles and rejects are those the export wrote when it ran (the rows it really read
+/// from the artefacts, not what their manifests say), else those the normalize stage
+/// wrote.
+fn log_balance(ctx: &Context, report: &RunReport) {
     let read = |s: Stage| Manifest::read(&ctx.stage_dir(s));
     if let (Some(i), Some(n)) = (read(Stage::Ingest), read(Stage::Normalize)) {
-        let rejects = i.rejects + n.rejects;
+        let exported = report
+            .ran
+            .iter()
+            .find(|m| m.stage == Stage::Export.name())
+            .and_then(|e| Some((*e.extra.get("articles")?, *e.extra.get("rejects")?)));
+        let (articles, rejects) = exported.unwrap_or((n.rows_out, i.rejects + n.rejects));
         let line = format!(
-            "balance: {} records in = {} articles + {} rejects + {} duplicates",
-            i.rows_in, n.rows_out, rejects, n.duplicates
+            "balance: {} records in = {articles} articles + {rejects} rejects + {} duplicates",
+            i.rows_in, n.duplicates
         );
-        if i.rows_in == n.rows_out + rejects + n.duplicates {
+        if i.rows_in == articles + rejects + n.duplicates {
             tracing::info!("{line}");
         } else {
             tracing::warn!("{line} does NOT add up: please report this as a bug");

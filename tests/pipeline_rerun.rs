@@ -275,3 +275,106 @@ fn a_truncated_or_missing_part_makes_its_stage_rerun() {
     let log = newstone_ok(&["run", &pipeline]);
     assert!(log.contains("nothing to do"), "{log}");
 }
+
+/// A part with one byte changed (same size) and a final table truncated by hand are found
+/// by their checksums and sizes: `status` names them, and a plain rerun writes them again,
+/// byte for byte as before.
+#[test]
+fn a_flipped_byte_or_a_truncated_table_is_found_and_repaired() {
+    let tmp = tempdir();
+    let pipeline = private_pipeline(tmp.path());
+    let out = tmp.path().join("out");
+    newstone_ok(&["run", &pipeline]);
+    let tables = ["mentions.csv", "articles.parquet", "company_daily.csv"];
+    let before: Vec<Vec<u8>> = tables
+        .iter()
+        .map(|t| fs::read(out.join(t)).unwrap())
+        .collect();
+
+    // One byte flipped in the middle of a sentiment part.
+    let part = out.join("_stages/sentiment/tones-00000.parquet");
+    let mut bytes = fs::read(&part).unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 0x20;
+    fs::write(&part, &bytes).unwrap();
+    let shown = String::from_utf8_lossy(&newstone(&["status", &pipeline]).stdout).into_owned();
+    let line = shown.lines().find(|l| l.starts_with("sentiment")).unwrap();
+    assert!(
+        line.contains("damaged")
+            && line.contains(
+                "part tones-00000.parquet has changed since it was written, its checksum differs"
+            )
+            && line.contains("`newstone run` computes this stage again"),
+        "{shown}"
+    );
+    let log = newstone_ok(&["run", &pipeline]);
+    assert!(
+        log.contains("sentiment: rerunning (part tones-00000.parquet has changed"),
+        "{log}"
+    );
+    assert!(!log.contains("entities: rerunning"), "{log}");
+    // The balance counts the articles the export wrote.
+    let articles = read(&out, "articles").height();
+    assert!(log.contains(&format!(" = {articles} articles + ")), "{log}");
+
+    // A final table truncated by hand: not "nothing to do".
+    let table = out.join("mentions.csv");
+    let len = fs::metadata(&table).unwrap().len();
+    fs::OpenOptions::new()
+        .write(true)
+        .open(&table)
+        .unwrap()
+        .set_len(len / 3)
+        .unwrap();
+    let shown = String::from_utf8_lossy(&newstone(&["status", &pipeline]).stdout).into_owned();
+    assert!(
+        shown.contains(&format!(
+            "table mentions.csv is {} bytes, its manifest says {len}",
+            len / 3
+        )),
+        "{shown}"
+    );
+    let log = newstone_ok(&["run", &pipeline]);
+    assert!(
+        log.contains("export: rerunning (table mentions.csv is"),
+        "{log}"
+    );
+    assert!(!log.contains("nothing to do"), "{log}");
+    assert!(!log.contains("sentiment: rerunning"), "{log}");
+
+    // A final table deleted.
+    fs::remove_file(out.join("articles.parquet")).unwrap();
+    let log = newstone_ok(&["run", &pipeline]);
+    assert!(
+        log.contains("export: rerunning (table articles.parquet is missing)"),
+        "{log}"
+    );
+    for (t, b) in tables.iter().zip(&before) {
+        assert_eq!(
+            &fs::read(out.join(t)).unwrap(),
+            b,
+            "{t} differs after the repair"
+        );
+    }
+    let log = newstone_ok(&["run", &pipeline]);
+    assert!(log.contains("nothing to do"), "{log}");
+}
+
+/// `--stage` does not read a damaged earlier stage: it says to run the whole pipeline.
+#[test]
+fn one_stage_alone_refuses_damaged_inputs() {
+    let tmp = tempdir();
+    let pipeline = private_pipeline(tmp.path());
+    let out = tmp.path().join("out");
+    newstone_ok(&["run", &pipeline]);
+    fs::remove_file(out.join("_stages/normalize/articles-00000.parquet")).unwrap();
+    let res = newstone(&["run", &pipeline, "--stage", "entities"]);
+    let err = String::from_utf8_lossy(&res.stderr);
+    assert!(!res.status.success());
+    assert!(
+        err.contains("cannot run entities alone")
+            && err.contains("part articles-00000.parquet is missing")
+            && err.contains("run without --stage"),
+        "{err}"
+    );
+}

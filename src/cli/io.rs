@@ -59,7 +59,7 @@ pub fn map_lines(
 }
 
 /// [`map_lines`] on an open reader and writer, lines longer than `max_line` bytes refused.
-fn map_reader(
+pub fn map_reader(
     reader: &mut dyn BufRead,
     writer: &mut dyn Write,
     max_line: usize,

@@ -1,5 +1,8 @@
 //! `newstone status PIPELINE.toml [--input …] [--out DIR]`: what a run would do, without
 //! doing it.
+//!
+//! Each stage's files (and the final tables) are checked against its manifest, sizes and
+//! checksums, so damage shows here as a `damaged` stage naming the file.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -28,6 +31,10 @@ pub fn status(pipeline: &Path, inputs: Vec<String>, out: Option<PathBuf>) -> Res
             State::UpToDate if upstream_changes => ("stale", "an earlier stage will rerun".into()),
             State::UpToDate => ("up to date", String::new()),
             State::Stale(why) => ("stale", why.clone()),
+            State::Damaged(why) => (
+                "damaged",
+                format!("{why}: `newstone run` computes this stage again"),
+            ),
             State::Missing => ("missing", "never run".to_string()),
         };
         upstream_changes |= state != "up to date";

@@ -20,8 +20,12 @@ pub fn read(path: &Path, format: Format, emit: &mut dyn FnMut(Item)) -> Result<(
             source_file: shown,
             record: label,
             reason: format!(
-                "file too large (over {} MB) for a single article",
-                MAX_WHOLE_FILE_BYTES / (1024 * 1024)
+                "file too large for a single article ({}, the limit is {} bytes)",
+                match std::fs::metadata(path) {
+                    Ok(m) if !super::plain_name(path).1 => format!("{} bytes", m.len()),
+                    _ => format!("over {MAX_WHOLE_FILE_BYTES} bytes uncompressed"),
+                },
+                MAX_WHOLE_FILE_BYTES
             ),
         }));
         return Ok(());
@@ -301,7 +305,13 @@ mod tests {
         match items.as_slice() {
             [Item::Reject(r)] => {
                 assert_eq!(r.record, "file huge.txt");
-                assert!(r.reason.starts_with("file too large"), "{}", r.reason);
+                assert_eq!(
+                    r.reason,
+                    format!(
+                        "file too large for a single article ({} bytes, the limit is {MAX_WHOLE_FILE_BYTES} bytes)",
+                        MAX_WHOLE_FILE_BYTES + 1
+                    )
+                );
             }
             other => panic!("{other:?}"),
         }

@@ -1,4 +1,5 @@
-//! JSON Lines reader (`.jsonl`, `.ndjson`, `.json`), plus `.json` files holding one array.
+//! JSON Lines reader (`.jsonl`, `.ndjson`, `.json`); a `.json` file holding one array is
+//! streamed by [`super::json_array`].
 //!
 //! Lines are read as bytes so that one line of bad UTF-8 or broken JSON becomes one reject
 //! and the rest of the file is still read.
@@ -9,8 +10,8 @@ use std::path::Path;
 use serde_json::{Map, Value};
 
 use super::{
-    non_empty, open_input, plain_extension, read_whole, FieldMap, Item, RawRecord, Reject,
-    SourceError, LANG_FIELDS, MAX_WHOLE_FILE_BYTES,
+    non_empty, open_input, plain_extension, FieldMap, Item, RawRecord, Reject, SourceError,
+    LANG_FIELDS, MAX_WHOLE_FILE_BYTES,
 };
 
 /// Longest line kept: one article is never this big, and an endless line (a binary file
@@ -21,9 +22,11 @@ pub(crate) const MAX_LINE_BYTES: usize = MAX_WHOLE_FILE_BYTES as usize;
 pub fn read(path: &Path, fields: &FieldMap, emit: &mut dyn FnMut(Item)) -> Result<(), SourceError> {
     let shown = path.display().to_string();
     let mut reader = open_input(path)?;
-    if plain_extension(path) == "json" && starts_with_bracket(&mut reader) {
-        drop(reader);
-        return read_array(path, fields, emit);
+    if plain_extension(path) == "json"
+        && starts_with_bracket(&mut reader)
+        && super::json_array::read(&mut reader, &shown, fields, emit)
+    {
+        return Ok(());
     }
 
     // Block k is parsed (in parallel) while block k + 1 is read: the reading is serial.
@@ -170,39 +173,6 @@ fn parse_line(bytes: &[u8], line_no: u64, shown: &str, fields: &FieldMap) -> Opt
     })
 }
 
-/// A `.json` file holding one array of article objects, read whole (size capped).
-fn read_array(
-    path: &Path,
-    fields: &FieldMap,
-    emit: &mut dyn FnMut(Item),
-) -> Result<(), SourceError> {
-    let shown = path.display().to_string();
-    let Some(bytes) = read_whole(path, MAX_WHOLE_FILE_BYTES)? else {
-        return Err(SourceError::TooLarge {
-            path: shown,
-            size: MAX_WHOLE_FILE_BYTES + 1,
-            limit: MAX_WHOLE_FILE_BYTES,
-        });
-    };
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-    let values: Vec<Value> = serde_json::from_slice(bytes).map_err(|e| SourceError::BadJson {
-        path: shown.clone(),
-        detail: e.to_string(),
-    })?;
-    for (i, value) in values.into_iter().enumerate() {
-        let label = format!("item {}", i + 1);
-        match value {
-            Value::Object(obj) => emit(object_item(&obj, fields, &shown, label)),
-            other => emit(Item::Reject(Reject {
-                source_file: shown.clone(),
-                record: label,
-                reason: format!("not a JSON object (found {})", kind(&other)),
-            })),
-        }
-    }
-    Ok(())
-}
-
 /// Peeks (without consuming) whether the first non-blank byte is `[`.
 fn starts_with_bracket(reader: &mut dyn BufRead) -> bool {
     match reader.fill_buf() {
@@ -259,7 +229,7 @@ fn reject(file: &str, line_no: u64, reason: String) -> Item {
 }
 
 /// Plain name of a JSON value's type, for reject messages.
-fn kind(v: &Value) -> &'static str {
+pub(crate) fn kind(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",
@@ -273,7 +243,12 @@ fn kind(v: &Value) -> &'static str {
 /// A record from one JSON object, or a reject naming the fields the object has when
 /// none of them is a title or text field (a file with other field names, such as
 /// `headline_text`, then says what to put in the pipeline's field map).
-fn object_item(obj: &Map<String, Value>, fields: &FieldMap, file: &str, label: String) -> Item {
+pub(crate) fn object_item(
+    obj: &Map<String, Value>,
+    fields: &FieldMap,
+    file: &str,
+    label: String,
+) -> Item {
     let present = |names: &[String]| {
         names.iter().any(|name| {
             obj.contains_key(name)
@@ -586,14 +561,46 @@ mod tests {
         assert_eq!(rec(&items[0]).record, "item 1");
         assert_eq!(rej(&items[1]).record, "item 2");
 
-        // A broken array makes the whole file unreadable.
-        std::fs::write(&p, "[{\"id\": 1},").unwrap();
-        let err = read(&p, &FieldMap::default(), &mut |_| {}).unwrap_err();
-        assert!(matches!(err, SourceError::BadJson { .. }), "{err}");
+        // A broken or truncated array keeps the items before the damage.
+        std::fs::write(&p, "[{\"id\": 1, \"text\": \"Kering rachète Valentino.\"},").unwrap();
+        let items = collect(&p, &FieldMap::default());
+        assert_eq!(rec(&items[0]).record, "item 1");
+        assert!(rej(&items[1]).reason.contains("ends inside the array"));
 
         // A .json file holding lines is read as lines.
         std::fs::write(&p, "{\"id\": 1}\n{\"id\": 2}\n").unwrap();
         assert_eq!(collect(&p, &FieldMap::default()).len(), 2);
+    }
+
+    /// A `.json` array bigger than the whole-file limit (27 MB here) is streamed: every
+    /// item is read, none is rejected.
+    #[test]
+    fn a_json_array_over_the_whole_file_limit_is_streamed() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("big.json");
+        let body = "Le constructeur a annoncé une hausse de ses ventes en Europe. ".repeat(40);
+        let mut data = String::from("[\n");
+        let mut n = 0;
+        while data.len() < 27 * 1024 * 1024 {
+            if n > 0 {
+                data.push_str(",\n");
+            }
+            n += 1;
+            data.push_str(&format!(
+                "{{\"id\": \"a{n}\", \"title\": \"Stellantis, article {n}\", \"text\": \"{body}\"}}"
+            ));
+        }
+        data.push_str("\n]\n");
+        std::fs::write(&p, &data).unwrap();
+        assert!(data.len() as u64 > MAX_WHOLE_FILE_BYTES);
+        let items = collect(&p, &FieldMap::default());
+        assert_eq!(items.len(), n);
+        assert!(items.iter().all(|i| matches!(i, Item::Record(_))));
+        assert_eq!(rec(&items[n - 1]).record, format!("item {n}"));
+        assert_eq!(
+            rec(&items[n - 1]).id.as_deref(),
+            Some(format!("a{n}").as_str())
+        );
     }
 
     #[test]

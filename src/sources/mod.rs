@@ -7,14 +7,15 @@
 //! fields, …) so that one bad record never stops a batch. Only a file that cannot be read
 //! at all is an `Err`.
 //!
-//! Everything streams (line by line, or XML event by event, through gzip when the name ends
-//! in `.gz`), except single-article files and `.json` arrays, which are read whole up to
-//! [`MAX_WHOLE_FILE_BYTES`].
+//! Everything streams (line by line, item by item in a `.json` array, or XML event by event,
+//! through gzip when the name ends in `.gz`), except single-article files, which are read
+//! whole up to [`MAX_WHOLE_FILE_BYTES`].
 
 pub mod delimited;
 pub mod feed;
 pub mod folder;
 pub mod html_meta;
+pub mod json_array;
 pub mod jsonl;
 
 use std::fs::File;
@@ -24,8 +25,8 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer};
 
-/// Largest file read whole (one article, or a `.json` array): bigger inputs are almost
-/// certainly not a single article and would only hurt memory.
+/// Largest file read whole (one article), and largest JSON line or `.json` array item:
+/// bigger inputs are almost certainly not a single article and would only hurt memory.
 pub const MAX_WHOLE_FILE_BYTES: u64 = 20 * 1024 * 1024;
 
 /// Candidate field names per article field; the first present, non-empty one wins.
@@ -245,24 +246,6 @@ pub enum SourceError {
         path: String,
         /// What was found instead.
         detail: String,
-    },
-    /// A `.json` file holding an array that does not parse.
-    #[error("{path} is not valid JSON ({detail}); use one JSON object per line (JSON Lines) or one array of objects")]
-    BadJson {
-        /// The file.
-        path: String,
-        /// What serde_json said.
-        detail: String,
-    },
-    /// A file that must be read whole is too big.
-    #[error("{path} is too large to read whole ({size} bytes, limit {limit}); split it or convert it to JSON Lines")]
-    TooLarge {
-        /// The file.
-        path: String,
-        /// Its size (or at least the bytes seen).
-        size: u64,
-        /// The limit, [`MAX_WHOLE_FILE_BYTES`].
-        limit: u64,
     },
     /// A CSV file whose header cannot be used.
     #[error("{path}: {detail}")]

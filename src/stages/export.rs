@@ -16,7 +16,9 @@ use anyhow::{Context as _, Result};
 use polars::prelude::*;
 use rayon::prelude::*;
 
-use crate::artefact::{read_parquet, read_parquet_columns, tmp_sibling, Manifest, StageDir};
+use crate::artefact::{
+    named_sums, read_parquet, read_parquet_columns, tmp_sibling, Manifest, StageDir,
+};
 use crate::entities::gazetteer::days_since_epoch;
 use crate::entities::{Entity, Gazetteer};
 use crate::stages::entities::Exclusions;
@@ -78,12 +80,15 @@ impl TableWriter {
         if self.parquet.is_some() {
             return Ok(());
         }
-        self.parquet = Some(parquet_sink::create(&tmp_sibling(&self.parquet_path), df)?);
+        let parquet = parquet_sink::create(&tmp_sibling(&self.parquet_path), df)
+            .with_context(|| format!("cannot write {}", self.parquet_path.display()))?;
+        self.parquet = Some(parquet);
         if let Some(p) = &self.csv_path {
             let f = fs::File::create(tmp_sibling(p))
                 .with_context(|| format!("cannot create {}", p.display()))?;
             let mut w = std::io::BufWriter::with_capacity(1 << 20, f);
-            w.write_all(&csv_format::header(df))?;
+            w.write_all(&csv_format::header(df))
+                .with_context(|| format!("cannot write {}", p.display()))?;
             self.csv = Some(w);
         }
         Ok(())
@@ -100,6 +105,8 @@ impl TableWriter {
             Sinks {
                 parquet: file,
                 csv: self.csv.as_mut(),
+                parquet_path: &self.parquet_path,
+                csv_path: self.csv_path.as_deref(),
             },
             encoder,
         )
@@ -114,7 +121,8 @@ impl TableWriter {
                 .with_context(|| format!("cannot write {}", self.parquet_path.display()))?;
         }
         if let (Some(mut w), Some(p)) = (self.csv.take(), self.csv_path.as_ref()) {
-            w.flush()?;
+            w.flush()
+                .with_context(|| format!("cannot write {}", p.display()))?;
             drop(w);
             fs::rename(tmp_sibling(p), p)
                 .with_context(|| format!("cannot write {}", p.display()))?;
@@ -124,10 +132,12 @@ impl TableWriter {
 }
 
 /// Where a table's parts are appended (by the writer thread): the Parquet file and the
-/// CSV file.
+/// CSV file, with the tables' paths for error messages (a full disk names the table).
 struct Sinks<'a> {
     parquet: Option<&'a mut parquet_sink::ParquetFile>,
     csv: Option<&'a mut std::io::BufWriter<fs::File>>,
+    parquet_path: &'a Path,
+    csv_path: Option<&'a Path>,
 }
 
 impl Sinks<'_> {
@@ -135,11 +145,15 @@ impl Sinks<'_> {
     fn append(&mut self, part: Encoded) -> Result<u64> {
         let (rows, csv_rows, groups) = part;
         if let Some(w) = self.parquet.as_mut() {
-            w.write(groups)?;
+            w.write(groups)
+                .with_context(|| format!("cannot write {}", self.parquet_path.display()))?;
         }
         if let (Some(w), Some(csv_rows)) = (self.csv.as_mut(), csv_rows) {
             // Records are independent: parts formatted apart join into one valid file.
-            w.write_all(&csv_rows)?;
+            w.write_all(&csv_rows).with_context(|| {
+                let p = self.csv_path.unwrap_or(self.parquet_path);
+                format!("cannot write {}", p.display())
+            })?;
         }
         Ok(rows as u64)
     }
@@ -532,15 +546,31 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
         .into_inner()
         .map_err(|_| anyhow::anyhow!("internal error: export counters poisoned"))?;
 
-    // A marker stage folder so `status` and reruns know the export is complete.
+    // A marker stage folder so `status` and reruns know the export is complete; its
+    // manifest records the tables' sizes and checksums, so a damaged table is written again.
     let dir = StageDir::create(&ctx.stages_dir, Stage::Export.name())?;
     let total: u64 = extra.values().sum();
+    let names: Vec<String> = TABLES
+        .iter()
+        .flat_map(|t| {
+            let csv_name = csv.then(|| format!("{t}.csv"));
+            std::iter::once(format!("{t}.parquet")).chain(csv_name)
+        })
+        .collect();
+    let t_sums = Instant::now();
+    let outputs = named_sums(&out, &names)?;
+    tracing::debug!(
+        "export: {} tables checksummed in {:.3} s",
+        outputs.len(),
+        secs(t_sums)
+    );
     let m = Manifest {
         rows_in: total,
         rows_out: total,
         parts: 1,
         seconds: secs(t0),
         extra,
+        outputs,
         ..manifest
     };
     dir.commit(&m)?;
@@ -550,6 +580,51 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A write that fails (a full disk: `/dev/full`) names the table it was writing.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_full_disk_names_the_table() {
+        let full = || {
+            let f = fs::OpenOptions::new()
+                .write(true)
+                .open("/dev/full")
+                .unwrap();
+            std::io::BufWriter::with_capacity(1 << 10, f)
+        };
+        let (parquet_path, csv_path) = (
+            Path::new("out/mentions.parquet"),
+            Path::new("out/mentions.csv"),
+        );
+        let mut csv = full();
+        let mut sinks = Sinks {
+            parquet: None,
+            csv: Some(&mut csv),
+            parquet_path,
+            csv_path: Some(csv_path),
+        };
+        let rows = "Apple,2024-01-02,0.5\n".repeat(200).into_bytes();
+        let err = sinks.append((200, Some(rows), Vec::new())).unwrap_err();
+        let msg = format!("{err:#}");
+        assert!(
+            msg.starts_with("cannot write out/mentions.csv: No space left on device"),
+            "{msg}"
+        );
+
+        // The CSV header, and the last buffered rows at the end, name it too.
+        let dir = tempfile::tempdir().unwrap();
+        let mut w = TableWriter::new(dir.path(), "mentions", true);
+        w.csv_path = Some(dir.path().join("mentions.csv"));
+        w.csv = Some(full());
+        w.csv.as_mut().unwrap().write_all(b"entity_id\n").unwrap();
+        let err = format!("{:#}", w.finish().unwrap_err());
+        assert!(
+            err.contains("cannot write")
+                && err.contains("mentions.csv")
+                && err.contains("No space left"),
+            "{err}"
+        );
+    }
 
     /// entity_id, name, valid_from, valid_to, current.
     type Row = (String, String, Option<i32>, Option<i32>, bool);
