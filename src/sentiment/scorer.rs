@@ -2105,7 +2105,11 @@ fn role_score(
     // (`Ryanair condamnée pour…`, `le projet, bloqué par…`).
     let participle = toks.get(h).is_some_and(|t| {
         let w = t.lower();
-        (w.ends_with('é') || w.ends_with("ée") || w.ends_with("és") || w.ends_with("ées"))
+        [
+            "é", "ée", "és", "ées", "u", "ue", "us", "ues", "ite", "its", "ites",
+        ]
+        .iter()
+        .any(|e| w.ends_with(e))
             && !h.checked_sub(1).and_then(|p| toks.get(p)).is_some_and(|p| {
                 matches!(
                     p.lower(),

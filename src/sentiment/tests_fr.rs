@@ -164,3 +164,13 @@ fn holding_shares_and_going_on_are_not_opinions() {
     let text = "Le régulateur poursuit Ludora en justice pour fraude.";
     assert_eq!(labels(&m, text, &["Ludora"]), vec![Label::Negative]);
 }
+
+#[test]
+fn participles_in_u_and_it_are_passive_too() {
+    let m = shipped();
+    let text = "Au Mali, les radios Sonora et Radiola définitivement suspendues";
+    assert_eq!(
+        labels(&m, text, &["Sonora", "Radiola"]),
+        vec![Label::Negative, Label::Negative]
+    );
+}
