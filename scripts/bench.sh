@@ -8,6 +8,7 @@
 #   scripts/bench.sh              # sizes 100 and 400 MB (text), 3 runs each, in /tmp/newstone-bench
 #   SIZES="50 200" RUNS=5 scripts/bench.sh
 #   PER_CORE=0 scripts/bench.sh   # skip the single-thread stage timings
+#   BIN=/tmp/newstone scripts/bench.sh   # that binary as it is, no build
 #
 # Each run starts from an empty output folder, like a first scheduled run. After the
 # end-to-end runs it reruns the entities and sentiment stages alone on one thread
@@ -23,8 +24,12 @@ CORPUS="${CORPUS:-../shared/corpora/lemonde-2022}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/newstone-target}"
 [ -d "$CORPUS" ] || { echo "bench: $CORPUS not found" >&2; exit 1; }
 [ -x /usr/bin/time ] || { echo "bench: /usr/bin/time is needed (apt-get install time)" >&2; exit 1; }
-cargo build --release --quiet
-BIN="$CARGO_TARGET_DIR/release/newstone"
+# BIN=path/to/newstone benchmarks that binary as it is (no build), e.g. a copy taken while
+# other builds share the target folder.
+if [ -z "${BIN:-}" ]; then
+  cargo build --release --quiet
+  BIN="$CARGO_TARGET_DIR/release/newstone"
+fi
 mkdir -p "$WORK"
 printf '%-6s %4s %9s %9s %8s %9s %10s %8s  %s\n' size_MB run articles seconds MB/s art/s peak_RSS_MB threads "stage seconds"
 for mb in $SIZES; do
