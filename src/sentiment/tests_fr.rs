@@ -174,3 +174,14 @@ fn participles_in_u_and_it_are_passive_too() {
         vec![Label::Negative, Label::Negative]
     );
 }
+
+#[test]
+fn fixed_expressions_come_before_their_words() {
+    let m = shipped();
+    let text = "Les fournisseurs revendent l'électricité achetée bon marché auprès de Voltis.";
+    assert_eq!(labels(&m, text, &["Voltis"]), vec![Label::Neutral]);
+    let text = "Dans la tourmente, Voltis prépare un dépôt de bilan.";
+    assert_eq!(labels(&m, text, &["Voltis"]), vec![Label::Negative]);
+    let text = "Voltis a le vent en poupe en Espagne.";
+    assert_eq!(labels(&m, text, &["Voltis"]), vec![Label::Positive]);
+}
