@@ -64,15 +64,7 @@ fn the_default_pipeline_copied_elsewhere_gives_the_same_tables_from_any_folder()
     let job_out = job.join("out/default");
     assert!(job_out.join("articles.parquet").is_file());
     assert_eq!(fs::read_dir(&elsewhere).unwrap().count(), 0);
-    for table in [
-        "articles",
-        "mentions",
-        "article_entities",
-        "company_daily",
-        "entities",
-        "discovered_companies",
-        "rejects",
-    ] {
+    for table in newstone::stages::export::TABLES {
         assert!(
             read(&repo_out, table).equals_missing(&read(&job_out, table)),
             "{table} differs"

@@ -184,7 +184,8 @@ pub struct Gazetteer {
     has_name_history: bool,
 }
 
-const COMPANY_COLS: [&str; 9] = [
+/// Required columns of `companies.csv`, in order.
+pub const COMPANY_COLS: [&str; 9] = [
     "entity_id",
     "name",
     "aliases",
@@ -196,7 +197,7 @@ const COMPANY_COLS: [&str; 9] = [
     "ambiguous",
 ];
 /// Optional last column of `companies.csv` (files without it keep working).
-const SUCCESSOR_COL: &str = "successor_id";
+pub const SUCCESSOR_COL: &str = "successor_id";
 /// Required columns of `company_names.csv` (`source` is optional).
 const NAME_COLS: [&str; 4] = ["entity_id", "name", "valid_from", "valid_to"];
 /// File name of the optional name history.

@@ -19,19 +19,24 @@ use std::path::Path;
 
 use anyhow::{bail, Context as _, Result};
 
-/// Every column the user's file may have; `name` is required.
-const COLUMNS: [&str; 10] = [
-    "entity_id",
-    "name",
-    "aliases",
-    "country",
-    "sector",
-    "ticker",
-    "isin",
-    "parent_id",
-    "ambiguous",
-    "successor_id",
-];
+use crate::entities::gazetteer::{COMPANY_COLS, SUCCESSOR_COL};
+
+/// Every column the user's file may have (the gazetteer's); `name` is required.
+const COLUMNS: [&str; 10] = {
+    let c = COMPANY_COLS;
+    [
+        c[0],
+        c[1],
+        c[2],
+        c[3],
+        c[4],
+        c[5],
+        c[6],
+        c[7],
+        c[8],
+        SUCCESSOR_COL,
+    ]
+};
 
 /// Columns whose cells are `|`-separated lists that a row adds to (not replaces).
 const LISTS: [&str; 2] = ["aliases", "ambiguous"];
