@@ -14,7 +14,11 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 mod integrity;
+mod publish;
 pub use integrity::{check_files, file_sum, file_sums, named_sums, FileSum, FileSums};
+pub use publish::{
+    marker_mismatch, publish, read_marker, tables_state, Published, TablesState, MARKER,
+};
 
 /// Version of the code that produced an artefact: a new release invalidates old artefacts.
 pub const CODE_VERSION: &str = concat!(

@@ -124,11 +124,13 @@ pub fn plan(ctx: &Context, inputs: &[ingest::ResolvedInput]) -> Result<Vec<Stage
 }
 
 /// What is wrong with the files of a stage whose manifest is otherwise current: its
-/// parts in the stage folder, and for the export the final tables in the output folder.
+/// parts in the stage folder, and for the export the final tables in the output folder
+/// and their `_SUCCESS` marker (missing after a run stopped while publishing).
 fn damage(ctx: &Context, m: &Manifest, stage: Stage) -> Option<String> {
     use crate::artefact::check_files;
     check_files(&ctx.stage_dir(stage), &m.files, "part", true)
         .or_else(|| check_files(&ctx.pipeline.out, &m.outputs, "table", false))
+        .or_else(|| crate::artefact::marker_mismatch(&ctx.pipeline.out, &m.outputs))
 }
 
 /// Which stages to run.

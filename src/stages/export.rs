@@ -17,7 +17,8 @@ use polars::prelude::*;
 use rayon::prelude::*;
 
 use crate::artefact::{
-    named_sums, read_parquet, read_parquet_columns, tmp_sibling, Manifest, StageDir,
+    named_sums, publish, read_parquet, read_parquet_columns, tmp_sibling, Manifest, Published,
+    StageDir,
 };
 use crate::entities::gazetteer::days_since_epoch;
 use crate::entities::{Entity, Gazetteer};
@@ -112,19 +113,15 @@ impl TableWriter {
         )
     }
 
-    /// Closes and renames the files into place.
+    /// Closes the files, still under their temporary names: the export publishes all
+    /// the tables together once every one is written (see [`crate::artefact::publish`]).
     pub fn finish(mut self) -> Result<u64> {
         if let Some((f, _)) = self.parquet.take() {
             f.finish()
                 .with_context(|| format!("cannot write {}", self.parquet_path.display()))?;
-            fs::rename(tmp_sibling(&self.parquet_path), &self.parquet_path)
-                .with_context(|| format!("cannot write {}", self.parquet_path.display()))?;
         }
         if let (Some(mut w), Some(p)) = (self.csv.take(), self.csv_path.as_ref()) {
             w.flush()
-                .with_context(|| format!("cannot write {}", p.display()))?;
-            drop(w);
-            fs::rename(tmp_sibling(p), p)
                 .with_context(|| format!("cannot write {}", p.display()))?;
         }
         Ok(self.rows)
@@ -557,13 +554,33 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
             std::iter::once(format!("{t}.parquet")).chain(csv_name)
         })
         .collect();
+    // Every table is written (under its temporary name): checksum them, then publish
+    // them together with the `_SUCCESS` marker.
+    let staged: Vec<(PathBuf, String)> = names
+        .iter()
+        .map(|n| (tmp_sibling(&out.join(n)), n.clone()))
+        .collect();
     let t_sums = Instant::now();
-    let outputs = named_sums(&out, &names)?;
+    let tmp_name = |name: &str| format!(".{name}.tmp");
+    let tmp_names: Vec<String> = names.iter().map(|n| tmp_name(n)).collect();
+    let mut sums = named_sums(&out, &tmp_names)?;
+    let outputs: crate::artefact::FileSums = names
+        .iter()
+        .filter_map(|n| Some((n.clone(), sums.remove(&tmp_name(n))?)))
+        .collect();
     tracing::debug!(
         "export: {} tables checksummed in {:.3} s",
         outputs.len(),
         secs(t_sums)
     );
+    let marker = Published {
+        run_id: ctx.run_id.clone(),
+        newstone: crate::artefact::CODE_VERSION.to_string(),
+        published: chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        rows: extra.clone(),
+        files: outputs.clone(),
+    };
+    publish(&out, &staged, &marker, |_| Ok(()))?;
     let m = Manifest {
         rows_in: total,
         rows_out: total,
