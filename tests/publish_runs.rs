@@ -113,3 +113,148 @@ fn a_run_stopped_while_publishing_is_reported_and_repaired() {
     newstone_ok(&["run", &full]);
     assert!(status(&full).contains("tables: published together by run"));
 }
+
+fn runs(out: &Path) -> Vec<serde_json::Value> {
+    fs::read_to_string(out.join("_runs.jsonl"))
+        .unwrap()
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect()
+}
+
+fn n(v: &serde_json::Value, key: &str) -> i64 {
+    v[key].as_i64().unwrap_or_else(|| panic!("{key} in {v}"))
+}
+
+/// Every run, failed ones included, appends a line to `_runs.jsonl`, comparing its input
+/// files with the last run that did not fail; `status` shows the last runs.
+#[test]
+fn every_run_is_logged_with_its_inputs_articles_and_stages() {
+    let tmp = tempdir();
+    let out = tmp.path().join("out");
+    let inputs = tmp.path().join("in");
+    fs::create_dir_all(&inputs).unwrap();
+    let sample = repo().join("data/sample");
+    let wire = fs::read_to_string(sample.join("wire.jsonl")).unwrap();
+    // Day 1: the first 10 wire stories.
+    let first_lines: String = wire.lines().take(10).map(|l| format!("{l}\n")).collect();
+    fs::write(inputs.join("wire.jsonl"), &first_lines).unwrap();
+    let p = tmp.path().join("folder.toml");
+    fs::write(
+        &p,
+        format!(
+            "name = \"runlog-test\"\nout = \"{}\"\n[[inputs]]\npath = \"{}\"\n",
+            path_str(&out),
+            path_str(&inputs)
+        ),
+    )
+    .unwrap();
+    let p = path_str(&p);
+    let check = |r: &serde_json::Value, status: &str, io: [i64; 4]| {
+        assert_eq!(r["status"], status, "{r}");
+        let got = [
+            n(r, "inputs_seen"),
+            n(r, "inputs_new"),
+            n(r, "inputs_changed"),
+            n(r, "inputs_removed"),
+        ];
+        assert_eq!(got, io, "{r}");
+        for key in ["started", "finished"] {
+            let t = r[key].as_str().unwrap();
+            assert!(chrono::DateTime::parse_from_rfc3339(t).is_ok(), "{t}");
+        }
+        assert!(
+            r["newstone"].as_str().unwrap().starts_with("newstone "),
+            "{r}"
+        );
+    };
+
+    newstone_ok(&["run", &p]);
+    let log = runs(&out);
+    assert_eq!(log.len(), 1);
+    let r = &log[0];
+    check(r, "ok", [1, 1, 0, 0]);
+    let day1 = n(r, "articles");
+    assert!(day1 > 0);
+    assert_eq!(n(r, "articles_added"), day1);
+    assert_eq!(r["stages_run"].as_array().unwrap().len(), 6, "{r}");
+    assert_eq!(n(&r["rows"], "articles"), day1);
+    assert_eq!(r["rows"].as_object().unwrap().len(), 7, "{r}");
+    // The run id is the one in `_SUCCESS`.
+    assert_eq!(r["run_id"], marker(&out)["run_id"]);
+
+    // Nothing changed: nothing run, nothing added.
+    newstone_ok(&["run", &p]);
+    let r = &runs(&out)[1];
+    check(r, "ok", [1, 0, 0, 0]);
+    assert_eq!(n(r, "articles_added"), 0);
+    assert!(r["stages_run"].as_array().unwrap().is_empty(), "{r}");
+    assert_eq!(r["stages_reused"].as_array().unwrap().len(), 6, "{r}");
+    assert!(r["rows"].as_object().unwrap().is_empty(), "{r}");
+
+    // Day 2: the rest of the wire in a new file, and a feed.
+    let rest: String = wire.lines().skip(10).map(|l| format!("{l}\n")).collect();
+    fs::write(inputs.join("wire-2.jsonl"), rest).unwrap();
+    fs::copy(sample.join("feed-economie.xml"), inputs.join("feed.xml")).unwrap();
+    newstone_ok(&["run", &p]);
+    let r = &runs(&out)[2];
+    check(r, "ok", [3, 2, 0, 0]);
+    let day2 = n(r, "articles");
+    assert!(day2 > day1);
+    assert_eq!(n(r, "articles_added"), day2 - day1);
+
+    // A file changed (one story fewer) and one removed.
+    let fewer: String = wire.lines().take(9).map(|l| format!("{l}\n")).collect();
+    fs::write(inputs.join("wire.jsonl"), fewer).unwrap();
+    fs::remove_file(inputs.join("feed.xml")).unwrap();
+    newstone_ok(&["run", &p]);
+    let r = &runs(&out)[3];
+    check(r, "ok", [2, 0, 1, 1]);
+    assert!(n(r, "articles_added") < 0, "{r}");
+
+    // A failed run (here refused: another run holds the lock) is logged too, with its
+    // message; it is not what the next run compares with.
+    let stages = out.join("_stages");
+    let held = fs::File::create(stages.join(".lock")).unwrap();
+    held.try_lock().unwrap();
+    let refused = newstone(&["run", &p]);
+    assert_eq!(refused.status.code(), Some(1));
+    drop(held);
+    let log = runs(&out);
+    let r = log.last().unwrap();
+    assert_eq!(r["status"], "error");
+    assert!(
+        r["error"]
+            .as_str()
+            .unwrap()
+            .contains("locked by another newstone run"),
+        "{r}"
+    );
+    assert!(r["inputs_seen"].is_null() && r["articles"].is_null(), "{r}");
+
+    // A kill in the middle of writing a line leaves a partial line: skipped by readers,
+    // and the next line starts on its own.
+    let mut f = fs::OpenOptions::new()
+        .append(true)
+        .open(out.join("_runs.jsonl"))
+        .unwrap();
+    std::io::Write::write_all(&mut f, br#"{"run_id":"x","start"#).unwrap();
+    drop(f);
+    let before = runs(&out).len();
+    newstone_ok(&["run", &p]);
+    let log = runs(&out);
+    assert_eq!(log.len(), before + 1);
+    // Compared with the last run that did not fail, not with the refused one.
+    check(log.last().unwrap(), "ok", [2, 0, 0, 0]);
+
+    let st = status(&p);
+    assert!(
+        st.contains(&format!("last 5 of {} runs", before + 1)) && st.contains("_runs.jsonl"),
+        "{st}"
+    );
+    assert!(
+        st.contains("error") && st.contains("locked by another newstone run"),
+        "{st}"
+    );
+    assert!(st.contains("nothing to do"), "{st}");
+}

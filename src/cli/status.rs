@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 
 use crate::artefact::{leftovers, tables_state, TablesState, MARKER};
-use crate::pipeline::{lock_state, plan, LockState, State};
+use crate::pipeline::{lock_state, plan, runlog, LockState, State};
 use crate::stages::export::TABLES;
 use crate::stages::{ingest, Context};
 
@@ -56,7 +56,30 @@ pub fn status(pipeline: &Path, inputs: Vec<String>, out: Option<PathBuf>) -> Res
     for line in notes(&p.out, &ctx.stages_dir) {
         println!("{line}");
     }
+    for line in last_runs(&p.out, LAST_RUNS) {
+        println!("{line}");
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// How many runs of the run log `status` shows.
+const LAST_RUNS: usize = 5;
+
+/// The last `n` runs of the run log, oldest first, under a heading naming the log.
+fn last_runs(out: &Path, n: usize) -> Vec<String> {
+    let runs = runlog::read_runs(out);
+    if runs.is_empty() {
+        return Vec::new();
+    }
+    let shown = &runs[runs.len().saturating_sub(n)..];
+    let mut lines = vec![format!(
+        "last {} of {} runs ({}):",
+        shown.len(),
+        runs.len(),
+        out.join(runlog::RUN_LOG).display()
+    )];
+    lines.extend(shown.iter().map(|r| format!("  {}", runlog::describe(r))));
+    lines
 }
 
 /// Lines about the run lock, whether the final tables were published together (their
