@@ -286,8 +286,9 @@ pub fn tmp_sibling(path: &Path) -> PathBuf {
 }
 
 /// What a run that failed or was killed may leave in an output folder `out`: stage folders
-/// being written (`_stages/<stage>.tmp/`) and hidden temporary files (`.<name>.tmp`, from
-/// [`tmp_sibling`]) in `out`, `_stages` and the stage folders. Sorted.
+/// being written (`_stages/<stage>.tmp/`), hidden temporary files (`.<name>.tmp`, from
+/// [`tmp_sibling`]) in `out`, `_stages` and the stage folders, and hidden temporary
+/// folders (`.<table>.tmp/`, partitioned tables) in `out`. Sorted.
 pub fn leftovers(out: &Path) -> Vec<PathBuf> {
     let is_tmp_file = |p: &Path| {
         p.is_file()
@@ -301,7 +302,17 @@ pub fn leftovers(out: &Path) -> Vec<PathBuf> {
             .unwrap_or_default()
     };
     let stages = out.join("_stages");
-    let mut found: Vec<PathBuf> = list(out).into_iter().filter(|p| is_tmp_file(p)).collect();
+    // In `out`, a hidden `.<table>.tmp` folder is a partitioned table being written.
+    let is_tmp_dir = |p: &Path| {
+        p.is_dir()
+            && p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with('.') && n.ends_with(".tmp"))
+    };
+    let mut found: Vec<PathBuf> = list(out)
+        .into_iter()
+        .filter(|p| is_tmp_file(p) || is_tmp_dir(p))
+        .collect();
     for p in list(&stages) {
         let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
         let is_link = fs::symlink_metadata(&p).is_ok_and(|m| m.file_type().is_symlink());

@@ -258,3 +258,142 @@ fn every_run_is_logged_with_its_inputs_articles_and_stages() {
     );
     assert!(st.contains("nothing to do"), "{st}");
 }
+
+/// The partition files of `table` under `out`, each read with the date its folder names
+/// added back, as sorted CSV-like lines of (`key` columns, date) for comparison.
+fn partitioned_rows(out: &Path, table: &str, key: &[&str]) -> Vec<String> {
+    let mut rows = Vec::new();
+    for entry in fs::read_dir(out.join(table)).unwrap().flatten() {
+        let folder = entry.file_name().to_string_lossy().into_owned();
+        let date = folder.strip_prefix("date=").unwrap().to_string();
+        let df = newstone::artefact::read_parquet(&entry.path().join("part-0.parquet")).unwrap();
+        assert!(df.column("date").is_err(), "the date is the folder's");
+        let cols: Vec<Vec<String>> = key.iter().map(|c| strings(&df, c)).collect();
+        for i in 0..df.height() {
+            let mut line: Vec<String> = cols.iter().map(|c| c[i].clone()).collect();
+            line.push(date.clone());
+            rows.push(line.join(","));
+        }
+    }
+    rows.sort();
+    rows
+}
+
+fn single_rows(out: &Path, table: &str, key: &[&str]) -> Vec<String> {
+    let df = read(out, table);
+    let cols: Vec<Vec<String>> = key.iter().map(|c| strings(&df, c)).collect();
+    let days = dates(&df, "date");
+    let mut rows: Vec<String> = (0..df.height())
+        .map(|i| {
+            let mut line: Vec<String> = cols.iter().map(|c| c[i].clone()).collect();
+            line.push(
+                days[i]
+                    .clone()
+                    .unwrap_or("__HIVE_DEFAULT_PARTITION__".into()),
+            );
+            line.join(",")
+        })
+        .collect();
+    rows.sort();
+    rows
+}
+
+/// `[export] partitioning = "day"` writes the dated tables as Hive-style folders with the
+/// same rows as the single files; `_SUCCESS` lists every partition file; going back to
+/// `"none"` removes the folders.
+#[test]
+fn day_partitions_hold_the_same_rows_as_the_single_files() {
+    let tmp = tempdir();
+    let write = |name: &str, out: &str, partitioning: &str| {
+        let sample = repo().join("data/sample");
+        let p = tmp.path().join(name);
+        fs::write(
+            &p,
+            format!(
+                "name = \"partitions\"\nout = \"{}\"\ntimezone = \"Europe/Paris\"\n\
+                 [[inputs]]\npath = \"{}\"\n[[inputs]]\npath = \"{}\"\n\
+                 [normalize]\ndate_policy = \"keep\"\n[export]\npartitioning = \"{partitioning}\"\n",
+                path_str(&tmp.path().join(out)),
+                path_str(&sample.join("wire.jsonl")),
+                path_str(&sample.join("notes")),
+            ),
+        )
+        .unwrap();
+        path_str(&p)
+    };
+    let single = tmp.path().join("single");
+    let parts = tmp.path().join("parts");
+    newstone_ok(&["run", &write("single.toml", "single", "none")]);
+    let by_day = write("day.toml", "parts", "day");
+    newstone_ok(&["run", &by_day]);
+
+    for (table, key) in [
+        ("articles", vec!["article_id", "title"]),
+        ("article_entities", vec!["article_id", "entity_id"]),
+        ("company_daily", vec!["entity_id"]),
+    ] {
+        assert!(!parts.join(format!("{table}.parquet")).exists());
+        let got = partitioned_rows(&parts, table, &key);
+        assert!(!got.is_empty(), "{table}");
+        assert_eq!(got, single_rows(&single, table, &key), "{table}");
+    }
+    // Notes without a date are kept: their partition is Hive's null one.
+    assert!(parts
+        .join("articles/date=__HIVE_DEFAULT_PARTITION__/part-0.parquet")
+        .exists());
+    // The other tables stay single files.
+    assert!(parts.join("mentions.parquet").exists() && !parts.join("mentions").exists());
+    let files = marker(&parts)["files"].as_object().unwrap().clone();
+    assert!(
+        files
+            .keys()
+            .any(|f| f.starts_with("articles/date=2022-03-")),
+        "{files:?}"
+    );
+    for name in files.keys() {
+        assert!(parts.join(name).is_file(), "{name}");
+    }
+    assert!(status(&by_day).contains("tables: published together"));
+
+    // Readable as one dataset by Polars and DuckDB (when the Python tools are there).
+    let python = std::env::var("NEWSTONE_PYTHON").unwrap_or_else(|_| "python3".into());
+    let has_libs = std::process::Command::new(&python)
+        .args(["-c", "import polars, duckdb"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if has_libs {
+        let script = r#"
+import sys, polars as pl, duckdb
+out = sys.argv[1]
+single = pl.read_parquet(sys.argv[2] + "/articles.parquet")
+lazy = pl.scan_parquet(out + "/articles/**/*.parquet", hive_partitioning=True)
+df = lazy.collect()
+assert df.schema["date"] == pl.Date, df.schema
+assert df.height == single.height, (df.height, single.height)
+day = lazy.filter(pl.col("date") == pl.date(2022, 3, 7)).collect()
+assert day.height == single.filter(pl.col("date") == pl.date(2022, 3, 7)).height > 0
+n = duckdb.connect().execute(f"select count(*), count(date) from read_parquet('{out}/articles/**/*.parquet', hive_partitioning=true)").fetchone()
+assert n == (single.height, single["date"].count()), n
+print("ok")
+"#;
+        let check = std::process::Command::new(&python)
+            .args(["-c", script, &path_str(&parts), &path_str(&single)])
+            .output()
+            .unwrap();
+        assert!(
+            check.status.success(),
+            "{}{}",
+            String::from_utf8_lossy(&check.stdout),
+            String::from_utf8_lossy(&check.stderr)
+        );
+    } else {
+        eprintln!("skipped the Polars/DuckDB check: {python} lacks polars or duckdb");
+    }
+
+    // By month, then back to single files: the other layout goes.
+    newstone_ok(&["run", &write("month.toml", "parts", "month")]);
+    assert!(parts.join("articles/month=2022-03/part-0.parquet").exists());
+    newstone_ok(&["run", &write("none.toml", "parts", "none")]);
+    assert!(!parts.join("articles").exists());
+    assert!(parts.join("articles.parquet").exists());
+}

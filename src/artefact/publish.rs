@@ -41,12 +41,15 @@ pub struct Published {
 }
 
 /// Publishes table files written under temporary names: `staged` holds, for each, the
-/// temporary file and its final name in `out`. Removes the marker, renames the files into
-/// place in order, then writes `marker` as `_SUCCESS`. `after_each` is called after each
-/// rename with the number renamed so far (tests use it to stop half-way, as a kill would).
+/// temporary file (or folder: a partitioned table) and its final name in `out`. Removes the
+/// marker, then the `obsolete` outputs (a table's other layout), renames the files into
+/// place in order (a folder replaces the old one), then writes `marker` as `_SUCCESS`.
+/// `after_each` is called after each rename with the number renamed so far (tests use it
+/// to stop half-way, as a kill would).
 pub fn publish(
     out: &Path,
     staged: &[(PathBuf, String)],
+    obsolete: &[PathBuf],
     marker: &Published,
     mut after_each: impl FnMut(usize) -> Result<()>,
 ) -> Result<()> {
@@ -63,13 +66,42 @@ pub fn publish(
             })
         }
     }
+    for old in obsolete {
+        remove(old)?;
+    }
+    // A folder being replaced is moved aside, and removed once the marker is written:
+    // removing a folder of many partitions can take seconds on a slow disk.
+    let mut old_folders = Vec::new();
     for (i, (tmp, name)) in staged.iter().enumerate() {
         let dest = out.join(name);
+        if tmp.is_dir() && dest.is_dir() {
+            let aside = out.join(format!(".{name}.old.tmp"));
+            remove(&aside)?;
+            fs::rename(&dest, &aside)
+                .with_context(|| format!("cannot move {} aside", dest.display()))?;
+            old_folders.push(aside);
+        } else if tmp.is_dir() {
+            remove(&dest)?;
+        }
         fs::rename(tmp, &dest).with_context(|| format!("cannot write {}", dest.display()))?;
         after_each(i + 1)?;
     }
     let json = serde_json::to_string_pretty(marker)?;
-    write_atomic(&marker_path, json.as_bytes())
+    write_atomic(&marker_path, json.as_bytes())?;
+    for old in old_folders {
+        remove(&old)?;
+    }
+    Ok(())
+}
+
+/// Removes a file or folder, if there.
+fn remove(path: &Path) -> Result<()> {
+    let removed = match fs::symlink_metadata(path) {
+        Err(_) => return Ok(()),
+        Ok(m) if m.is_dir() => fs::remove_dir_all(path),
+        Ok(_) => fs::remove_file(path),
+    };
+    removed.with_context(|| format!("cannot remove {}", path.display()))
 }
 
 /// Reads `<out>/_SUCCESS`; `None` when it is missing or unreadable.
@@ -102,9 +134,10 @@ pub fn tables_state(out: &Path, tables: &[&str]) -> TablesState {
         },
         None => {
             let any = tables.iter().any(|t| {
-                ["parquet", "csv"]
-                    .iter()
-                    .any(|ext| out.join(format!("{t}.{ext}")).exists())
+                out.join(t).is_dir()
+                    || ["parquet", "csv"]
+                        .iter()
+                        .any(|ext| out.join(format!("{t}.{ext}")).exists())
             });
             if any {
                 TablesState::Incomplete
@@ -178,7 +211,7 @@ mod tests {
                 ("company_daily.parquet", "d1"),
             ],
         );
-        publish(out, &staged, &first, |_| Ok(())).unwrap();
+        publish(out, &staged, &[], &first, |_| Ok(())).unwrap();
         assert_eq!(
             tables_state(out, &tables),
             TablesState::Complete(first.clone())
@@ -192,7 +225,7 @@ mod tests {
             ("company_daily.parquet", "d2 longer"),
         ];
         let (staged, second) = stage(out, &gen2);
-        let stopped = publish(out, &staged, &second, |n| {
+        let stopped = publish(out, &staged, &[], &second, |n| {
             anyhow::ensure!(n < 1, "killed");
             Ok(())
         });
@@ -211,7 +244,7 @@ mod tests {
 
         // The next run publishes everything again.
         let (staged, third) = stage(out, &gen2);
-        publish(out, &staged, &third, |_| Ok(())).unwrap();
+        publish(out, &staged, &[], &third, |_| Ok(())).unwrap();
         assert_eq!(
             tables_state(out, &tables),
             TablesState::Complete(third.clone())
