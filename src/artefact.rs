@@ -411,10 +411,16 @@ mod leftover_tests {
         fs::write(stages.join("ingest/.manifest.json.tmp"), b"{").unwrap();
         fs::write(out.join(".company_daily.parquet.tmp"), b"x").unwrap();
         fs::write(out.join("company_daily.parquet"), b"x").unwrap();
+        // A partitioned table being written, and an old one moved aside.
+        fs::create_dir_all(out.join(".articles.tmp/date=2022-03-07")).unwrap();
+        fs::create_dir_all(out.join(".mentions.old.tmp")).unwrap();
+        fs::create_dir_all(out.join("article_entities/date=2022-03-07")).unwrap();
         fs::write(out.join("notes.tmp"), b"mine").unwrap();
         fs::write(stages.join(".lock"), b"1").unwrap();
         let expected = vec![
+            out.join(".articles.tmp"),
             out.join(".company_daily.parquet.tmp"),
+            out.join(".mentions.old.tmp"),
             stages.join("entities.tmp"),
             stages.join("ingest/.manifest.json.tmp"),
             stages.join("ingest.tmp"),
@@ -426,6 +432,7 @@ mod leftover_tests {
             stages.join("ingest/manifest.json"),
             out.join("company_daily.parquet"),
             out.join("notes.tmp"),
+            out.join("article_entities/date=2022-03-07"),
             stages.join(".lock"),
         ] {
             assert!(kept.exists(), "{}", kept.display());
