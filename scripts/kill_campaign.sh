@@ -92,6 +92,8 @@ for delay in $delays; do
     result="RERUN FAILED (see $log)"
   elif grep -q "does NOT add up" "$log"; then
     result="BALANCE WRONG (see $log)"
+  elif [ ! -f "$out/_SUCCESS" ]; then
+    result="NO _SUCCESS after the rerun"
   else
     differ=0
     for t in $tables; do

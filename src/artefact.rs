@@ -14,7 +14,11 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 mod integrity;
+mod publish;
 pub use integrity::{check_files, file_sum, file_sums, named_sums, FileSum, FileSums};
+pub use publish::{
+    marker_mismatch, publish, read_marker, tables_state, Published, TablesState, MARKER,
+};
 
 /// Version of the code that produced an artefact: a new release invalidates old artefacts.
 pub const CODE_VERSION: &str = concat!(
@@ -282,8 +286,9 @@ pub fn tmp_sibling(path: &Path) -> PathBuf {
 }
 
 /// What a run that failed or was killed may leave in an output folder `out`: stage folders
-/// being written (`_stages/<stage>.tmp/`) and hidden temporary files (`.<name>.tmp`, from
-/// [`tmp_sibling`]) in `out`, `_stages` and the stage folders. Sorted.
+/// being written (`_stages/<stage>.tmp/`), hidden temporary files (`.<name>.tmp`, from
+/// [`tmp_sibling`]) in `out`, `_stages` and the stage folders, and hidden temporary
+/// folders (`.<table>.tmp/`, partitioned tables) in `out`. Sorted.
 pub fn leftovers(out: &Path) -> Vec<PathBuf> {
     let is_tmp_file = |p: &Path| {
         p.is_file()
@@ -297,7 +302,17 @@ pub fn leftovers(out: &Path) -> Vec<PathBuf> {
             .unwrap_or_default()
     };
     let stages = out.join("_stages");
-    let mut found: Vec<PathBuf> = list(out).into_iter().filter(|p| is_tmp_file(p)).collect();
+    // In `out`, a hidden `.<table>.tmp` folder is a partitioned table being written.
+    let is_tmp_dir = |p: &Path| {
+        p.is_dir()
+            && p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with('.') && n.ends_with(".tmp"))
+    };
+    let mut found: Vec<PathBuf> = list(out)
+        .into_iter()
+        .filter(|p| is_tmp_file(p) || is_tmp_dir(p))
+        .collect();
     for p in list(&stages) {
         let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
         let is_link = fs::symlink_metadata(&p).is_ok_and(|m| m.file_type().is_symlink());
@@ -396,10 +411,16 @@ mod leftover_tests {
         fs::write(stages.join("ingest/.manifest.json.tmp"), b"{").unwrap();
         fs::write(out.join(".company_daily.parquet.tmp"), b"x").unwrap();
         fs::write(out.join("company_daily.parquet"), b"x").unwrap();
+        // A partitioned table being written, and an old one moved aside.
+        fs::create_dir_all(out.join(".articles.tmp/date=2022-03-07")).unwrap();
+        fs::create_dir_all(out.join(".mentions.old.tmp")).unwrap();
+        fs::create_dir_all(out.join("article_entities/date=2022-03-07")).unwrap();
         fs::write(out.join("notes.tmp"), b"mine").unwrap();
         fs::write(stages.join(".lock"), b"1").unwrap();
         let expected = vec![
+            out.join(".articles.tmp"),
             out.join(".company_daily.parquet.tmp"),
+            out.join(".mentions.old.tmp"),
             stages.join("entities.tmp"),
             stages.join("ingest/.manifest.json.tmp"),
             stages.join("ingest.tmp"),
@@ -411,6 +432,7 @@ mod leftover_tests {
             stages.join("ingest/manifest.json"),
             out.join("company_daily.parquet"),
             out.join("notes.tmp"),
+            out.join("article_entities/date=2022-03-07"),
             stages.join(".lock"),
         ] {
             assert!(kept.exists(), "{}", kept.display());

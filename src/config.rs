@@ -159,6 +159,8 @@ pub struct ExportConfig {
     /// Add the cleaned article text as the last column of `articles` (off by default: it
     /// makes the table about as large as the corpus).
     pub article_text: bool,
+    /// How the tables with a `date` column are split into Parquet files.
+    pub partitioning: Partitioning,
 }
 
 impl Default for ExportConfig {
@@ -166,8 +168,22 @@ impl Default for ExportConfig {
         ExportConfig {
             csv: true,
             article_text: false,
+            partitioning: Partitioning::None,
         }
     }
+}
+
+/// How the dated tables' Parquet files are laid out (`[export] partitioning`).
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Partitioning {
+    /// One file per table, `<out>/<table>.parquet`.
+    None,
+    /// A Hive-style folder per table, one `date=YYYY-MM-DD/part-0.parquet` per day (the
+    /// `date` column is then the folder's name, not a column of the files).
+    Day,
+    /// The same by month, `month=YYYY-MM/part-0.parquet` (the files keep their `date`).
+    Month,
 }
 
 fn default_name() -> String {

@@ -14,6 +14,8 @@ use serde_json::json;
 use crate::artefact::{Fingerprint, Manifest, CODE_VERSION};
 use crate::stages::{self, ingest, Context, Stage};
 
+pub mod runlog;
+
 /// How a stage's artefacts compare with what the pipeline would produce now.
 #[derive(Debug, Clone, PartialEq)]
 pub enum State {
@@ -124,11 +126,13 @@ pub fn plan(ctx: &Context, inputs: &[ingest::ResolvedInput]) -> Result<Vec<Stage
 }
 
 /// What is wrong with the files of a stage whose manifest is otherwise current: its
-/// parts in the stage folder, and for the export the final tables in the output folder.
+/// parts in the stage folder, and for the export the final tables in the output folder
+/// and their `_SUCCESS` marker (missing after a run stopped while publishing).
 fn damage(ctx: &Context, m: &Manifest, stage: Stage) -> Option<String> {
     use crate::artefact::check_files;
     check_files(&ctx.stage_dir(stage), &m.files, "part", true)
         .or_else(|| check_files(&ctx.pipeline.out, &m.outputs, "table", false))
+        .or_else(|| crate::artefact::marker_mismatch(&ctx.pipeline.out, &m.outputs))
 }
 
 /// Which stages to run.
@@ -144,11 +148,13 @@ pub enum Selection {
     Only(Stage),
 }
 
-/// Totals of a run, for the final summary and the exit code.
+/// Totals of a run, for the final summary, the exit code and the run log.
 #[derive(Debug, Default)]
 pub struct RunReport {
     pub ran: Vec<Manifest>,
     pub skipped: Vec<Stage>,
+    /// The input files compared with the last run that did not fail (once listed).
+    pub inputs: Option<runlog::InputCounts>,
 }
 
 /// One summary line per stage (rows in/out, rejects, duplicates, seconds).
@@ -294,21 +300,99 @@ pub fn lock_state(stages_dir: &std::path::Path) -> LockState {
     }
 }
 
-/// Runs the selected stages in order.
+/// Runs the selected stages in order, and appends a line to the run log
+/// (`<out>/_runs.jsonl`, see [`runlog`]) however the run ends, short of a kill.
 pub fn run(ctx: &Context, selection: Selection) -> Result<RunReport> {
+    let started = chrono::Utc::now();
+    let mut report = RunReport::default();
+    let result = run_locked(ctx, selection, &mut report);
+    let record = run_record(ctx, started, &report, result.as_ref().err());
+    if let Err(e) = runlog::append(&ctx.pipeline.out, &record) {
+        tracing::warn!("{e:#}");
+    }
+    result.map(|()| report)
+}
+
+/// The run log's line about a run that started at `started` and ended with `error` (or
+/// without).
+fn run_record(
+    ctx: &Context,
+    started: chrono::DateTime<chrono::Utc>,
+    report: &RunReport,
+    error: Option<&anyhow::Error>,
+) -> runlog::RunRecord {
+    let finished = chrono::Utc::now();
+    let rfc3339 = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string();
+    let read = |s: Stage| Manifest::read(&ctx.stage_dir(s));
+    let (status, articles) = match error {
+        Some(_) => ("error", None),
+        None => match read(Stage::Normalize) {
+            Some(n) if n.rows_out == 0 => ("no_articles", Some(0)),
+            n => (
+                "ok",
+                read(Stage::Export)
+                    .and_then(|e| e.extra.get("articles").copied())
+                    .or(n.map(|n| n.rows_out)),
+            ),
+        },
+    };
+    let before = runlog::read_runs(&ctx.pipeline.out)
+        .into_iter()
+        .rev()
+        .find(|r| r.succeeded())
+        .and_then(|r| r.articles)
+        .unwrap_or(0);
+    let rows = report
+        .ran
+        .iter()
+        .find(|m| m.stage == Stage::Export.name())
+        .map(|m| m.extra.clone())
+        .unwrap_or_default();
+    let c = report.inputs;
+    runlog::RunRecord {
+        run_id: ctx.run_id.clone(),
+        started: rfc3339(started),
+        finished: rfc3339(finished),
+        seconds: ((finished - started).num_milliseconds() as f64 / 1000.0),
+        status: status.to_string(),
+        error: error.map(|e| format!("{e:#}")),
+        newstone: CODE_VERSION.to_string(),
+        pipeline: ctx.pipeline.name.clone(),
+        inputs_seen: c.map(|c| c.seen),
+        inputs_new: c.map(|c| c.new),
+        inputs_changed: c.map(|c| c.changed),
+        inputs_removed: c.map(|c| c.removed),
+        articles,
+        articles_added: articles.map(|a| a as i64 - before as i64),
+        rows,
+        stages_run: report.ran.iter().map(|m| m.stage.clone()).collect(),
+        stages_reused: report
+            .skipped
+            .iter()
+            .map(|s| s.name().to_string())
+            .collect(),
+    }
+}
+
+/// [`run`] under the run lock, filling `report` as the stages run.
+fn run_locked(ctx: &Context, selection: Selection, report: &mut RunReport) -> Result<()> {
     let _lock = RunLock::acquire(&ctx.stages_dir)?;
     // What a failed or killed run left (a full disk must not stay full).
     for p in crate::artefact::remove_leftovers(&ctx.pipeline.out)? {
         tracing::info!("removed {}, left by an earlier run", p.display());
     }
     let inputs = ingest::resolve_inputs(ctx.pipeline)?;
+    let files = runlog::snapshot(&inputs);
+    report.inputs = Some(runlog::compare(
+        &runlog::read_inputs(&ctx.stages_dir),
+        &files,
+    ));
     let t0 = std::time::Instant::now();
     let plans = plan(ctx, &inputs)?;
     tracing::debug!(
         "planned in {:.3} s (inputs fingerprinted, artefacts checked)",
         t0.elapsed().as_secs_f64()
     );
-    let mut report = RunReport::default();
     let wanted = |s: Stage, state: &State| match selection {
         Selection::Stale => *state != State::UpToDate,
         Selection::All => true,
@@ -388,9 +472,13 @@ pub fn run(ctx: &Context, selection: Selection) -> Result<RunReport> {
             Stage::ALL.len()
         );
     } else {
-        log_balance(ctx, &report);
+        log_balance(ctx, report);
     }
-    Ok(report)
+    // For the next run's log line to say which inputs are new.
+    if let Err(e) = runlog::save_inputs(&ctx.stages_dir, &files) {
+        tracing::warn!("{e:#}");
+    }
+    Ok(())
 }
 
 /// Logs "records in = articles + rejects + duplicates" and warns if it does not hold.

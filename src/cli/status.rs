@@ -9,8 +9,9 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
-use crate::artefact::leftovers;
-use crate::pipeline::{lock_state, plan, LockState, State};
+use crate::artefact::{leftovers, tables_state, TablesState, MARKER};
+use crate::pipeline::{lock_state, plan, runlog, LockState, State};
+use crate::stages::export::TABLES;
 use crate::stages::{ingest, Context};
 
 /// Prints the state of each stage of `pipeline` with the same overrides as a `run`.
@@ -55,10 +56,34 @@ pub fn status(pipeline: &Path, inputs: Vec<String>, out: Option<PathBuf>) -> Res
     for line in notes(&p.out, &ctx.stages_dir) {
         println!("{line}");
     }
+    for line in last_runs(&p.out, LAST_RUNS) {
+        println!("{line}");
+    }
     Ok(ExitCode::SUCCESS)
 }
 
-/// Lines about the run lock and what failed or killed runs left in the output folder.
+/// How many runs of the run log `status` shows.
+const LAST_RUNS: usize = 5;
+
+/// The last `n` runs of the run log, oldest first, under a heading naming the log.
+fn last_runs(out: &Path, n: usize) -> Vec<String> {
+    let runs = runlog::read_runs(out);
+    if runs.is_empty() {
+        return Vec::new();
+    }
+    let shown = &runs[runs.len().saturating_sub(n)..];
+    let mut lines = vec![format!(
+        "last {} of {} runs ({}):",
+        shown.len(),
+        runs.len(),
+        out.join(runlog::RUN_LOG).display()
+    )];
+    lines.extend(shown.iter().map(|r| format!("  {}", runlog::describe(r))));
+    lines
+}
+
+/// Lines about the run lock, whether the final tables were published together (their
+/// `_SUCCESS` marker), and what failed or killed runs left in the output folder.
 fn notes(out: &Path, stages_dir: &Path) -> Vec<String> {
     let pid = |p: Option<String>| p.map(|p| format!(" (pid {p})")).unwrap_or_default();
     let mut lines = Vec::new();
@@ -69,6 +94,23 @@ fn notes(out: &Path, stages_dir: &Path) -> Vec<String> {
             "leftover lock {}{}: its run ended without removing it; the next run reuses it",
             stages_dir.join(".lock").display(),
             pid(p)
+        )),
+    }
+    match tables_state(out, &TABLES) {
+        TablesState::NotExported => {}
+        TablesState::Complete(m) => lines.push(format!(
+            "tables: published together by run {} at {} ({})",
+            m.run_id,
+            m.published,
+            out.join(MARKER).display()
+        )),
+        TablesState::Incomplete => lines.push(format!(
+            "tables: INCOMPLETE, no {}: a run was stopped while publishing them, so they may come from two runs; `newstone run` publishes them again",
+            out.join(MARKER).display()
+        )),
+        TablesState::Changed(m, why) => lines.push(format!(
+            "tables: NOT all from run {} ({why}); `newstone run` publishes them again",
+            m.run_id
         )),
     }
     let found = leftovers(out);

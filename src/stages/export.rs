@@ -6,6 +6,9 @@
 
 mod csv_format;
 mod parquet_sink;
+mod partition;
+
+pub use partition::DATED_TABLES;
 
 use std::fs;
 use std::io::Write as _;
@@ -17,8 +20,10 @@ use polars::prelude::*;
 use rayon::prelude::*;
 
 use crate::artefact::{
-    named_sums, read_parquet, read_parquet_columns, tmp_sibling, Manifest, StageDir,
+    file_sum, named_sums, publish, read_parquet, read_parquet_columns, tmp_sibling, FileSums,
+    Manifest, Published, StageDir,
 };
+use crate::config::Partitioning;
 use crate::entities::gazetteer::days_since_epoch;
 use crate::entities::{Entity, Gazetteer};
 use crate::stages::entities::Exclusions;
@@ -112,19 +117,15 @@ impl TableWriter {
         )
     }
 
-    /// Closes and renames the files into place.
+    /// Closes the files, still under their temporary names: the export publishes all
+    /// the tables together once every one is written (see [`crate::artefact::publish`]).
     pub fn finish(mut self) -> Result<u64> {
         if let Some((f, _)) = self.parquet.take() {
             f.finish()
                 .with_context(|| format!("cannot write {}", self.parquet_path.display()))?;
-            fs::rename(tmp_sibling(&self.parquet_path), &self.parquet_path)
-                .with_context(|| format!("cannot write {}", self.parquet_path.display()))?;
         }
         if let (Some(mut w), Some(p)) = (self.csv.take(), self.csv_path.as_ref()) {
             w.flush()
-                .with_context(|| format!("cannot write {}", p.display()))?;
-            drop(w);
-            fs::rename(tmp_sibling(p), p)
                 .with_context(|| format!("cannot write {}", p.display()))?;
         }
         Ok(self.rows)
@@ -414,6 +415,48 @@ fn articles_part(articles: &Path, tones: &Path, with_text: bool) -> Result<DataF
     Ok(full.select(ARTICLE_COLUMNS)?.hstack(&extra)?)
 }
 
+/// What the export publishes, once every table is written under its temporary name:
+/// the temporary files (or, for a partitioned table, folders) with their final names, the
+/// size and checksum of every final file (by its path relative to `out`), and the outputs of
+/// the other layout (`<table>.parquet` vs `<table>/`) to remove.
+type Staged = (Vec<(PathBuf, String)>, FileSums, Vec<PathBuf>);
+
+/// Splits the dated tables into partitions when `partitioning` asks, and checksums every
+/// file to publish (see [`Staged`]).
+fn stage_tables(out: &Path, csv: bool, partitioning: Partitioning) -> Result<Staged> {
+    let mut staged = Vec::new();
+    let mut sums = FileSums::new();
+    let mut obsolete = Vec::new();
+    let file = |name: String, sums: &mut FileSums| -> Result<(PathBuf, String)> {
+        let tmp = tmp_sibling(&out.join(&name));
+        let sum = file_sum(&tmp).with_context(|| format!("cannot read {} back", tmp.display()))?;
+        sums.insert(name.clone(), sum);
+        Ok((tmp, name))
+    };
+    for t in TABLES {
+        let parquet = format!("{t}.parquet");
+        let dated = partition::DATED_TABLES.contains(&t);
+        if dated && partitioning != Partitioning::None {
+            let dir = tmp_sibling(&out.join(t));
+            let files = partition::split(&tmp_sibling(&out.join(&parquet)), &dir, partitioning)?;
+            for (name, sum) in named_sums(&dir, &files)? {
+                sums.insert(format!("{t}/{name}"), sum);
+            }
+            staged.push((dir, t.to_string()));
+            obsolete.push(out.join(&parquet));
+        } else {
+            staged.push(file(parquet, &mut sums)?);
+            if dated {
+                obsolete.push(out.join(t));
+            }
+        }
+        if csv {
+            staged.push(file(format!("{t}.csv"), &mut sums)?);
+        }
+    }
+    Ok((staged, sums, obsolete))
+}
+
 /// Runs the export stage. The tables are independent: they are written concurrently
 /// (each also formats its parts in parallel), which keeps both cores busy while the
 /// biggest table (`mentions`) compresses.
@@ -550,20 +593,23 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
     // manifest records the tables' sizes and checksums, so a damaged table is written again.
     let dir = StageDir::create(&ctx.stages_dir, Stage::Export.name())?;
     let total: u64 = extra.values().sum();
-    let names: Vec<String> = TABLES
-        .iter()
-        .flat_map(|t| {
-            let csv_name = csv.then(|| format!("{t}.csv"));
-            std::iter::once(format!("{t}.parquet")).chain(csv_name)
-        })
-        .collect();
+    // Every table is written (under its temporary name): split the dated ones into
+    // partitions if asked, checksum them, then publish them together with `_SUCCESS`.
     let t_sums = Instant::now();
-    let outputs = named_sums(&out, &names)?;
+    let (staged, outputs, obsolete) = stage_tables(&out, csv, p.export.partitioning)?;
     tracing::debug!(
-        "export: {} tables checksummed in {:.3} s",
+        "export: {} table files checksummed in {:.3} s",
         outputs.len(),
         secs(t_sums)
     );
+    let marker = Published {
+        run_id: ctx.run_id.clone(),
+        newstone: crate::artefact::CODE_VERSION.to_string(),
+        published: chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        rows: extra.clone(),
+        files: outputs.clone(),
+    };
+    publish(&out, &staged, &obsolete, &marker, |_| Ok(()))?;
     let m = Manifest {
         rows_in: total,
         rows_out: total,

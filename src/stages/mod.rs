@@ -74,6 +74,9 @@ pub struct Context<'a> {
     pub stages_dir: PathBuf,
     /// Draw progress bars (only on a terminal).
     pub progress: bool,
+    /// This run's id: its start time (UTC) and process id, e.g. `20260102T030405.678Z-4242`.
+    /// `_SUCCESS` and `_runs.jsonl` name the run with it.
+    pub run_id: String,
 }
 
 impl<'a> Context<'a> {
@@ -84,6 +87,11 @@ impl<'a> Context<'a> {
             reference,
             stages_dir: pipeline.stages_dir(),
             progress,
+            run_id: format!(
+                "{}-{}",
+                chrono::Utc::now().format("%Y%m%dT%H%M%S%.3fZ"),
+                std::process::id()
+            ),
         }
     }
 
