@@ -425,12 +425,12 @@ pub fn expand_input(pattern: &str, base_dir: &Path) -> Result<Vec<PathBuf>, Sour
             let base = glob::Pattern::escape(&base_dir.to_string_lossy());
             format!("{}/{}", base.trim_end_matches('/'), trimmed)
         };
-        let paths = glob::glob(&pattern_str).map_err(|e| SourceError::BadPattern {
+        let glob = glob::Pattern::new(&pattern_str).map_err(|e| SourceError::BadPattern {
             pattern: pattern.to_string(),
             detail: e.to_string(),
         })?;
         // Unreadable entries are skipped: the pattern says "whatever matches".
-        for path in paths.flatten() {
+        for path in glob_matches(&glob, &pattern_str) {
             if is_skipped_name(&path) {
                 continue;
             }
@@ -459,6 +459,66 @@ pub fn expand_input(pattern: &str, base_dir: &Path) -> Result<Vec<PathBuf>, Sour
         });
     }
     Ok(out)
+}
+
+/// The paths that match `glob` (whose text is `pattern`), in name order: the folders under
+/// the pattern's literal leading folder are walked each once (by device and inode, so
+/// symlink loops end; `**` goes at most [`MAX_WALK_DEPTH`] deep, other patterns only as
+/// deep as they have components), and every path is matched against the pattern.
+fn glob_matches(glob: &glob::Pattern, pattern: &str) -> Vec<PathBuf> {
+    let components: Vec<&str> = pattern.split('/').collect();
+    let literal = components
+        .iter()
+        .take_while(|c| !c.contains(['*', '?', '[']))
+        .count();
+    let base = if literal == 0 {
+        PathBuf::from(".")
+    } else if components[..literal].join("/").is_empty() {
+        PathBuf::from("/")
+    } else {
+        PathBuf::from(components[..literal].join("/"))
+    };
+    let depth = if pattern.contains("**") {
+        MAX_WALK_DEPTH
+    } else {
+        components.len() - literal
+    };
+    let options = glob::MatchOptions {
+        require_literal_separator: true,
+        ..glob::MatchOptions::new()
+    };
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    let mut stack = vec![(base, 0usize)];
+    while let Some((dir, d)) = stack.pop() {
+        if d >= depth || !file_id(&dir).is_none_or(|id| seen.insert(id)) {
+            continue;
+        }
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        let mut entries: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+        entries.sort();
+        // Depth first, in name order (the stack takes the last first).
+        for path in entries.iter().rev() {
+            if path.is_dir() {
+                stack.push((path.clone(), d + 1));
+            }
+        }
+        for path in entries {
+            let shown = if literal == 0 {
+                path.strip_prefix(".")
+                    .map(Path::to_path_buf)
+                    .unwrap_or(path.clone())
+            } else {
+                path.clone()
+            };
+            if glob.matches_path_with(&shown, options) {
+                out.push(path);
+            }
+        }
+    }
+    out
 }
 
 /// Hidden files and documentation sitting next to the data.
@@ -744,6 +804,15 @@ mod tests {
         assert_eq!(
             rel(expand_input("corp*", d).unwrap()),
             [PathBuf::from("corpus/a.jsonl"), "corpus/again/b.md".into()]
+        );
+        // A `**` glob walks each folder once too (it would follow the loops forever).
+        assert_eq!(
+            rel(expand_input("corpus/**/*.jsonl", d).unwrap()),
+            [PathBuf::from("corpus/a.jsonl")]
+        );
+        assert_eq!(
+            rel(expand_input("**/*.md", d).unwrap()),
+            [PathBuf::from("corpus/again/b.md")]
         );
         symlink("corpus", d.join("link")).unwrap();
         assert_eq!(
