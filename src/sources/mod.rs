@@ -775,7 +775,7 @@ mod tests {
         ));
     }
 
-    /// A folder holding one file and two links back to itself (issue 19): the walk ends and
+    /// A folder holding one file and two links back to itself: the walk ends and
     /// lists the file once; links to a sibling folder or to a file do not list it twice.
     #[cfg(unix)]
     #[test]
