@@ -7,7 +7,7 @@
 //! [`semeval`]) and the shared scoring in [`metrics`]. A set whose file is missing is
 //! reported as skipped.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::entities::EntityFinder;
 use crate::sentiment::SentimentModel;
@@ -219,11 +219,6 @@ pub fn format_report(reports: &[DatasetReport]) -> String {
         }
     }
     s
-}
-
-/// Default evaluation directory used by the CLI when none is given.
-pub fn default_dir() -> PathBuf {
-    PathBuf::from("/work/shared/eval")
 }
 
 #[cfg(test)]
