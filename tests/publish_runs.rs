@@ -364,7 +364,7 @@ fn day_partitions_hold_the_same_rows_as_the_single_files() {
     // Readable as one dataset by Polars and DuckDB (when the Python tools are there).
     let python = std::env::var("NEWSTONE_PYTHON").unwrap_or_else(|_| "python3".into());
     let has_libs = std::process::Command::new(&python)
-        .args(["-c", "import polars, duckdb"])
+        .args(["-c", "import polars, duckdb, pandas, pyarrow"])
         .output()
         .is_ok_and(|o| o.status.success());
     if has_libs {
@@ -380,6 +380,12 @@ day = lazy.filter(pl.col("date") == pl.date(2022, 3, 7)).collect()
 assert day.height == single.filter(pl.col("date") == pl.date(2022, 3, 7)).height > 0
 n = duckdb.connect().execute(f"select count(*), count(date) from read_parquet('{out}/articles/**/*.parquet', hive_partitioning=true)").fetchone()
 assert n == (single.height, single["date"].count()), n
+import pandas as pd, pyarrow.dataset as ds
+mentions = ds.dataset(out + "/mentions", format="parquet", partitioning="hive")
+march7 = mentions.to_table(filter=ds.field("date") == "2022-03-07").to_pandas()
+assert len(march7) == pl.read_parquet(sys.argv[2] + "/mentions.parquet").filter(pl.col("date") == pl.date(2022, 3, 7)).height > 0
+frame = pd.read_parquet(out + "/company_daily")
+assert len(frame) == pl.read_parquet(sys.argv[2] + "/company_daily.parquet").height
 print("ok")
 "#;
         let check = std::process::Command::new(&python)
@@ -393,7 +399,7 @@ print("ok")
             String::from_utf8_lossy(&check.stderr)
         );
     } else {
-        eprintln!("skipped the Polars/DuckDB check: {python} lacks polars or duckdb");
+        eprintln!("skipped the Polars/DuckDB/pandas check: {python} lacks polars, duckdb, pandas or pyarrow");
     }
 
     // By month, then back to single files: the other layout goes.

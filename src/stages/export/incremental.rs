@@ -40,7 +40,7 @@ const ROW_TABLES: [&str; 3] = ["articles", "mentions", "article_entities"];
 
 /// Rows buffered across all partitions of a table before they are written out (each
 /// flush adds one file per partition): bounds memory on a first run over a big corpus.
-const FLUSH_ROWS: usize = 500_000;
+const FLUSH_ROWS: usize = 300_000;
 
 /// The partition of a day (or of [`NULL_DAY`]).
 fn partition_of(p: Partitioning, day: i32) -> String {
