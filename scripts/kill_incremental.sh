@@ -7,7 +7,10 @@
 #   scripts/kill_incremental.sh                     # 50 MB in 25 daily files, day partitions
 #   DAYS=30 MB=20 SEED=3 PARTITIONING=month scripts/kill_incremental.sh
 #
-# Prints one line per day (where the kill hit) and a summary; exits 1 if any day differs.
+# The kill comes after a delay drawn uniformly in (0, 0.75 T), T being the uninterrupted
+# run's time for that day, so nearly every run is hit, in every stage in proportion to its
+# time. Prints one line per day (where the kill hit) and a summary; exits 1 if any day
+# differs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DAYS="${DAYS:-25}"
@@ -54,19 +57,21 @@ echo "reference: ${#files[@]} daily runs ($corpus, $PARTITIONING partitions)"
 run="$WORK/run"; setup "$run"
 RANDOM=$SEED
 bad=0
+kills=0
 for i in "${!files[@]}"; do
   ln -s "$days/${files[$i]}" "$run/in/${files[$i]}"
-  delay=$(python3 -c "import random,sys; random.seed(int(sys.argv[1])); print(f'{random.uniform(0, float(sys.argv[2])):.3f}')" "$((SEED * 1000 + i))" "${T[$i]}")
+  delay=$(python3 -c "import random,sys; random.seed(int(sys.argv[1])); print(f'{random.uniform(0, 0.75 * float(sys.argv[2])):.3f}')" "$((SEED * 1000 + i))" "${T[$i]}")
   "$BIN" -q run "$run/pipeline.toml" 2>/dev/null &
   pid=$!
   sleep "$delay"
   hit="finished before the kill"
   if kill -9 "$pid" 2>/dev/null; then
+    kills=$((kills + 1))
     hit=$(find "$run/out/_stages" -maxdepth 1 -type d -name '*.tmp' -printf '%f ' 2>/dev/null | sed 's/\.tmp//g')
     [ -n "$hit" ] || { [ -d "$run/out/.publish.tmp" ] || ls -a "$run/out" | grep -q '^\..*\.tmp$'; } && hit="${hit:-export}"
     [ -n "$hit" ] || hit="between stages"
   fi
-  wait "$pid" 2>/dev/null || true
+  { wait "$pid"; } 2>/dev/null || true
   log=$("$BIN" run "$run/pipeline.toml" 2>&1) || { echo "day $i: rerun FAILED"; echo "$log" | tail -3; bad=$((bad + 1)); continue; }
   balance=$(echo "$log" | grep -o 'balance: .*' || true)
   if echo "$balance" | grep -q "NOT"; then
@@ -78,5 +83,5 @@ for i in "${!files[@]}"; do
     echo "day $i: killed after ${delay} s ($hit): tables DIFFER"; bad=$((bad + 1))
   fi
 done
-echo "summary: ${#files[@]} kills, $bad failures"
+echo "summary: ${#files[@]} daily runs, $kills killed before they finished, $bad failures"
 [ "$bad" -eq 0 ]
