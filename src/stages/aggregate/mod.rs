@@ -2,7 +2,10 @@
 //!
 //! Each sentiment part is reduced to partial sums with a Polars group-by; the partials
 //! (at most companies × days rows each) are then reduced again. Memory therefore grows
-//! with the aggregates only, never with the number of articles.
+//! with the aggregates only, never with the number of articles. The rolling and z-score
+//! columns are then derived from the daily series ([`signals`]).
+
+pub mod signals;
 
 use std::collections::{BTreeMap, HashMap};
 use std::time::Instant;
@@ -15,7 +18,7 @@ use crate::stages::{list_parts, secs, Context, Stage};
 use crate::tables::date_col;
 
 /// The `article_entities` columns this stage reads (not the ids or evidence strings).
-const COLUMNS: [&str; 7] = [
+const COLUMNS: [&str; 9] = [
     "date",
     "entity_id",
     "name",
@@ -23,6 +26,8 @@ const COLUMNS: [&str; 7] = [
     "mentions",
     "sentiment",
     "label",
+    "relevance",
+    "novel",
 ];
 
 /// Names and discovered companies seen so far, filled while reading the parts.
@@ -87,6 +92,7 @@ fn partial_sums(df: &DataFrame, seen: &mut Seen) -> Result<DataFrame> {
     );
     let (dates, mentions) = (col("date")?.date()?.physical(), col("mentions")?.i64()?);
     let (sentiment, labels) = (col("sentiment")?.f64()?, col("label")?.str()?);
+    let (relevance, novel) = (col("relevance")?.f64()?, col("novel")?.bool()?);
     let mut rows = Rows::default();
     for i in 0..df.height() {
         if kinds.get(i) != Some("company") {
@@ -104,6 +110,10 @@ fn partial_sums(df: &DataFrame, seen: &mut Seen) -> Result<DataFrame> {
         rows.mentions.push(m);
         rows.sentiment.push(s);
         rows.weighted.push(s * m as f64);
+        let r = relevance.get(i).unwrap_or(0.0);
+        rows.relevance.push(r);
+        rows.relevance_weighted.push(r * s);
+        rows.novel.push(i64::from(novel.get(i).unwrap_or(false)));
         let label = labels.get(i);
         for (l, v) in ["positive", "negative", "neutral"]
             .iter()
@@ -123,6 +133,10 @@ struct Rows<'a> {
     mentions: Vec<i64>,
     sentiment: Vec<f64>,
     weighted: Vec<f64>,
+    relevance: Vec<f64>,
+    relevance_weighted: Vec<f64>,
+    /// 1 for an article that starts its story.
+    novel: Vec<i64>,
     /// Positive, negative, neutral: 1 or 0.
     labels: [Vec<i64>; 3],
 }
@@ -141,11 +155,14 @@ impl Rows<'_> {
             Column::new("positive".into(), positive),
             Column::new("negative".into(), negative),
             Column::new("neutral".into(), neutral),
+            Column::new("relevance_sum".into(), self.relevance),
+            Column::new("relevance_weighted_sum".into(), self.relevance_weighted),
+            Column::new("novel_articles".into(), self.novel),
         ])?)
     }
 }
 
-const SUMMED: [&str; 7] = [
+const SUMMED: [&str; 10] = [
     "articles",
     "mentions",
     "sentiment_sum",
@@ -153,6 +170,9 @@ const SUMMED: [&str; 7] = [
     "positive",
     "negative",
     "neutral",
+    "relevance_sum",
+    "relevance_weighted_sum",
+    "novel_articles",
 ];
 
 /// Group by (date, entity_id) and sum the counters, keeping the original column names.
@@ -206,7 +226,10 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
         Some(p) => reduce(&p)?,
         None => Rows::default().into_frame()?,
     };
-    let mut daily = finish(&sums, &seen)?;
+    let mut daily = signals::enrich(&finish(&sums, &seen)?, ctx.pipeline.aggregate.dense)?
+        .sort(["date", "entity_id"], SortMultipleOptions::default())
+        .map_err(anyhow::Error::from)
+        .context("sorting company_daily")?;
     let discovered = seen.discovered;
     write_parquet(&dir.path("company_daily.parquet"), &mut daily)?;
     let mut disc = discovered_frame(&discovered)?;
@@ -223,7 +246,8 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
     Ok(m)
 }
 
-/// Turns sums into the `company_daily` table, sorted by date then entity.
+/// Turns sums into the base columns of `company_daily` (one row per company and day it
+/// is mentioned, in no particular order; see [`signals::enrich`] for the others).
 fn finish(sums: &DataFrame, seen: &Seen) -> Result<DataFrame> {
     let col_i64 = |n: &str| -> Result<Vec<i64>> {
         Ok(sums
@@ -264,6 +288,13 @@ fn finish(sums: &DataFrame, seen: &Seen) -> Result<DataFrame> {
         .zip(&mentions)
         .map(|(s, n)| if *n > 0 { round(s / *n as f64) } else { 0.0 })
         .collect();
+    // Relevance-weighted: Σ relevance × sentiment / Σ relevance (0 when every article
+    // has relevance 0).
+    let by_relevance: Vec<f64> = col_f64("relevance_weighted_sum")?
+        .iter()
+        .zip(col_f64("relevance_sum")?)
+        .map(|(s, r)| if r > 0.0 { round(s / r) } else { 0.0 })
+        .collect();
     let names: Vec<String> = ids
         .iter()
         .zip(&dates)
@@ -277,13 +308,13 @@ fn finish(sums: &DataFrame, seen: &Seen) -> Result<DataFrame> {
         Column::new("mentions".into(), mentions),
         Column::new("sentiment_mean".into(), mean),
         Column::new("sentiment_weighted".into(), weighted),
+        Column::new("relevance_weighted_sentiment".into(), by_relevance),
         Column::new("positive".into(), col_i64("positive")?),
         Column::new("negative".into(), col_i64("negative")?),
         Column::new("neutral".into(), col_i64("neutral")?),
+        Column::new("novel_articles".into(), col_i64("novel_articles")?),
     ])?;
-    df.sort(["date", "entity_id"], SortMultipleOptions::default())
-        .map_err(anyhow::Error::from)
-        .context("sorting company_daily")
+    Ok(df)
 }
 
 fn discovered_frame(d: &BTreeMap<String, (String, Option<i32>, i64)>) -> Result<DataFrame> {
