@@ -4,7 +4,7 @@
 //! Two steps, so that runs can grow by appending input:
 //!
 //! 1. [`signature`] (parallel, per article): a MinHash signature of the article's
-//!    content words — [`HASHES`] minimums of hashed words from the title and the start of
+//!    content words — [`HASHES`] minimums (one permutation hashing) of hashed words from the title and the start of
 //!    the body (at most [`MAX_WORDS`] words, so the cost does not grow with article
 //!    length), lowercased, without short words and common French and English function
 //!    words. Two signatures agree at a position with probability equal to the Jaccard
@@ -14,26 +14,39 @@
 //!    similarity is at least `similarity`; otherwise it starts a story of its own (its
 //!    `story_id` is its own `article_id`) and is `novel`. Candidates are found by
 //!    locality-sensitive hashing ([`BANDS`] bands of two positions: an article is compared
-//!    only with those that agree on a whole band), so the pass stays linear.
+//!    only with those that agree on a whole band, and only with the [`BUCKET_CAP`]
+//!    latest of them), so the pass stays linear.
 //!
 //! The state holds only the articles dated within `window_days` of the newest date seen,
 //! so its memory is bounded by the window, and an article appended later never changes
 //! the story or the flag of an earlier one: rebuilding from the stored
-//! `(article_id, date, signature)` in the same order gives the same result.
+//! `(article_id, date, signature)` in the same order gives the same result. The input is
+//! expected in about chronological order (feeds, daily files): an article dated more than
+//! the window before the newest date seen is compared with the articles held, but not
+//! kept for later ones.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use crate::sentiment::lexicon::{FastMap, FxHasher};
+
+/// Hash set with [`FxHasher`].
+type FastSet<K> = std::collections::HashSet<K, std::hash::BuildHasherDefault<FxHasher>>;
 
 /// Minimums per signature.
 pub const HASHES: usize = 64;
 /// Bands of the locality-sensitive index (two positions each).
 pub const BANDS: usize = HASHES / 2;
 /// Content words read per article (title first, then the body).
-pub const MAX_WORDS: usize = 100;
+pub const MAX_WORDS: usize = 40;
 /// Fewer distinct content words than this give no signature: the article is a story of
 /// its own (too little text to compare).
 pub const MIN_WORDS: usize = 4;
 /// Bytes of a stored signature.
 pub const SIGNATURE_BYTES: usize = HASHES * 4;
+/// Articles kept per band value (the most recent ones): a story copied many times fills
+/// its buckets, and comparing each new copy with every earlier one would make the pass
+/// quadratic. The latest copies are as good a match as the first.
+pub const BUCKET_CAP: usize = 8;
 
 /// A MinHash signature.
 pub type Signature = [u32; HASHES];
@@ -180,65 +193,120 @@ const STOPWORDS: &[&str] = &[
     "sunday",
 ];
 
-/// Multipliers and offsets of the [`HASHES`] hash functions (`a·h + b`, top 32 bits),
-/// drawn once from a fixed SplitMix64 sequence.
-const MIX: [(u64, u64); HASHES] = {
-    let mut out = [(0u64, 0u64); HASHES];
-    let mut state: u64 = 0x6e65_7773_746f_6e65; // "newstone"
-    let mut i = 0;
-    while i < HASHES {
-        let mut pair = [0u64; 2];
-        let mut j = 0;
-        while j < 2 {
-            state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
-            let mut z = state;
-            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-            pair[j] = z ^ (z >> 31);
-            j += 1;
-        }
-        out[i] = (pair[0] | 1, pair[1]);
-        i += 1;
-    }
-    out
-};
-
-fn is_stopword(w: &str) -> bool {
-    STOPWORDS.contains(&w)
+/// The hash of a (lowercase) word in signatures.
+fn word_hash(w: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(w.as_bytes())
 }
+
+/// A stop word, by its [`word_hash`] (one binary search instead of comparing strings).
+fn is_stopword(hash: u64) -> bool {
+    static HASHES: std::sync::OnceLock<Vec<u64>> = std::sync::OnceLock::new();
+    HASHES
+        .get_or_init(|| {
+            let mut v: Vec<u64> = STOPWORDS.iter().map(|w| word_hash(w)).collect();
+            v.sort_unstable();
+            v
+        })
+        .binary_search(&hash)
+        .is_ok()
+}
+
+/// Calls `f` with each word of `s` (a run of alphanumeric characters) until it returns
+/// `false`; ASCII bytes are tested without decoding.
+fn for_each_word(s: &str, mut f: impl FnMut(&str) -> bool) -> bool {
+    let bytes = s.as_bytes();
+    let (mut i, mut start) = (0, None);
+    while i < bytes.len() {
+        let (alnum, len) = if bytes[i] < 0x80 {
+            (bytes[i].is_ascii_alphanumeric(), 1)
+        } else {
+            match s.get(i..).and_then(|t| t.chars().next()) {
+                Some(c) => (c.is_alphanumeric(), c.len_utf8()),
+                None => (false, 1), // unreachable: `i` is always a char boundary
+            }
+        };
+        match (alnum, start) {
+            (true, None) => start = Some(i),
+            (false, Some(st)) => {
+                start = None;
+                if !f(s.get(st..i).unwrap_or_default()) {
+                    return false;
+                }
+            }
+            _ => {}
+        }
+        i += len;
+    }
+    match start {
+        Some(st) => f(s.get(st..).unwrap_or_default()),
+        None => true,
+    }
+}
+
+/// Bits of a word hash that pick its bin (`HASHES` = 2^BIN_BITS).
+const BIN_BITS: u32 = HASHES.trailing_zeros();
+const _: () = assert!(1 << BIN_BITS == HASHES, "HASHES must be a power of two");
+/// An empty bin before densification.
+const EMPTY: u32 = u32::MAX;
 
 /// The MinHash signature of an article (see the module documentation); `None` when it
 /// has fewer than [`MIN_WORDS`] distinct content words.
+///
+/// One permutation hashing (Li, Owen and Zhang, 2012): each word's 64-bit hash picks a
+/// bin with its top bits and competes for the bin's minimum with its low 32 bits, so a
+/// word costs one hash instead of one per position. Empty bins (short texts) take the
+/// value of the next non-empty bin to their right, shifted by the distance (rotation
+/// densification, Shrivastava and Li, 2014), so that two equal sets still agree
+/// everywhere and the share of equal positions still estimates the Jaccard similarity.
 pub fn signature(title: &str, text: &str) -> Option<Signature> {
-    let mut sig = [u32::MAX; HASHES];
     let mut word = String::new();
     let mut hashes: Vec<u64> = Vec::with_capacity(MAX_WORDS);
-    let words = title
-        .split(|c: char| !c.is_alphanumeric())
-        .chain(text.split(|c: char| !c.is_alphanumeric()));
-    for w in words {
+    let mut add = |w: &str| -> bool {
         if w.len() < 3 {
-            continue;
+            return true;
         }
-        word.clear();
-        word.extend(w.chars().flat_map(char::to_lowercase));
-        if word.chars().count() < 3 || is_stopword(&word) {
-            continue;
+        let h = if w.is_ascii() && w.len() <= 32 {
+            // Most words: lowercased on the stack.
+            let mut buf = [0u8; 32];
+            let buf = &mut buf[..w.len()];
+            buf.copy_from_slice(w.as_bytes());
+            buf.make_ascii_lowercase();
+            xxhash_rust::xxh3::xxh3_64(buf)
+        } else {
+            word.clear();
+            word.extend(w.chars().flat_map(char::to_lowercase));
+            if word.chars().count() < 3 {
+                return true;
+            }
+            word_hash(&word)
+        };
+        if !is_stopword(h) {
+            hashes.push(h);
         }
-        hashes.push(xxhash_rust::xxh3::xxh3_64(word.as_bytes()));
-        if hashes.len() == MAX_WORDS {
-            break;
-        }
+        hashes.len() < MAX_WORDS
+    };
+    if for_each_word(title, &mut add) {
+        for_each_word(text, &mut add);
     }
     hashes.sort_unstable();
     hashes.dedup();
     if hashes.len() < MIN_WORDS {
         return None;
     }
+    let mut bins = [EMPTY; HASHES];
     for h in hashes {
-        for (s, &(a, b)) in sig.iter_mut().zip(&MIX) {
-            let v = (a.wrapping_mul(h).wrapping_add(b) >> 32) as u32;
-            *s = (*s).min(v);
+        let bin = (h >> (64 - BIN_BITS)) as usize;
+        let v = (h as u32).min(EMPTY - 1);
+        bins[bin] = bins[bin].min(v);
+    }
+    let mut sig = bins;
+    for (i, s) in sig.iter_mut().enumerate() {
+        if *s != EMPTY {
+            continue;
+        }
+        // At least MIN_WORDS bins are filled: the search ends.
+        if let Some(k) = (1..HASHES).find(|k| bins[(i + k) % HASHES] != EMPTY) {
+            *s = bins[(i + k) % HASHES].wrapping_add((k as u32).wrapping_mul(0x9e37_79b9));
         }
     }
     Some(sig)
@@ -292,13 +360,15 @@ struct Entry {
 pub struct Stories {
     window_days: u32,
     similarity: f64,
-    entries: HashMap<u64, Entry>,
+    entries: FastMap<u64, Entry>,
     /// Per band: the entries with that pair of values.
-    bands: Vec<HashMap<u64, Vec<u64>>>,
+    bands: Vec<FastMap<u64, Vec<u64>>>,
     /// Entries by date, for eviction.
     by_date: BTreeMap<i32, Vec<u64>>,
     newest: Option<i32>,
     next: u64,
+    /// Candidates already compared for the current article (reused).
+    compared: FastSet<u64>,
 }
 
 impl Stories {
@@ -308,11 +378,12 @@ impl Stories {
         Stories {
             window_days,
             similarity,
-            entries: HashMap::new(),
-            bands: (0..BANDS).map(|_| HashMap::new()).collect(),
+            entries: FastMap::default(),
+            bands: (0..BANDS).map(|_| FastMap::default()).collect(),
             by_date: BTreeMap::new(),
             newest: None,
             next: 0,
+            compared: FastSet::default(),
         }
     }
 
@@ -330,10 +401,14 @@ impl Stories {
         (u64::from(sig[2 * band]) << 32) | u64::from(sig[2 * band + 1])
     }
 
+    /// The first day kept when `newest` is the newest date seen.
+    fn keep_from(&self, newest: i32) -> i32 {
+        newest.saturating_sub(self.window_days.min(i32::MAX as u32) as i32)
+    }
+
     /// Drops the articles dated more than the window before `newest`.
     fn evict(&mut self, newest: i32) {
-        let keep_from = newest.saturating_sub(self.window_days.min(i32::MAX as u32) as i32);
-        let kept = self.by_date.split_off(&keep_from);
+        let kept = self.by_date.split_off(&self.keep_from(newest));
         let old = std::mem::replace(&mut self.by_date, kept);
         for id in old.into_values().flatten() {
             let Some(e) = self.entries.remove(&id) else {
@@ -371,11 +446,15 @@ impl Stories {
         }
         // The most similar candidate (the earliest on ties).
         let mut best: Option<(f64, u64)> = None;
+        self.compared.clear();
         for (band, map) in self.bands.iter().enumerate() {
             let Some(ids) = map.get(&Self::band_key(sig, band)) else {
                 continue;
             };
             for &id in ids {
+                if !self.compared.insert(id) {
+                    continue;
+                }
                 let Some(e) = self.entries.get(&id) else {
                     continue;
                 };
@@ -396,13 +475,22 @@ impl Stories {
             Some(e) => (e.story.clone(), false),
             None => (std::sync::Arc::<str>::from(article_id), true),
         };
+        let story_id = story.to_string();
+        // An article dated before the window of the newest date seen is not kept: the
+        // state stays bounded by the window whatever the input order.
+        if self.newest.is_some_and(|n| date < self.keep_from(n)) {
+            return Assigned { story_id, novel };
+        }
         let id = self.next;
         self.next += 1;
         for (band, map) in self.bands.iter_mut().enumerate() {
-            map.entry(Self::band_key(sig, band)).or_default().push(id);
+            let ids = map.entry(Self::band_key(sig, band)).or_default();
+            if ids.len() == BUCKET_CAP {
+                ids.remove(0);
+            }
+            ids.push(id);
         }
         self.by_date.entry(date).or_default().push(id);
-        let story_id = story.to_string();
         self.entries.insert(
             id,
             Entry {
@@ -521,5 +609,20 @@ mod tests {
         }
         // An article dated before its story's first one still joins it.
         assert_eq!(all[4].story_id, "w1");
+    }
+
+    #[test]
+    fn old_articles_out_of_order_are_not_kept() {
+        let a = sig("Airbus manque son objectif de livraisons", AIRBUS);
+        let b = sig("Airbus rate son objectif de livraisons", AIRBUS_EDITED);
+        let mut s = Stories::new(3, 0.5);
+        assert!(s.assign("new", Some(100), Some(&b)).novel);
+        // Far older: compared (nothing that old is held), not kept.
+        assert!(s.assign("old", Some(50), Some(&a)).novel);
+        assert!(s.assign("old-copy", Some(51), Some(&b)).novel);
+        assert_eq!(s.len(), 1);
+        // Within the window of the newest date: kept, and it joins the newest's story.
+        assert_eq!(s.assign("recent", Some(98), Some(&a)).story_id, "new");
+        assert_eq!(s.len(), 2);
     }
 }
