@@ -20,8 +20,6 @@
 //! Calendar days are meant whether the table is dense or not: a sparse series simply
 //! has no rows for its zero days.
 
-use std::collections::HashMap;
-
 use anyhow::{Context as _, Result};
 use polars::prelude::*;
 
@@ -156,9 +154,18 @@ pub fn enrich(base: &DataFrame, dense: bool) -> Result<DataFrame> {
             .map_err(anyhow::Error::from)
             .with_context(|| format!("internal error: company_daily without {n}"))
     };
-    let ids = col("entity_id")?.str()?;
-    let names = col("name")?.str()?;
-    let dates = col("date")?.date()?.physical();
+    // Plain vectors: a chunked array's `get` looks up the chunk at every call.
+    let ids: Vec<&str> = col("entity_id")?
+        .str()?
+        .iter()
+        .map(Option::unwrap_or_default)
+        .collect();
+    let names: Vec<&str> = col("name")?
+        .str()?
+        .iter()
+        .map(Option::unwrap_or_default)
+        .collect();
+    let dates: Vec<Option<i32>> = col("date")?.date()?.physical().iter().collect();
     let counts: Vec<Vec<i64>> = COUNTS
         .iter()
         .map(|n| -> Result<Vec<i64>> {
@@ -177,26 +184,24 @@ pub fn enrich(base: &DataFrame, dense: bool) -> Result<DataFrame> {
         })
         .collect::<Result<_>>()?;
     // Rows with a date, by company then date.
-    let mut order: Vec<usize> = (0..base.height())
-        .filter(|&i| dates.get(i).is_some())
-        .collect();
-    order.sort_by(|&a, &b| (ids.get(a), dates.get(a)).cmp(&(ids.get(b), dates.get(b))));
+    let mut order: Vec<usize> = (0..base.height()).filter(|&i| dates[i].is_some()).collect();
+    order.sort_unstable_by(|&a, &b| (ids[a], dates[a]).cmp(&(ids[b], dates[b])));
     // Output rows: an index into the base, or a filled-in day (`None`) of the row before.
     let mut rows: Vec<(Option<usize>, &str, i32)> = Vec::with_capacity(order.len());
-    let mut last: HashMap<&str, (i32, usize)> = HashMap::new();
+    // The row before, in company then date order.
+    let mut last: Option<(&str, i32)> = None;
     for &i in &order {
-        let (id, day) = (ids.get(i).unwrap_or(""), dates.get(i).unwrap_or(0));
-        if dense {
-            if let Some(&(prev, _)) = last.get(id) {
+        let (id, day) = (ids[i], dates[i].unwrap_or(0));
+        if let Some((prev_id, prev)) = last.filter(|_| dense) {
+            if prev_id == id {
                 for d in prev + 1..day {
                     rows.push((None, id, d));
                 }
             }
         }
-        last.insert(id, (day, i));
+        last = Some((id, day));
         rows.push((Some(i), id, day));
     }
-    drop(last);
     let n_rows = rows.len();
     let mut out_counts: Vec<Vec<i64>> = vec![Vec::with_capacity(n_rows); COUNTS.len()];
     let mut out_means: Vec<Vec<f64>> = vec![Vec::with_capacity(n_rows); MEANS.len()];
@@ -220,7 +225,7 @@ pub fn enrich(base: &DataFrame, dense: bool) -> Result<DataFrame> {
         let mut name = "";
         for &(i, _, day) in group {
             if let Some(i) = i {
-                name = names.get(i).unwrap_or("");
+                name = names[i];
             }
             out_names.push(name);
             for (out, v) in out_counts.iter_mut().zip(&counts) {
