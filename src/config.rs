@@ -37,7 +37,19 @@ pub struct Pipeline {
     #[serde(default)]
     pub sentiment: SentimentConfig,
     #[serde(default)]
+    pub aggregate: AggregateConfig,
+    #[serde(default)]
     pub export: ExportConfig,
+}
+
+/// Aggregate settings.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AggregateConfig {
+    /// `company_daily` has a row for every day of each company's active range (first to
+    /// last day it is mentioned), with zero counts on quiet days; `false`: only the days
+    /// it is mentioned. The rolling columns count calendar days either way.
+    pub dense: bool,
 }
 
 /// One input: a file, a folder or a glob, with its format and field names.
@@ -107,6 +119,12 @@ pub struct NormalizeConfig {
     /// Languages analysed by the entities and sentiment stages; articles in other
     /// languages stay in `articles` (with their language) but get no mentions.
     pub languages: Vec<String>,
+    /// Articles of one story (near-duplicates, follow-ups) are dated at most this many
+    /// days apart; the story assignment holds only this window in memory.
+    pub story_window_days: u32,
+    /// The least estimated similarity (Jaccard, of the content words of the title and the
+    /// start of the body) for an article to join an earlier article's story.
+    pub story_similarity: f64,
 }
 
 impl Default for NormalizeConfig {
@@ -117,6 +135,8 @@ impl Default for NormalizeConfig {
             max_chars: 200_000,
             duplicate_window_days: 7,
             languages: vec!["en".into(), "fr".into()],
+            story_window_days: 3,
+            story_similarity: 0.3,
         }
     }
 }
@@ -318,6 +338,10 @@ impl Pipeline {
         }
         if self.normalize.max_chars < self.normalize.min_chars {
             bail!("normalize.max_chars must be ≥ normalize.min_chars");
+        }
+        let sim = self.normalize.story_similarity;
+        if !(sim > 0.0 && sim <= 1.0) {
+            bail!("normalize.story_similarity = {sim} must be in (0, 1] (0.3: about a third of the content words shared)");
         }
         Ok(())
     }

@@ -13,6 +13,7 @@ pub mod eval;
 pub mod pipeline;
 pub mod reference;
 pub mod sentiment;
+pub mod signals;
 pub mod sources;
 pub mod stages;
 pub mod tables;

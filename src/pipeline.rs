@@ -63,7 +63,8 @@ pub fn plan(ctx: &Context, inputs: &[ingest::ResolvedInput]) -> Result<Vec<Stage
             Stage::Entities => {
                 json!({"languages": p.normalize.languages, "exclude": p.entities.exclude})
             }
-            Stage::Sentiment | Stage::Aggregate => json!({}),
+            Stage::Sentiment => json!({}),
+            Stage::Aggregate => json!({"aggregate": p.aggregate}),
             // Not the output folder: its stage artefacts are in it, so another folder is
             // another run already; and a moved folder stays up to date.
             Stage::Export => json!({"export": p.export, "exclude": p.entities.exclude}),

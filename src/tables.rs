@@ -152,6 +152,10 @@ pub struct ArticleEntity {
     pub kind: String,
     pub mentions: i64,
     pub in_title: bool,
+    /// How much the article is about the entity, 0–100 (see [`crate::signals::relevance`]).
+    pub relevance: f64,
+    /// The article starts its story (see [`crate::signals::stories`]).
+    pub novel: bool,
     pub sentiment: f64,
     pub label: String,
     pub evidence: String,
@@ -858,6 +862,8 @@ pub fn article_entities_to_frame(rows: &[ArticleEntity]) -> Result<DataFrame> {
         str_col("type", rows.iter().map(|r| r.kind.as_str())),
         i64_col("mentions", rows.iter().map(|r| r.mentions)),
         bool_col("in_title", rows.iter().map(|r| r.in_title)),
+        f64_col("relevance", rows.iter().map(|r| r.relevance)),
+        bool_col("novel", rows.iter().map(|r| r.novel)),
         f64_col("sentiment", rows.iter().map(|r| r.sentiment)),
         str_col("label", rows.iter().map(|r| r.label.as_str())),
         str_col("evidence", rows.iter().map(|r| r.evidence.as_str())),
@@ -875,13 +881,14 @@ pub struct ArticleEntityScores {
     pub first_mention: Vec<IdxSize>,
     pub mentions: Vec<i64>,
     pub in_title: Vec<bool>,
+    pub relevance: Vec<f64>,
     pub sentiment: Vec<f64>,
     pub label: Vec<&'static str>,
     pub evidence: Cells,
 }
 
 /// The `article_entities` table (same columns as the tests' `article_entities_to_frame`) from the
-/// part's articles frame (`article_id`, `date`), its mentions frame (`entity_id`,
+/// part's articles frame (`article_id`, `date`, `novel`), its mentions frame (`entity_id`,
 /// `name`, `type`) and the scores. Taking rows of string columns shares their bytes.
 pub fn article_entities_frame(
     articles: &DataFrame,
@@ -907,6 +914,8 @@ pub fn article_entities_frame(
         take(mentions, "type", &s.first_mention)?,
         i64_col("mentions", s.mentions.iter().copied()),
         bool_col("in_title", s.in_title.iter().copied()),
+        f64_col("relevance", s.relevance.iter().copied()),
+        take(articles, "novel", &s.article)?,
         f64_col("sentiment", s.sentiment.iter().copied()),
         str_col("label", s.label.iter().copied()),
         str_col("evidence", s.evidence.iter()),
@@ -938,6 +947,8 @@ pub fn article_entities_from_frame(df: &DataFrame) -> Result<Vec<ArticleEntity>>
     let mut kind = strs_req(df, "type")?.into_iter();
     let mut mentions = i64s(df, "mentions")?.into_iter();
     let mut in_title = bools(df, "in_title")?.into_iter();
+    let mut relevance = f64s(df, "relevance")?.into_iter();
+    let mut novel = bools(df, "novel")?.into_iter();
     let mut sentiment = f64s(df, "sentiment")?.into_iter();
     let mut label = strs_req(df, "label")?.into_iter();
     let mut evidence = strs_req(df, "evidence")?.into_iter();
@@ -951,6 +962,8 @@ pub fn article_entities_from_frame(df: &DataFrame) -> Result<Vec<ArticleEntity>>
             kind: kind.next().unwrap_or_default(),
             mentions: mentions.next().flatten().unwrap_or(0),
             in_title: in_title.next().unwrap_or(false),
+            relevance: relevance.next().unwrap_or(0.0),
+            novel: novel.next().unwrap_or(true),
             sentiment: sentiment.next().unwrap_or(0.0),
             label: label.next().unwrap_or_default(),
             evidence: evidence.next().unwrap_or_default(),
@@ -1091,6 +1104,7 @@ mod tests {
             str_col("article_id", texts.iter().map(|a| a.article_id)),
             date_col("date", texts.iter().map(|a| a.date)),
             str_col("text", texts.iter().map(|a| a.text)),
+            bool_col("novel", [true, false].into_iter()),
         ])
         .unwrap();
         let rows = vec![
@@ -1105,6 +1119,7 @@ mod tests {
             first_mention: vec![0, 1, 3],
             mentions: vec![2, 1, 1],
             in_title: vec![true, false, false],
+            relevance: vec![91.25, 12.5, 75.0],
             sentiment: vec![0.5, 0.0, -0.25],
             label: vec!["positive", "neutral", "negative"],
             evidence: ["progressent", "", "falls"].into_iter().collect(),
@@ -1121,6 +1136,8 @@ mod tests {
                     kind: m.kind.clone(),
                     mentions: scores.mentions[k],
                     in_title: scores.in_title[k],
+                    relevance: scores.relevance[k],
+                    novel: scores.article[k] == 0,
                     sentiment: scores.sentiment[k],
                     label: scores.label[k].into(),
                     evidence: scores.evidence.get(k).unwrap().to_string(),

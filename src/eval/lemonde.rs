@@ -22,6 +22,7 @@ use super::metrics::{
 use super::{read_jsonl, skipped, DatasetReport, EvalError, Evaluation};
 use crate::entities::{drop_publisher_mentions, EntityFinder, EntityKind, Via};
 use crate::sentiment::SentimentModel;
+use crate::signals::relevance::{article_relevance, MentionFacts};
 use crate::text::clean::{clean_line, clean_text};
 use crate::text::lang::{detect, prefix_chars, Lang};
 
@@ -77,13 +78,76 @@ pub fn document(title: &str, description: &str) -> (String, Lang) {
     (doc, lang)
 }
 
+/// Every mention the pipeline would keep in the item, as its relevance score sees them;
+/// `entity` numbers the entities by first mention.
+fn item_mentions(mentions: &[crate::entities::Mention]) -> (Vec<MentionFacts<'static>>, Vec<&str>) {
+    let mut ids: Vec<&str> = Vec::new();
+    let facts = mentions
+        .iter()
+        .map(|m| {
+            let entity = match ids.iter().position(|id| *id == m.entity_id) {
+                Some(k) => k,
+                None => {
+                    ids.push(&m.entity_id);
+                    ids.len() - 1
+                }
+            };
+            MentionFacts {
+                start: m.start,
+                end: m.end,
+                entity,
+                kind: m.kind.as_str(),
+                in_title: false,
+                cue: false,
+            }
+        })
+        .collect();
+    (facts, ids)
+}
+
+/// The relevance of each found company (see [`crate::signals::relevance`]), computed as
+/// the sentiment stage does: `title_len` is the byte length of the title in `doc`.
+fn found_relevance(
+    model: &SentimentModel,
+    doc: &str,
+    lang: Lang,
+    title_len: usize,
+    mentions: &[crate::entities::Mention],
+    found: &[Found],
+) -> Vec<f64> {
+    let (mut facts, ids) = item_mentions(mentions);
+    let spans: Vec<(usize, usize)> = facts.iter().map(|f| (f.start, f.end)).collect();
+    let scores = model.article(doc, lang, &spans);
+    for (f, p) in facts.iter_mut().zip(&scores.targets) {
+        f.in_title = title_len > 0 && f.start < title_len;
+        f.cue = !p.evidence.is_empty();
+    }
+    let body_start = if title_len > 0 { title_len + 2 } else { 0 };
+    let rel = article_relevance(doc, body_start, &scores.sentences, &facts, ids.len());
+    found
+        .iter()
+        .map(|f| {
+            ids.iter()
+                .position(|id| *id == f.entity_id)
+                .and_then(|k| rel.get(k).copied())
+                .unwrap_or(0.0)
+        })
+        .collect()
+}
+
 /// The companies the pipeline would find in the item; `url` (the item's link, its
-/// `guid` in these feeds) names the publisher, whose own name the pipeline drops.
-fn found_entities(finder: &EntityFinder, doc: &str, lang: Lang, url: Option<&str>) -> Vec<Found> {
+/// `guid` in these feeds) names the publisher, whose own name the pipeline drops. Also
+/// returns every mention kept (all entity types).
+fn found_entities(
+    finder: &EntityFinder,
+    doc: &str,
+    lang: Lang,
+    url: Option<&str>,
+) -> (Vec<Found>, Vec<crate::entities::Mention>) {
     let mut out: Vec<Found> = Vec::new();
     let mut mentions = finder.find(doc, lang);
     drop_publisher_mentions(&mut mentions, doc, url);
-    for m in mentions {
+    for m in mentions.iter().cloned() {
         if m.kind != EntityKind::Company {
             continue;
         }
@@ -118,7 +182,7 @@ fn found_entities(finder: &EntityFinder, doc: &str, lang: Lang, url: Option<&str
             f.surfaces.push(surface);
         }
     }
-    out
+    (out, mentions)
 }
 
 /// Greedy one-to-one matching of found entities to gold companies by shared keys;
@@ -140,6 +204,8 @@ struct ItemOut {
     counts: Counts,
     /// (gold class, predicted class, located) per labelled gold company.
     pairs: Vec<(usize, usize, bool)>,
+    /// (named in the title, relevance) per found company matched to a gold one.
+    relevance: Vec<(bool, f64)>,
     errors: Vec<serde_json::Value>,
 }
 
@@ -148,9 +214,10 @@ fn score_item(item: &Item, model: &SentimentModel, finder: Option<&EntityFinder>
     let mut out = ItemOut {
         counts: Counts::default(),
         pairs: Vec::new(),
+        relevance: Vec::new(),
         errors: Vec::new(),
     };
-    let found = finder.map_or_else(Vec::new, |f| {
+    let (found, mentions) = finder.map_or_else(Default::default, |f| {
         found_entities(f, &doc, lang, Some(&item.guid))
     });
     let gold_keys: Vec<Vec<String>> = item
@@ -209,6 +276,21 @@ fn score_item(item: &Item, model: &SentimentModel, finder: Option<&EntityFinder>
     if finder.is_none() {
         return out;
     }
+    // Relevance of the found companies that are gold ones, by whether the title names
+    // the gold company.
+    let title = clean_line(&item.title);
+    let title_len = if title.is_empty() { 0 } else { title.len() };
+    let relevance = found_relevance(model, &doc, lang, title_len, &mentions, &found);
+    for (r, g) in relevance.iter().zip(&matched) {
+        if let Some(c) = g.and_then(|g| item.companies.get(g)) {
+            let named = c
+                .surfaces
+                .iter()
+                .chain(std::iter::once(&c.name))
+                .any(|s| !occurrences(&title, &clean_line(s)).is_empty());
+            out.relevance.push((named, *r));
+        }
+    }
     let tp = matched.iter().flatten().count();
     out.counts = Counts {
         tp,
@@ -232,6 +314,37 @@ fn score_item(item: &Item, model: &SentimentModel, finder: Option<&EntityFinder>
         }
     }
     out
+}
+
+/// The relevance of the gold companies found, split by whether the item's title names
+/// them: median and share scoring 50 or more, for each group.
+fn relevance_report(rows: impl Iterator<Item = (bool, f64)>) -> DatasetReport {
+    let (mut titled, mut other): (Vec<f64>, Vec<f64>) = (Vec::new(), Vec::new());
+    for (named, r) in rows {
+        if named { &mut titled } else { &mut other }.push(r);
+    }
+    let median = |v: &mut Vec<f64>| -> f64 {
+        v.sort_by(f64::total_cmp);
+        match v.len() {
+            0 => 0.0,
+            n if n % 2 == 1 => v[n / 2],
+            n => (v[n / 2 - 1] + v[n / 2]) / 2.0,
+        }
+    };
+    let high = |v: &[f64]| ratio(v.iter().filter(|&&r| r >= 50.0).count(), v.len());
+    let (ht, ho) = (high(&titled), high(&other));
+    let (nt, no) = (titled.len(), other.len());
+    DatasetReport::scores(
+        "lemonde-companies dev (relevance)",
+        nt + no,
+        &[
+            ("title med", median(&mut titled)),
+            ("≥50", ht),
+            ("other med", median(&mut other)),
+            ("≥50", ho),
+        ],
+        format!("gold companies found: {nt} named in the title, {no} not; relevance 0–100"),
+    )
 }
 
 /// Scores lemonde-companies dev; pushes its reports and errors.
@@ -280,6 +393,11 @@ pub fn eval(
             ratio(neutral, pairs.len())
         ),
     ));
+    if finder.is_some() {
+        out.reports.push(relevance_report(
+            per.iter().flat_map(|p| p.relevance.iter().copied()),
+        ));
+    }
     out.errors.extend(per.into_iter().flat_map(|p| p.errors));
     Ok(())
 }
@@ -334,6 +452,11 @@ mod tests {
         assert_eq!(senti.confusion[2][2], 1, "{senti:?}");
         assert_eq!(senti.confusion[0][0], 1, "{senti:?}");
         assert!(senti.note.starts_with("always-neutral 0.333"));
+        // Both gold companies found are named in their item's title, and score high.
+        let rel = &out.reports[2];
+        assert_eq!(rel.n, 2);
+        assert!(rel.metric("title med").unwrap() >= 50.0, "{rel:?}");
+        assert_eq!(rel.metrics[1], ("≥50".to_string(), 1.0));
         let kinds: Vec<(&str, &str)> = out
             .errors
             .iter()

@@ -46,7 +46,7 @@ pub const TABLES: [&str; 7] = [
 ];
 
 /// Article columns that export needs (the bodies only with `export.article_text`).
-const ARTICLE_COLUMNS: [&str; 9] = [
+const ARTICLE_COLUMNS: [&str; 11] = [
     "article_id",
     "source",
     "section",
@@ -56,6 +56,8 @@ const ARTICLE_COLUMNS: [&str; 9] = [
     "date",
     "lang",
     "n_chars",
+    "story_id",
+    "novel",
 ];
 
 /// Writes one table as Parquet (+ CSV) from a sequence of frames with the same schema.

@@ -11,11 +11,12 @@ use std::time::Instant;
 
 use anyhow::Result;
 use chrono::NaiveDate;
-use polars::prelude::{Column, DataFrame};
+use polars::prelude::{BinaryChunked, Column, DataFrame, IntoColumn, NewChunkedArray};
 use rayon::prelude::*;
 
 use crate::artefact::{part_name, read_parquet, write_parquet, Manifest, StageDir};
 use crate::config::{DatePolicy, NormalizeConfig};
+use crate::signals::stories::{self, Assigned, Signature, Stories};
 use crate::stages::chunks::{self, ChunkInput, Reuse};
 use crate::stages::{list_parts, secs, Context, PartWriter, ReadAhead, Stage};
 use crate::tables::{
@@ -421,6 +422,58 @@ fn chunk_inputs(ingest: &Manifest) -> Vec<ChunkInput> {
         .collect()
 }
 
+/// The story columns of the normalize artefact, after the article columns: `signature`
+/// (binary, see [`stories::signature`]; null for too short a text), `story_id`, `novel`.
+fn with_stories(mut df: DataFrame, rows: &[(Option<Signature>, Assigned)]) -> Result<DataFrame> {
+    if rows.len() != df.height() {
+        anyhow::bail!(
+            "internal error: {} story rows for {} articles",
+            rows.len(),
+            df.height()
+        );
+    }
+    let bytes: Vec<Option<[u8; stories::SIGNATURE_BYTES]>> = rows
+        .iter()
+        .map(|(s, _)| s.as_ref().map(stories::to_bytes))
+        .collect();
+    let sig = BinaryChunked::from_iter_options(
+        "signature".into(),
+        bytes.iter().map(|b| b.as_ref().map(|b| &b[..])),
+    );
+    df.hstack_mut(&[
+        sig.into_column(),
+        Column::new(
+            "story_id".into(),
+            rows.iter()
+                .map(|(_, a)| a.story_id.as_str())
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "novel".into(),
+            rows.iter().map(|(_, a)| a.novel).collect::<Vec<_>>(),
+        ),
+    ])?;
+    Ok(df)
+}
+
+/// The normalize columns that [`replay_stories`] reads.
+pub const STORY_COLUMNS: [&str; 3] = ["article_id", "date", "signature"];
+
+/// Feeds the articles of a stored normalize part (its [`STORY_COLUMNS`]) to `state`, as
+/// the stage did when it wrote them: the state after the stored parts, for assigning the
+/// stories of articles appended later, without reading the texts again.
+pub fn replay_stories(state: &mut Stories, df: &DataFrame) -> Result<Vec<Assigned>> {
+    let ids = df.column("article_id")?.str()?;
+    let dates = df.column("date")?.date()?.physical();
+    let sigs = df.column("signature")?.binary()?;
+    Ok((0..df.height())
+        .map(|i| {
+            let sig = sigs.get(i).and_then(stories::from_bytes);
+            state.assign(ids.get(i).unwrap_or(""), dates.get(i), sig.as_ref())
+        })
+        .collect())
+}
+
 /// Runs the normalize stage over the ingest parts, keeping the chunks `reuse` holds.
 pub fn run(ctx: &Context, manifest: Manifest, reuse: &Reuse) -> Result<Manifest> {
     let t0 = Instant::now();
@@ -453,6 +506,7 @@ pub fn run(ctx: &Context, manifest: Manifest, reuse: &Reuse) -> Result<Manifest>
         &["rejects"],
     )?;
     let mut seen = Seen::default();
+    let mut story_state = Stories::new(cfg.story_window_days, cfg.story_similarity);
     // Kept parts before the next part to compute are replayed into `seen` first.
     let mut replayed = 0usize;
     let mut rejects: Vec<Vec<RejectRow>> = vec![Vec::new(); inputs.len()];
@@ -476,6 +530,11 @@ pub fn run(ctx: &Context, manifest: Manifest, reuse: &Reuse) -> Result<Manifest>
                 while replayed < i {
                     if !computed[chunk_of[replayed]] {
                         replay(&dir.path(&part_name("keys", replayed)), &mut seen)?;
+                        let stored = crate::artefact::read_parquet_columns(
+                            &dir.path(&part_name("articles", replayed)),
+                            &STORY_COLUMNS,
+                        )?;
+                        replay_stories(&mut story_state, &stored)?;
                     }
                     replayed += 1;
                 }
@@ -486,22 +545,27 @@ pub fn run(ctx: &Context, manifest: Manifest, reuse: &Reuse) -> Result<Manifest>
                 records[c].rows_in += raw.len() as u64;
                 // The digests are computed in the parallel part too: only the set lookups below
                 // must run in input order.
-                let results: Vec<(Normalized, u128, u128)> = raw
+                let results: Vec<(Normalized, u128, u128, Option<Signature>)> = raw
                     .par_iter()
                     .map(|r| {
                         let n = normalize_ref(*r, cfg, tz);
-                        let (id, content) = match &n {
-                            Normalized::Article(a) => (id_key(&a.article_id), content_key(a)),
-                            Normalized::Reject(_) => (0, 0),
+                        let (id, content, sig) = match &n {
+                            Normalized::Article(a) => (
+                                id_key(&a.article_id),
+                                content_key(a),
+                                stories::signature(&a.title, &a.text),
+                            ),
+                            Normalized::Reject(_) => (0, 0, None),
                         };
-                        (n, id, content)
+                        (n, id, content, sig)
                     })
                     .collect();
                 drop(raw);
                 drop(frame);
                 let mut articles = Vec::with_capacity(results.len());
                 let mut keys = Vec::with_capacity(results.len());
-                for (r, id, key) in results {
+                let mut story_rows = Vec::with_capacity(results.len());
+                for (r, id, key, sig) in results {
                     match r {
                         Normalized::Reject(rej) => rejects[c].push(rej),
                         Normalized::Article(a) => {
@@ -523,6 +587,12 @@ pub fn run(ctx: &Context, manifest: Manifest, reuse: &Reuse) -> Result<Manifest>
                                     seen.content.insert(key, a.date);
                                     keys.push((id, key, a.date, true));
                                     dates[c].insert(a.date.unwrap_or(chunks::NULL_DAY));
+                                    // Stories: in input order, over kept articles only.
+                                    let st =
+                                        story_state.assign(&a.article_id, a.date, sig.as_ref());
+                                    *records[c].counts.entry("stories".to_string()).or_insert(0) +=
+                                        u64::from(st.novel);
+                                    story_rows.push((sig, st));
                                     articles.push(*a);
                                 }
                             }
@@ -534,7 +604,7 @@ pub fn run(ctx: &Context, manifest: Manifest, reuse: &Reuse) -> Result<Manifest>
                 let keys_path = dir.path(&part_name("keys", i));
                 writer.submit(move || {
                     write_parquet(&keys_path, &mut keys_frame(&keys)?)?;
-                    let mut df = articles_to_frame(&articles)?;
+                    let mut df = with_stories(articles_to_frame(&articles)?, &story_rows)?;
                     drop(articles);
                     write_parquet(&path, &mut df)
                 })?;
@@ -560,6 +630,7 @@ pub fn run(ctx: &Context, manifest: Manifest, reuse: &Reuse) -> Result<Manifest>
         duplicates,
         parts: parts.len(),
         seconds: secs(t0),
+        extra: chunks::sum_counts(&prep.records),
         chunks: prep.records,
         ..manifest
     };
@@ -805,6 +876,68 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn stories_are_stored_and_replayed_from_the_signatures() {
+        let cfg = NormalizeConfig::default();
+        let texts = [
+            ("a1", "Airbus manque son objectif de livraisons", "Airbus a livré 661 avions commerciaux en 2022, sous son objectif de 720 appareils, faute de moteurs livrés à temps par ses fournisseurs.", "2022-03-07"),
+            ("a2", "Airbus rate son objectif de livraisons", "Airbus a livré 661 avions commerciaux en 2022, sous son objectif de 720 appareils, faute de moteurs livrés à temps.", "2022-03-08"),
+            ("w1", "Le prix du blé recule", "Les cours du blé ont reculé sur le marché européen, les récoltes abondantes en Australie pesant sur les prix.", "2022-03-08"),
+            ("s1", "Bref", "Le point à midi.", "2022-03-08"),
+        ];
+        let mut state = Stories::new(cfg.story_window_days, cfg.story_similarity);
+        let mut articles = Vec::new();
+        let mut rows = Vec::new();
+        for (id, title, text, date) in texts {
+            let a = article(normalize_record(
+                &raw(Some(id), title, text, Some(date)),
+                &cfg,
+                chrono_tz::UTC,
+            ));
+            let sig = stories::signature(&a.title, &a.text);
+            rows.push((sig, state.assign(&a.article_id, a.date, sig.as_ref())));
+            articles.push(a);
+        }
+        let df = with_stories(articles_to_frame(&articles).unwrap(), &rows).unwrap();
+        let story: Vec<&str> = df
+            .column("story_id")
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .flatten()
+            .collect();
+        assert_eq!(story, ["a1", "a1", "w1", "s1"]);
+        let novel: Vec<bool> = df
+            .column("novel")
+            .unwrap()
+            .bool()
+            .unwrap()
+            .iter()
+            .flatten()
+            .collect();
+        assert_eq!(novel, [true, false, true, true]);
+        // Too short a text: a null signature.
+        assert_eq!(
+            df.column("signature").unwrap().binary().unwrap().get(3),
+            None
+        );
+        // The stored columns alone give the same stories, and the state to go on with.
+        let mut again = Stories::new(cfg.story_window_days, cfg.story_similarity);
+        let replayed = replay_stories(&mut again, &df.select(STORY_COLUMNS).unwrap()).unwrap();
+        assert_eq!(
+            replayed,
+            rows.iter().map(|r| r.1.clone()).collect::<Vec<_>>()
+        );
+        let next = article(normalize_record(
+            &raw(Some("a3"), texts[1].1, texts[1].2, Some("2022-03-09")),
+            &cfg,
+            chrono_tz::UTC,
+        ));
+        let sig = stories::signature(&next.title, &next.text);
+        assert_eq!(again.assign("a3", next.date, sig.as_ref()).story_id, "a1");
     }
 
     #[test]

@@ -12,6 +12,7 @@ use rayon::prelude::*;
 use crate::artefact::{part_name, read_parquet_columns, write_parquet, Manifest, StageDir};
 use crate::sentiment::lexicon::FastMap;
 use crate::sentiment::{combine_refs, ArticleScores, Polarity, SentimentModel};
+use crate::signals::relevance::{article_relevance, MentionFacts};
 use crate::stages::chunks::{self, Reuse};
 use crate::stages::{list_parts, secs, Context, PartWriter, ReadAhead, Stage};
 use crate::tables::{
@@ -21,6 +22,13 @@ use crate::tables::{
 };
 use crate::text::lang::Lang;
 use polars::prelude::IdxSize;
+
+/// The normalize columns this stage reads: the texts, and `novel` for
+/// `article_entities`.
+const ARTICLE_COLUMNS: [&str; 7] = {
+    let t = ARTICLE_TEXT_COLUMNS;
+    [t[0], t[1], t[2], t[3], t[4], t[5], "novel"]
+};
 
 /// Where the pipeline names the lexicons, for error messages.
 pub const PIPELINE_LEXICONS: &str = "sentiment.lexicons in the pipeline file";
@@ -90,6 +98,8 @@ pub struct EntityScore {
     /// Number of mentions of the entity in the article.
     pub mentions: i64,
     pub in_title: bool,
+    /// 0–100 (see [`crate::signals::relevance`]).
+    pub relevance: f64,
     pub sentiment: f64,
     pub label: &'static str,
 }
@@ -147,6 +157,26 @@ pub fn score_article(
         let next = groups.len() as u32;
         group_of.push(*groups.entry(m.entity_id).or_insert(next));
     }
+    // Relevance of each group: where its mentions are and which got sentiment cues.
+    let facts: Vec<MentionFacts<'_>> = mentions
+        .iter()
+        .zip(&polarities)
+        .zip(&group_of)
+        .map(|((m, p), &g)| MentionFacts {
+            start: m.doc_start as usize,
+            end: m.doc_end as usize,
+            entity: g as usize,
+            kind: m.kind,
+            in_title: m.field == "title",
+            cue: !p.evidence.is_empty(),
+        })
+        .collect();
+    let body_start = if a.title.is_empty() {
+        0
+    } else {
+        a.title.len() + 2
+    };
+    let relevance = article_relevance(doc, body_start, &sentences, &facts, groups.len());
     // Mentions by group (stable: each group's mentions stay in text order).
     let mut members: Vec<usize> = (0..group_of.len()).collect();
     members.sort_by_key(|&k| group_of[k]);
@@ -164,6 +194,10 @@ pub fn score_article(
                 in_title: ks
                     .iter()
                     .any(|&k| mentions.get(k).is_some_and(|m| m.field == "title")),
+                relevance: relevance
+                    .get(group_of[ks[0]] as usize)
+                    .copied()
+                    .unwrap_or(0.0),
                 sentiment: f64::from(c.score),
                 label: c.label.as_str(),
             }
@@ -307,6 +341,7 @@ impl Scored {
                 e.first_mention.push((first + x.first_mention) as IdxSize);
                 e.mentions.push(x.mentions);
                 e.in_title.push(x.in_title);
+                e.relevance.push(x.relevance);
                 e.sentiment.push(x.sentiment);
                 e.label.push(x.label);
                 e.evidence.push(r.entity_evidence(j));
@@ -344,7 +379,7 @@ pub fn run(ctx: &Context, manifest: Manifest, reuse: &Reuse) -> Result<Manifest>
         .and_then(|&i| Some((art_ref.get(i)?, men_ref.get(i)?)))
     {
         Some((a, m)) => Ok((
-            read_parquet_columns(a, &ARTICLE_TEXT_COLUMNS)?,
+            read_parquet_columns(a, &ARTICLE_COLUMNS)?,
             read_parquet_columns(m, &MENTION_REF_COLUMNS)?,
         )),
         None => anyhow::bail!("internal error: no sentiment input part {j}"),
@@ -377,7 +412,7 @@ pub fn run(ctx: &Context, manifest: Manifest, reuse: &Reuse) -> Result<Manifest>
                 record.rows_out += scored.mention_rows() as u64;
                 // The tables take the ids and names from the frames: only those columns
                 // are kept for the writer (not the article texts).
-                let art_keys = art_df.select(["article_id", "date"])?;
+                let art_keys = art_df.select(["article_id", "date", "novel"])?;
                 drop(art_df);
                 let paths = [
                     dir.path(&part_name("mention_scores", i)),
@@ -551,5 +586,8 @@ mod tests {
             assert!(ev.contains(w), "{w} in {ev}");
         }
         assert_eq!(r.entity_evidence(1), r.mention_evidence(2));
+        // Tesla is what the article is about; Ford is named once, outside the title.
+        assert!(tesla.relevance >= 80.0, "{}", tesla.relevance);
+        assert!(ford.relevance < 40.0, "{}", ford.relevance);
     }
 }

@@ -2,7 +2,10 @@
 //!
 //! Each sentiment part is reduced to partial sums with a Polars group-by; the partials
 //! (at most companies × days rows each) are then reduced again. Memory therefore grows
-//! with the aggregates only, never with the number of articles.
+//! with the aggregates only, never with the number of articles. The rolling and z-score
+//! columns are then derived from the daily series ([`signals`]).
+
+pub mod signals;
 
 use std::collections::{BTreeMap, HashMap};
 use std::time::Instant;
@@ -16,7 +19,7 @@ use crate::stages::{list_parts, secs, Context, Stage};
 use crate::tables::date_col;
 
 /// The `article_entities` columns this stage reads (not the ids or evidence strings).
-const COLUMNS: [&str; 7] = [
+const COLUMNS: [&str; 9] = [
     "date",
     "entity_id",
     "name",
@@ -24,6 +27,8 @@ const COLUMNS: [&str; 7] = [
     "mentions",
     "sentiment",
     "label",
+    "relevance",
+    "novel",
 ];
 
 /// Names and discovered companies seen so far, filled while reading the parts.
@@ -92,6 +97,7 @@ fn partial_sums(
     );
     let (dates, mentions) = (col("date")?.date()?.physical(), col("mentions")?.i64()?);
     let (sentiment, labels) = (col("sentiment")?.f64()?, col("label")?.str()?);
+    let (relevance, novel) = (col("relevance")?.f64()?, col("novel")?.bool()?);
     let mut rows = Rows::default();
     for i in 0..df.height() {
         if kinds.get(i) != Some("company") {
@@ -111,6 +117,10 @@ fn partial_sums(
         rows.mentions.push(m);
         rows.sentiment.push(s);
         rows.weighted.push(s * m as f64);
+        let r = relevance.get(i).unwrap_or(0.0);
+        rows.relevance.push(r);
+        rows.relevance_weighted.push(r * s);
+        rows.novel.push(i64::from(novel.get(i).unwrap_or(false)));
         let label = labels.get(i);
         for (l, v) in ["positive", "negative", "neutral"]
             .iter()
@@ -130,6 +140,10 @@ struct Rows<'a> {
     mentions: Vec<i64>,
     sentiment: Vec<f64>,
     weighted: Vec<f64>,
+    relevance: Vec<f64>,
+    relevance_weighted: Vec<f64>,
+    /// 1 for an article that starts its story.
+    novel: Vec<i64>,
     /// Positive, negative, neutral: 1 or 0.
     labels: [Vec<i64>; 3],
 }
@@ -148,11 +162,14 @@ impl Rows<'_> {
             Column::new("positive".into(), positive),
             Column::new("negative".into(), negative),
             Column::new("neutral".into(), neutral),
+            Column::new("relevance_sum".into(), self.relevance),
+            Column::new("relevance_weighted_sum".into(), self.relevance_weighted),
+            Column::new("novel_articles".into(), self.novel),
         ])?)
     }
 }
 
-const SUMMED: [&str; 7] = [
+const SUMMED: [&str; 10] = [
     "articles",
     "mentions",
     "sentiment_sum",
@@ -160,6 +177,9 @@ const SUMMED: [&str; 7] = [
     "positive",
     "negative",
     "neutral",
+    "relevance_sum",
+    "relevance_weighted_sum",
+    "novel_articles",
 ];
 
 /// Group by (date, entity_id) and sum the counters, keeping the original column names.
@@ -272,23 +292,31 @@ pub fn run(ctx: &Context, manifest: Manifest, reuse: &Reuse) -> Result<Manifest>
         Some(p) => reduce(&p)?,
         None => Rows::default().into_frame()?,
     };
-    let mut daily = finish(&sums, &seen)?;
+    // The base columns of the days summed now, and of the days kept from the previous run
+    // (its rows with articles: a dense table's zero rows are made again); the rolling and
+    // z-score columns are derived again from the whole series.
+    let mut base = finish(&sums, &seen)?;
     if let Some(old) = previous {
         let days: std::collections::HashSet<i32> = keys
             .keys()
             .filter_map(|k| k.strip_prefix("day:")?.parse().ok())
             .collect();
         let kept = keep_rows(&old, |d| days.contains(&d) && !touched.contains(&d))?;
-        let kept = rename_discovered(kept, &seen)?;
-        daily = kept
-            .vstack(&daily.select(kept.get_column_names_owned())?)?
-            .sort(["date", "entity_id"], SortMultipleOptions::default())?;
+        let kept = kept.select(base.get_column_names_owned())?;
+        let mask = kept.column("articles")?.i64()?.gt(0);
+        let kept = rename_discovered(kept.filter(&mask)?, &seen)?;
+        base = kept.vstack(&base)?;
         tracing::info!(
             "aggregate: {} of {} days summed again",
             touched.len(),
             keys.len()
         );
     }
+    let base = base.sort(["date", "entity_id"], SortMultipleOptions::default())?;
+    let mut daily = signals::enrich(&base, ctx.pipeline.aggregate.dense)?
+        .sort(["date", "entity_id"], SortMultipleOptions::default())
+        .map_err(anyhow::Error::from)
+        .context("sorting company_daily")?;
     let discovered = seen.discovered;
     write_parquet(&dir.path("company_daily.parquet"), &mut daily)?;
     let mut disc = discovered_frame(&discovered)?;
@@ -366,7 +394,8 @@ fn merge_discovered(
     Ok(())
 }
 
-/// Turns sums into the `company_daily` table, sorted by date then entity.
+/// Turns sums into the base columns of `company_daily` (one row per company and day it
+/// is mentioned, in no particular order; see [`signals::enrich`] for the others).
 fn finish(sums: &DataFrame, seen: &Seen) -> Result<DataFrame> {
     let col_i64 = |n: &str| -> Result<Vec<i64>> {
         Ok(sums
@@ -407,6 +436,13 @@ fn finish(sums: &DataFrame, seen: &Seen) -> Result<DataFrame> {
         .zip(&mentions)
         .map(|(s, n)| if *n > 0 { round(s / *n as f64) } else { 0.0 })
         .collect();
+    // Relevance-weighted: Σ relevance × sentiment / Σ relevance (0 when every article
+    // has relevance 0).
+    let by_relevance: Vec<f64> = col_f64("relevance_weighted_sum")?
+        .iter()
+        .zip(col_f64("relevance_sum")?)
+        .map(|(s, r)| if r > 0.0 { round(s / r) } else { 0.0 })
+        .collect();
     let names: Vec<String> = ids
         .iter()
         .zip(&dates)
@@ -420,13 +456,13 @@ fn finish(sums: &DataFrame, seen: &Seen) -> Result<DataFrame> {
         Column::new("mentions".into(), mentions),
         Column::new("sentiment_mean".into(), mean),
         Column::new("sentiment_weighted".into(), weighted),
+        Column::new("relevance_weighted_sentiment".into(), by_relevance),
         Column::new("positive".into(), col_i64("positive")?),
         Column::new("negative".into(), col_i64("negative")?),
         Column::new("neutral".into(), col_i64("neutral")?),
+        Column::new("novel_articles".into(), col_i64("novel_articles")?),
     ])?;
-    df.sort(["date", "entity_id"], SortMultipleOptions::default())
-        .map_err(anyhow::Error::from)
-        .context("sorting company_daily")
+    Ok(df)
 }
 
 fn discovered_frame(d: &BTreeMap<String, (String, Option<i32>, i64)>) -> Result<DataFrame> {
