@@ -425,5 +425,9 @@ lexicons = "/opt/lexicons"
         };
         assert!(err("[entities]\ngazeteer = \"g\"\n").contains("unknown field `gazeteer`"));
         assert!(err("[normalize]\nlanguages = [\"english\"]\n").contains("normalize.languages"));
+        assert!(err("[normalize]\nstory_similarity = 0.0\n").contains("normalize.story_similarity"));
+        assert!(err("[normalize]\nstory_similarity = 1.5\n").contains("must be in (0, 1]"));
+        assert!(err("[aggregate]\ndense = \"yes\"\n").contains("dense"));
+        assert!(err("[aggregate]\nsparse = true\n").contains("unknown field `sparse`"));
     }
 }
