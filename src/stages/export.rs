@@ -45,7 +45,7 @@ pub const TABLES: [&str; 7] = [
 ];
 
 /// Article columns that export needs (the bodies only with `export.article_text`).
-const ARTICLE_COLUMNS: [&str; 9] = [
+pub const ARTICLE_COLUMNS: [&str; 9] = [
     "article_id",
     "source",
     "section",
@@ -397,7 +397,15 @@ fn articles_part(articles: &Path, tones: &Path, with_text: bool) -> Result<DataF
         columns.push("text");
     }
     let full = read_parquet_columns(articles, &columns)?;
-    let tones = tones_from_frame(&read_parquet(tones)?)?;
+    articles_table(full, &read_parquet(tones)?, with_text)
+}
+
+/// The exported `articles` rows of a part: its normalize artefact's rows (the
+/// [`ARTICLE_COLUMNS`], and `text` when `with_text`), plus the tone of each article from
+/// the sentiment stage's `tones` frame (null when it has none), plus the body as the last
+/// column when `with_text`.
+pub fn articles_table(full: DataFrame, tones: &DataFrame, with_text: bool) -> Result<DataFrame> {
+    let tones = tones_from_frame(tones)?;
     let by_id: std::collections::HashMap<&str, f64> = tones
         .iter()
         .map(|t| (t.article_id.as_str(), t.tone))
@@ -413,6 +421,28 @@ fn articles_part(articles: &Path, tones: &Path, with_text: bool) -> Result<DataF
         extra.push(full.column("text")?.clone());
     }
     Ok(full.select(ARTICLE_COLUMNS)?.hstack(&extra)?)
+}
+
+/// The exported `mentions` rows of a part: the entities stage's rows joined with the
+/// sentiment stage's scores, as the `columns` of the exported table (see
+/// [`mentions_columns`]).
+pub fn mentions_table(
+    mentions: &DataFrame,
+    scores: &DataFrame,
+    columns: &[&str],
+) -> Result<DataFrame> {
+    let joined = scored_frame(mentions, scores)?;
+    Ok(joined.select(columns.iter().copied())?)
+}
+
+/// The columns of the exported `mentions` table (those of `scored_to_frame(.., true)`:
+/// without the internal `doc_*` offsets).
+pub fn mentions_columns() -> Result<Vec<String>> {
+    Ok(scored_to_frame(&[], true)?
+        .get_column_names()
+        .iter()
+        .map(|c| c.to_string())
+        .collect())
 }
 
 /// What the export publishes, once every table is written under its temporary name:
@@ -502,7 +532,7 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
     // part by part, without the internal `doc_*` offsets (the exported columns are those
     // of `scored_to_frame(.., true)`).
     let mentions = || {
-        let n = scored_to_frame(&[], true).and_then(|empty| {
+        let n = mentions_columns().and_then(|columns| {
             if score_parts.len() != mention_parts.len() {
                 anyhow::bail!(
                     "the entities and sentiment artefacts do not match ({} vs {} parts): rerun with --from sentiment",
@@ -510,11 +540,6 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
                     score_parts.len()
                 );
             }
-            let columns: Vec<String> = empty
-                .get_column_names()
-                .iter()
-                .map(|c| c.to_string())
-                .collect();
             let names: Vec<&str> = columns.iter().map(String::as_str).collect();
             let entity_names: Vec<&str> = names
                 .iter()
@@ -524,11 +549,7 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
             let pairs: Vec<(PathBuf, PathBuf)> =
                 mention_parts.iter().cloned().zip(score_parts.iter().cloned()).collect();
             export_parts(&out, "mentions", csv, pairs, |(m, s)| {
-                let joined = scored_frame(
-                    &read_parquet_columns(&m, &entity_names)?,
-                    &read_parquet(&s)?,
-                )?;
-                Ok(joined.select(names.iter().copied())?)
+                mentions_table(&read_parquet_columns(&m, &entity_names)?, &read_parquet(&s)?, &names)
             })
         });
         done("mentions", n)

@@ -330,6 +330,72 @@ fn within_window(first: Option<i32>, date: Option<i32>, window: u32) -> bool {
     }
 }
 
+/// Normalizes one part's records in parallel (order preserved), each with its duplicate
+/// keys: the digests of its id and of its content (see [`content_key`]); `(0, 0)` for a
+/// reject. The keys are computed here so that only [`Dedup::keep`] runs in input order.
+pub fn normalize_part(
+    raw: &[RawRef<'_>],
+    cfg: &NormalizeConfig,
+    tz: chrono_tz::Tz,
+) -> Vec<(Normalized, u128, u128)> {
+    raw.par_iter()
+        .map(|r| {
+            let n = normalize_ref(*r, cfg, tz);
+            let (id, content) = match &n {
+                Normalized::Article(a) => (id_key(&a.article_id), content_key(a)),
+                Normalized::Reject(_) => (0, 0),
+            };
+            (n, id, content)
+        })
+        .collect()
+}
+
+/// The content key of an article as 32 hexadecimal digits: equal for two articles when
+/// their titles and texts are the same up to case and spacing (the key a distributed
+/// run de-duplicates on, see `newstone.spark`).
+pub fn content_key_hex(a: &Article) -> String {
+    format!("{:032x}", content_key(a))
+}
+
+/// The de-duplication rule, applied to articles in input order: an article whose id was
+/// seen before is a duplicate; so is one with the same content (title and text up to
+/// case and spacing) as a kept article dated within `duplicate_window_days` of it. A
+/// copy outside the window is kept and becomes the reference for later copies.
+///
+/// Every article's id counts, kept or not: a later copy of a known id (e.g. a feed
+/// snapshot with an edited title) must not shadow a different article that happens to
+/// match the edit. Only a kept article's content counts.
+#[derive(Debug, Default)]
+pub struct Dedup {
+    seen_ids: HashSet<u128>,
+    seen_content: HashMap<u128, Option<i32>>,
+    window: u32,
+}
+
+impl Dedup {
+    /// An empty state for a window of `window` days.
+    pub fn new(window: u32) -> Self {
+        Dedup {
+            window,
+            ..Dedup::default()
+        }
+    }
+
+    /// True when the article with these keys (see [`normalize_part`]) and date is kept.
+    pub fn keep(&mut self, id: u128, content: u128, date: Option<i32>) -> bool {
+        if !self.seen_ids.insert(id) {
+            return false;
+        }
+        match self.seen_content.get(&content) {
+            Some(&first) if within_window(first, date, self.window) => false,
+            _ => {
+                self.seen_content.insert(content, date);
+                true
+            }
+        }
+    }
+}
+
 /// Runs the normalize stage over the ingest parts.
 pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
     let t0 = Instant::now();
@@ -338,8 +404,7 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
     let input_dir = ctx.stage_dir(Stage::Ingest);
     let parts = list_parts(&input_dir, "raw")?;
     let dir = StageDir::create(&ctx.stages_dir, Stage::Normalize.name())?;
-    let mut seen_ids: HashSet<u128> = HashSet::new();
-    let mut seen_content: HashMap<u128, Option<i32>> = HashMap::new();
+    let mut dedup = Dedup::new(cfg.duplicate_window_days);
     let (mut rows_in, mut rows_out, mut duplicates) = (0u64, 0u64, 0u64);
     let mut rejects: Vec<RejectRow> = Vec::new();
     let bar = ctx.bar(Stage::Normalize, parts.len() as u64, "parts");
@@ -358,19 +423,7 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
                 let frame = frame?;
                 let raw = raw_refs_from_frame(&frame)?;
                 rows_in += raw.len() as u64;
-                // The digests are computed in the parallel part too: only the set lookups below
-                // must run in input order.
-                let results: Vec<(Normalized, u128, u128)> = raw
-                    .par_iter()
-                    .map(|r| {
-                        let n = normalize_ref(*r, cfg, tz);
-                        let (id, content) = match &n {
-                            Normalized::Article(a) => (id_key(&a.article_id), content_key(a)),
-                            Normalized::Reject(_) => (0, 0),
-                        };
-                        (n, id, content)
-                    })
-                    .collect();
+                let results = normalize_part(&raw, cfg, tz);
                 drop(raw);
                 drop(frame);
                 let mut articles = Vec::with_capacity(results.len());
@@ -378,23 +431,10 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
                     match r {
                         Normalized::Reject(rej) => rejects.push(rej),
                         Normalized::Article(a) => {
-                            // Only a kept article's content counts: a later copy of a known id
-                            // (e.g. a feed snapshot with an edited title) must not shadow a
-                            // different article that happens to match the edit.
-                            if !seen_ids.insert(id) {
+                            if dedup.keep(id, key, a.date) {
+                                articles.push(*a);
+                            } else {
                                 duplicates += 1;
-                                continue;
-                            }
-                            match seen_content.get(&key) {
-                                Some(&first)
-                                    if within_window(first, a.date, cfg.duplicate_window_days) =>
-                                {
-                                    duplicates += 1;
-                                }
-                                _ => {
-                                    seen_content.insert(key, a.date);
-                                    articles.push(*a);
-                                }
                             }
                         }
                     }
