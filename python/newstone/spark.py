@@ -20,7 +20,8 @@ through the ``newstone`` package on the executors, with ``mapInArrow``):
    first is kept and a later copy is dropped when it is dated within
    ``duplicate_window_days`` of the last kept copy (a copy outside the window is kept and
    becomes the new reference). Window functions over the (small) key columns; only
-   groups of two or more copies are scanned in order, in Python;
+   groups of two or more copies are scanned in order (an ``aggregate`` over their sorted
+   keys, in Spark SQL);
 4. analyse the kept articles (entities and sentiment) with ``mapInArrow``: one pass
    gives the ``articles``, ``mentions`` and ``article_entities`` rows;
 5. aggregate ``company_daily`` and ``discovered_companies`` with Spark SQL, with the
@@ -201,28 +202,24 @@ def _analyze(pipeline: Optional[str], with_text: bool, schemas: Dict[str, pa.Sch
     return analyze
 
 
-def _dedup_scan(window: int):
-    """applyInPandas function: the kept copies among the articles of one content key,
-    in input order (see the module documentation)."""
-    import pandas as pd
-
-    def scan(g: "pd.DataFrame") -> "pd.DataFrame":
-        g = g.sort_values([_FILE, _REC])
-        keep = []
-        ref_set, ref = False, None
-        for date in g["date"]:
-            d = None if pd.isna(date) else pd.Timestamp(date).toordinal()
-            if not ref_set:
-                keep.append(True)
-                ref_set, ref = True, d
-            elif ref is None or d is None or abs(ref - d) <= window:
-                keep.append(False)
-            else:
-                keep.append(True)
-                ref = d
-        return g.loc[keep, [_FILE, _REC]]
-
-    return scan
+def _content_scan(window: int) -> str:
+    """A Spark SQL expression over ``copies`` (the articles of one content key, sorted
+    in input order, as structs of ``f``, ``r`` and ``d``, their order key and date): the
+    order keys of the kept copies. The first copy is kept; a later one is a duplicate
+    when it or the last kept copy has no date, or when their dates are at most
+    ``window`` days apart; otherwise it is kept and becomes the reference."""
+    key = "struct<f:bigint,r:bigint>"
+    return f"""aggregate(
+        copies,
+        named_struct('started', false, 'ref', cast(null as date), 'kept', cast(array() as array<{key}>)),
+        (acc, x) -> CASE
+            WHEN NOT acc.started OR (acc.ref IS NOT NULL AND x.d IS NOT NULL
+                                     AND abs(datediff(x.d, acc.ref)) > {int(window)})
+            THEN named_struct('started', true, 'ref', x.d,
+                              'kept', concat(acc.kept, array(named_struct('f', x.f, 'r', x.r))))
+            ELSE acc
+        END,
+        acc -> acc.kept)"""
 
 
 def _round4(col):
@@ -426,9 +423,18 @@ def run(
     single = cand.filter(F.col("_copies") == 1).select(_FILE, _REC)
     multi = (
         cand.filter(F.col("_copies") > 1)
-        .select("content_key", "date", _FILE, _REC)
         .groupBy("content_key")
-        .applyInPandas(_dedup_scan(window), f"{_FILE} long, {_REC} long")
+        .agg(
+            F.array_sort(
+                F.collect_list(
+                    F.struct(
+                        F.col(_FILE).alias("f"), F.col(_REC).alias("r"), F.col("date").alias("d")
+                    )
+                )
+            ).alias("copies")
+        )
+        .select(F.explode(F.expr(_content_scan(window))).alias("k"))
+        .select(F.col("k.f").alias(_FILE), F.col("k.r").alias(_REC))
     )
     kept_keys = single.unionByName(multi)
     kept = norm.join(kept_keys, [_FILE, _REC], "left_semi")
