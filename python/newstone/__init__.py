@@ -26,7 +26,14 @@ from typing import Any, Dict, Optional
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from . import _native
+try:
+    from . import _native
+except ImportError as e:  # pragma: no cover - depends on the installation
+    raise ImportError(
+        "newstone's native module is missing: install the package (`pip install ./python`, "
+        "or the wheel `maturin build --release` makes) instead of importing the source "
+        f"folder {__path__[0]} ({e})"
+    ) from e
 
 __version__ = _native.__version__
 
