@@ -120,11 +120,30 @@ def _raw_schema() -> pa.Schema:
     )
 
 
+def _task_threads() -> None:
+    """Lets the native code of a task use the task's cores only (Spark runs one task per
+    core; the crate's thread pool would otherwise start a thread per core in every task).
+    Set ``RAYON_NUM_THREADS`` in the executors' environment to choose otherwise."""
+    if "RAYON_NUM_THREADS" in os.environ:
+        return
+    cpus = 1
+    try:
+        from pyspark import TaskContext
+
+        tc = TaskContext.get()
+        if tc is not None:
+            cpus = max(1, int(tc.cpus()))
+    except Exception:  # noqa: BLE001 - an older pyspark: one thread
+        pass
+    os.environ["RAYON_NUM_THREADS"] = str(cpus)
+
+
 def _read_files(pipeline: str, inputs: Optional[List[str]]):
     """mapInArrow function: reads the files named by each row (file, spec, path, shown)."""
     schema = _raw_schema()
 
     def read(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        _task_threads()
         for b in batches:
             for task in b.to_pylist():
                 out = _native.read_file(pipeline, task["spec"], task["path"], task["shown"], inputs)
@@ -143,6 +162,7 @@ def _normalize(pipeline: Optional[str], schema: pa.Schema):
     from pyarrow import compute as pc
 
     def normalize(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        _task_threads()
         for b in batches:
             t = pa.Table.from_batches([b])
             raw = t.drop_columns([_FILE, _REC])
@@ -165,6 +185,7 @@ def _analyze(pipeline: Optional[str], with_text: bool, schemas: Dict[str, pa.Sch
     names = ["articles", "mentions", "article_entities"]
 
     def analyze(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        _task_threads()
         for b in batches:
             t = pa.Table.from_batches([b])
             tables = newstone.analyze_articles(t, pipeline=pipeline, with_text=with_text)
@@ -222,22 +243,34 @@ def _content_scan(window: int) -> str:
         acc -> acc.kept)"""
 
 
-def _round4(col):
-    """The tables' rounding (``round_float`` in src/tables.rs): half away from zero at
-    4 decimals, computed on ``x * 10000`` in double as the crate does."""
+def _units(col):
+    """A score of the tables in units of its last (4th) decimal, a whole number: sums of
+    these are exact in any order (``to_units`` in src/stages/aggregate.rs)."""
     from pyspark.sql import functions as F
 
     y = col * F.lit(10000.0)
-    a = F.abs(y)
+    r = F.floor(F.abs(y) + F.lit(0.5))
+    return (F.signum(y) * r).cast("long")
+
+
+def _scaled_mean(total, n):
+    """The mean of scores from the sum of their units and their count, rounded half away
+    from zero at 4 decimals (``scaled_mean`` in src/stages/aggregate.rs): the double
+    quotient is correctly rounded, so a tie is seen exactly. 0 when ``n`` is 0."""
+    from pyspark.sql import functions as F
+
+    q = total.cast("double") / n.cast("double")
+    a = F.abs(q)
     f = F.floor(a).cast("double")
     r = F.when(a - f >= F.lit(0.5), f + F.lit(1.0)).otherwise(f)
-    return F.when(y.isNull(), None).otherwise(F.signum(y) * r / F.lit(10000.0))
+    return F.when(n > 0, F.signum(q) * r / F.lit(10000.0)).otherwise(F.lit(0.0))
 
 
 def company_daily(article_entities, order=(_FILE, _REC, _POS)):
     """``company_daily`` from ``article_entities`` rows (with their order key), as the
     aggregate stage computes it: per (date, company) the articles, mentions, mean
-    sentiment per article and per mention (rounded like every float of the tables), the
+    sentiment per article and per mention (exact means of the 4-decimal scores, rounded
+    like every float of the tables), the
     labels' counts, and the company's name of the day (the first name its rows carry
     that day; a discovered company keeps the first name it was seen with)."""
     from pyspark.sql import Window
@@ -253,8 +286,8 @@ def company_daily(article_entities, order=(_FILE, _REC, _POS)):
     g = dated.groupBy("date", "entity_id").agg(
         F.count(F.lit(1)).alias("articles"),
         F.sum("mentions").alias("mentions"),
-        F.sum("sentiment").alias("_s"),
-        F.sum(F.col("sentiment") * F.col("mentions").cast("double")).alias("_w"),
+        F.sum(_units(F.col("sentiment"))).alias("_s"),
+        F.sum(_units(F.col("sentiment")) * F.col("mentions")).alias("_w"),
         F.sum(F.when(F.col("label") == "positive", 1).otherwise(0)).cast("long").alias("positive"),
         F.sum(F.when(F.col("label") == "negative", 1).otherwise(0)).cast("long").alias("negative"),
         F.sum(F.when(F.col("label") == "neutral", 1).otherwise(0)).cast("long").alias("neutral"),
@@ -270,12 +303,8 @@ def company_daily(article_entities, order=(_FILE, _REC, _POS)):
         name.alias("name"),
         F.col("articles").cast("long").alias("articles"),
         F.col("mentions").cast("long").alias("mentions"),
-        F.when(F.col("articles") > 0, _round4(F.col("_s") / F.col("articles")))
-        .otherwise(0.0)
-        .alias("sentiment_mean"),
-        F.when(F.col("mentions") > 0, _round4(F.col("_w") / F.col("mentions")))
-        .otherwise(0.0)
-        .alias("sentiment_weighted"),
+        _scaled_mean(F.col("_s"), F.col("articles")).alias("sentiment_mean"),
+        _scaled_mean(F.col("_w"), F.col("mentions")).alias("sentiment_weighted"),
         "positive",
         "negative",
         "neutral",
