@@ -363,7 +363,7 @@ def _write(df, out: str, table: str, partitioning: str, single_files: bool, orde
         .parquet(target)
     )
     stale = os.path.join(out, f"{table}.parquet")
-    if os.path.exists(stale):
+    if "://" not in out and os.path.exists(stale):
         os.remove(stale)
 
 
@@ -380,7 +380,8 @@ def run(
     """Runs the analysis on Spark and writes the tables under ``out``.
 
     ``pipeline``: a pipeline file (its inputs, timezone, normalize, entities, sentiment
-    and export settings); ``inputs`` replace its inputs (as ``newstone run --input``);
+    and export settings), readable from the driver and the executors, or a pipeline
+    file's text (with a line break; relative paths then relative to the working folder); ``inputs`` replace its inputs (as ``newstone run --input``);
     ``articles``: a Spark DataFrame with the input columns, read instead of files.
     ``partitions``: tasks for the normalize and analysis steps (default: the default
     parallelism). ``partitioning``: ``day``, ``month`` or ``none`` (default: the
@@ -393,7 +394,7 @@ def run(
     from pyspark.sql import functions as F
 
     t0 = time.time()
-    if pipeline is not None:
+    if pipeline is not None and "\n" not in pipeline:
         pipeline = os.path.abspath(pipeline)
     settings = _native.pipeline_settings(pipeline)
     if partitioning is None:
@@ -491,7 +492,8 @@ def run(
     tables["company_daily"] = company_daily(tables["article_entities"])
     tables["discovered_companies"] = discovered_companies(tables["article_entities"])
     # 6. Write.
-    os.makedirs(out, exist_ok=True)
+    if "://" not in out:
+        os.makedirs(out, exist_ok=True)
     for name, df in tables.items():
         if _FILE in df.columns:
             order = [_FILE, _REC, _POS]
@@ -542,11 +544,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         ap.error("give --pipeline or --input")
     pipeline = a.pipeline
     if pipeline is None:
-        # The defaults of a pipeline file, with the given inputs.
-        pipeline = os.path.join(os.path.abspath(a.out), ".newstone-spark.toml")
-        os.makedirs(a.out, exist_ok=True)
-        with open(pipeline, "w", encoding="utf-8") as f:
-            f.write('name = "spark"\n')
+        # A pipeline file's defaults, as text (the executors read no file for it).
+        pipeline = 'name = "spark"\n'
     spark = session(a.master)
     counts = run(
         spark,

@@ -55,12 +55,43 @@ fn analyzer(pipeline: Option<&str>) -> PyResult<Arc<Analyzer>> {
     Ok(a)
 }
 
-/// The pipeline file at `path`, or the batch defaults.
-fn load_pipeline(path: Option<&str>) -> PyResult<Pipeline> {
-    match path {
-        Some(p) => Pipeline::load(std::path::Path::new(p)).map_err(value_error),
+/// The pipeline `pipeline` names, or the batch defaults: a pipeline file's path, or a
+/// pipeline file's text (anything with a line break; its relative paths are then
+/// relative to the working folder), which the Spark job passes to executors that do not
+/// see the driver's files.
+fn load_pipeline(pipeline: Option<&str>) -> PyResult<Pipeline> {
+    match pipeline {
+        Some(text) if text.contains('\n') => {
+            let mut p: Pipeline = toml::from_str(text)
+                .map_err(|e| PyValueError::new_err(format!("the pipeline text is not valid: {e}")))?;
+            p.validate().map_err(value_error)?;
+            let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+            p.rebase(&cwd);
+            Ok(p)
+        }
+        Some(path) => Pipeline::load(std::path::Path::new(path)).map_err(value_error),
         None => default_pipeline().map_err(value_error),
     }
+}
+
+/// [`load_pipeline`] with its inputs replaced by `inputs` when given (as `newstone run
+/// --input`: relative to the working folder).
+fn load_with_inputs(pipeline: &str, inputs: Option<Vec<String>>) -> PyResult<Pipeline> {
+    let mut p = load_pipeline(Some(pipeline))?;
+    if let Some(inputs) = inputs.filter(|i| !i.is_empty()) {
+        p.inputs = inputs
+            .into_iter()
+            .map(|path| newstone::config::InputSpec {
+                path,
+                format: "auto".into(),
+                source: None,
+                fields: Default::default(),
+                lang: None,
+                base: None,
+            })
+            .collect();
+    }
+    Ok(p)
 }
 
 /// Imports an Arrow C stream (a PyCapsule named `arrow_array_stream`) as one frame.
@@ -253,17 +284,13 @@ fn analyze_articles<'py>(
     export_tables(py, &tables, &[])
 }
 
-/// The input files of a pipeline (its inputs, or `inputs` instead when given), sorted
+/// The input files of a pipeline (a file's path or text, see [`load_pipeline`]; its
+/// inputs, or `inputs` instead when given), sorted
 /// as a run reads them: a list of `(input number, path, name shown in the tables)`.
 #[pyfunction]
 #[pyo3(signature = (pipeline, inputs=None))]
 fn list_inputs(pipeline: &str, inputs: Option<Vec<String>>) -> PyResult<Vec<(usize, String, String)>> {
-    let p = newstone::cli::run::load(
-        std::path::Path::new(pipeline),
-        inputs.unwrap_or_default(),
-        None,
-    )
-    .map_err(value_error)?;
+    let p = load_with_inputs(pipeline, inputs)?;
     let files = newstone::stages::ingest::resolve_inputs(&p).map_err(value_error)?;
     Ok(files
         .into_iter()
@@ -284,12 +311,7 @@ fn read_file<'py>(
     shown: &str,
     inputs: Option<Vec<String>>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let p = newstone::cli::run::load(
-        std::path::Path::new(pipeline),
-        inputs.unwrap_or_default(),
-        None,
-    )
-    .map_err(value_error)?;
+    let p = load_with_inputs(pipeline, inputs)?;
     let input = ResolvedInput {
         spec,
         path: PathBuf::from(path),

@@ -128,3 +128,37 @@ def test_spark_reads_partitioned_parquet_and_the_csv_with_the_documented_options
         plain = spark.read.csv(str(out / "mentions.csv"), header=True)
         plain_sentences = {r["sentence"] for r in plain.collect()}
         assert not set(quoted) <= plain_sentences
+
+
+def test_every_input_format_of_the_sample_gives_the_local_tables(spark, newstone_cli, tmp_path):
+    """JSONL with broken lines, RSS and a folder of .txt/.md/.html, read by newstone's
+    readers on the executors; partitioned by day although the pipeline says none."""
+    from newstone.spark import run
+
+    pipeline = REPO / "pipelines" / "default.toml"
+    local = local_run(newstone_cli, pipeline, tmp_path / "local")
+    out = tmp_path / "spark"
+    run(spark, out=str(out), pipeline=str(pipeline), partitions=3)
+    assert (out / "articles").is_dir()
+    problems = []
+    for table in ("articles", "mentions", "article_entities", "discovered_companies"):
+        problems += differences(read_table(str(local), table), read_table(str(out), table), table)
+    problems += compare_float_tables(
+        read_table(str(local), "company_daily"), read_table(str(out), "company_daily"),
+        ["date", "entity_id"], "company_daily",
+    )
+    assert not problems, "\n".join(problems)
+
+
+def test_inputs_without_a_pipeline_file_use_its_defaults(spark, newstone_cli, tmp_path):
+    from newstone.spark import run
+
+    wire = str(REPO / "data" / "sample" / "wire.jsonl")
+    plain = tmp_path / "plain.toml"
+    plain.write_text('name = "spark"\n', encoding="utf-8")
+    local = local_run(newstone_cli, plain, tmp_path / "local", "--input", wire)
+    out = tmp_path / "spark"
+    run(spark, out=str(out), pipeline='name = "spark"\n', inputs=[wire], single_files=True)
+    assert (out / "articles.parquet").is_file()
+    for table in ("articles", "mentions", "article_entities"):
+        assert not differences(read_table(str(local), table), read_table(str(out), table), table)
