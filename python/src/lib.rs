@@ -62,8 +62,9 @@ fn analyzer(pipeline: Option<&str>) -> PyResult<Arc<Analyzer>> {
 fn load_pipeline(pipeline: Option<&str>) -> PyResult<Pipeline> {
     match pipeline {
         Some(text) if text.contains('\n') => {
-            let mut p: Pipeline = toml::from_str(text)
-                .map_err(|e| PyValueError::new_err(format!("the pipeline text is not valid: {e}")))?;
+            let mut p: Pipeline = toml::from_str(text).map_err(|e| {
+                PyValueError::new_err(format!("the pipeline text is not valid: {e}"))
+            })?;
             p.validate().map_err(value_error)?;
             let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
             p.rebase(&cwd);
@@ -109,7 +110,8 @@ fn import_stream(capsule: &Bound<'_, PyAny>) -> PyResult<DataFrame> {
         Box::new(std::ptr::replace(p, ffi::ArrowArrayStream::empty()))
     };
     // SAFETY: a stream from a conforming producer.
-    let mut reader = unsafe { ffi::ArrowArrayStreamReader::try_new(stream) }.map_err(value_error)?;
+    let mut reader =
+        unsafe { ffi::ArrowArrayStreamReader::try_new(stream) }.map_err(value_error)?;
     let fields = match reader.field().dtype() {
         ArrowDataType::Struct(fields) => fields.clone(),
         other => {
@@ -135,10 +137,7 @@ fn import_stream(capsule: &Bound<'_, PyAny>) -> PyResult<DataFrame> {
         .zip(chunks)
         .map(|(f, arrays)| {
             let s = if arrays.is_empty() {
-                Series::new_empty(
-                    f.name.clone(),
-                    &DataType::from_arrow_field(f),
-                )
+                Series::new_empty(f.name.clone(), &DataType::from_arrow_field(f))
             } else {
                 Series::from_arrow_chunks(f.name.clone(), arrays).map_err(value_error)?
             };
@@ -251,15 +250,14 @@ fn normalize<'py>(
     let lang = check_lang(lang)?;
     let df = import_stream(stream)?;
     let a = analyzer(pipeline)?;
-    let (articles, rejects) = py
-        .detach(|| -> PyResult<_> {
-            let refs = raw_refs(&df, lang.as_deref())?;
-            let batch = a.normalize(&refs, None);
-            Ok((
-                batch.frame().map_err(value_error)?,
-                rejects_to_frame(&batch.rejects).map_err(value_error)?,
-            ))
-        })?;
+    let (articles, rejects) = py.detach(|| -> PyResult<_> {
+        let refs = raw_refs(&df, lang.as_deref())?;
+        let batch = a.normalize(&refs, None);
+        Ok((
+            batch.frame().map_err(value_error)?,
+            rejects_to_frame(&batch.rejects).map_err(value_error)?,
+        ))
+    })?;
     let d = PyDict::new(py);
     d.set_item("articles", export_frame(py, &articles)?)?;
     d.set_item("rejects", export_frame(py, &rejects)?)?;
@@ -289,7 +287,10 @@ fn analyze_articles<'py>(
 /// as a run reads them: a list of `(input number, path, name shown in the tables)`.
 #[pyfunction]
 #[pyo3(signature = (pipeline, inputs=None))]
-fn list_inputs(pipeline: &str, inputs: Option<Vec<String>>) -> PyResult<Vec<(usize, String, String)>> {
+fn list_inputs(
+    pipeline: &str,
+    inputs: Option<Vec<String>>,
+) -> PyResult<Vec<(usize, String, String)>> {
     let p = load_with_inputs(pipeline, inputs)?;
     let files = newstone::stages::ingest::resolve_inputs(&p).map_err(value_error)?;
     Ok(files
@@ -337,10 +338,7 @@ fn pipeline_settings<'py>(py: Python<'py>, pipeline: Option<&str>) -> PyResult<B
     let p = load_pipeline(pipeline)?;
     let d = PyDict::new(py);
     d.set_item("timezone", &p.timezone)?;
-    d.set_item(
-        "duplicate_window_days",
-        p.normalize.duplicate_window_days,
-    )?;
+    d.set_item("duplicate_window_days", p.normalize.duplicate_window_days)?;
     let partitioning = match p.export.partitioning {
         newstone::config::Partitioning::None => "none",
         newstone::config::Partitioning::Day => "day",

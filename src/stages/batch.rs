@@ -206,7 +206,6 @@ pub fn read_input(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use polars::prelude::*;
 
     fn raw(id: &str, title: &str, text: &str, date: &str) -> RawRow {
         RawRow {
