@@ -414,9 +414,16 @@ def run(
     # 1. Read.
     if articles is not None:
         raw_schema = _raw_schema()
+        types = dict(articles.dtypes)
         cols = []
         for c in ["id", "title", "text", "date", "url", "source", "lang", "section"]:
-            cols.append(F.col(c).cast("string").alias(c) if c in articles.columns else F.lit(None).cast("string").alias(c))
+            if c not in types:
+                cols.append(F.lit(None).cast("string").alias(c))
+            elif types[c] in ("timestamp", "timestamp_ntz"):
+                # An instant with its offset (the session's), read as such by normalize.
+                cols.append(F.date_format(F.col(c), "yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX").alias(c))
+            else:
+                cols.append(F.col(c).cast("string").alias(c))
         # Input order: the DataFrame's own (partition by partition, row by row).
         raw = articles.select(
             F.lit(0).cast("long").alias(_FILE),
