@@ -79,7 +79,7 @@ def _small_strings(schema: pa.Schema) -> pa.Schema:
     return pa.schema([pa.field(f.name, conv(f.type), True) for f in schema])
 
 
-def _sample_schemas(pipeline: Optional[str]) -> Dict[str, pa.Schema]:
+def _sample_schemas(pipeline: Optional[str], with_text: bool) -> Dict[str, pa.Schema]:
     """The columns of the normalize output and of the three analysed tables, read off a
     small batch analysed on the driver (so the job follows the crate's columns)."""
     sample = pa.table(
@@ -91,7 +91,7 @@ def _sample_schemas(pipeline: Optional[str]) -> Dict[str, pa.Schema]:
         }
     )
     norm = newstone.normalize(sample, pipeline=pipeline)["articles"]
-    tables = newstone.analyze_articles(norm, pipeline=pipeline)
+    tables = newstone.analyze_articles(norm, pipeline=pipeline, with_text=with_text)
     out = {"normalized": _small_strings(norm.schema)}
     for name, t in tables.items():
         out[name] = _small_strings(t.schema)
@@ -191,7 +191,7 @@ def _analyze(pipeline: Optional[str], with_text: bool, schemas: Dict[str, pa.Sch
             tables = newstone.analyze_articles(t, pipeline=pipeline, with_text=with_text)
             # Each row's order key: its article's, then its place in the batch's table
             # (article order, then entity order, as in a local run's parts).
-            key = {}
+            parts = {}
             ids = t.column("article_id")
             for name in names:
                 part = tables[name]
@@ -214,10 +214,10 @@ def _analyze(pipeline: Optional[str], with_text: bool, schemas: Dict[str, pa.Sch
                         )
                     else:
                         cols[other] = pa.nulls(n, st)
-                key[name] = pa.table(cols, schema=out_schema)
+                parts[name] = pa.table(cols, schema=out_schema)
             for name in names:
-                if name in key:
-                    for rb in key[name].to_batches():
+                if name in parts:
+                    for rb in parts[name].to_batches():
                         yield rb
 
     return analyze
@@ -406,7 +406,7 @@ def run(
     window = int(settings["duplicate_window_days"])
     with_text = bool(settings["article_text"])
     partitions = partitions or spark.sparkContext.defaultParallelism
-    schemas = _sample_schemas(pipeline)
+    schemas = _sample_schemas(pipeline, with_text)
     norm_schema = schemas["normalized"].append(pa.field(_FILE, pa.int64())).append(
         pa.field(_REC, pa.int64())
     )

@@ -153,15 +153,17 @@ def test_every_input_format_of_the_sample_gives_the_local_tables(spark, newstone
     assert not problems, "\n".join(problems)
 
 
-def test_inputs_without_a_pipeline_file_use_its_defaults(spark, newstone_cli, tmp_path):
+def test_a_pipeline_given_as_text_with_inputs_and_the_article_text(spark, newstone_cli, tmp_path):
     from newstone.spark import run
 
     wire = str(REPO / "data" / "sample" / "wire.jsonl")
+    text = 'name = "spark"\n[export]\narticle_text = true\n'
     plain = tmp_path / "plain.toml"
-    plain.write_text('name = "spark"\n', encoding="utf-8")
+    plain.write_text(text, encoding="utf-8")
     local = local_run(newstone_cli, plain, tmp_path / "local", "--input", wire)
     out = tmp_path / "spark"
-    run(spark, out=str(out), pipeline='name = "spark"\n', inputs=[wire], single_files=True)
+    run(spark, out=str(out), pipeline=text, inputs=[wire], single_files=True)
     assert (out / "articles.parquet").is_file()
+    assert read_table(str(out), "articles").column_names[-1] == "text"
     for table in ("articles", "mentions", "article_entities"):
         assert not differences(read_table(str(local), table), read_table(str(out), table), table)
