@@ -59,6 +59,80 @@ pub struct Manifest {
     /// tables), by name relative to that folder.
     #[serde(default, skip_serializing_if = "FileSums::is_empty")]
     pub outputs: FileSums,
+    /// The input chunks the stage's parts come from, in input order (see [`ChunkRecord`]):
+    /// what an incremental run reuses. Empty for the stages that do not work by chunk.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub chunks: Vec<ChunkRecord>,
+    /// Stage-specific keys of what the outputs were made from (the aggregate's days, the
+    /// export's partitions), so the next run rewrites only what changed.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub keys: std::collections::BTreeMap<String, String>,
+    /// What the stage rewrote in this run (the export's partitions, `table/partition`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub touched: Vec<String>,
+}
+
+/// One chunk of consecutive input files, as a stage recorded it.
+///
+/// A chunk is the unit an incremental run reuses: the parts a stage wrote for a chunk are
+/// kept as they are when the chunk's `input` (what the stage read for it) and the stage's
+/// code, settings and reference data are the same as when they were written.
+#[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq)]
+pub struct ChunkRecord {
+    /// What the stage read for this chunk (hash of the previous stage's chunk key, or for
+    /// ingest of the files' names and contents).
+    pub input: String,
+    /// What the stage wrote for this chunk: the `input` hashed with the stage's code,
+    /// settings and reference data when the parts were computed. The next stage reads it
+    /// as its `input`.
+    pub key: String,
+    /// Number of parts (consecutive, numbered in the stage's order).
+    pub parts: usize,
+    /// The input files of the chunk, as the tables show them (ingest only).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<String>,
+    /// Days (since 1970-01-01) of the chunk's articles, sorted (from normalize on).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dates: Vec<i32>,
+    /// Rows read and written, rejects and duplicates of the chunk.
+    #[serde(default)]
+    pub rows_in: u64,
+    #[serde(default)]
+    pub rows_out: u64,
+    #[serde(default)]
+    pub rejects: u64,
+    #[serde(default)]
+    pub duplicates: u64,
+    /// Stage-specific counters of the chunk (mentions per type, labels), summed into the
+    /// manifest's `extra`.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub counts: std::collections::BTreeMap<String, u64>,
+}
+
+impl Manifest {
+    /// Hash of what a stage's outputs depend on besides its input: the code version, the
+    /// settings and the reference data. Chunks are reused only when it is unchanged.
+    pub fn base_fingerprint(&self) -> String {
+        Fingerprint::new()
+            .add("code", self.code_version.as_bytes())
+            .add("stage", self.stage.as_bytes())
+            .add("config", self.config_fingerprint.as_bytes())
+            .add("data", self.data_fingerprint.as_bytes())
+            .hex()
+    }
+
+    /// The first part number of each chunk, in order.
+    pub fn chunk_starts(&self) -> Vec<usize> {
+        let mut start = 0;
+        self.chunks
+            .iter()
+            .map(|c| {
+                let s = start;
+                start += c.parts;
+                s
+            })
+            .collect()
+    }
 }
 
 impl Manifest {
@@ -97,39 +171,38 @@ impl Fingerprint {
     /// Adds the content of the file at `path`, labelled `name` (so the fingerprint does
     /// not depend on where the file is, only on the name given).
     pub fn add_file_as(&mut self, path: &Path, name: &str) -> Result<&mut Self> {
-        let mut f = fs::File::open(path)
+        let digest = file_digest(path)
             .with_context(|| format!("cannot read {} to fingerprint it", path.display()))?;
-        let mut h = blake3::Hasher::new();
-        // Every run hashes its whole input this way, before any stage starts: 1 MB reads
-        // hashed on all threads (BLAKE3 splits a block into independent chunks; same
-        // digest as hashing it on one thread).
-        let size = f.metadata().map_or(0, |m| m.len());
-        let mut buf = vec![0u8; size.clamp(1 << 12, 1 << 20) as usize];
-        loop {
-            let n = match f.read(&mut buf) {
-                Ok(0) => break,
-                Ok(n) => n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(e) => {
-                    return Err(e).with_context(|| {
-                        format!("cannot read {} to fingerprint it", path.display())
-                    })
-                }
-            };
-            // Below 128 KB the threads cost more than they save (BLAKE3's docs).
-            if n >= 1 << 17 {
-                h.update_rayon(&buf[..n]);
-            } else {
-                h.update(&buf[..n]);
-            }
-        }
-        let digest = h.finalize();
         self.add(name, digest.as_bytes());
         Ok(self)
     }
     pub fn hex(&self) -> String {
         self.0.finalize().to_hex()[..32].to_string()
     }
+}
+
+/// BLAKE3 digest (hex) of a file's content, read in blocks of up to 1 MB hashed on all
+/// threads (BLAKE3 splits a block into independent chunks; same digest as on one thread).
+pub fn file_digest(path: &Path) -> std::io::Result<String> {
+    let mut f = fs::File::open(path)?;
+    let mut h = blake3::Hasher::new();
+    let size = f.metadata().map_or(0, |m| m.len());
+    let mut buf = vec![0u8; size.clamp(1 << 12, 1 << 20) as usize];
+    loop {
+        let n = match f.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        // Below 128 KB the threads cost more than they save (BLAKE3's docs).
+        if n >= 1 << 17 {
+            h.update_rayon(&buf[..n]);
+        } else {
+            h.update(&buf[..n]);
+        }
+    }
+    Ok(h.finalize().to_hex().to_string())
 }
 
 /// A stage's output folder being written: `<stage>.tmp/`, committed by [`StageDir::commit`].
@@ -156,8 +229,52 @@ impl StageDir {
     /// Writes the manifest (with the finish time, and the sizes and checksums of the
     /// files written) and swaps the folder into place.
     pub fn commit(self, manifest: &Manifest) -> Result<()> {
+        self.commit_known(manifest, FileSums::new())
+    }
+
+    /// Links `from` (a part kept from the stage's previous run) as `name` in the folder
+    /// being written: a hard link, or a copy where links are not supported.
+    pub fn link(&self, from: &Path, name: &str) -> Result<()> {
+        let to = self.tmp.join(name);
+        if fs::hard_link(from, &to).is_err() {
+            fs::copy(from, &to)
+                .with_context(|| format!("cannot copy {} to {}", from.display(), to.display()))?;
+        }
+        Ok(())
+    }
+
+    /// [`StageDir::commit_known`] for a stage that works by chunk: sets each chunk's key
+    /// from the checksums of its parts of `tables` and of the files `extra(chunk)` names
+    /// (see [`crate::stages::chunks`]). Returns the manifest as committed.
+    pub fn commit_chunked(
+        self,
+        manifest: &Manifest,
+        known: FileSums,
+        tables: &[&str],
+        extra: impl Fn(usize) -> Vec<String>,
+    ) -> Result<Manifest> {
+        let names: Vec<String> = integrity::stage_files(&self.tmp)?
+            .into_iter()
+            .filter(|n| !known.contains_key(n))
+            .collect();
+        let mut files = named_sums(&self.tmp, &names)?;
+        files.extend(known);
+        let mut m = manifest.clone();
+        set_chunk_keys(&mut m.chunks, &files, tables, extra);
+        self.commit_known(&m, files.clone())?;
+        Ok(m)
+    }
+
+    /// [`StageDir::commit`], taking the sizes and checksums of the files in `known` (parts
+    /// linked from the previous run, already checksummed) as they are.
+    pub fn commit_known(self, manifest: &Manifest, known: FileSums) -> Result<()> {
         let t0 = std::time::Instant::now();
-        let files = file_sums(&self.tmp)?;
+        let names: Vec<String> = integrity::stage_files(&self.tmp)?
+            .into_iter()
+            .filter(|n| !known.contains_key(n))
+            .collect();
+        let mut files = named_sums(&self.tmp, &names)?;
+        files.extend(known);
         tracing::debug!(
             "{}: {} files checksummed in {:.3} s",
             manifest.stage,
@@ -179,6 +296,38 @@ impl StageDir {
         fs::rename(&self.tmp, &self.fin)
             .with_context(|| format!("cannot move stage output into {}", self.fin.display()))?;
         Ok(())
+    }
+}
+
+/// Sets each chunk's `key` from the checksums of its files: parts `start..start + parts`
+/// of each of `tables`, plus the files `extra(chunk index)` names.
+fn set_chunk_keys(
+    chunks: &mut [ChunkRecord],
+    files: &FileSums,
+    tables: &[&str],
+    extra: impl Fn(usize) -> Vec<String>,
+) {
+    let mut start = 0;
+    for (c, chunk) in chunks.iter_mut().enumerate() {
+        let mut f = Fingerprint::new();
+        let mut names: Vec<String> = Vec::new();
+        for t in tables {
+            for k in 0..chunk.parts {
+                names.push(part_name(t, start + k));
+            }
+        }
+        names.extend(extra(c));
+        for name in names {
+            let sum = files
+                .get(&name)
+                .and_then(|s| s.xxh3.clone())
+                .unwrap_or_default();
+            // The file's role, not its number: a chunk moved along keeps its key.
+            let role = name.split('-').next().unwrap_or("");
+            f.add(role, sum.as_bytes());
+        }
+        chunk.key = f.hex();
+        start += chunk.parts;
     }
 }
 

@@ -342,12 +342,9 @@ fn run_record(
         .find(|r| r.succeeded())
         .and_then(|r| r.articles)
         .unwrap_or(0);
-    let rows = report
-        .ran
-        .iter()
-        .find(|m| m.stage == Stage::Export.name())
-        .map(|m| m.extra.clone())
-        .unwrap_or_default();
+    let export = report.ran.iter().find(|m| m.stage == Stage::Export.name());
+    let rows = export.map(|m| m.extra.clone()).unwrap_or_default();
+    let partitions_touched = export.map(|m| m.touched.clone()).unwrap_or_default();
     let c = report.inputs;
     runlog::RunRecord {
         run_id: ctx.run_id.clone(),
@@ -365,6 +362,7 @@ fn run_record(
         articles,
         articles_added: articles.map(|a| a as i64 - before as i64),
         rows,
+        partitions_touched,
         stages_run: report.ran.iter().map(|m| m.stage.clone()).collect(),
         stages_reused: report
             .skipped
@@ -381,12 +379,16 @@ fn run_locked(ctx: &Context, selection: Selection, report: &mut RunReport) -> Re
     for p in crate::artefact::remove_leftovers(&ctx.pipeline.out)? {
         tracing::info!("removed {}, left by an earlier run", p.display());
     }
-    let inputs = ingest::resolve_inputs(ctx.pipeline)?;
+    let mut inputs = ingest::resolve_inputs(ctx.pipeline)?;
+    let before = runlog::read_inputs(&ctx.stages_dir);
+    if selection == Selection::All {
+        // `--force` reads every file again.
+        runlog::digest_inputs(&mut inputs, &runlog::InputFiles::new());
+    } else {
+        runlog::digest_inputs(&mut inputs, &before);
+    }
     let files = runlog::snapshot(&inputs);
-    report.inputs = Some(runlog::compare(
-        &runlog::read_inputs(&ctx.stages_dir),
-        &files,
-    ));
+    report.inputs = Some(runlog::compare(&before, &files));
     let t0 = std::time::Instant::now();
     let plans = plan(ctx, &inputs)?;
     tracing::debug!(
@@ -394,6 +396,10 @@ fn run_locked(ctx: &Context, selection: Selection, report: &mut RunReport) -> Re
         t0.elapsed().as_secs_f64()
     );
     let wanted = |s: Stage, state: &State| match selection {
+        // A backfill computes its dates again from the entities stage on.
+        Selection::Stale if ctx.backfill.is_some() => {
+            *state != State::UpToDate || s >= Stage::Entities
+        }
         Selection::Stale => *state != State::UpToDate,
         Selection::All => true,
         // Damaged artefacts before `--from` are not read as they are: computed again.
@@ -450,7 +456,21 @@ fn run_locked(ctx: &Context, selection: Selection, report: &mut RunReport) -> Re
             finished_at: String::new(),
             ..p.template.clone()
         };
-        let m = match run_stage(ctx, p.stage, &inputs, template) {
+        // Only a run that brings stages up to date keeps the chunks that did not change;
+        // `--force`, `--from` and `--stage` compute their stages whole.
+        let reuse =
+            if matches!(selection, Selection::Stale) && !matches!(p.state, State::Damaged(_)) {
+                // A backfill keeps the other days' artefacts as they are, even those made
+                // with other reference data.
+                stages::chunks::Reuse::from_previous(
+                    &ctx.stage_dir(p.stage),
+                    &template,
+                    ctx.backfill.is_some() && p.stage >= Stage::Entities,
+                )
+            } else {
+                stages::chunks::Reuse::none()
+            };
+        let m = match run_stage(ctx, p.stage, &inputs, template, &reuse) {
             Ok(m) => m,
             Err(e) => {
                 // A failed stage leaves no temporary folder or file behind.
@@ -511,14 +531,15 @@ fn run_stage(
     stage: Stage,
     inputs: &[ingest::ResolvedInput],
     template: Manifest,
+    reuse: &stages::chunks::Reuse,
 ) -> Result<Manifest> {
     let r = match stage {
-        Stage::Ingest => ingest::run(ctx, inputs, template),
-        Stage::Normalize => stages::normalize::run(ctx, template),
-        Stage::Entities => stages::entities::run(ctx, template),
-        Stage::Sentiment => stages::sentiment::run(ctx, template),
-        Stage::Aggregate => stages::aggregate::run(ctx, template),
-        Stage::Export => stages::export::run(ctx, template),
+        Stage::Ingest => ingest::run(ctx, inputs, template, reuse),
+        Stage::Normalize => stages::normalize::run(ctx, template, reuse),
+        Stage::Entities => stages::entities::run(ctx, template, reuse),
+        Stage::Sentiment => stages::sentiment::run(ctx, template, reuse),
+        Stage::Aggregate => stages::aggregate::run(ctx, template, reuse),
+        Stage::Export => stages::export::run(ctx, template, reuse),
     };
     r.map_err(|e| e.context(format!("stage {} failed", stage.name())))
 }

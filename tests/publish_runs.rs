@@ -341,8 +341,14 @@ fn day_partitions_hold_the_same_rows_as_the_single_files() {
     assert!(parts
         .join("articles/date=__HIVE_DEFAULT_PARTITION__/part-0.parquet")
         .exists());
-    // The other tables stay single files.
-    assert!(parts.join("mentions.parquet").exists() && !parts.join("mentions").exists());
+    // Mentions carry their article's date and are partitioned too; the undated tables stay
+    // single files.
+    assert!(parts.join("mentions").is_dir() && !parts.join("mentions.parquet").exists());
+    assert_eq!(
+        partitioned_rows(&parts, "mentions", &["article_id", "surface"]),
+        single_rows(&single, "mentions", &["article_id", "surface"])
+    );
+    assert!(parts.join("entities.parquet").exists() && !parts.join("entities").exists());
     let files = marker(&parts)["files"].as_object().unwrap().clone();
     assert!(
         files

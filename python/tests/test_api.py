@@ -35,7 +35,7 @@ ARTICLES = {
 }
 
 MENTION_COLUMNS = [
-    "article_id", "entity_id", "name", "type", "via", "confidence", "surface", "field",
+    "article_id", "date", "entity_id", "name", "type", "via", "confidence", "surface", "field",
     "start", "end", "sentence", "sentiment", "label", "evidence",
 ]
 ARTICLE_ENTITY_COLUMNS = [

@@ -45,7 +45,8 @@ def test_spark_job_gives_the_tables_of_a_local_run_on_le_monde(newstone_cli, tmp
         check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
     # Partitioned by day (the pipeline says none): Hive folders for the dated tables.
-    assert (out / "article_entities").is_dir() and (out / "mentions.parquet").is_file()
+    assert (out / "article_entities").is_dir() and (out / "mentions").is_dir()
+    assert (out / "discovered_companies.parquet").is_file()
     problems = []
     for table in ("articles", "mentions", "article_entities", "discovered_companies"):
         a, b = read_table(str(local), table), read_table(str(out), table)

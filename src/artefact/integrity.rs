@@ -78,7 +78,7 @@ pub fn file_sum(path: &Path) -> std::io::Result<FileSum> {
 }
 
 /// The names of the files of a stage folder (the manifest and hidden files aside).
-fn stage_files(dir: &Path) -> Result<Vec<String>> {
+pub(super) fn stage_files(dir: &Path) -> Result<Vec<String>> {
     let mut names = Vec::new();
     let entries = fs::read_dir(dir).with_context(|| format!("cannot list {}", dir.display()))?;
     for entry in entries {

@@ -56,7 +56,8 @@ Exit codes: 0 ok; 1 error (one line on stderr); 2 command-line mistake; \
 Examples:\n  \
 newstone run pipelines/default.toml\n  \
 newstone run pipelines/default.toml --input 'feeds/*.xml' --out out/feeds\n  \
-newstone run pipelines/default.toml --from sentiment"))]
+newstone run pipelines/default.toml --from sentiment\n  \
+newstone run pipelines/default.toml --dates 2022-03-01..2022-03-31"))]
     Run {
         /// Pipeline file (TOML), e.g. pipelines/default.toml.
         pipeline: PathBuf,
@@ -75,6 +76,11 @@ newstone run pipelines/default.toml --from sentiment"))]
         /// Run every stage even if up to date.
         #[arg(long)]
         force: bool,
+        /// Backfill: compute the articles of these days again from the entities stage on
+        /// (after a gazetteer or lexicon change), rewriting only their partitions; the other
+        /// days keep their rows. FROM..TO, both included (YYYY-MM-DD), or one day.
+        #[arg(long, value_name = "FROM..TO", conflicts_with_all = ["stage", "from", "force"])]
+        dates: Option<String>,
     },
     /// Show each stage's state (up to date, stale or missing) without running anything.
     #[command(after_help = format!("{PATHS_NOTE} Give the same --input and --out as the run \
@@ -206,7 +212,19 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             stage,
             from,
             force,
-        } => run::run(&pipeline, inputs, out, stage, from, force, cli.quiet),
+            dates,
+        } => run::run(
+            &pipeline,
+            inputs,
+            out,
+            run::Choice {
+                stage,
+                from,
+                force,
+                dates,
+            },
+            cli.quiet,
+        ),
         Command::Status {
             pipeline,
             inputs,

@@ -32,18 +32,67 @@ pub fn load(pipeline: &Path, inputs: Vec<String>, out: Option<PathBuf>) -> Resul
     Ok(p)
 }
 
+/// Which stages `run` computes: the options `--stage`, `--from`, `--force`, `--dates`.
+#[derive(Debug, Default)]
+pub struct Choice {
+    pub stage: Option<Stage>,
+    pub from: Option<Stage>,
+    pub force: bool,
+    pub dates: Option<String>,
+}
+
+/// Parses `FROM..TO` (or one day) into days since 1970-01-01.
+pub fn parse_dates(s: &str) -> Result<(i32, i32)> {
+    let day = |d: &str| -> Result<i32> {
+        let d = chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").map_err(|_| {
+            anyhow::anyhow!("--dates: {d:?} is not a date: write YYYY-MM-DD..YYYY-MM-DD, e.g. 2022-03-01..2022-03-31")
+        })?;
+        Ok(crate::stages::normalize::epoch_days(d))
+    };
+    let (from, to) = match s.split_once("..") {
+        Some((a, b)) => (day(a)?, day(b)?),
+        None => (day(s)?, day(s)?),
+    };
+    if from > to {
+        anyhow::bail!("--dates {s}: the first day comes after the last; write FROM..TO");
+    }
+    Ok((from, to))
+}
+
 pub fn run(
     pipeline: &Path,
     inputs: Vec<String>,
     out: Option<PathBuf>,
-    stage: Option<Stage>,
-    from: Option<Stage>,
-    force: bool,
+    choice: Choice,
     quiet: bool,
 ) -> Result<ExitCode> {
+    let Choice {
+        stage,
+        from,
+        force,
+        dates,
+    } = choice;
+    let backfill = dates.as_deref().map(parse_dates).transpose()?;
     let p = load(pipeline, inputs, out)?;
     let reference = crate::stages::reference_data(&p);
-    let ctx = Context::new(&p, &reference, !quiet && std::io::stderr().is_terminal());
+    let mut ctx = Context::new(&p, &reference, !quiet && std::io::stderr().is_terminal());
+    ctx.backfill = backfill;
+    if let Some((from, to)) = backfill {
+        if !ctx
+            .stage_dir(Stage::Sentiment)
+            .join("manifest.json")
+            .exists()
+        {
+            anyhow::bail!(
+                "--dates needs a completed run in {}: run the pipeline once without --dates first",
+                p.out.display()
+            );
+        }
+        tracing::info!(
+            "backfill: the articles of {} days are computed again from the entities stage on",
+            to - from + 1
+        );
+    }
     let selection = match (stage, from, force) {
         (Some(s), _, _) => Selection::Only(s),
         (None, Some(f), _) => Selection::From(f),

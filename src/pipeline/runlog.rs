@@ -31,6 +31,28 @@ pub struct InputFile {
     pub size: u64,
     /// Modification time, nanoseconds since 1970 (0 when the system does not say).
     pub modified_ns: i64,
+    /// BLAKE3 digest of the content: the next run reuses it for a file of the same size
+    /// and modification time instead of reading the file again.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub digest: String,
+}
+
+impl InputFile {
+    /// Same size and modification time.
+    fn same_stat(&self, other: &InputFile) -> bool {
+        self.size == other.size && self.modified_ns == other.modified_ns
+    }
+}
+
+/// Fills the inputs' digests, reusing those `before` recorded for files of the same size
+/// and modification time (a file edited without changing either is not seen: `run
+/// --force` reads every file again).
+pub fn digest_inputs(inputs: &mut [ResolvedInput], before: &InputFiles) {
+    crate::stages::ingest::digest_inputs(inputs, &|shown, size, modified_ns| {
+        let old = before.get(shown)?;
+        (old.size == size && old.modified_ns == modified_ns && !old.digest.is_empty())
+            .then(|| old.digest.clone())
+    });
 }
 
 /// Input files by the path the tables show (see [`ResolvedInput::shown`]).
@@ -53,6 +75,7 @@ pub fn snapshot(inputs: &[ResolvedInput]) -> InputFiles {
                 InputFile {
                     size: meta.len(),
                     modified_ns,
+                    digest: i.digest.clone(),
                 },
             ))
         })
@@ -77,7 +100,7 @@ pub fn compare(before: &InputFiles, now: &InputFiles) -> InputCounts {
     for (path, file) in now {
         match before.get(path) {
             None => c.new += 1,
-            Some(old) if old != file => c.changed += 1,
+            Some(old) if !old.same_stat(file) => c.changed += 1,
             Some(_) => {}
         }
     }
@@ -129,8 +152,12 @@ pub struct RunRecord {
     /// `articles` minus the `articles` of the last run that did not fail (0 before the
     /// first): the change in the article count, negative when articles went away.
     pub articles_added: Option<i64>,
-    /// Rows written per table by this run (empty when the tables were up to date).
+    /// Rows per table after this run (empty when the tables were up to date).
     pub rows: BTreeMap<String, u64>,
+    /// The partitions this run wrote or removed (`table/date=YYYY-MM-DD` or
+    /// `table/month=YYYY-MM`) with a partitioned layout; empty otherwise.
+    #[serde(default)]
+    pub partitions_touched: Vec<String>,
     /// Stages this run computed, in order (for an error, those that completed).
     pub stages_run: Vec<String>,
     /// Stages found up to date and reused.
@@ -200,6 +227,12 @@ pub fn describe(r: &RunRecord) -> String {
     if let (Some(a), Some(added)) = (r.articles, r.articles_added) {
         s.push_str(&format!(", {a} articles ({added:+})"));
     }
+    if !r.partitions_touched.is_empty() {
+        s.push_str(&format!(
+            ", {} partitions written",
+            r.partitions_touched.len()
+        ));
+    }
     if r.stages_run.is_empty() {
         s.push_str(", nothing to do");
     } else {
@@ -216,7 +249,11 @@ mod tests {
     use super::*;
 
     fn file(size: u64, modified_ns: i64) -> InputFile {
-        InputFile { size, modified_ns }
+        InputFile {
+            size,
+            modified_ns,
+            digest: String::new(),
+        }
     }
 
     #[test]

@@ -11,6 +11,7 @@ use anyhow::{Context as _, Result};
 use polars::prelude::*;
 
 use crate::artefact::{read_parquet, read_parquet_columns, write_parquet, Manifest, StageDir};
+use crate::stages::chunks::{self, Reuse};
 use crate::stages::{list_parts, secs, Context, Stage};
 use crate::tables::date_col;
 
@@ -74,7 +75,11 @@ impl Seen {
 /// Sums per (date, entity_id) over one part of article-entity rows (the [`COLUMNS`]);
 /// also records the companies' names in `seen`. Rows are read borrowed from the frame:
 /// turning them into owned structs took most of this stage's time.
-fn partial_sums(df: &DataFrame, seen: &mut Seen) -> Result<DataFrame> {
+fn partial_sums(
+    df: &DataFrame,
+    seen: &mut Seen,
+    keep_day: &dyn Fn(i32) -> bool,
+) -> Result<DataFrame> {
     let col = |n: &str| {
         df.column(n).map_err(anyhow::Error::from).with_context(|| {
             format!("artefact has no column {n:?}: it was written by another version; rerun with --force")
@@ -94,7 +99,9 @@ fn partial_sums(df: &DataFrame, seen: &mut Seen) -> Result<DataFrame> {
         }
         let (id, date) = (ids.get(i).unwrap_or(""), dates.get(i));
         seen.company(id, names.get(i).unwrap_or(""), date);
-        let Some(date) = date else { continue };
+        let Some(date) = date.filter(|d| keep_day(*d)) else {
+            continue;
+        };
         let (m, s) = (
             mentions.get(i).unwrap_or(0),
             sentiment.get(i).unwrap_or(0.0),
@@ -173,11 +180,46 @@ fn reduce(df: &DataFrame) -> Result<DataFrame> {
     Ok(out)
 }
 
+/// The key of each day: the keys of the sentiment chunks that hold articles of that day.
+/// A day whose key is unchanged since the last run has the same `company_daily` rows.
+fn day_keys(sentiment: &Manifest) -> BTreeMap<String, String> {
+    let mut days: BTreeMap<i32, crate::artefact::Fingerprint> = BTreeMap::new();
+    for c in &sentiment.chunks {
+        for d in c.dates.iter().filter(|d| **d != chunks::NULL_DAY) {
+            days.entry(*d).or_default().add("chunk", c.key.as_bytes());
+        }
+    }
+    days.into_iter()
+        .map(|(d, f)| (format!("day:{d}"), f.hex()))
+        .collect()
+}
+
 /// Runs the aggregate stage: `company_daily` and `discovered_companies`.
-pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
+///
+/// With `reuse` (the previous run's artefacts, same code), only the days whose articles
+/// changed are summed again; the other days' rows are kept from the previous
+/// `company_daily`. The discovered companies are kept per chunk and merged in input order.
+pub fn run(ctx: &Context, manifest: Manifest, reuse: &Reuse) -> Result<Manifest> {
     let t0 = Instant::now();
     let parts = list_parts(&ctx.stage_dir(Stage::Sentiment), "article_entities")?;
+    let sent = chunks::read_manifest(ctx, Stage::Sentiment)?;
     let dir = StageDir::create(&ctx.stages_dir, Stage::Aggregate.name())?;
+    let inputs = chunks::next_inputs("aggregate", &[&sent])?;
+    let mut prep = chunks::prepare("aggregate", &dir, reuse, &inputs, &[], &["discovered"])?;
+    let keys = day_keys(&sent);
+    let previous = reuse
+        .file("company_daily.parquet")
+        .filter(|_| reuse.is_some())
+        .map(|p| read_parquet(&p))
+        .transpose()?;
+    // The days to sum again: all of them without a previous table to keep rows from.
+    let touched: std::collections::HashSet<i32> = keys
+        .iter()
+        .filter(|(k, v)| previous.is_none() || reuse.keys().get(*k) != Some(*v))
+        .filter_map(|(k, _)| k.strip_prefix("day:")?.parse().ok())
+        .collect();
+    let all_days = previous.is_none();
+    let keep_day = |d: i32| all_days || touched.contains(&d);
     // Partial sums wait in `pending` and are reduced together once they pass
     // `REDUCE_ROWS` rows (and at the end): one group-by per many parts, while memory
     // stays bounded by the aggregates.
@@ -186,30 +228,70 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
     let mut seen = Seen::default();
     let mut rows_in = 0u64;
     let bar = ctx.bar(Stage::Aggregate, parts.len() as u64, "parts");
-    for part in &parts {
-        let df = read_parquet_columns(part, &COLUMNS)?;
-        rows_in += df.height() as u64;
-        let p = partial_sums(&df, &mut seen)?;
-        let all = match pending {
-            None => p,
-            Some(mut acc) => {
-                acc.vstack_mut(&p)?;
-                acc
+    let starts = sent.chunk_starts();
+    for (c, chunk) in sent.chunks.iter().enumerate() {
+        let needed = all_days || chunk.dates.iter().any(|d| touched.contains(d));
+        if !needed && !prep.computed[c] {
+            continue;
+        }
+        // Discovered companies of this chunk alone (merged below, in order).
+        let mut own = Seen::default();
+        for part in parts.iter().skip(starts[c]).take(chunk.parts) {
+            let df = read_parquet_columns(part, &COLUMNS)?;
+            rows_in += df.height() as u64;
+            let p = partial_sums(&df, &mut seen, &keep_day)?;
+            if prep.computed[c] {
+                partial_sums(&df, &mut own, &|_| false)?;
             }
-        };
-        pending = Some(if all.height() > REDUCE_ROWS {
-            reduce(&all)?
-        } else {
-            all
-        });
-        bar.inc(1);
+            let all = match pending {
+                None => p,
+                Some(mut acc) => {
+                    acc.vstack_mut(&p)?;
+                    acc
+                }
+            };
+            pending = Some(if all.height() > REDUCE_ROWS {
+                reduce(&all)?
+            } else {
+                all
+            });
+            bar.inc(1);
+        }
+        if prep.computed[c] {
+            let mut disc = discovered_frame(&own.discovered)?;
+            write_parquet(&dir.path(&chunks::chunk_file("discovered", c)), &mut disc)?;
+            prep.records[c].rows_in = chunk.rows_out;
+        }
     }
     bar.finish_and_clear();
+    // The discovered companies of all chunks, in order: the first name, the first day,
+    // the articles summed.
+    seen.discovered.clear();
+    for c in 0..inputs.len() {
+        let df = read_parquet(&dir.path(&chunks::chunk_file("discovered", c)))?;
+        merge_discovered(&mut seen.discovered, &df)?;
+    }
     let sums = match pending {
         Some(p) => reduce(&p)?,
         None => Rows::default().into_frame()?,
     };
     let mut daily = finish(&sums, &seen)?;
+    if let Some(old) = previous {
+        let days: std::collections::HashSet<i32> = keys
+            .keys()
+            .filter_map(|k| k.strip_prefix("day:")?.parse().ok())
+            .collect();
+        let kept = keep_rows(&old, |d| days.contains(&d) && !touched.contains(&d))?;
+        let kept = rename_discovered(kept, &seen)?;
+        daily = kept
+            .vstack(&daily.select(kept.get_column_names_owned())?)?
+            .sort(["date", "entity_id"], SortMultipleOptions::default())?;
+        tracing::info!(
+            "aggregate: {} of {} days summed again",
+            touched.len(),
+            keys.len()
+        );
+    }
     let discovered = seen.discovered;
     write_parquet(&dir.path("company_daily.parquet"), &mut daily)?;
     let mut disc = discovered_frame(&discovered)?;
@@ -220,9 +302,11 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
         parts: 1,
         seconds: secs(t0),
         extra: BTreeMap::from([("discovered_companies".to_string(), discovered.len() as u64)]),
+        chunks: prep.records,
+        keys,
         ..manifest
     };
-    dir.commit(&m)?;
+    dir.commit_known(&m, prep.known)?;
     Ok(m)
 }
 
@@ -242,6 +326,65 @@ fn scaled_mean(sum: f64, n: i64) -> f64 {
         return 0.0;
     }
     (sum / n as f64).round() / 10f64.powi(crate::tables::FLOAT_DECIMALS)
+}
+
+/// The rows of `df` whose `date` passes `keep`.
+fn keep_rows(df: &DataFrame, keep: impl Fn(i32) -> bool) -> Result<DataFrame> {
+    let mask: BooleanChunked = df
+        .column("date")?
+        .date()?
+        .physical()
+        .iter()
+        .map(|d| Some(d.is_some_and(&keep)))
+        .collect();
+    Ok(df.filter(&mask)?)
+}
+
+/// Gives the discovered companies of `df` (rows kept from the previous run) the name
+/// they have now: the first one seen in input order, which an inserted or removed input
+/// file can change.
+fn rename_discovered(mut df: DataFrame, seen: &Seen) -> Result<DataFrame> {
+    let ids = df.column("entity_id")?.str()?.clone();
+    let names = df.column("name")?.str()?.clone();
+    let renamed: Vec<Option<String>> = ids
+        .iter()
+        .zip(names.iter())
+        .map(
+            |(id, name)| match id.and_then(|id| seen.discovered.get(id)) {
+                Some(d) => Some(d.0.clone()),
+                None => name.map(str::to_owned),
+            },
+        )
+        .collect();
+    df.replace("name", Column::new("name".into(), renamed))?;
+    Ok(df)
+}
+
+/// Adds one chunk's discovered companies (a `discovered_companies` frame) to `into`:
+/// a company seen before keeps its name, takes the earlier first day, adds the articles.
+fn merge_discovered(
+    into: &mut BTreeMap<String, (String, Option<i32>, i64)>,
+    df: &DataFrame,
+) -> Result<()> {
+    let ids = df.column("entity_id")?.str()?;
+    let names = df.column("name")?.str()?;
+    let first = df.column("first_seen")?.date()?.physical().clone();
+    let articles = df.column("articles")?.i64()?;
+    for i in 0..df.height() {
+        let (Some(id), name) = (ids.get(i), names.get(i).unwrap_or("")) else {
+            continue;
+        };
+        let (day, n) = (first.get(i), articles.get(i).unwrap_or(0));
+        let d = into
+            .entry(id.to_string())
+            .or_insert_with(|| (name.to_string(), day, 0));
+        d.1 = match (d.1, day) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        d.2 += n;
+    }
+    Ok(())
 }
 
 /// Turns sums into the `company_daily` table, sorted by date then entity.

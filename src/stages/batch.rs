@@ -16,7 +16,7 @@ use crate::sentiment::SentimentModel;
 use crate::stages::entities::{
     find_part, load_finder, mentions_frame, Exclusions, PIPELINE_GAZETTEER,
 };
-use crate::stages::export::{articles_table, mentions_columns, mentions_table};
+use crate::stages::export::{articles_table, mentions_table};
 use crate::stages::ingest::{read_one, ResolvedInput};
 use crate::stages::normalize::{content_key_hex, normalize_part, Dedup, Normalized};
 use crate::stages::reference_data;
@@ -146,9 +146,7 @@ impl Analyzer {
         let scores = p.mention_scores()?;
         let article_entities = p.article_entities(&art_keys, &men_df)?;
         let tones = p.tones(&art_keys)?;
-        let columns = mentions_columns()?;
-        let names: Vec<&str> = columns.iter().map(String::as_str).collect();
-        let mentions = mentions_table(&men_df, &scores, &names)?;
+        let mentions = mentions_table(&men_df, &scores, &art_keys)?;
         let mut cols: Vec<&str> = crate::stages::export::ARTICLE_COLUMNS.to_vec();
         if with_text {
             cols.push("text");
@@ -250,7 +248,10 @@ mod tests {
                 .map(|c| c.to_string())
                 .collect()
         };
-        assert_eq!(names(&t.mentions), mentions_columns().unwrap());
+        // The exported columns, with the article's date after its id.
+        let mut expected = crate::stages::export::mentions_columns().unwrap();
+        expected.insert(1, "date".to_string());
+        assert_eq!(names(&t.mentions), expected);
         assert!(names(&t.articles).contains(&"tone".to_string()));
         let ids = t
             .article_entities

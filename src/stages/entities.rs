@@ -12,6 +12,7 @@ use rayon::prelude::*;
 
 use crate::artefact::{part_name, read_parquet_columns, write_parquet, Manifest, StageDir};
 use crate::entities::{drop_publisher_mentions, EntityFinder, EntityKind, Gazetteer, Mention, Via};
+use crate::stages::chunks::{self, Reuse};
 use crate::stages::{list_parts, secs, Context, PartWriter, ReadAhead, Stage};
 use crate::tables::{
     article_texts_from_frame, mention_fields_to_frame, ArticleText, MentionFields,
@@ -290,36 +291,39 @@ pub fn mentions_frame(
 ///
 /// The finder's automaton is built while the first part is read; each part is read ahead
 /// and written in the background while its neighbour is matched.
-pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
+pub fn run(ctx: &Context, manifest: Manifest, reuse: &Reuse) -> Result<Manifest> {
     let t0 = Instant::now();
     let gazetteer = &ctx.reference.gazetteer_dir()?;
     let languages = &ctx.pipeline.normalize.languages;
     let exclusions = &Exclusions::new(&ctx.pipeline.entities.exclude);
-    let parts = list_parts(&ctx.stage_dir(Stage::Normalize), "articles")?;
+    let norm = chunks::read_manifest(ctx, Stage::Normalize)?;
+    let all_parts = list_parts(&ctx.stage_dir(Stage::Normalize), "articles")?;
     let dir = StageDir::create(&ctx.stages_dir, Stage::Entities.name())?;
-    let (mut rows_in, mut rows_out) = (0u64, 0u64);
-    let mut by_kind = std::collections::BTreeMap::new();
-    let bar = ctx.bar(Stage::Entities, parts.len() as u64, "parts");
+    let inputs = chunks::backfill(ctx, chunks::next_inputs("entities", &[&norm])?);
+    let mut prep = chunks::prepare("entities", &dir, reuse, &inputs, &["mentions"], &[])?;
+    let bar = ctx.bar(Stage::Entities, prep.todo.len() as u64, "parts");
     // Only the columns the finder needs, borrowed from the frame (the bodies are most of
     // the bytes: copying them into owned rows cost more than reading them).
-    let parts = &parts;
-    let read_part = move |i: usize| match parts.get(i) {
+    let (all_parts, todo) = (&all_parts, &prep.todo);
+    let read_part = move |j: usize| match todo.get(j).and_then(|&i| all_parts.get(i)) {
         Some(path) => read_parquet_columns(path, &ARTICLE_TEXT_COLUMNS),
-        None => anyhow::bail!("internal error: no entities input part {i}"),
+        None => anyhow::bail!("internal error: no entities input part {j}"),
     };
+    let (chunk_of, records) = (&prep.chunk_of, &mut prep.records);
     std::thread::scope(|scope| -> Result<()> {
         // The automaton is built while the first part is read; each next part is read
         // while the current one is matched.
         let building = scope.spawn(|| load_finder(gazetteer, PIPELINE_GAZETTEER));
-        let mut frames = ReadAhead::new(scope, "entities", parts.len(), read_part);
+        let mut frames = ReadAhead::new(scope, "entities", todo.len(), read_part);
         let finder = building.join().map_err(|_| {
             anyhow::anyhow!("internal error: building the entity finder panicked")
         })??;
         PartWriter::run(scope, "entities", |writer| {
-            for (i, frame) in frames.by_ref().enumerate() {
-                let frame = frame?;
+            for (j, frame) in frames.by_ref().enumerate() {
+                let (i, frame) = (todo[j], frame?);
+                let record = &mut records[chunk_of[i]];
                 let articles = article_texts_from_frame(&frame)?;
-                rows_in += articles.len() as u64;
+                record.rows_in += articles.len() as u64;
                 let groups = find_part(&finder, &articles, languages, exclusions);
                 let ids: Vec<String> = articles.iter().map(|a| a.article_id.to_string()).collect();
                 drop(articles);
@@ -341,12 +345,13 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
                 .zip(counts)
                 {
                     if n > 0 {
-                        *by_kind
+                        *record
+                            .counts
                             .entry(format!("{}_mentions", kind.as_str()))
                             .or_insert(0u64) += n;
                     }
                 }
-                rows_out += counts.iter().sum::<u64>();
+                record.rows_out += counts.iter().sum::<u64>();
                 let path = dir.path(&part_name("mentions", i));
                 writer.submit(move || {
                     let mut df = mentions_frame(&groups, &ids)?;
@@ -359,16 +364,18 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
         })
     })?;
     bar.finish_and_clear();
+    let by_kind = chunks::sum_counts(&prep.records);
+    let (rows_in, rows_out, _, _) = chunks::totals(&prep.records);
     let m = Manifest {
         rows_in,
         rows_out,
-        parts: parts.len(),
+        parts: all_parts.len(),
         seconds: secs(t0),
         extra: by_kind,
+        chunks: prep.records,
         ..manifest
     };
-    dir.commit(&m)?;
-    Ok(m)
+    dir.commit_chunked(&m, prep.known, &["mentions"], |_| Vec::new())
 }
 
 #[cfg(test)]

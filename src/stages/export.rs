@@ -5,6 +5,7 @@
 //! notebook never opens a half-written table.
 
 mod csv_format;
+mod incremental;
 mod parquet_sink;
 mod partition;
 
@@ -20,8 +21,8 @@ use polars::prelude::*;
 use rayon::prelude::*;
 
 use crate::artefact::{
-    file_sum, named_sums, publish, read_parquet, read_parquet_columns, tmp_sibling, FileSums,
-    Manifest, Published, StageDir,
+    file_sum, publish, read_parquet, read_parquet_columns, tmp_sibling, FileSums, Manifest,
+    Published, StageDir,
 };
 use crate::config::Partitioning;
 use crate::entities::gazetteer::days_since_epoch;
@@ -424,19 +425,37 @@ pub fn articles_table(full: DataFrame, tones: &DataFrame, with_text: bool) -> Re
 }
 
 /// The exported `mentions` rows of a part: the entities stage's rows joined with the
-/// sentiment stage's scores, as the `columns` of the exported table (see
-/// [`mentions_columns`]).
+/// sentiment stage's scores, with the date of each article (from `articles`: its
+/// `article_id` and `date`) after the article id, and without the internal `doc_*`
+/// offsets.
 pub fn mentions_table(
     mentions: &DataFrame,
     scores: &DataFrame,
-    columns: &[&str],
+    articles: &DataFrame,
 ) -> Result<DataFrame> {
+    let names = mentions_columns()?;
     let joined = scored_frame(mentions, scores)?;
-    Ok(joined.select(columns.iter().copied())?)
+    let mut df = joined.select(names.iter().map(String::as_str))?;
+    let by_id: std::collections::HashMap<&str, Option<i32>> = articles
+        .column("article_id")?
+        .str()?
+        .iter()
+        .zip(articles.column("date")?.date()?.physical().iter())
+        .filter_map(|(id, d)| Some((id?, d)))
+        .collect();
+    let dates: Vec<Option<i32>> = df
+        .column("article_id")?
+        .str()?
+        .iter()
+        .map(|id| id.and_then(|id| by_id.get(id).copied().flatten()))
+        .collect();
+    df.insert_column(1, date_col("date", dates.into_iter()))?;
+    Ok(df)
 }
 
-/// The columns of the exported `mentions` table (those of `scored_to_frame(.., true)`:
-/// without the internal `doc_*` offsets).
+/// The columns of the entities and sentiment stages' mention rows that the exported
+/// `mentions` table keeps (those of `scored_to_frame(.., true)`: without the internal
+/// `doc_*` offsets; [`mentions_table`] adds the `date`).
 pub fn mentions_columns() -> Result<Vec<String>> {
     Ok(scored_to_frame(&[], true)?
         .get_column_names()
@@ -445,15 +464,30 @@ pub fn mentions_columns() -> Result<Vec<String>> {
         .collect())
 }
 
+/// The exported `mentions` part: the entities stage's `mentions` part `m`, the sentiment
+/// stage's scores (part `s`) and the normalize part `a` (see [`mentions_table`]).
+pub(crate) fn mentions_part(m: &Path, s: &Path, a: &Path) -> Result<DataFrame> {
+    let names = mentions_columns()?;
+    let entity_names: Vec<&str> = names
+        .iter()
+        .map(String::as_str)
+        .filter(|c| !SCORE_COLUMNS.contains(c))
+        .collect();
+    mentions_table(
+        &read_parquet_columns(m, &entity_names)?,
+        &read_parquet(s)?,
+        &read_parquet_columns(a, &["article_id", "date"])?,
+    )
+}
+
 /// What the export publishes, once every table is written under its temporary name:
-/// the temporary files (or, for a partitioned table, folders) with their final names, the
-/// size and checksum of every final file (by its path relative to `out`), and the outputs of
-/// the other layout (`<table>.parquet` vs `<table>/`) to remove.
+/// the temporary files with their final names, the size and checksum of every final file
+/// (by its path relative to `out`), and the outputs of the other layout (`<table>/`
+/// folders of a partitioned layout) to remove.
 type Staged = (Vec<(PathBuf, String)>, FileSums, Vec<PathBuf>);
 
-/// Splits the dated tables into partitions when `partitioning` asks, and checksums every
-/// file to publish (see [`Staged`]).
-fn stage_tables(out: &Path, csv: bool, partitioning: Partitioning) -> Result<Staged> {
+/// Checksums every single-file table to publish (see [`Staged`]).
+fn stage_tables(out: &Path, csv: bool) -> Result<Staged> {
     let mut staged = Vec::new();
     let mut sums = FileSums::new();
     let mut obsolete = Vec::new();
@@ -464,21 +498,9 @@ fn stage_tables(out: &Path, csv: bool, partitioning: Partitioning) -> Result<Sta
         Ok((tmp, name))
     };
     for t in TABLES {
-        let parquet = format!("{t}.parquet");
-        let dated = partition::DATED_TABLES.contains(&t);
-        if dated && partitioning != Partitioning::None {
-            let dir = tmp_sibling(&out.join(t));
-            let files = partition::split(&tmp_sibling(&out.join(&parquet)), &dir, partitioning)?;
-            for (name, sum) in named_sums(&dir, &files)? {
-                sums.insert(format!("{t}/{name}"), sum);
-            }
-            staged.push((dir, t.to_string()));
-            obsolete.push(out.join(&parquet));
-        } else {
-            staged.push(file(parquet, &mut sums)?);
-            if dated {
-                obsolete.push(out.join(t));
-            }
+        staged.push(file(format!("{t}.parquet"), &mut sums)?);
+        if partition::DATED_TABLES.contains(&t) {
+            obsolete.push(out.join(t));
         }
         if csv {
             staged.push(file(format!("{t}.csv"), &mut sums)?);
@@ -487,10 +509,85 @@ fn stage_tables(out: &Path, csv: bool, partitioning: Partitioning) -> Result<Sta
     Ok((staged, sums, obsolete))
 }
 
+/// Writes the tables without a date (`entities`, `discovered_companies`, `rejects`)
+/// under their temporary names; returns their rows.
+fn write_undated(ctx: &Context) -> Result<std::collections::BTreeMap<String, u64>> {
+    let (p, out, csv) = (ctx.pipeline, &ctx.pipeline.out, ctx.pipeline.export.csv);
+    let mut rows = std::collections::BTreeMap::new();
+    let discovered = aggregate::read_outputs(&ctx.stage_dir(Stage::Aggregate))?.1;
+    let gazetteer = ctx.reference.gazetteer_dir()?;
+    let finder_gaz = Gazetteer::load(&gazetteer).map_err(|e| {
+        anyhow::anyhow!(
+            "cannot load the gazetteer from {}: {e}",
+            gazetteer.display()
+        )
+    })?;
+    let entities = entities_frame(
+        &finder_gaz,
+        &discovered,
+        &Exclusions::new(&p.entities.exclude),
+    );
+    rows.insert(
+        "entities".to_string(),
+        export_one(out, "entities", csv, entities)?,
+    );
+    rows.insert(
+        "discovered_companies".to_string(),
+        export_one(out, "discovered_companies", csv, Ok(discovered))?,
+    );
+    let mut rejects: Vec<RejectRow> = Vec::new();
+    // Chunk by chunk, those of ingest then those of normalize, as one run would.
+    for stage in [Stage::Ingest, Stage::Normalize] {
+        for part in list_parts(&ctx.stage_dir(stage), "rejects")? {
+            rejects.extend(rejects_from_frame(&read_parquet(&part)?)?);
+        }
+    }
+    rows.insert(
+        "rejects".to_string(),
+        export_one(out, "rejects", csv, rejects_to_frame(&rejects))?,
+    );
+    Ok(rows)
+}
+
+/// The export of a partitioned layout ([`incremental`]): only the partitions whose rows
+/// changed are written.
+fn run_partitioned(
+    ctx: &Context,
+    manifest: Manifest,
+    reuse: &crate::stages::chunks::Reuse,
+) -> Result<Manifest> {
+    let t0 = Instant::now();
+    fs::create_dir_all(&ctx.pipeline.out)
+        .with_context(|| format!("cannot create {}", ctx.pipeline.out.display()))?;
+    let w = incremental::run(ctx, &manifest, reuse, || write_undated(ctx))?;
+    let dir = StageDir::create(&ctx.stages_dir, Stage::Export.name())?;
+    let total: u64 = w.rows.values().sum();
+    let m = Manifest {
+        rows_in: total,
+        rows_out: total,
+        parts: 1,
+        seconds: secs(t0),
+        extra: w.rows,
+        outputs: w.outputs,
+        keys: w.keys,
+        touched: w.touched,
+        ..manifest
+    };
+    dir.commit(&m)?;
+    Ok(m)
+}
+
 /// Runs the export stage. The tables are independent: they are written concurrently
 /// (each also formats its parts in parallel), which keeps both cores busy while the
 /// biggest table (`mentions`) compresses.
-pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
+pub fn run(
+    ctx: &Context,
+    manifest: Manifest,
+    reuse: &crate::stages::chunks::Reuse,
+) -> Result<Manifest> {
+    if ctx.pipeline.export.partitioning != Partitioning::None {
+        return run_partitioned(ctx, manifest, reuse);
+    }
     let t0 = Instant::now();
     let p = ctx.pipeline;
     let out = p.out.clone();
@@ -532,26 +629,28 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
     // part by part, without the internal `doc_*` offsets (the exported columns are those
     // of `scored_to_frame(.., true)`).
     let mentions = || {
-        let n = mentions_columns().and_then(|columns| {
-            if score_parts.len() != mention_parts.len() {
+        let n = (|| {
+            if score_parts.len() != mention_parts.len() || art_parts.len() != mention_parts.len() {
                 anyhow::bail!(
-                    "the entities and sentiment artefacts do not match ({} vs {} parts): rerun with --from sentiment",
+                    "the normalize, entities and sentiment artefacts do not match ({}, {} and {} parts): rerun with --from entities",
+                    art_parts.len(),
                     mention_parts.len(),
                     score_parts.len()
                 );
             }
-            let names: Vec<&str> = columns.iter().map(String::as_str).collect();
-            let entity_names: Vec<&str> = names
-                .iter()
-                .copied()
-                .filter(|c| !SCORE_COLUMNS.contains(c))
+            let triples: Vec<[PathBuf; 3]> = (0..mention_parts.len())
+                .map(|i| {
+                    [
+                        mention_parts[i].clone(),
+                        score_parts[i].clone(),
+                        art_parts[i].clone(),
+                    ]
+                })
                 .collect();
-            let pairs: Vec<(PathBuf, PathBuf)> =
-                mention_parts.iter().cloned().zip(score_parts.iter().cloned()).collect();
-            export_parts(&out, "mentions", csv, pairs, |(m, s)| {
-                mentions_table(&read_parquet_columns(&m, &entity_names)?, &read_parquet(&s)?, &names)
+            export_parts(&out, "mentions", csv, triples, |[m, s, a]| {
+                mentions_part(&m, &s, &a)
             })
-        });
+        })();
         done("mentions", n)
     };
     let article_entities = || {
@@ -561,44 +660,15 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
         done("article_entities", n)
     };
     let small = || -> Result<()> {
-        let (daily, discovered) = aggregate::read_outputs(&ctx.stage_dir(Stage::Aggregate))?;
+        let daily = aggregate::read_outputs(&ctx.stage_dir(Stage::Aggregate))?.0;
         done(
             "company_daily",
             export_one(&out, "company_daily", csv, Ok(daily)),
         )?;
-        let gazetteer = ctx.reference.gazetteer_dir()?;
-        let finder_gaz = Gazetteer::load(&gazetteer).map_err(|e| {
-            anyhow::anyhow!(
-                "cannot load the gazetteer from {}: {e}",
-                gazetteer.display()
-            )
-        })?;
-        done(
-            "entities",
-            export_one(
-                &out,
-                "entities",
-                csv,
-                entities_frame(
-                    &finder_gaz,
-                    &discovered,
-                    &Exclusions::new(&p.entities.exclude),
-                ),
-            ),
-        )?;
-        done(
-            "discovered_companies",
-            export_one(&out, "discovered_companies", csv, Ok(discovered)),
-        )?;
-        let mut rejects: Vec<RejectRow> = Vec::new();
-        for stage in [Stage::Ingest, Stage::Normalize] {
-            let df = read_parquet(&ctx.stage_dir(stage).join("rejects.parquet"))?;
-            rejects.extend(rejects_from_frame(&df)?);
+        for (table, n) in write_undated(ctx)? {
+            done(&table, Ok(n))?;
         }
-        done(
-            "rejects",
-            export_one(&out, "rejects", csv, rejects_to_frame(&rejects)),
-        )
+        Ok(())
     };
     let ((a, m), (e, s)) = rayon::join(
         || rayon::join(mentions, articles),
@@ -617,7 +687,7 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
     // Every table is written (under its temporary name): split the dated ones into
     // partitions if asked, checksum them, then publish them together with `_SUCCESS`.
     let t_sums = Instant::now();
-    let (staged, outputs, obsolete) = stage_tables(&out, csv, p.export.partitioning)?;
+    let (staged, outputs, obsolete) = stage_tables(&out, csv)?;
     tracing::debug!(
         "export: {} table files checksummed in {:.3} s",
         outputs.len(),

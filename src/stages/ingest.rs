@@ -9,9 +9,10 @@ use std::time::Instant;
 
 use anyhow::{Context as _, Result};
 
-use crate::artefact::{part_name, write_parquet, Manifest, StageDir};
+use crate::artefact::{part_name, write_parquet, ChunkRecord, FileSums, Manifest, StageDir};
 use crate::config::{InputSpec, Pipeline};
 use crate::sources::{self, Format, Item};
+use crate::stages::chunks::{self, Reuse};
 use crate::stages::{secs, Context, PartWriter, Stage};
 use crate::tables::{raw_to_frame, rejects_to_frame, RawRow, RejectRow};
 
@@ -26,6 +27,36 @@ pub struct ResolvedInput {
     /// or the working folder for `--input`), so a run gives the same tables whatever
     /// folder it is started from.
     pub shown: String,
+    /// BLAKE3 digest of the content (hex), once computed ([`digest_inputs`]); empty before.
+    pub digest: String,
+    /// Size in bytes, once the digest is computed.
+    pub size: u64,
+}
+
+/// Fills each input's `digest` and `size`: from `known` (path as shown → (size, modified
+/// time, digest) of a previous run) when the file's size and modification time are the
+/// same, else by reading the file (in parallel). A file that cannot be read keeps an
+/// empty digest: ingest reports it as a reject.
+pub fn digest_inputs(
+    inputs: &mut [ResolvedInput],
+    known: &(dyn Fn(&str, u64, i64) -> Option<String> + Sync),
+) {
+    use rayon::prelude::*;
+    inputs.par_iter_mut().for_each(|input| {
+        let Ok(meta) = std::fs::metadata(&input.path) else {
+            return;
+        };
+        let modified_ns = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX));
+        input.size = meta.len();
+        input.digest = match known(&input.shown, meta.len(), modified_ns) {
+            Some(d) => d,
+            None => crate::artefact::file_digest(&input.path).unwrap_or_default(),
+        };
+    });
 }
 
 /// Expands every pipeline input into files (sorted, each file once).
@@ -61,6 +92,8 @@ pub fn resolve_inputs(p: &Pipeline) -> Result<Vec<ResolvedInput>> {
                     spec: i,
                     path,
                     shown,
+                    digest: String::new(),
+                    size: 0,
                 });
             }
         }
@@ -68,14 +101,26 @@ pub fn resolve_inputs(p: &Pipeline) -> Result<Vec<ResolvedInput>> {
     Ok(out)
 }
 
-/// Fingerprint of the inputs' contents and of the way they are read.
+/// Fingerprint of the inputs' contents and of the way they are read (the digests of
+/// [`digest_inputs`], or of the files read now when not computed).
 pub fn input_fingerprint(p: &Pipeline, inputs: &[ResolvedInput]) -> Result<String> {
     let mut fp = crate::artefact::Fingerprint::new();
     for input in inputs {
-        fp.add_file_as(&input.path, &input.shown)?;
-        fp.add_json("spec", &p.inputs[input.spec]);
+        fp.add("file", file_key(p, input)?.as_bytes());
     }
     Ok(fp.hex())
+}
+
+/// The identity of one input file: name, content digest and input settings.
+fn file_key(p: &Pipeline, input: &ResolvedInput) -> Result<String> {
+    let digest = if input.digest.is_empty() {
+        crate::artefact::file_digest(&input.path)
+            .with_context(|| format!("cannot read {} to fingerprint it", input.path.display()))?
+    } else {
+        input.digest.clone()
+    };
+    let spec = serde_json::to_string(&p.inputs[input.spec]).unwrap_or_default();
+    Ok(chunks::file_key(&input.shown, &digest, &spec))
 }
 
 /// Collects raw rows into parts. Each full part is converted and written on a
@@ -95,12 +140,14 @@ impl Writer<'_, '_> {
         self.batch.push(row);
         self.rows += 1;
         if self.batch.len() >= self.batch_size {
-            self.flush()?;
+            self.flush(usize::MAX)?;
         }
         Ok(())
     }
-    fn flush(&mut self) -> Result<()> {
-        if self.batch.is_empty() && self.parts > 0 {
+    /// Writes the rows collected so far as the next part (an empty part only when no
+    /// part was written since `first`).
+    fn flush(&mut self, first: usize) -> Result<()> {
+        if self.batch.is_empty() && self.parts != first {
             return Ok(());
         }
         let batch = std::mem::take(&mut self.batch);
@@ -115,19 +162,114 @@ impl Writer<'_, '_> {
     }
 }
 
-/// Runs the ingest stage over `inputs`.
-pub fn run(ctx: &Context, inputs: &[ResolvedInput], manifest: Manifest) -> Result<Manifest> {
+/// Runs the ingest stage over `inputs`, keeping the parts of the chunks `reuse` holds.
+pub fn run(
+    ctx: &Context,
+    inputs: &[ResolvedInput],
+    manifest: Manifest,
+    reuse: &Reuse,
+) -> Result<Manifest> {
     let t0 = Instant::now();
     let p = ctx.pipeline;
+    let names: Vec<String> = inputs.iter().map(|i| i.shown.clone()).collect();
+    let keys: Vec<String> = inputs
+        .iter()
+        .map(|i| file_key(p, i))
+        .collect::<Result<_>>()?;
+    let sizes: Vec<u64> = inputs.iter().map(|i| i.size).collect();
+    // A forced run chunks the files afresh; otherwise the chunks seen before are kept.
+    let previous = reuse
+        .is_some()
+        .then(|| Manifest::read(&ctx.stage_dir(Stage::Ingest)))
+        .flatten();
+    let planned = chunks::plan(&names, &keys, &sizes, previous.as_ref());
     let dir = StageDir::create(&ctx.stages_dir, Stage::Ingest.name())?;
+    let mut known = FileSums::new();
+    let mut records: Vec<ChunkRecord> = Vec::with_capacity(planned.len());
+    let mut parts = 0usize;
+    let mut read_files = 0usize;
+    for (c, chunk) in planned.iter().enumerate() {
+        let files: Vec<String> = chunk.files.iter().map(|&i| names[i].clone()).collect();
+        if let Some((old_start, old)) = reuse.find(&chunk.input) {
+            let extra = [(
+                chunks::chunk_file("rejects", old_index(reuse, &chunk.input)),
+                chunks::chunk_file("rejects", c),
+            )];
+            if reuse.link(
+                &dir,
+                &["raw"],
+                (old_start, parts, old.parts),
+                &extra,
+                &mut known,
+            )? {
+                parts += old.parts;
+                records.push(ChunkRecord {
+                    files,
+                    ..old.clone()
+                });
+                continue;
+            }
+        }
+        let chunk_inputs: Vec<&ResolvedInput> = chunk.files.iter().map(|&i| &inputs[i]).collect();
+        read_files += chunk_inputs.len();
+        let (rows, n, rejects) = read_chunk(ctx, &chunk_inputs, &dir, parts, c)?;
+        parts += n;
+        records.push(ChunkRecord {
+            input: chunk.input.clone(),
+            parts: n,
+            files,
+            rows_in: rows + rejects,
+            rows_out: rows,
+            rejects,
+            ..ChunkRecord::default()
+        });
+    }
+    if read_files < inputs.len() {
+        tracing::info!(
+            "ingest: {} of {} input files unchanged since the last run, kept",
+            inputs.len() - read_files,
+            inputs.len()
+        );
+    }
+    let (rows_in, rows_out, rejects, _) = chunks::totals(&records);
+    let m = Manifest {
+        rows_in,
+        rows_out,
+        rejects,
+        parts,
+        seconds: secs(t0),
+        chunks: records,
+        ..manifest
+    };
+    dir.commit_chunked(&m, known, &["raw"], |c| {
+        vec![chunks::chunk_file("rejects", c)]
+    })?;
+    Ok(m)
+}
+
+/// The chunk number, in the previous run, of the chunk read from `input`.
+fn old_index(reuse: &Reuse, input: &str) -> usize {
+    reuse.index(input).unwrap_or(usize::MAX)
+}
+
+/// Reads the files of one chunk into parts numbered from `first_part`, and its rejects
+/// into the chunk's rejects file. Returns the rows, parts and rejects written.
+fn read_chunk(
+    ctx: &Context,
+    inputs: &[&ResolvedInput],
+    dir: &StageDir,
+    first_part: usize,
+    chunk: usize,
+) -> Result<(u64, usize, u64)> {
+    let p = ctx.pipeline;
     let mut rejects: Vec<RejectRow> = Vec::new();
     let (rows, parts) = std::thread::scope(|scope| -> Result<(u64, usize)> {
         let mut w = Writer {
-            dir: &dir,
+            dir,
             out: PartWriter::new(scope, "ingest"),
             batch: Vec::new(),
             batch_size: p.ingest.batch_size,
-            parts: 0,
+            parts: first_part,
             rows: 0,
         };
         let bar = ctx.bar(Stage::Ingest, inputs.len() as u64, "files");
@@ -138,9 +280,10 @@ pub fn run(ctx: &Context, inputs: &[ResolvedInput], manifest: Manifest) -> Resul
                 bar.inc(1);
             }
             bar.finish_and_clear();
-            // Always at least one part, so downstream stages see a (possibly empty) table.
-            if !w.batch.is_empty() || w.parts == 0 {
-                w.flush()?;
+            // Always at least one part per chunk, so later stages see a (possibly empty)
+            // table for it.
+            if !w.batch.is_empty() || w.parts == first_part {
+                w.flush(first_part)?;
             }
             Ok(())
         };
@@ -148,20 +291,11 @@ pub fn run(ctx: &Context, inputs: &[ResolvedInput], manifest: Manifest) -> Resul
         // Always join the writer, also after an error, so its own error is not lost.
         let written = w.out.finish();
         result.and(written)?;
-        Ok((w.rows, w.parts))
+        Ok((w.rows, w.parts - first_part))
     })?;
     let mut rej = rejects_to_frame(&rejects)?;
-    write_parquet(&dir.path("rejects.parquet"), &mut rej)?;
-    let m = Manifest {
-        rows_in: rows + rejects.len() as u64,
-        rows_out: rows,
-        rejects: rejects.len() as u64,
-        parts,
-        seconds: secs(t0),
-        ..manifest
-    };
-    dir.commit(&m)?;
-    Ok(m)
+    write_parquet(&dir.path(&chunks::chunk_file("rejects", chunk)), &mut rej)?;
+    Ok((rows, parts, rejects.len() as u64))
 }
 
 fn display(path: &Path) -> String {

@@ -11,6 +11,7 @@ use crate::reference::ReferenceData;
 
 pub mod aggregate;
 pub mod batch;
+pub mod chunks;
 pub mod entities;
 pub mod export;
 pub mod ingest;
@@ -78,6 +79,9 @@ pub struct Context<'a> {
     /// This run's id: its start time (UTC) and process id, e.g. `20260102T030405.678Z-4242`.
     /// `_SUCCESS` and `_runs.jsonl` name the run with it.
     pub run_id: String,
+    /// A backfill (`run --dates FROM..TO`): the first and last day (since 1970-01-01) whose
+    /// articles are computed again from the entities stage on.
+    pub backfill: Option<(i32, i32)>,
 }
 
 impl<'a> Context<'a> {
@@ -93,6 +97,7 @@ impl<'a> Context<'a> {
                 chrono::Utc::now().format("%Y%m%dT%H%M%S%.3fZ"),
                 std::process::id()
             ),
+            backfill: None,
         }
     }
 

@@ -11,10 +11,12 @@ use std::time::Instant;
 
 use anyhow::Result;
 use chrono::NaiveDate;
+use polars::prelude::{Column, DataFrame};
 use rayon::prelude::*;
 
 use crate::artefact::{part_name, read_parquet, write_parquet, Manifest, StageDir};
 use crate::config::{DatePolicy, NormalizeConfig};
+use crate::stages::chunks::{self, ChunkInput, Reuse};
 use crate::stages::{list_parts, secs, Context, PartWriter, ReadAhead, Stage};
 use crate::tables::{
     articles_to_frame, raw_refs_from_frame, rejects_to_frame, Article, RawRef, RawRow, RejectRow,
@@ -332,7 +334,7 @@ fn within_window(first: Option<i32>, date: Option<i32>, window: u32) -> bool {
 
 /// Normalizes one part's records in parallel (order preserved), each with its duplicate
 /// keys: the digests of its id and of its content (see [`content_key`]); `(0, 0)` for a
-/// reject. The keys are computed here so that only [`Dedup::keep`] runs in input order.
+/// reject. The keys are computed here so that only [`Dedup::check`] runs in input order.
 pub fn normalize_part(
     raw: &[RawRef<'_>],
     cfg: &NormalizeConfig,
@@ -357,18 +359,31 @@ pub fn content_key_hex(a: &Article) -> String {
     format!("{:032x}", content_key(a))
 }
 
-/// The de-duplication rule, applied to articles in input order: an article whose id was
-/// seen before is a duplicate; so is one with the same content (title and text up to
-/// case and spacing) as a kept article dated within `duplicate_window_days` of it. A
-/// copy outside the window is kept and becomes the reference for later copies.
+/// What [`Dedup::check`] says of an article.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Its id was seen before: a duplicate, and its content does not count.
+    SeenId,
+    /// A new id, but the same content as a kept copy within the window: a duplicate.
+    SameContent,
+    /// Kept; its content is the reference for later copies.
+    Kept,
+}
+
+/// The de-duplication rule, applied to articles in input order, and what it remembers
+/// across parts: the ids seen, and the normalized contents kept with the day of their
+/// kept copy. An article whose id was seen before is a duplicate; so is one with the same
+/// content (title and text up to case and spacing) as a kept article dated within
+/// `duplicate_window_days` of it. A copy outside the window is kept and becomes the
+/// reference for later copies.
 ///
 /// Every article's id counts, kept or not: a later copy of a known id (e.g. a feed
 /// snapshot with an edited title) must not shadow a different article that happens to
 /// match the edit. Only a kept article's content counts.
 #[derive(Debug, Default)]
 pub struct Dedup {
-    seen_ids: HashSet<u128>,
-    seen_content: HashMap<u128, Option<i32>>,
+    ids: HashSet<u128>,
+    content: HashMap<u128, Option<i32>>,
     window: u32,
 }
 
@@ -381,67 +396,198 @@ impl Dedup {
         }
     }
 
-    /// True when the article with these keys (see [`normalize_part`]) and date is kept.
-    pub fn keep(&mut self, id: u128, content: u128, date: Option<i32>) -> bool {
-        if !self.seen_ids.insert(id) {
-            return false;
+    /// The verdict on the next article in input order, with these keys (see
+    /// [`normalize_part`]) and date; remembers it.
+    pub fn check(&mut self, id: u128, content: u128, date: Option<i32>) -> Verdict {
+        if !self.ids.insert(id) {
+            return Verdict::SeenId;
         }
-        match self.seen_content.get(&content) {
-            Some(&first) if within_window(first, date, self.window) => false,
+        match self.content.get(&content) {
+            Some(&first) if within_window(first, date, self.window) => Verdict::SameContent,
             _ => {
-                self.seen_content.insert(content, date);
-                true
+                self.content.insert(content, date);
+                Verdict::Kept
             }
         }
     }
+
+    /// True when the next article in input order is kept (see [`Dedup::check`]).
+    pub fn keep(&mut self, id: u128, content: u128, date: Option<i32>) -> bool {
+        self.check(id, content, date) == Verdict::Kept
+    }
 }
 
-/// Runs the normalize stage over the ingest parts.
-pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
+/// The columns of a part's de-duplication keys (`keys-NNNNN.parquet`): one row per
+/// article whose id was new, with its content key, day and whether its content was kept.
+/// A later run replays them to know what was seen without reading the articles again.
+fn keys_frame(rows: &[(u128, u128, Option<i32>, bool)]) -> Result<DataFrame> {
+    let hi = |v: u128| (v >> 64) as u64 as i64;
+    let lo = |v: u128| v as u64 as i64;
+    Ok(DataFrame::new_infer_height(vec![
+        Column::new(
+            "id_hi".into(),
+            rows.iter().map(|r| hi(r.0)).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "id_lo".into(),
+            rows.iter().map(|r| lo(r.0)).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "key_hi".into(),
+            rows.iter().map(|r| hi(r.1)).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "key_lo".into(),
+            rows.iter().map(|r| lo(r.1)).collect::<Vec<_>>(),
+        ),
+        crate::tables::date_col("date", rows.iter().map(|r| r.2)),
+        Column::new("kept".into(), rows.iter().map(|r| r.3).collect::<Vec<_>>()),
+    ])?)
+}
+
+/// Adds the keys of a part written by an earlier run to `seen`.
+fn replay(path: &std::path::Path, seen: &mut Dedup) -> Result<()> {
+    let df = read_parquet(path)?;
+    let col = |n: &str| -> Result<Vec<u64>> {
+        Ok(df
+            .column(n)?
+            .i64()?
+            .iter()
+            .map(|v| v.unwrap_or(0) as u64)
+            .collect())
+    };
+    let (ih, il, kh, kl) = (col("id_hi")?, col("id_lo")?, col("key_hi")?, col("key_lo")?);
+    let dates: Vec<Option<i32>> = df.column("date")?.date()?.physical().iter().collect();
+    let kept: Vec<bool> = df
+        .column("kept")?
+        .bool()?
+        .iter()
+        .map(|v| v.unwrap_or(false))
+        .collect();
+    for i in 0..df.height() {
+        seen.ids.insert(((ih[i] as u128) << 64) | il[i] as u128);
+        if kept[i] {
+            seen.content
+                .insert(((kh[i] as u128) << 64) | kl[i] as u128, dates[i]);
+        }
+    }
+    Ok(())
+}
+
+/// The chunks normalize reads: each chunk's input is its ingest key together with the keys
+/// of every chunk before it, since which copy of an article is kept depends on all the
+/// records read before.
+fn chunk_inputs(ingest: &Manifest) -> Vec<ChunkInput> {
+    let mut prefix = crate::artefact::Fingerprint::new();
+    ingest
+        .chunks
+        .iter()
+        .map(|c| {
+            let input = crate::artefact::Fingerprint::new()
+                .add("chunk", c.key.as_bytes())
+                .add("before", prefix.hex().as_bytes())
+                .hex();
+            prefix.add("chunk", c.key.as_bytes());
+            ChunkInput {
+                input,
+                parts: c.parts,
+                dates: Vec::new(),
+                force: false,
+            }
+        })
+        .collect()
+}
+
+/// Runs the normalize stage over the ingest parts, keeping the chunks `reuse` holds.
+pub fn run(ctx: &Context, manifest: Manifest, reuse: &Reuse) -> Result<Manifest> {
     let t0 = Instant::now();
     let cfg = &ctx.pipeline.normalize;
     let tz = ctx.pipeline.tz()?;
     let input_dir = ctx.stage_dir(Stage::Ingest);
+    let ingest = Manifest::read(&input_dir).ok_or_else(|| {
+        anyhow::anyhow!(
+            "no ingest manifest in {}: run the whole pipeline first",
+            input_dir.display()
+        )
+    })?;
     let parts = list_parts(&input_dir, "raw")?;
+    if parts.len() != ingest.parts {
+        anyhow::bail!(
+            "the ingest stage lists {} parts but {} holds {}: rerun with --force",
+            ingest.parts,
+            input_dir.display(),
+            parts.len()
+        );
+    }
     let dir = StageDir::create(&ctx.stages_dir, Stage::Normalize.name())?;
-    let mut dedup = Dedup::new(cfg.duplicate_window_days);
-    let (mut rows_in, mut rows_out, mut duplicates) = (0u64, 0u64, 0u64);
-    let mut rejects: Vec<RejectRow> = Vec::new();
-    let bar = ctx.bar(Stage::Normalize, parts.len() as u64, "parts");
+    let inputs = chunk_inputs(&ingest);
+    let mut prep = chunks::prepare(
+        "normalize",
+        &dir,
+        reuse,
+        &inputs,
+        &["articles", "keys"],
+        &["rejects"],
+    )?;
+    let mut seen = Dedup::new(cfg.duplicate_window_days);
+    // Kept parts before the next part to compute are replayed into `seen` first.
+    let mut replayed = 0usize;
+    let mut rejects: Vec<Vec<RejectRow>> = vec![Vec::new(); inputs.len()];
+    let mut dates: Vec<std::collections::BTreeSet<i32>> = vec![Default::default(); inputs.len()];
+    let bar = ctx.bar(Stage::Normalize, prep.todo.len() as u64, "parts");
     // Each part's frame is built and written on a background thread while the next part
     // is cleaned; at most one part is being written at a time (memory stays flat).
-    let parts_ref = &parts;
-    let read_part = move |i: usize| match parts_ref.get(i) {
+    let (parts_ref, todo) = (&parts, &prep.todo);
+    let read_part = move |j: usize| match todo.get(j).and_then(|&i| parts_ref.get(i)) {
         Some(p) => read_parquet(p),
-        None => anyhow::bail!("internal error: no normalize input part {i}"),
+        None => anyhow::bail!("internal error: no normalize input part {j}"),
     };
+    let (chunk_of, computed) = (&prep.chunk_of, &prep.computed);
+    let records = &mut prep.records;
     std::thread::scope(|scope| -> Result<()> {
         // The next part is read while this one is cleaned.
-        let mut frames = ReadAhead::new(scope, "normalize", parts.len(), read_part);
+        let mut frames = ReadAhead::new(scope, "normalize", todo.len(), read_part);
         PartWriter::run(scope, "normalize", |writer| {
-            for (i, frame) in frames.by_ref().enumerate() {
+            for (j, frame) in frames.by_ref().enumerate() {
+                let i = todo[j];
+                while replayed < i {
+                    if !computed[chunk_of[replayed]] {
+                        replay(&dir.path(&part_name("keys", replayed)), &mut seen)?;
+                    }
+                    replayed += 1;
+                }
+                replayed = i + 1;
+                let c = chunk_of[i];
                 let frame = frame?;
                 let raw = raw_refs_from_frame(&frame)?;
-                rows_in += raw.len() as u64;
+                records[c].rows_in += raw.len() as u64;
                 let results = normalize_part(&raw, cfg, tz);
                 drop(raw);
                 drop(frame);
                 let mut articles = Vec::with_capacity(results.len());
+                let mut keys = Vec::with_capacity(results.len());
                 for (r, id, key) in results {
                     match r {
-                        Normalized::Reject(rej) => rejects.push(rej),
-                        Normalized::Article(a) => {
-                            if dedup.keep(id, key, a.date) {
-                                articles.push(*a);
-                            } else {
-                                duplicates += 1;
+                        Normalized::Reject(rej) => rejects[c].push(rej),
+                        Normalized::Article(a) => match seen.check(id, key, a.date) {
+                            Verdict::SeenId => records[c].duplicates += 1,
+                            Verdict::SameContent => {
+                                records[c].duplicates += 1;
+                                keys.push((id, key, a.date, false));
                             }
-                        }
+                            Verdict::Kept => {
+                                keys.push((id, key, a.date, true));
+                                dates[c].insert(a.date.unwrap_or(chunks::NULL_DAY));
+                                articles.push(*a);
+                            }
+                        },
                     }
                 }
-                rows_out += articles.len() as u64;
+                records[c].rows_out += articles.len() as u64;
                 let path = dir.path(&part_name("articles", i));
+                let keys_path = dir.path(&part_name("keys", i));
                 writer.submit(move || {
+                    write_parquet(&keys_path, &mut keys_frame(&keys)?)?;
                     let mut df = articles_to_frame(&articles)?;
                     drop(articles);
                     write_parquet(&path, &mut df)
@@ -452,19 +598,28 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
         })
     })?;
     bar.finish_and_clear();
-    let mut rej = rejects_to_frame(&rejects)?;
-    write_parquet(&dir.path("rejects.parquet"), &mut rej)?;
+    for (c, record) in prep.records.iter_mut().enumerate() {
+        if prep.computed[c] {
+            record.rejects = rejects[c].len() as u64;
+            record.dates = dates[c].iter().copied().collect();
+            let mut rej = rejects_to_frame(&rejects[c])?;
+            write_parquet(&dir.path(&chunks::chunk_file("rejects", c)), &mut rej)?;
+        }
+    }
+    let (rows_in, rows_out, n_rejects, duplicates) = chunks::totals(&prep.records);
     let m = Manifest {
         rows_in,
         rows_out,
-        rejects: rejects.len() as u64,
+        rejects: n_rejects,
         duplicates,
         parts: parts.len(),
         seconds: secs(t0),
+        chunks: prep.records,
         ..manifest
     };
-    dir.commit(&m)?;
-    Ok(m)
+    dir.commit_chunked(&m, prep.known, &["articles"], |c| {
+        vec![chunks::chunk_file("rejects", c)]
+    })
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ use rayon::prelude::*;
 use crate::artefact::{part_name, read_parquet_columns, write_parquet, Manifest, StageDir};
 use crate::sentiment::lexicon::FastMap;
 use crate::sentiment::{combine_refs, ArticleScores, Polarity, SentimentModel};
+use crate::stages::chunks::{self, Reuse};
 use crate::stages::{list_parts, secs, Context, PartWriter, ReadAhead, Stage};
 use crate::tables::{
     article_entities_frame, article_texts_from_frame, mention_refs_from_frame,
@@ -348,8 +349,8 @@ impl Scored {
     }
 }
 
-/// Runs the sentiment stage.
-pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
+/// Runs the sentiment stage, keeping the chunks `reuse` holds.
+pub fn run(ctx: &Context, manifest: Manifest, reuse: &Reuse) -> Result<Manifest> {
     let t0 = Instant::now();
     let lexicons = &ctx.reference.lexicons_dir()?;
     let art_parts = list_parts(&ctx.stage_dir(Stage::Normalize), "articles")?;
@@ -361,44 +362,52 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
             men_parts.len()
         );
     }
+    let norm = chunks::read_manifest(ctx, Stage::Normalize)?;
+    let ents = chunks::read_manifest(ctx, Stage::Entities)?;
     let dir = StageDir::create(&ctx.stages_dir, Stage::Sentiment.name())?;
-    let (mut rows_in, mut rows_out) = (0u64, 0u64);
-    let mut labels = std::collections::BTreeMap::new();
-    let bar = ctx.bar(Stage::Sentiment, art_parts.len() as u64, "parts");
+    let inputs = chunks::backfill(ctx, chunks::next_inputs("sentiment", &[&norm, &ents])?);
+    const TABLES: [&str; 3] = ["mention_scores", "article_entities", "tones"];
+    let mut prep = chunks::prepare("sentiment", &dir, reuse, &inputs, &TABLES, &[])?;
+    let bar = ctx.bar(Stage::Sentiment, prep.todo.len() as u64, "parts");
     // Each part's three tables are built and written in the background while the next
     // part is scored, and the part after it is read.
-    let (art_ref, men_ref) = (&art_parts, &men_parts);
-    let read_part = move |i: usize| match (art_ref.get(i), men_ref.get(i)) {
-        (Some(a), Some(m)) => Ok((
+    let (art_ref, men_ref, todo) = (&art_parts, &men_parts, &prep.todo);
+    let read_part = move |j: usize| match todo
+        .get(j)
+        .and_then(|&i| Some((art_ref.get(i)?, men_ref.get(i)?)))
+    {
+        Some((a, m)) => Ok((
             read_parquet_columns(a, &ARTICLE_TEXT_COLUMNS)?,
             read_parquet_columns(m, &MENTION_REF_COLUMNS)?,
         )),
-        _ => anyhow::bail!("internal error: no sentiment input part {i}"),
+        None => anyhow::bail!("internal error: no sentiment input part {j}"),
     };
+    let (chunk_of, records) = (&prep.chunk_of, &mut prep.records);
     std::thread::scope(|scope| -> Result<()> {
         // The lexicons are loaded while the first part is read.
         let loading = scope.spawn(|| load_model(lexicons, PIPELINE_LEXICONS));
-        let mut frames = ReadAhead::new(scope, "sentiment", art_parts.len(), read_part);
+        let mut frames = ReadAhead::new(scope, "sentiment", todo.len(), read_part);
         let model = loading
             .join()
             .map_err(|_| anyhow::anyhow!("internal error: loading the lexicons panicked"))??;
         PartWriter::run(scope, "sentiment", |writer| {
-            for (i, frames) in frames.by_ref().enumerate() {
-                let (art_df, men_df) = frames?;
+            for (j, frames) in frames.by_ref().enumerate() {
+                let (i, (art_df, men_df)) = (todo[j], frames?);
+                let record = &mut records[chunk_of[i]];
                 // Two independent column walks (the workers are otherwise idle here).
                 let (articles, mentions) = rayon::join(
                     || article_texts_from_frame(&art_df),
                     || mention_refs_from_frame(&men_df),
                 );
                 let (articles, mentions) = (articles?, mentions?);
-                rows_in += mentions.len() as u64;
+                record.rows_in += mentions.len() as u64;
                 let scored = score(&model, &articles, &mentions);
                 drop(articles);
                 drop(mentions);
                 for (key, n) in &scored.labels {
-                    *labels.entry(key.clone()).or_insert(0u64) += n;
+                    *record.counts.entry(key.clone()).or_insert(0u64) += n;
                 }
-                rows_out += scored.mention_rows() as u64;
+                record.rows_out += scored.mention_rows() as u64;
                 // The tables take the ids and names from the frames: only those columns
                 // are kept for the writer (not the article texts).
                 let art_keys = art_df.select(["article_id", "date"])?;
@@ -423,16 +432,17 @@ pub fn run(ctx: &Context, manifest: Manifest) -> Result<Manifest> {
         })
     })?;
     bar.finish_and_clear();
+    let (rows_in, rows_out, _, _) = chunks::totals(&prep.records);
     let m = Manifest {
         rows_in,
         rows_out,
         parts: art_parts.len(),
         seconds: secs(t0),
-        extra: labels,
+        extra: chunks::sum_counts(&prep.records),
+        chunks: prep.records,
         ..manifest
     };
-    dir.commit(&m)?;
-    Ok(m)
+    dir.commit_chunked(&m, prep.known, &TABLES, |_| Vec::new())
 }
 
 #[cfg(test)]

@@ -6,29 +6,19 @@
 //! column kept). Rows without a date go to `date=__HIVE_DEFAULT_PARTITION__`, which Polars,
 //! DuckDB and Spark read as a null date. Rows keep their order inside a partition.
 //!
-//! The table is first written as one file (streamed, like every table), then split: the
-//! split holds one table in memory at a time (`articles`, the largest: about 1 MB per
-//! 5,000 articles without `article_text`).
+//! Partitions are written by [`super::incremental`], which rewrites only those whose rows
+//! changed since the last run.
 
-use std::collections::BTreeMap;
-use std::fs;
-use std::path::Path;
-
-use anyhow::{Context as _, Result};
-use polars::prelude::*;
-
-use super::parquet_sink;
-use crate::artefact::read_parquet;
 use crate::config::Partitioning;
 
 /// The exported tables with a `date` column: those that `partitioning` splits.
-pub const DATED_TABLES: [&str; 3] = ["articles", "article_entities", "company_daily"];
+pub const DATED_TABLES: [&str; 4] = ["articles", "mentions", "article_entities", "company_daily"];
 
 /// Hive's name for the partition of null keys.
 const NULL_PARTITION: &str = "__HIVE_DEFAULT_PARTITION__";
 
 /// The partition folder of a row dated `day` (days since 1970-01-01).
-fn key(p: Partitioning, day: Option<i32>) -> String {
+pub(super) fn key(p: Partitioning, day: Option<i32>) -> String {
     let date = day.and_then(|d| {
         chrono::NaiveDate::from_ymd_opt(1970, 1, 1)?
             .checked_add_signed(chrono::TimeDelta::days(i64::from(d)))
@@ -39,45 +29,6 @@ fn key(p: Partitioning, day: Option<i32>) -> String {
         (_, Some(d)) => format!("date={}", d.format("%Y-%m-%d")),
         (_, None) => format!("date={NULL_PARTITION}"),
     }
-}
-
-/// Splits the table written as the single file `file` into partitions in the folder
-/// `dir` (made anew), then removes `file`. Returns the files written, relative to `dir`,
-/// sorted.
-pub fn split(file: &Path, dir: &Path, p: Partitioning) -> Result<Vec<String>> {
-    let df = read_parquet(file)?;
-    let days: Vec<Option<i32>> = df.column("date")?.date()?.physical().iter().collect();
-    let mut groups: BTreeMap<String, Vec<IdxSize>> = BTreeMap::new();
-    for (i, day) in days.into_iter().enumerate() {
-        let i = IdxSize::try_from(i)
-            .map_err(|_| anyhow::anyhow!("{} has too many rows to partition", file.display()))?;
-        groups.entry(key(p, day)).or_default().push(i);
-    }
-    if dir.exists() {
-        fs::remove_dir_all(dir).with_context(|| format!("cannot clear {}", dir.display()))?;
-    }
-    fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let mut files = Vec::new();
-    for (k, rows) in groups {
-        let mut part = df.take(&IdxCa::from_vec("rows".into(), rows))?;
-        if p == Partitioning::Day {
-            part = part.drop("date")?;
-        }
-        part.rechunk_mut();
-        let folder = dir.join(&k);
-        fs::create_dir_all(&folder)
-            .with_context(|| format!("cannot create {}", folder.display()))?;
-        let path = folder.join("part-0.parquet");
-        let write = || -> Result<()> {
-            let (mut f, encoder) = parquet_sink::create(&path, &part)?;
-            f.write(encoder.encode(&part)?)?;
-            f.finish()
-        };
-        write().with_context(|| format!("cannot write {}", path.display()))?;
-        files.push(format!("{k}/part-0.parquet"));
-    }
-    fs::remove_file(file).with_context(|| format!("cannot remove {}", file.display()))?;
-    Ok(files)
 }
 
 #[cfg(test)]
