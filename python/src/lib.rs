@@ -317,6 +317,9 @@ fn read_file<'py>(
         spec,
         path: PathBuf::from(path),
         shown: shown.to_string(),
+        // Only a run's chunk reuse reads these.
+        digest: String::new(),
+        size: 0,
     };
     let (raw, rejects) = py
         .detach(|| -> anyhow::Result<_> {
