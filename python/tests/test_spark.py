@@ -117,7 +117,9 @@ def test_spark_reads_partitioned_parquet_and_the_csv_with_the_documented_options
     assert dict(articles.dtypes)["date"] == "date"
     assert articles.count() == read_table(str(out), "articles").num_rows
     assert articles.filter("date = DATE'2022-03-07'").count() > 0
-    # CSV: the README's options read the sentences (quotes doubled, line breaks kept).
+    # CSV (written by an unpartitioned run): the README's options read the sentences
+    # (quotes doubled, line breaks kept).
+    out = local_run(newstone_cli, REPO / "pipelines" / "default.toml", tmp_path / "plain")
     mentions = read_table(str(out), "mentions")
     csv = spark.read.csv(str(out / "mentions.csv"), header=True, inferSchema=True, escape='"', multiLine=True)
     assert csv.count() == mentions.num_rows
