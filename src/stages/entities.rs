@@ -247,6 +247,46 @@ pub fn analysed(article: &ArticleText<'_>, languages: &[String]) -> bool {
         .any(|l| l.eq_ignore_ascii_case(article.lang))
 }
 
+/// The entities of each article of a part (in parallel, order preserved): the finder's
+/// mentions, without the publisher's own name and the excluded entities, named as on the
+/// article's day. Articles in a language the pipeline does not analyse have none.
+pub fn find_part(
+    finder: &EntityFinder,
+    articles: &[ArticleText<'_>],
+    languages: &[String],
+    exclusions: &Exclusions,
+) -> Vec<Vec<EntityRow>> {
+    // One group of rows per article (an exact-size collect: growing one big vector of
+    // rows cost reallocations and fresh pages).
+    articles
+        .par_iter()
+        .enumerate()
+        .map_init(String::new, |doc, (i, a)| {
+            if !analysed(a, languages) {
+                return Vec::new();
+            }
+            a.doc_into(doc);
+            let mut found = finder.find(doc, Lang::from_code(a.lang));
+            drop_publisher_mentions(&mut found, doc, a.url);
+            if !exclusions.is_empty() {
+                found.retain(|m| !exclusions.excludes(&m.entity_id, &m.name));
+            }
+            date_names(finder.gazetteer(), &mut found, a.date);
+            mention_rows(i, a, doc, found)
+        })
+        .collect()
+}
+
+/// The entities stage's `mentions` artefact of a part from [`find_part`]'s rows and the
+/// part's article ids.
+pub fn mentions_frame(
+    groups: &[Vec<EntityRow>],
+    ids: &[String],
+) -> Result<polars::prelude::DataFrame> {
+    let rows: Vec<RowWithId> = groups.iter().flatten().map(|r| r.with_id(ids)).collect();
+    mention_fields_to_frame(&rows)
+}
+
 /// Runs the entities stage over the normalize parts (one output part per input part).
 ///
 /// The finder's automaton is built while the first part is read; each part is read ahead
@@ -284,25 +324,7 @@ pub fn run(ctx: &Context, manifest: Manifest, reuse: &Reuse) -> Result<Manifest>
                 let record = &mut records[chunk_of[i]];
                 let articles = article_texts_from_frame(&frame)?;
                 record.rows_in += articles.len() as u64;
-                // One group of rows per article (an exact-size collect: growing one
-                // big vector of rows cost reallocations and fresh pages).
-                let groups: Vec<Vec<EntityRow>> = articles
-                    .par_iter()
-                    .enumerate()
-                    .map_init(String::new, |doc, (i, a)| {
-                        if !analysed(a, languages) {
-                            return Vec::new();
-                        }
-                        a.doc_into(doc);
-                        let mut found = finder.find(doc, Lang::from_code(a.lang));
-                        drop_publisher_mentions(&mut found, doc, a.url);
-                        if !exclusions.is_empty() {
-                            found.retain(|m| !exclusions.excludes(&m.entity_id, &m.name));
-                        }
-                        date_names(finder.gazetteer(), &mut found, a.date);
-                        mention_rows(i, a, doc, found)
-                    })
-                    .collect();
+                let groups = find_part(&finder, &articles, languages, exclusions);
                 let ids: Vec<String> = articles.iter().map(|a| a.article_id.to_string()).collect();
                 drop(articles);
                 drop(frame);
@@ -332,10 +354,7 @@ pub fn run(ctx: &Context, manifest: Manifest, reuse: &Reuse) -> Result<Manifest>
                 record.rows_out += counts.iter().sum::<u64>();
                 let path = dir.path(&part_name("mentions", i));
                 writer.submit(move || {
-                    let rows: Vec<RowWithId> =
-                        groups.iter().flatten().map(|r| r.with_id(&ids)).collect();
-                    let mut df = mention_fields_to_frame(&rows)?;
-                    drop(rows);
+                    let mut df = mentions_frame(&groups, &ids)?;
                     drop(groups);
                     write_parquet(&path, &mut df)
                 })?;

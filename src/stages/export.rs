@@ -46,7 +46,7 @@ pub const TABLES: [&str; 7] = [
 ];
 
 /// Article columns that export needs (the bodies only with `export.article_text`).
-const ARTICLE_COLUMNS: [&str; 11] = [
+pub const ARTICLE_COLUMNS: [&str; 11] = [
     "article_id",
     "source",
     "section",
@@ -400,7 +400,15 @@ fn articles_part(articles: &Path, tones: &Path, with_text: bool) -> Result<DataF
         columns.push("text");
     }
     let full = read_parquet_columns(articles, &columns)?;
-    let tones = tones_from_frame(&read_parquet(tones)?)?;
+    articles_table(full, &read_parquet(tones)?, with_text)
+}
+
+/// The exported `articles` rows of a part: its normalize artefact's rows (the
+/// [`ARTICLE_COLUMNS`], and `text` when `with_text`), plus the tone of each article from
+/// the sentiment stage's `tones` frame (null when it has none), plus the body as the last
+/// column when `with_text`.
+pub fn articles_table(full: DataFrame, tones: &DataFrame, with_text: bool) -> Result<DataFrame> {
+    let tones = tones_from_frame(tones)?;
     let by_id: std::collections::HashMap<&str, f64> = tones
         .iter()
         .map(|t| (t.article_id.as_str(), t.tone))
@@ -418,24 +426,18 @@ fn articles_part(articles: &Path, tones: &Path, with_text: bool) -> Result<DataF
     Ok(full.select(ARTICLE_COLUMNS)?.hstack(&extra)?)
 }
 
-/// The exported `mentions` part: the entities stage's rows (`mentions` part `m`) joined
-/// with the sentiment stage's scores (part `s`), with the date of each article (from the
-/// normalize part `a`) after the article id, and without the internal `doc_*` offsets.
-pub(crate) fn mentions_part(m: &Path, s: &Path, a: &Path) -> Result<DataFrame> {
-    let empty = scored_to_frame(&[], true)?;
-    let names: Vec<&str> = empty
-        .get_column_names()
-        .iter()
-        .map(|c| c.as_str())
-        .collect();
-    let entity_names: Vec<&str> = names
-        .iter()
-        .copied()
-        .filter(|c| !SCORE_COLUMNS.contains(c))
-        .collect();
-    let joined = scored_frame(&read_parquet_columns(m, &entity_names)?, &read_parquet(s)?)?;
-    let mut df = joined.select(names.iter().copied())?;
-    let articles = read_parquet_columns(a, &["article_id", "date"])?;
+/// The exported `mentions` rows of a part: the entities stage's rows joined with the
+/// sentiment stage's scores, with the date of each article (from `articles`: its
+/// `article_id` and `date`) after the article id, and without the internal `doc_*`
+/// offsets.
+pub fn mentions_table(
+    mentions: &DataFrame,
+    scores: &DataFrame,
+    articles: &DataFrame,
+) -> Result<DataFrame> {
+    let names = mentions_columns()?;
+    let joined = scored_frame(mentions, scores)?;
+    let mut df = joined.select(names.iter().map(String::as_str))?;
     let by_id: std::collections::HashMap<&str, Option<i32>> = articles
         .column("article_id")?
         .str()?
@@ -451,6 +453,33 @@ pub(crate) fn mentions_part(m: &Path, s: &Path, a: &Path) -> Result<DataFrame> {
         .collect();
     df.insert_column(1, date_col("date", dates.into_iter()))?;
     Ok(df)
+}
+
+/// The columns of the entities and sentiment stages' mention rows that the exported
+/// `mentions` table keeps (those of `scored_to_frame(.., true)`: without the internal
+/// `doc_*` offsets; [`mentions_table`] adds the `date`).
+pub fn mentions_columns() -> Result<Vec<String>> {
+    Ok(scored_to_frame(&[], true)?
+        .get_column_names()
+        .iter()
+        .map(|c| c.to_string())
+        .collect())
+}
+
+/// The exported `mentions` part: the entities stage's `mentions` part `m`, the sentiment
+/// stage's scores (part `s`) and the normalize part `a` (see [`mentions_table`]).
+pub(crate) fn mentions_part(m: &Path, s: &Path, a: &Path) -> Result<DataFrame> {
+    let names = mentions_columns()?;
+    let entity_names: Vec<&str> = names
+        .iter()
+        .map(String::as_str)
+        .filter(|c| !SCORE_COLUMNS.contains(c))
+        .collect();
+    mentions_table(
+        &read_parquet_columns(m, &entity_names)?,
+        &read_parquet(s)?,
+        &read_parquet_columns(a, &["article_id", "date"])?,
+    )
 }
 
 /// What the export publishes, once every table is written under its temporary name:

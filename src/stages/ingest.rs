@@ -302,11 +302,31 @@ fn display(path: &Path) -> String {
     path.to_string_lossy().into_owned()
 }
 
+/// Where [`read_one`] puts the rows it reads: the stage's part writer, or a vector (a
+/// Spark task reading one file).
+pub trait RowSink {
+    /// Takes the next row in file order.
+    fn push_row(&mut self, row: RawRow) -> Result<()>;
+}
+
+impl RowSink for Writer<'_, '_> {
+    fn push_row(&mut self, row: RawRow) -> Result<()> {
+        self.push(row)
+    }
+}
+
+impl RowSink for Vec<RawRow> {
+    fn push_row(&mut self, row: RawRow) -> Result<()> {
+        self.push(row);
+        Ok(())
+    }
+}
+
 /// Reads one file; problems with the whole file become one reject row.
-fn read_one(
+pub fn read_one(
     spec: &InputSpec,
     input: &ResolvedInput,
-    w: &mut Writer<'_, '_>,
+    w: &mut dyn RowSink,
     rejects: &mut Vec<RejectRow>,
 ) -> Result<()> {
     let (path, shown) = (input.path.as_path(), input.shown.as_str());
@@ -350,7 +370,7 @@ fn read_one(
                 }
                 row.source_name = row.source_name.or_else(|| spec.source.clone());
                 fix_lang(spec, &mut row);
-                if let Err(e) = w.push(row) {
+                if let Err(e) = w.push_row(row) {
                     err = Some(e);
                 }
             }
@@ -375,7 +395,7 @@ fn read_parquet_input(
     spec: &InputSpec,
     path: &Path,
     shown: &str,
-    w: &mut Writer<'_, '_>,
+    w: &mut dyn RowSink,
     rejects: &mut Vec<RejectRow>,
 ) -> Result<()> {
     use polars::prelude::*;
@@ -459,7 +479,7 @@ fn read_parquet_input(
             lang_fixed: false,
         };
         fix_lang(spec, &mut row);
-        w.push(row)?;
+        w.push_row(row)?;
     }
     Ok(())
 }

@@ -10,6 +10,7 @@ use crate::config::Pipeline;
 use crate::reference::ReferenceData;
 
 pub mod aggregate;
+pub mod batch;
 pub mod chunks;
 pub mod entities;
 pub mod export;

@@ -333,12 +333,94 @@ fn within_window(first: Option<i32>, date: Option<i32>, window: u32) -> bool {
     }
 }
 
-/// What de-duplication remembers across parts: the ids seen, and the normalized contents
-/// kept with the day of their kept copy.
-#[derive(Default)]
-struct Seen {
+/// Normalizes one part's records in parallel (order preserved), each with its duplicate
+/// keys: the digests of its id and of its content (see [`content_key`]), `(0, 0)` for a
+/// reject, and its story signature (see [`stories::signature`]). The keys are computed
+/// here so that only [`Dedup::check`] and the story assignment run in input order.
+pub fn normalize_part(
+    raw: &[RawRef<'_>],
+    cfg: &NormalizeConfig,
+    tz: chrono_tz::Tz,
+) -> Vec<(Normalized, u128, u128, Option<Signature>)> {
+    raw.par_iter()
+        .map(|r| {
+            let n = normalize_ref(*r, cfg, tz);
+            let (id, content, sig) = match &n {
+                Normalized::Article(a) => (
+                    id_key(&a.article_id),
+                    content_key(a),
+                    stories::signature(&a.title, &a.text),
+                ),
+                Normalized::Reject(_) => (0, 0, None),
+            };
+            (n, id, content, sig)
+        })
+        .collect()
+}
+
+/// The content key of an article as 32 hexadecimal digits: equal for two articles when
+/// their titles and texts are the same up to case and spacing (the key a distributed
+/// run de-duplicates on, see `newstone.spark`).
+pub fn content_key_hex(a: &Article) -> String {
+    format!("{:032x}", content_key(a))
+}
+
+/// What [`Dedup::check`] says of an article.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Its id was seen before: a duplicate, and its content does not count.
+    SeenId,
+    /// A new id, but the same content as a kept copy within the window: a duplicate.
+    SameContent,
+    /// Kept; its content is the reference for later copies.
+    Kept,
+}
+
+/// The de-duplication rule, applied to articles in input order, and what it remembers
+/// across parts: the ids seen, and the normalized contents kept with the day of their
+/// kept copy. An article whose id was seen before is a duplicate; so is one with the same
+/// content (title and text up to case and spacing) as a kept article dated within
+/// `duplicate_window_days` of it. A copy outside the window is kept and becomes the
+/// reference for later copies.
+///
+/// Every article's id counts, kept or not: a later copy of a known id (e.g. a feed
+/// snapshot with an edited title) must not shadow a different article that happens to
+/// match the edit. Only a kept article's content counts.
+#[derive(Debug, Default)]
+pub struct Dedup {
     ids: HashSet<u128>,
     content: HashMap<u128, Option<i32>>,
+    window: u32,
+}
+
+impl Dedup {
+    /// An empty state for a window of `window` days.
+    pub fn new(window: u32) -> Self {
+        Dedup {
+            window,
+            ..Dedup::default()
+        }
+    }
+
+    /// The verdict on the next article in input order, with these keys (see
+    /// [`normalize_part`]) and date; remembers it.
+    pub fn check(&mut self, id: u128, content: u128, date: Option<i32>) -> Verdict {
+        if !self.ids.insert(id) {
+            return Verdict::SeenId;
+        }
+        match self.content.get(&content) {
+            Some(&first) if within_window(first, date, self.window) => Verdict::SameContent,
+            _ => {
+                self.content.insert(content, date);
+                Verdict::Kept
+            }
+        }
+    }
+
+    /// True when the next article in input order is kept (see [`Dedup::check`]).
+    pub fn keep(&mut self, id: u128, content: u128, date: Option<i32>) -> bool {
+        self.check(id, content, date) == Verdict::Kept
+    }
 }
 
 /// The columns of a part's de-duplication keys (`keys-NNNNN.parquet`): one row per
@@ -370,7 +452,7 @@ fn keys_frame(rows: &[(u128, u128, Option<i32>, bool)]) -> Result<DataFrame> {
 }
 
 /// Adds the keys of a part written by an earlier run to `seen`.
-fn replay(path: &std::path::Path, seen: &mut Seen) -> Result<()> {
+fn replay(path: &std::path::Path, seen: &mut Dedup) -> Result<()> {
     let df = read_parquet(path)?;
     let col = |n: &str| -> Result<Vec<u64>> {
         Ok(df
@@ -505,7 +587,7 @@ pub fn run(ctx: &Context, manifest: Manifest, reuse: &Reuse) -> Result<Manifest>
         &["articles", "keys"],
         &["rejects"],
     )?;
-    let mut seen = Seen::default();
+    let mut seen = Dedup::new(cfg.duplicate_window_days);
     let mut story_state = Stories::new(cfg.story_window_days, cfg.story_similarity);
     // Kept parts before the next part to compute are replayed into `seen` first.
     let mut replayed = 0usize;
@@ -543,23 +625,7 @@ pub fn run(ctx: &Context, manifest: Manifest, reuse: &Reuse) -> Result<Manifest>
                 let frame = frame?;
                 let raw = raw_refs_from_frame(&frame)?;
                 records[c].rows_in += raw.len() as u64;
-                // The digests are computed in the parallel part too: only the set lookups below
-                // must run in input order.
-                let results: Vec<(Normalized, u128, u128, Option<Signature>)> = raw
-                    .par_iter()
-                    .map(|r| {
-                        let n = normalize_ref(*r, cfg, tz);
-                        let (id, content, sig) = match &n {
-                            Normalized::Article(a) => (
-                                id_key(&a.article_id),
-                                content_key(a),
-                                stories::signature(&a.title, &a.text),
-                            ),
-                            Normalized::Reject(_) => (0, 0, None),
-                        };
-                        (n, id, content, sig)
-                    })
-                    .collect();
+                let results = normalize_part(&raw, cfg, tz);
                 drop(raw);
                 drop(frame);
                 let mut articles = Vec::with_capacity(results.len());
@@ -568,35 +634,23 @@ pub fn run(ctx: &Context, manifest: Manifest, reuse: &Reuse) -> Result<Manifest>
                 for (r, id, key, sig) in results {
                     match r {
                         Normalized::Reject(rej) => rejects[c].push(rej),
-                        Normalized::Article(a) => {
-                            // Only a kept article's content counts: a later copy of a known id
-                            // (e.g. a feed snapshot with an edited title) must not shadow a
-                            // different article that happens to match the edit.
-                            if !seen.ids.insert(id) {
+                        Normalized::Article(a) => match seen.check(id, key, a.date) {
+                            Verdict::SeenId => records[c].duplicates += 1,
+                            Verdict::SameContent => {
                                 records[c].duplicates += 1;
-                                continue;
+                                keys.push((id, key, a.date, false));
                             }
-                            match seen.content.get(&key) {
-                                Some(&first)
-                                    if within_window(first, a.date, cfg.duplicate_window_days) =>
-                                {
-                                    records[c].duplicates += 1;
-                                    keys.push((id, key, a.date, false));
-                                }
-                                _ => {
-                                    seen.content.insert(key, a.date);
-                                    keys.push((id, key, a.date, true));
-                                    dates[c].insert(a.date.unwrap_or(chunks::NULL_DAY));
-                                    // Stories: in input order, over kept articles only.
-                                    let st =
-                                        story_state.assign(&a.article_id, a.date, sig.as_ref());
-                                    *records[c].counts.entry("stories".to_string()).or_insert(0) +=
-                                        u64::from(st.novel);
-                                    story_rows.push((sig, st));
-                                    articles.push(*a);
-                                }
+                            Verdict::Kept => {
+                                keys.push((id, key, a.date, true));
+                                dates[c].insert(a.date.unwrap_or(chunks::NULL_DAY));
+                                // Stories: in input order, over kept articles only.
+                                let st = story_state.assign(&a.article_id, a.date, sig.as_ref());
+                                *records[c].counts.entry("stories".to_string()).or_insert(0) +=
+                                    u64::from(st.novel);
+                                story_rows.push((sig, st));
+                                articles.push(*a);
                             }
-                        }
+                        },
                     }
                 }
                 records[c].rows_out += articles.len() as u64;

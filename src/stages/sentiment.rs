@@ -213,7 +213,7 @@ pub fn score_article(
 
 /// The outputs of one part. Ids and names are not copied: rows point into the part's
 /// frames (see [`ArticleEntityScores`]).
-struct PartScores {
+pub struct PartScores {
     tone: Vec<f64>,
     tone_label: Vec<&'static str>,
     entities: ArticleEntityScores,
@@ -229,7 +229,7 @@ struct PartScores {
 /// One part's articles scored (in parallel), not yet laid out as table columns: that
 /// copy is sequential, so the stage does it on the writer thread while the workers score
 /// the next part (see [`Scored::merge`]).
-struct Scored {
+pub struct Scored {
     results: Vec<ArticleSentiment>,
     /// Each article's range of mentions in the part's mention rows.
     ranges: Vec<(usize, usize)>,
@@ -240,7 +240,7 @@ struct Scored {
 }
 
 /// Scores every article of one part (the results stay per article).
-fn score(
+pub fn score(
     model: &SentimentModel,
     articles: &[ArticleText<'_>],
     mentions: &[MentionRef<'_>],
@@ -301,14 +301,47 @@ fn score(
     }
 }
 
+/// The sentiment stage's three artefacts of a part, from its [`score`]s laid out as
+/// columns ([`Scored::merge`]).
+impl PartScores {
+    /// `mention_scores`: the sentiment columns of each mention row.
+    pub fn mention_scores(&self) -> Result<polars::prelude::DataFrame> {
+        mention_scores_frame(
+            self.rows.as_deref(),
+            &self.sentence,
+            &self.sentiment,
+            &self.label,
+            &self.evidence,
+        )
+    }
+
+    /// `article_entities`, given the part's articles (`article_id`, `date`) and its
+    /// entities stage `mentions` frame.
+    pub fn article_entities(
+        &self,
+        art_keys: &polars::prelude::DataFrame,
+        mentions: &polars::prelude::DataFrame,
+    ) -> Result<polars::prelude::DataFrame> {
+        article_entities_frame(art_keys, mentions, &self.entities)
+    }
+
+    /// `tones`: the tone of each article (`art_keys` as above).
+    pub fn tones(
+        &self,
+        art_keys: &polars::prelude::DataFrame,
+    ) -> Result<polars::prelude::DataFrame> {
+        tones_frame(art_keys, &self.tone, &self.tone_label)
+    }
+}
+
 impl Scored {
     /// Mention rows written for this part.
-    fn mention_rows(&self) -> usize {
+    pub fn mention_rows(&self) -> usize {
         self.results.iter().map(|r| r.mentions.len()).sum()
     }
 
     /// Lays the per-article results out as the part's table columns, in article order.
-    fn merge(self) -> PartScores {
+    pub fn merge(self) -> PartScores {
         let n = self.mention_rows();
         let Scored {
             results,
@@ -421,21 +454,12 @@ pub fn run(ctx: &Context, manifest: Manifest, reuse: &Reuse) -> Result<Manifest>
                 ];
                 writer.submit(move || {
                     let p = scored.merge();
-                    let mut scores = mention_scores_frame(
-                        p.rows.as_deref(),
-                        &p.sentence,
-                        &p.sentiment,
-                        &p.label,
-                        &p.evidence,
-                    )?;
+                    let mut scores = p.mention_scores()?;
                     write_parquet(&paths[0], &mut scores)?;
                     drop(scores);
-                    let mut entities = article_entities_frame(&art_keys, &men_df, &p.entities)?;
+                    let mut entities = p.article_entities(&art_keys, &men_df)?;
                     write_parquet(&paths[1], &mut entities)?;
-                    write_parquet(
-                        &paths[2],
-                        &mut tones_frame(&art_keys, &p.tone, &p.tone_label)?,
-                    )
+                    write_parquet(&paths[2], &mut p.tones(&art_keys)?)
                 })?;
                 bar.inc(1);
             }

@@ -115,8 +115,11 @@ fn partial_sums(
         rows.dates.push(Some(date));
         rows.ids.push(id);
         rows.mentions.push(m);
-        rows.sentiment.push(s);
-        rows.weighted.push(s * m as f64);
+        // In units of the tables' last decimal: whole numbers, whose sums are exact in
+        // any order (see `scaled_mean`).
+        let units = to_units(s);
+        rows.sentiment.push(units);
+        rows.weighted.push(units * m as f64);
         let r = relevance.get(i).unwrap_or(0.0);
         rows.relevance.push(r);
         rows.relevance_weighted.push(r * s);
@@ -335,6 +338,24 @@ pub fn run(ctx: &Context, manifest: Manifest, reuse: &Reuse) -> Result<Manifest>
     Ok(m)
 }
 
+/// A score of the tables (a multiple of 10^-[`FLOAT_DECIMALS`](crate::tables::FLOAT_DECIMALS))
+/// in units of its last decimal: a whole number.
+fn to_units(score: f64) -> f64 {
+    (score * 10f64.powi(crate::tables::FLOAT_DECIMALS)).round()
+}
+
+/// The mean of scores from the sum of their [`to_units`] (a whole number, exact whatever
+/// the order of the additions) and their count, rounded as every float of the tables
+/// (half away from zero): `sum / n` is the correctly rounded quotient, so a tie (`….5`
+/// units) is seen exactly and a mean does not depend on how the rows were split into
+/// parts. 0 when `n` is 0. A distributed aggregation (the Spark job) computes the same.
+fn scaled_mean(sum: f64, n: i64) -> f64 {
+    if n <= 0 {
+        return 0.0;
+    }
+    (sum / n as f64).round() / 10f64.powi(crate::tables::FLOAT_DECIMALS)
+}
+
 /// The rows of `df` whose `date` passes `keep`.
 fn keep_rows(df: &DataFrame, keep: impl Fn(i32) -> bool) -> Result<DataFrame> {
     let mask: BooleanChunked = df
@@ -425,23 +446,28 @@ fn finish(sums: &DataFrame, seen: &Seen) -> Result<DataFrame> {
     let mentions = col_i64("mentions")?;
     let s_sum = col_f64("sentiment_sum")?;
     let w_sum = col_f64("weighted_sum")?;
-    let round = crate::tables::round_float;
     let mean: Vec<f64> = s_sum
         .iter()
         .zip(&articles)
-        .map(|(s, n)| if *n > 0 { round(s / *n as f64) } else { 0.0 })
+        .map(|(s, n)| scaled_mean(*s, *n))
         .collect();
     let weighted: Vec<f64> = w_sum
         .iter()
         .zip(&mentions)
-        .map(|(s, n)| if *n > 0 { round(s / *n as f64) } else { 0.0 })
+        .map(|(s, n)| scaled_mean(*s, *n))
         .collect();
     // Relevance-weighted: Σ relevance × sentiment / Σ relevance (0 when every article
     // has relevance 0).
     let by_relevance: Vec<f64> = col_f64("relevance_weighted_sum")?
         .iter()
         .zip(col_f64("relevance_sum")?)
-        .map(|(s, r)| if r > 0.0 { round(s / r) } else { 0.0 })
+        .map(|(s, r)| {
+            if r > 0.0 {
+                crate::tables::round_float(s / r)
+            } else {
+                0.0
+            }
+        })
         .collect();
     let names: Vec<String> = ids
         .iter()
@@ -491,6 +517,23 @@ pub fn read_outputs(dir: &std::path::Path) -> Result<(DataFrame, DataFrame)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn means_are_exact_whatever_the_order_of_the_sums() {
+        // -0.3389 and -0.339 average to -0.33895, a tie: half away from zero gives
+        // -0.339 in every order of the additions (float sums could land either side).
+        let scores = [-0.3389, 0.1, -0.339, -0.1];
+        let sum_a: f64 = scores.iter().map(|&s| to_units(s)).sum();
+        let sum_b: f64 = scores.iter().rev().map(|&s| to_units(s)).sum();
+        assert_eq!(sum_a, sum_b);
+        assert_eq!(
+            scaled_mean(sum_a - to_units(0.1) - to_units(-0.1), 2),
+            -0.339
+        );
+        assert_eq!(scaled_mean(to_units(0.1234) + to_units(0.1235), 2), 0.1235);
+        assert_eq!(scaled_mean(to_units(0.9), 1), 0.9);
+        assert_eq!(scaled_mean(0.0, 0), 0.0);
+    }
 
     #[test]
     fn company_names_are_per_day_and_discovered_ones_keep_their_first_name() {
