@@ -134,7 +134,7 @@ fn partitioned_tables_give_the_same_report_as_single_files() {
         }
         let loaded = load::load(&out, false).unwrap();
         let rows = rows::rows(&loaded).unwrap();
-        let c = choose(&rows, 30);
+        let c = choose(&rows, 30, None);
         contents.push((
             name,
             rows.articles.len(),
@@ -312,4 +312,93 @@ fn report_renders_in_headless_chromium_without_script_errors() {
     let dom = headless(&chrome, &profile, &broken, &["--dump-dom"]);
     assert_eq!(status_attr(&dom, "data-render"), "errors");
     assert!(dom.contains("undefinedFunction"), "the error is shown");
+}
+
+/// Adds `col` to the single-file table `table` of `out` (rewriting the file).
+fn add_column(out: &Path, table: &str, col: polars::prelude::Column) {
+    use polars::prelude::*;
+    let path = out.join(format!("{table}.parquet"));
+    let mut df = read(out, table);
+    df.with_column(col).unwrap();
+    let f = fs::File::create(&path).unwrap();
+    ParquetWriter::new(f).finish(&mut df).unwrap();
+}
+
+/// With the signal columns (relevance, stories, buzz, rolling sentiment) the page uses
+/// them, and says nothing of the fallbacks.
+#[test]
+fn signal_columns_are_used_when_present() {
+    use polars::prelude::*;
+    let tmp = tempdir();
+    let out = tmp.path().join("out");
+    sample_run(&out);
+    let cd = read(&out, "company_daily");
+    let n = cd.height();
+    let articles: Vec<f64> = ints(&cd, "articles").iter().map(|&a| a as f64).collect();
+    let mean = cd.column("sentiment_mean").unwrap().clone();
+    add_column(
+        &out,
+        "company_daily",
+        mean.with_name("relevance_weighted_sentiment".into()),
+    );
+    add_column(
+        &out,
+        "company_daily",
+        Column::new(
+            "buzz_z".into(),
+            articles.iter().map(|a| a * 1.5).collect::<Vec<f64>>(),
+        ),
+    );
+    add_column(
+        &out,
+        "company_daily",
+        Column::new("sentiment_7d".into(), vec![0.25f64; n]),
+    );
+    let ae = read(&out, "article_entities");
+    let rel: Vec<f64> = ints(&ae, "mentions")
+        .iter()
+        .map(|&m| (m as f64 * 20.0).min(100.0))
+        .collect();
+    add_column(
+        &out,
+        "article_entities",
+        Column::new("relevance".into(), rel),
+    );
+    let a = read(&out, "articles");
+    let stories: Vec<String> = strings(&a, "article_id")
+        .iter()
+        .map(|id| format!("s-{id}"))
+        .collect();
+    add_column(&out, "articles", Column::new("story_id".into(), stories));
+    add_column(
+        &out,
+        "articles",
+        Column::new("novel".into(), vec![true; a.height()]),
+    );
+
+    newstone_ok(&["report", &path_str(&out)]);
+    let html = fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("<th>Buzz (z)</th>"), "buzz column");
+    assert!(
+        html.contains("relevance_weighted_sentiment"),
+        "weighted note"
+    );
+    assert!(html.contains("One article per story"), "stories note");
+    assert!(
+        html.contains(" · Relevance "),
+        "relevance of the top stories"
+    );
+    for fallback in ["has no buzz_z", "has no sentiment_7d", "has no relevance"] {
+        assert!(!html.contains(fallback), "{fallback}");
+    }
+    // The 7-day line is the table's sentiment_7d (0.25 on every row).
+    assert!(html.contains("\"t\":[0.25"), "sentiment_7d drawn");
+    // Without them (the run as written), the page says which fallbacks it used.
+    let plain = tmp.path().join("plain");
+    sample_run(&plain);
+    newstone_ok(&["report", &path_str(&plain)]);
+    let html = fs::read_to_string(plain.join("report.html")).unwrap();
+    for fallback in ["has no buzz_z", "has no sentiment_7d", "has no relevance"] {
+        assert!(html.contains(fallback), "{fallback}");
+    }
 }

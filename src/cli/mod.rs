@@ -169,7 +169,8 @@ tables may be single files or partitioned folders. Timestamps are shown in the t
 the run recorded (or --timezone).\n\n\
 Examples:\n  \
 newstone report ../out/default\n  \
-newstone report ../out/lemonde --lang fr --output lemonde.html"
+newstone report ../out/lemonde --lang fr --output lemonde.html\n  \
+newstone report ../out/lemonde --as-of 2022-10-31"
     )]
     Report {
         /// The run's output folder (the pipeline's `out`).
@@ -191,7 +192,18 @@ newstone report ../out/lemonde --lang fr --output lemonde.html"
         /// Report on a folder without _SUCCESS (its tables may come from two runs).
         #[arg(long)]
         allow_incomplete: bool,
+        /// Last day of the buzz and movers windows, YYYY-MM-DD (default: the last day
+        /// of the data).
+        #[arg(long, value_name = "DATE", value_parser = parse_day)]
+        as_of: Option<i32>,
     },
+}
+
+/// A `YYYY-MM-DD` day as days since 1970-01-01.
+fn parse_day(s: &str) -> Result<i32, String> {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map(crate::report::load::days_since_epoch)
+        .map_err(|_| format!("{s:?} is not a day as YYYY-MM-DD"))
 }
 
 /// Logs go to stderr (stdout is for data in `entities`/`sentiment`).
@@ -262,6 +274,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             timezone,
             companies,
             allow_incomplete,
+            as_of,
         } => report::report(
             &out,
             output,
@@ -270,6 +283,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                 timezone,
                 companies,
                 allow_incomplete,
+                as_of,
             },
         ),
         Command::Eval {

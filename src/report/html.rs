@@ -343,15 +343,20 @@ fn tops(h: &mut String, inp: &Input<'_>) {
         .collect();
     let head = if buzz { l.buzz } else { l.recent_articles };
     table(h, &[l.company, head, l.articles], &rows, "num2 num3");
-    let note = if buzz {
-        l.buzz_z_note
-    } else {
-        l.buzz_fallback_note
-    };
+    let note = format!(
+        "{} ({} – {})",
+        if buzz {
+            l.buzz_z_note
+        } else {
+            l.buzz_fallback_note
+        },
+        fmt_day(c.end - 6),
+        fmt_day(c.end)
+    );
     let _ = writeln!(
         h,
         "<p class=\"note\">{}</p></div></div></section>",
-        esc(note)
+        esc(&note)
     );
 }
 
@@ -359,7 +364,8 @@ fn movers(h: &mut String, inp: &Input<'_>) {
     let l = inp.labels;
     let c = inp.content;
     let _ = write!(h, "<section id=\"movers\"><h2>{}</h2>", esc(l.movers));
-    if let Some(end) = c.last_day {
+    if c.last_day.is_some() {
+        let end = c.end;
         let _ = write!(
             h,
             "<p class=\"note\">{} – {} / {} – {}</p>",
@@ -567,6 +573,7 @@ fn chart_data(inp: &Input<'_>) -> Value {
         .collect();
     json!({
         "labels": {
+            "date": l.date,
             "articles": l.articles,
             "sentiment": l.sentiment,
             "sentiment_7d": l.sentiment_7d,

@@ -31,6 +31,9 @@ pub struct Options {
     pub companies: usize,
     /// Report on a folder without `_SUCCESS` (with a warning on the page).
     pub allow_incomplete: bool,
+    /// The last day of the buzz and movers windows (days since 1970-01-01); default:
+    /// the last day of `company_daily`.
+    pub as_of: Option<i32>,
 }
 
 impl Default for Options {
@@ -40,6 +43,7 @@ impl Default for Options {
             timezone: None,
             companies: DEFAULT_COMPANIES,
             allow_incomplete: false,
+            as_of: None,
         }
     }
 }
@@ -94,6 +98,8 @@ pub struct CompanyPage {
 /// Everything the page shows, chosen from the rows.
 #[derive(Debug)]
 pub struct Content {
+    /// The last day of the buzz and movers windows.
+    pub end: i32,
     pub first_day: Option<i32>,
     pub last_day: Option<i32>,
     pub articles_per_day: Vec<(i32, i64)>,
@@ -122,7 +128,7 @@ pub fn build(out: &Path, opts: &Options) -> Result<Report> {
         })?),
         None => None,
     };
-    let content = choose(&rows, opts.companies);
+    let content = choose(&rows, opts.companies, opts.as_of);
     let html = html::render(&html::Input {
         out,
         loaded: &loaded,
@@ -140,8 +146,9 @@ pub fn build(out: &Path, opts: &Options) -> Result<Report> {
     })
 }
 
-/// Chooses what the page shows.
-pub fn choose(rows: &Rows, n_companies: usize) -> Content {
+/// Chooses what the page shows; `as_of` ends the buzz and movers windows (default: the
+/// last day of the rows).
+pub fn choose(rows: &Rows, n_companies: usize, as_of: Option<i32>) -> Content {
     let last_day = rows.daily.iter().map(|d| d.date).max();
     let first_day = rows.daily.iter().map(|d| d.date).min();
     let mut per_day: HashMap<i32, i64> = HashMap::new();
@@ -152,7 +159,7 @@ pub fn choose(rows: &Rows, n_companies: usize) -> Content {
     }
     let mut articles_per_day: Vec<(i32, i64)> = per_day.into_iter().collect();
     articles_per_day.sort();
-    let end = last_day.unwrap_or(0);
+    let end = as_of.or(last_day).unwrap_or(0);
     let volumes = select::volumes(&rows.daily);
     let top_volume: Vec<Ranked> = volumes.iter().take(TOP_N).cloned().collect();
     let top_buzz = select::top_by_buzz(&rows.daily, end, TOP_N, rows.signals.buzz);
@@ -181,6 +188,7 @@ pub fn choose(rows: &Rows, n_companies: usize) -> Content {
         .filter_map(|id| Some(company_page(rows, id, by_company.get(id)?)))
         .collect();
     Content {
+        end,
         first_day,
         last_day,
         articles_per_day,

@@ -35,7 +35,7 @@
       legend: { show: true },
       scales: { x: { time: true } },
       series: [
-        {},
+        { label: L.date },
         { label: L.articles, stroke: "#3b6ea5", fill: "rgba(59,110,165,0.35)", paths: bars(), points: { show: false } }
       ],
       axes: [{}, { size: 50 }]
@@ -51,7 +51,7 @@
       tzDate: tzDate,
       scales: { x: { time: true }, n: { range: function (u, min, max) { return [0, Math.max(1, max)]; } }, s: { range: [-1, 1] } },
       series: [
-        {},
+        { label: L.date },
         { label: L.articles, scale: "n", stroke: "#8aa9c9", fill: "rgba(138,169,201,0.45)", paths: bars(), points: { show: false } },
         { label: L.sentiment, scale: "s", stroke: "#c0504d", width: 0, paths: function () { return null; }, points: { show: true, size: 5, fill: "#c0504d" } },
         { label: L.sentiment_7d, scale: "s", stroke: "#2e7d32", width: 2, spanGaps: false, points: { show: false } }
