@@ -124,7 +124,7 @@ fn text_from_articles_is_escaped_and_links_are_web_links_only() {
 
 #[test]
 fn partitioned_tables_give_the_same_report_as_single_files() {
-    use newstone::report::{choose, load, rows};
+    use newstone::report::{load, prepare};
     let tmp = tempdir();
     let mut contents = Vec::new();
     for (name, partitioning) in [("single", "none"), ("day", "day"), ("month", "month")] {
@@ -133,8 +133,7 @@ fn partitioned_tables_give_the_same_report_as_single_files() {
             assert!(out.join("company_daily").is_dir(), "{name} is partitioned");
         }
         let loaded = load::load(&out, false).unwrap();
-        let rows = rows::rows(&loaded).unwrap();
-        let c = choose(&rows, 30, None);
+        let (rows, c) = prepare(&loaded, 30, None).unwrap();
         contents.push((
             name,
             rows.articles.len(),

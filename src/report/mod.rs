@@ -11,7 +11,7 @@ pub mod load;
 pub mod rows;
 pub mod select;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use anyhow::{Context as _, Result};
@@ -112,7 +112,7 @@ pub struct Content {
 /// Builds the report of the output folder `out`.
 pub fn build(out: &Path, opts: &Options) -> Result<Report> {
     let loaded = load::load(out, opts.allow_incomplete)?;
-    let rows = rows::rows(&loaded)?;
+    let (rows, content) = prepare(&loaded, opts.companies, opts.as_of)?;
     let mut warnings = Vec::new();
     let labels = opts.lang.labels();
     if loaded.marker.is_none() {
@@ -128,7 +128,6 @@ pub fn build(out: &Path, opts: &Options) -> Result<Report> {
         })?),
         None => None,
     };
-    let content = choose(&rows, opts.companies, opts.as_of);
     let html = html::render(&html::Input {
         out,
         loaded: &loaded,
@@ -146,7 +145,46 @@ pub fn build(out: &Path, opts: &Options) -> Result<Report> {
     })
 }
 
-/// Chooses what the page shows; `as_of` ends the buzz and movers windows (default: the
+/// The rows of the loaded tables and what the page shows of them (see [`choose`]).
+pub fn prepare(
+    loaded: &load::Loaded,
+    n_companies: usize,
+    as_of: Option<i32>,
+) -> Result<(Rows, Content)> {
+    let mut rows = rows::rows(loaded)?;
+    let end = as_of
+        .or(rows.daily.iter().map(|d| d.date).max())
+        .unwrap_or(0);
+    let keep: HashSet<String> = section_ids(&rows, n_companies, end).into_iter().collect();
+    rows::details(loaded, &mut rows, &keep)?;
+    let content = choose(&rows, n_companies, as_of);
+    Ok((rows, content))
+}
+
+/// The companies with a section: the top `n_companies` by articles, then those of the
+/// buzz and movers tables ending on `end`, in that order.
+fn section_ids(rows: &Rows, n_companies: usize, end: i32) -> Vec<String> {
+    let mut ids: Vec<String> = select::volumes(&rows.daily)
+        .into_iter()
+        .take(n_companies)
+        .map(|r| r.entity_id)
+        .collect();
+    let buzz = select::top_by_buzz(&rows.daily, end, TOP_N, rows.signals.buzz);
+    let movers = select::movers(&rows.daily, end, MOVER_MIN_ARTICLES, TOP_N);
+    for id in buzz
+        .into_iter()
+        .map(|r| r.entity_id)
+        .chain(movers.into_iter().map(|m| m.entity_id))
+    {
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    ids
+}
+
+/// Chooses what the page shows from rows whose [`rows::details`] were read for the
+/// companies with a section; `as_of` ends the buzz and movers windows (default: the
 /// last day of the rows).
 pub fn choose(rows: &Rows, n_companies: usize, as_of: Option<i32>) -> Content {
     let last_day = rows.daily.iter().map(|d| d.date).max();
@@ -164,28 +202,14 @@ pub fn choose(rows: &Rows, n_companies: usize, as_of: Option<i32>) -> Content {
     let top_volume: Vec<Ranked> = volumes.iter().take(TOP_N).cloned().collect();
     let top_buzz = select::top_by_buzz(&rows.daily, end, TOP_N, rows.signals.buzz);
     let movers = select::movers(&rows.daily, end, MOVER_MIN_ARTICLES, TOP_N);
-    // Sections: the top by volume, then the buzz and movers companies not among them.
-    let mut ids: Vec<&str> = volumes
-        .iter()
-        .take(n_companies)
-        .map(|r| r.entity_id.as_str())
-        .collect();
-    for id in top_buzz
-        .iter()
-        .map(|r| r.entity_id.as_str())
-        .chain(movers.iter().map(|m| m.entity_id.as_str()))
-    {
-        if !ids.contains(&id) {
-            ids.push(id);
-        }
-    }
+    let ids = section_ids(rows, n_companies, end);
     let mut by_company: HashMap<&str, Vec<&Daily>> = HashMap::new();
     for d in &rows.daily {
         by_company.entry(&d.entity_id).or_default().push(d);
     }
     let pages = ids
-        .into_iter()
-        .filter_map(|id| Some(company_page(rows, id, by_company.get(id)?)))
+        .iter()
+        .filter_map(|id| Some(company_page(rows, id, by_company.get(id.as_str())?)))
         .collect();
     Content {
         end,

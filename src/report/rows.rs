@@ -1,6 +1,6 @@
 //! The exported tables as the rows of [`super::select`], and which signal columns they had.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use anyhow::{Context as _, Result};
 use polars::prelude::*;
@@ -41,12 +41,12 @@ pub struct ArticleInfo {
 #[derive(Debug, Default)]
 pub struct Rows {
     pub articles: HashMap<String, ArticleInfo>,
-    /// Company appearances, by entity id.
+    /// Company appearances, by entity id (companies with a section: [`details`]).
     pub appearances: HashMap<String, Vec<Appearance>>,
-    /// Company mention sentences, by entity id.
+    /// Company mention sentences, by entity id (companies with a section: [`details`]).
     pub sentences: HashMap<String, Vec<Sentence>>,
     pub daily: Vec<Daily>,
-    /// Reject counts by reason (the reason's text up to its first `:` or `(`).
+    /// Reject counts by reason ([`reason_kind`]).
     pub rejects: Vec<(String, u64)>,
     pub signals: Signals,
 }
@@ -107,13 +107,15 @@ fn micros(df: &DataFrame, name: &str) -> Result<Vec<Option<i64>>> {
     }
 }
 
-/// A reject reason's kind: its text up to the first `:` or `(` (the rest names the record).
+/// A reject reason's kind: its text up to the first `:`, `(` or `"` (the rest names the
+/// record or quotes its value).
 pub fn reason_kind(reason: &str) -> String {
-    let end = reason.find([':', '(']).unwrap_or(reason.len());
+    let end = reason.find([':', '(', '"']).unwrap_or(reason.len());
     reason[..end].trim().to_string()
 }
 
-/// Converts the loaded tables; only companies are kept from the entity tables.
+/// Converts the loaded articles, `company_daily` and rejects; the appearances and
+/// sentences, which only the company sections need, are read by [`details`].
 pub fn rows(t: &Loaded) -> Result<Rows> {
     let mut r = Rows {
         signals: Signals {
@@ -126,8 +128,6 @@ pub fn rows(t: &Loaded) -> Result<Rows> {
         ..Rows::default()
     };
     articles(t, &mut r).context("reading the articles table")?;
-    appearances(t, &mut r).context("reading the article_entities table")?;
-    sentences(t, &mut r).context("reading the mentions table")?;
     daily(t, &mut r).context("reading the company_daily table")?;
     if let Some(rej) = &t.rejects {
         let mut counts: HashMap<String, u64> = HashMap::new();
@@ -170,29 +170,53 @@ fn articles(t: &Loaded, r: &mut Rows) -> Result<()> {
     Ok(())
 }
 
-fn appearances(t: &Loaded, r: &mut Rows) -> Result<()> {
+/// A string column as a chunked array (`None` when the table has no such column), for
+/// reading cells without copying the whole column.
+fn str_ca(df: &DataFrame, name: &str) -> Result<Option<StringChunked>> {
+    match df.column(name) {
+        Err(_) => Ok(None),
+        Ok(c) => Ok(Some(c.cast(&DataType::String)?.str()?.clone())),
+    }
+}
+
+/// Cell `i` of an optional string column.
+fn cell(ca: &Option<StringChunked>, i: usize) -> Option<&str> {
+    ca.as_ref().and_then(|c| c.get(i))
+}
+
+/// Reads the appearances and sentences of the companies in `keep` (those with a section):
+/// the other rows of `article_entities` and `mentions` are skipped without being copied.
+pub fn details(t: &Loaded, r: &mut Rows, keep: &HashSet<String>) -> Result<()> {
+    appearances(t, r, keep).context("reading the article_entities table")?;
+    sentences(t, r, keep).context("reading the mentions table")
+}
+
+fn appearances(t: &Loaded, r: &mut Rows, keep: &HashSet<String>) -> Result<()> {
     let df = &t.article_entities;
-    let kind = strs(df, "type")?;
-    let ids = strs(df, "article_id")?;
-    let entity = strs(df, "entity_id")?;
+    let kind = str_ca(df, "type")?;
+    let ids = str_ca(df, "article_id")?;
+    let entity = str_ca(df, "entity_id")?;
     let date = dates(df, "date")?;
     let mentions = i64s(df, "mentions")?;
     let in_title = bools(df, "in_title")?;
     let sentiment = f64s(df, "sentiment")?;
     let relevance = f64s(df, "relevance")?;
     for i in 0..df.height() {
-        if kind[i].as_deref().is_some_and(|k| k != "company") {
+        let Some(entity_id) = cell(&entity, i).filter(|e| keep.contains(*e)) else {
+            continue;
+        };
+        if cell(&kind, i).is_some_and(|k| k != "company") {
             continue;
         }
-        let (Some(article_id), Some(entity_id)) = (&ids[i], &entity[i]) else {
+        let Some(article_id) = cell(&ids, i) else {
             continue;
         };
         let story_id = r.articles.get(article_id).and_then(|a| a.story_id.clone());
         r.appearances
-            .entry(entity_id.clone())
+            .entry(entity_id.to_string())
             .or_default()
             .push(Appearance {
-                article_id: article_id.clone(),
+                article_id: article_id.to_string(),
                 date: date[i],
                 mentions: mentions[i].unwrap_or(1),
                 in_title: in_title[i].unwrap_or(false),
@@ -204,31 +228,33 @@ fn appearances(t: &Loaded, r: &mut Rows) -> Result<()> {
     Ok(())
 }
 
-fn sentences(t: &Loaded, r: &mut Rows) -> Result<()> {
+fn sentences(t: &Loaded, r: &mut Rows, keep: &HashSet<String>) -> Result<()> {
     let df = &t.mentions;
-    let kind = strs(df, "type")?;
-    let ids = strs(df, "article_id")?;
-    let entity = strs(df, "entity_id")?;
-    let sentence = strs(df, "sentence")?;
+    let kind = str_ca(df, "type")?;
+    let ids = str_ca(df, "article_id")?;
+    let entity = str_ca(df, "entity_id")?;
+    let sentence = str_ca(df, "sentence")?;
     let sentiment = f64s(df, "sentiment")?;
-    let evidence = strs(df, "evidence")?;
-    for i in 0..df.height() {
-        if kind[i].as_deref().is_some_and(|k| k != "company") {
+    let evidence = str_ca(df, "evidence")?;
+    for (i, score) in sentiment.into_iter().enumerate() {
+        let Some(entity_id) = cell(&entity, i).filter(|e| keep.contains(*e)) else {
+            continue;
+        };
+        if cell(&kind, i).is_some_and(|k| k != "company") {
             continue;
         }
-        let (Some(article_id), Some(entity_id), Some(text), Some(s)) =
-            (&ids[i], &entity[i], &sentence[i], sentiment[i])
+        let (Some(article_id), Some(text), Some(s)) = (cell(&ids, i), cell(&sentence, i), score)
         else {
             continue;
         };
         r.sentences
-            .entry(entity_id.clone())
+            .entry(entity_id.to_string())
             .or_default()
             .push(Sentence {
-                article_id: article_id.clone(),
-                sentence: text.clone(),
+                article_id: article_id.to_string(),
+                sentence: text.to_string(),
                 sentiment: s,
-                evidence: evidence[i].clone().unwrap_or_default(),
+                evidence: cell(&evidence, i).unwrap_or_default().to_string(),
             });
     }
     Ok(())
@@ -275,6 +301,10 @@ mod tests {
             "broken JSON"
         );
         assert_eq!(reason_kind("no text: the record has no title"), "no text");
+        assert_eq!(
+            reason_kind("unparseable date \"sometime last week\" (set normalize.date_policy)"),
+            "unparseable date"
+        );
         assert_eq!(reason_kind("too short"), "too short");
     }
 }

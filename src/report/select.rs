@@ -96,10 +96,10 @@ pub fn top_by_volume(daily: &[Daily], n: usize) -> Vec<Ranked> {
 /// otherwise the number of articles of those days. Companies silent in the window are
 /// left out.
 pub fn top_by_buzz(daily: &[Daily], end: i32, n: usize, has_buzz: bool) -> Vec<Ranked> {
-    let totals: HashMap<&str, i64> = volumes(daily)
-        .into_iter()
-        .map(|r| (daily_key(daily, &r.entity_id), r.articles))
-        .collect();
+    let mut totals: HashMap<&str, i64> = HashMap::new();
+    for d in daily {
+        *totals.entry(d.entity_id.as_str()).or_default() += d.articles;
+    }
     let mut by: BTreeMap<&str, Ranked> = BTreeMap::new();
     for d in daily.iter().filter(|d| in_window(d.date, end)) {
         let value = if has_buzz {
@@ -126,14 +126,6 @@ pub fn top_by_buzz(daily: &[Daily], end: i32, n: usize, has_buzz: bool) -> Vec<R
     v.sort_by(by_value_desc);
     v.truncate(n);
     v
-}
-
-/// The `&str` of `id` borrowed from `daily` (for maps keyed by borrowed ids).
-fn daily_key<'a>(daily: &'a [Daily], id: &str) -> &'a str {
-    daily
-        .iter()
-        .find(|d| d.entity_id == id)
-        .map_or("", |d| d.entity_id.as_str())
 }
 
 /// Whether `date` is one of the [`WINDOW_DAYS`] days ending on `end`.
