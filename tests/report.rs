@@ -401,3 +401,32 @@ fn signal_columns_are_used_when_present() {
         assert!(html.contains(fallback), "{fallback}");
     }
 }
+
+/// The report of the Le Monde 2022 run (skipped without ../shared): under 5 MB, in both
+/// languages, and (with Chromium) drawn without a script error.
+#[test]
+fn lemonde_report_is_small_and_renders() {
+    let corpus = repo().join("../shared/corpora/lemonde-2022");
+    if !corpus.is_dir() {
+        eprintln!("skipped: {} not found", corpus.display());
+        return;
+    }
+    let tmp = tempdir();
+    let out = tmp.path().join("out");
+    newstone_ok(&["run", "pipelines/lemonde.toml", "--out", &path_str(&out)]);
+    newstone_ok(&["report", &path_str(&out), "--lang", "fr"]);
+    let page = out.join("report.html");
+    let html = fs::read_to_string(&page).unwrap();
+    assert!(html.len() < 5_000_000, "{} bytes", html.len());
+    assert!(html.contains("Europe/Paris") && html.contains("<h2>TotalEnergies "));
+    let Some(chrome) = chromium() else {
+        eprintln!("skipped the browser part: Chromium not found");
+        return;
+    };
+    let dom = headless(&chrome, &tmp.path().join("profile"), &page, &["--dump-dom"]);
+    assert_eq!(status_attr(&dom, "data-render"), "ok");
+    assert_eq!(
+        status_attr(&dom, "data-charts"),
+        html.matches("data-chart=\"").count().to_string()
+    );
+}

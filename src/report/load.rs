@@ -35,7 +35,8 @@ pub struct Loaded {
     pub duplicates: Option<u64>,
 }
 
-/// Columns read per table (those missing from a folder are skipped).
+/// The `articles` columns read (those missing from a folder are skipped, here and below;
+/// `story_id` and `novel` come with the signal columns).
 pub const ARTICLE_COLUMNS: &[&str] = &[
     "article_id",
     "source",
@@ -47,6 +48,7 @@ pub const ARTICLE_COLUMNS: &[&str] = &[
     "story_id",
     "novel",
 ];
+/// The `article_entities` columns read (`relevance` comes with the signal columns).
 pub const ARTICLE_ENTITY_COLUMNS: &[&str] = &[
     "article_id",
     "date",
@@ -58,6 +60,7 @@ pub const ARTICLE_ENTITY_COLUMNS: &[&str] = &[
     "sentiment",
     "relevance",
 ];
+/// The `mentions` columns read (the evidence sentences).
 pub const MENTION_COLUMNS: &[&str] = &[
     "article_id",
     "entity_id",
@@ -66,6 +69,8 @@ pub const MENTION_COLUMNS: &[&str] = &[
     "sentiment",
     "evidence",
 ];
+/// The `company_daily` columns read (from `relevance_weighted_sentiment` on: the signal
+/// columns, absent from older folders).
 pub const DAILY_COLUMNS: &[&str] = &[
     "date",
     "entity_id",
@@ -82,6 +87,7 @@ pub const DAILY_COLUMNS: &[&str] = &[
     "buzz_z",
     "sentiment_z",
 ];
+/// The `rejects` columns read.
 const REJECT_COLUMNS: &[&str] = &["source", "reason"];
 
 /// Reads the tables of `out`. Without `_SUCCESS`, refuses unless `allow_incomplete`

@@ -119,14 +119,23 @@ pub fn build(out: &Path, opts: &Options) -> Result<Report> {
         warnings.push(labels.incomplete.to_string());
     }
     let recorded = loaded.runs.iter().rev().find_map(|r| r.timezone.clone());
-    let tz_name = opts.timezone.clone().or(recorded);
-    let tz = match &tz_name {
-        Some(name) => Some(name.parse::<chrono_tz::Tz>().map_err(|_| {
+    let tz = match (&opts.timezone, &recorded) {
+        (Some(name), _) => Some(name.parse::<chrono_tz::Tz>().map_err(|_| {
             anyhow::anyhow!(
                 "--timezone {name:?} is not an IANA time zone name (e.g. \"Europe/Paris\", \"UTC\")"
             )
         })?),
-        None => None,
+        (None, Some(name)) => match name.parse::<chrono_tz::Tz>() {
+            Ok(tz) => Some(tz),
+            Err(_) => {
+                warnings.push(format!(
+                    "the run log names the time zone {name:?}, unknown here: times are shown \
+                     in UTC (give --timezone)"
+                ));
+                None
+            }
+        },
+        (None, None) => None,
     };
     let html = html::render(&html::Input {
         out,
