@@ -22,6 +22,13 @@
     return Math.max(320, Math.min(1040, el.clientWidth || 900));
   }
 
+  /* Ticks on whole days at least (never hours), and half a day of margin so that the
+     first and last bars are drawn whole. */
+  var X_INCRS = [DAY, 2 * DAY, 7 * DAY, 14 * DAY, 30 * DAY, 91 * DAY, 182 * DAY, 365 * DAY];
+  var X_SCALE = { time: true, range: function (u, min, max) { return [min - DAY / 2, max + DAY / 2]; } };
+  var X_AXIS = { incrs: X_INCRS };
+  function fromZero(u, min, max) { return [0, Math.max(1, max)]; }
+
   function bars() {
     return uPlot.paths.bars({ size: [0.8, 24], align: 0 });
   }
@@ -33,12 +40,12 @@
       height: 200,
       tzDate: tzDate,
       legend: { show: true },
-      scales: { x: { time: true } },
+      scales: { x: X_SCALE, y: { range: fromZero } },
       series: [
         { label: L.date },
         { label: L.articles, stroke: "#3b6ea5", fill: "rgba(59,110,165,0.35)", paths: bars(), points: { show: false } }
       ],
-      axes: [{}, { size: 50 }]
+      axes: [X_AXIS, { size: 50 }]
     }, [xs(d.x0, d.v.length), d.v], el);
     drawn++;
   }
@@ -49,7 +56,7 @@
       width: width(el),
       height: 240,
       tzDate: tzDate,
-      scales: { x: { time: true }, n: { range: function (u, min, max) { return [0, Math.max(1, max)]; } }, s: { range: [-1, 1] } },
+      scales: { x: X_SCALE, n: { range: fromZero }, s: { range: [-1, 1] } },
       series: [
         { label: L.date },
         { label: L.articles, scale: "n", stroke: "#8aa9c9", fill: "rgba(138,169,201,0.45)", paths: bars(), points: { show: false } },
@@ -57,7 +64,7 @@
         { label: L.sentiment_7d, scale: "s", stroke: "#2e7d32", width: 2, spanGaps: false, points: { show: false } }
       ],
       axes: [
-        {},
+        X_AXIS,
         { scale: "n", size: 45 },
         { scale: "s", side: 1, size: 45, grid: { show: false } }
       ]
