@@ -88,7 +88,8 @@ pub struct CompanyPage {
     pub days: Vec<i32>,
     pub volume: Vec<i64>,
     pub sentiment: Vec<Option<f64>>,
-    /// `sentiment_7d` when the table has it, else computed ([`select::trailing_sentiment`]).
+    /// `sentiment_7d` when the table has it (on its rows' days), else computed
+    /// ([`select::trailing_sentiment`]); `None` where the 7 days hold no article.
     pub trend: Vec<Option<f64>>,
     pub stories: Vec<Appearance>,
     pub best: Option<StrongDay>,
@@ -248,10 +249,18 @@ fn company_page(rows: &Rows, id: &str, daily: &[&Daily]) -> CompanyPage {
         }
         trend7[i] = d.sentiment_7d;
     }
+    // The table's `sentiment_7d` on the days it has a row; the same mean computed here on
+    // the other days (a sparse table has no row on quiet days); none where the 7 days hold
+    // no article (a dense table's rows say 0 there).
+    let computed = select::trailing_sentiment(daily, &days);
     let trend = if rows.signals.sentiment_7d {
-        trend7
+        computed
+            .iter()
+            .zip(trend7)
+            .map(|(c, t)| c.and(t.or(*c)))
+            .collect()
     } else {
-        select::trailing_sentiment(daily, &days)
+        computed
     };
     let apps: Vec<&Appearance> = rows
         .appearances
