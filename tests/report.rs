@@ -323,6 +323,20 @@ fn add_column(out: &Path, table: &str, col: polars::prelude::Column) {
     ParquetWriter::new(f).finish(&mut df).unwrap();
 }
 
+/// Removes the columns `cols` (those present) from the single-file table `table` of `out`.
+fn drop_columns(out: &Path, table: &str, cols: &[&str]) {
+    use polars::prelude::*;
+    let path = out.join(format!("{table}.parquet"));
+    let mut df = read(out, table);
+    for c in cols {
+        if df.column(c).is_ok() {
+            df = df.drop(c).unwrap();
+        }
+    }
+    let f = fs::File::create(&path).unwrap();
+    ParquetWriter::new(f).finish(&mut df).unwrap();
+}
+
 /// With the signal columns (relevance, stories, buzz, rolling sentiment) the page uses
 /// them, and says nothing of the fallbacks.
 #[test]
@@ -392,9 +406,29 @@ fn signal_columns_are_used_when_present() {
     }
     // The 7-day line is the table's sentiment_7d (0.25 on every row).
     assert!(html.contains("\"t\":[0.25"), "sentiment_7d drawn");
-    // Without them (the run as written), the page says which fallbacks it used.
+    // Without them (an output written before they existed), the page says which
+    // fallbacks it used.
     let plain = tmp.path().join("plain");
     sample_run(&plain);
+    for (table, cols) in [
+        ("articles", &["story_id", "novel"][..]),
+        ("article_entities", &["relevance", "novel"][..]),
+        (
+            "company_daily",
+            &[
+                "relevance_weighted_sentiment",
+                "novel_articles",
+                "sentiment_7d",
+                "sentiment_30d",
+                "articles_7d",
+                "articles_30d",
+                "buzz_z",
+                "sentiment_z",
+            ][..],
+        ),
+    ] {
+        drop_columns(&plain, table, cols);
+    }
     newstone_ok(&["report", &path_str(&plain)]);
     let html = fs::read_to_string(plain.join("report.html")).unwrap();
     for fallback in ["has no buzz_z", "has no sentiment_7d", "has no relevance"] {
