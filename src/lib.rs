@@ -12,6 +12,7 @@ pub mod entities;
 pub mod eval;
 pub mod pipeline;
 pub mod reference;
+pub mod report;
 pub mod sentiment;
 pub mod signals;
 pub mod sources;

@@ -356,6 +356,7 @@ fn run_record(
         error: error.map(|e| format!("{e:#}")),
         newstone: CODE_VERSION.to_string(),
         pipeline: ctx.pipeline.name.clone(),
+        timezone: Some(ctx.pipeline.timezone.clone()),
         inputs_seen: c.map(|c| c.seen),
         inputs_new: c.map(|c| c.new),
         inputs_changed: c.map(|c| c.changed),

@@ -11,6 +11,7 @@ use crate::stages::Stage;
 pub mod entities;
 pub mod eval;
 pub mod io;
+pub mod report;
 pub mod run;
 pub mod sentiment;
 pub mod status;
@@ -166,6 +167,49 @@ newstone eval --file my-headlines.jsonl --errors wrong.jsonl"
         #[arg(long, value_name = "FILE")]
         errors: Option<PathBuf>,
     },
+    /// Write one self-contained HTML report (no network needed to view it) of a run's
+    /// output folder: summary, top companies, movers, one section per company.
+    #[command(
+        after_help = "The folder must hold a complete run (its _SUCCESS marker); the \
+tables may be single files or partitioned folders. Timestamps are shown in the time zone \
+the run recorded (or --timezone).\n\n\
+Examples:\n  \
+newstone report ../out/default\n  \
+newstone report ../out/lemonde --lang fr --output lemonde.html\n  \
+newstone report ../out/lemonde --as-of 2022-10-31"
+    )]
+    Report {
+        /// The run's output folder (the pipeline's `out`).
+        #[arg(value_name = "OUT_DIR")]
+        out: PathBuf,
+        /// The HTML file to write (default: OUT_DIR/report.html).
+        #[arg(long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Language of the labels.
+        #[arg(long, value_enum, default_value = "en")]
+        lang: crate::report::Lang,
+        /// IANA time zone for timestamps (default: the one the run recorded; UTC if none).
+        #[arg(long, value_name = "TZ")]
+        timezone: Option<String>,
+        /// How many companies get a section (the top ones by articles, plus the buzz and
+        /// movers companies).
+        #[arg(long, default_value_t = crate::report::DEFAULT_COMPANIES, value_name = "N")]
+        companies: usize,
+        /// Report on a folder without _SUCCESS (its tables may come from two runs).
+        #[arg(long)]
+        allow_incomplete: bool,
+        /// Last day of the buzz and movers windows, YYYY-MM-DD (default: the last day
+        /// of the data).
+        #[arg(long, value_name = "DATE", value_parser = parse_day)]
+        as_of: Option<i32>,
+    },
+}
+
+/// A `YYYY-MM-DD` day as days since 1970-01-01.
+fn parse_day(s: &str) -> Result<i32, String> {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map(crate::report::load::days_since_epoch)
+        .map_err(|_| format!("{s:?} is not a day as YYYY-MM-DD"))
 }
 
 /// Logs go to stderr (stdout is for data in `entities`/`sentiment`).
@@ -241,6 +285,25 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             gazetteer,
             lexicons,
         } => sentiment::sentiment(&input, &output, &reference(gazetteer, lexicons)),
+        Command::Report {
+            out,
+            output,
+            lang,
+            timezone,
+            companies,
+            allow_incomplete,
+            as_of,
+        } => report::report(
+            &out,
+            output,
+            &crate::report::Options {
+                lang,
+                timezone,
+                companies,
+                allow_incomplete,
+                as_of,
+            },
+        ),
         Command::Eval {
             dir,
             file,

@@ -141,6 +141,10 @@ pub struct RunRecord {
     pub newstone: String,
     /// The pipeline's name.
     pub pipeline: String,
+    /// The pipeline's IANA time zone (the days of the `date` columns are local days in
+    /// it); absent in lines written before it was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timezone: Option<String>,
     /// Input files of this run, and how they compare with the last run that did not fail
     /// (all new for the first); null when the run failed before listing its inputs.
     pub inputs_seen: Option<u64>,
