@@ -17,7 +17,7 @@ mod integrity;
 mod publish;
 pub use integrity::{check_files, file_sum, file_sums, named_sums, FileSum, FileSums};
 pub use publish::{
-    marker_mismatch, publish, read_marker, tables_state, Published, TablesState, MARKER,
+    marker_mismatch, publish, read_marker, remove, tables_state, Published, TablesState, MARKER,
 };
 
 /// Version of the code that produced an artefact: a new release invalidates old artefacts.
@@ -253,28 +253,30 @@ impl StageDir {
         tables: &[&str],
         extra: impl Fn(usize) -> Vec<String>,
     ) -> Result<Manifest> {
+        let files = self.sums(known)?;
+        let mut m = manifest.clone();
+        set_chunk_keys(&mut m.chunks, &files, tables, extra);
+        self.commit_known(&m, files)?;
+        Ok(m)
+    }
+
+    /// The sizes and checksums of the folder's files: those of `known` as they are, the
+    /// others read back.
+    fn sums(&self, known: FileSums) -> Result<FileSums> {
         let names: Vec<String> = integrity::stage_files(&self.tmp)?
             .into_iter()
             .filter(|n| !known.contains_key(n))
             .collect();
         let mut files = named_sums(&self.tmp, &names)?;
         files.extend(known);
-        let mut m = manifest.clone();
-        set_chunk_keys(&mut m.chunks, &files, tables, extra);
-        self.commit_known(&m, files.clone())?;
-        Ok(m)
+        Ok(files)
     }
 
     /// [`StageDir::commit`], taking the sizes and checksums of the files in `known` (parts
     /// linked from the previous run, already checksummed) as they are.
     pub fn commit_known(self, manifest: &Manifest, known: FileSums) -> Result<()> {
         let t0 = std::time::Instant::now();
-        let names: Vec<String> = integrity::stage_files(&self.tmp)?
-            .into_iter()
-            .filter(|n| !known.contains_key(n))
-            .collect();
-        let mut files = named_sums(&self.tmp, &names)?;
-        files.extend(known);
+        let files = self.sums(known)?;
         tracing::debug!(
             "{}: {} files checksummed in {:.3} s",
             manifest.stage,

@@ -192,15 +192,7 @@ fn rows(out: &Path, table: &str) -> Vec<String> {
     out_rows
 }
 
-const TABLES: [&str; 7] = [
-    "articles",
-    "mentions",
-    "article_entities",
-    "company_daily",
-    "entities",
-    "discovered_companies",
-    "rejects",
-];
+use newstone::stages::export::TABLES;
 
 fn run_log(out: &Path) -> Vec<serde_json::Value> {
     fs::read_to_string(out.join("_runs.jsonl"))

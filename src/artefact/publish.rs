@@ -95,7 +95,7 @@ pub fn publish(
 }
 
 /// Removes a file or folder, if there.
-fn remove(path: &Path) -> Result<()> {
+pub fn remove(path: &Path) -> Result<()> {
     let removed = match fs::symlink_metadata(path) {
         Err(_) => return Ok(()),
         Ok(m) if m.is_dir() => fs::remove_dir_all(path),

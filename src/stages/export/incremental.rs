@@ -16,7 +16,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::{Context as _, Result};
@@ -24,8 +24,8 @@ use polars::prelude::*;
 
 use super::{articles_part, mentions_part, parquet_sink, partition, TABLES};
 use crate::artefact::{
-    file_sum, named_sums, read_parquet, write_atomic, FileSums, Fingerprint, Manifest, Published,
-    MARKER,
+    file_sum, named_sums, read_parquet, remove, write_atomic, FileSums, Fingerprint, Manifest,
+    Published, MARKER,
 };
 use crate::config::Partitioning;
 use crate::stages::chunks::{self, Reuse, NULL_DAY};
@@ -486,13 +486,4 @@ pub fn run(
         keys,
         touched,
     })
-}
-
-fn remove(path: &Path) -> Result<()> {
-    let removed = match fs::symlink_metadata(path) {
-        Err(_) => return Ok(()),
-        Ok(m) if m.is_dir() => fs::remove_dir_all(path),
-        Ok(_) => fs::remove_file(path),
-    };
-    removed.with_context(|| format!("cannot remove {}", path.display()))
 }
