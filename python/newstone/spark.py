@@ -537,7 +537,8 @@ def run(
         .select(F.explode(F.expr(_content_scan(window))).alias("k"))
         .select(F.col("k.f").alias(_FILE), F.col("k.r").alias(_REC))
     )
-    kept_keys = single.unionByName(multi)
+    # Kept once: read by the story step and by the analysis.
+    kept_keys = single.unionByName(multi).persist(StorageLevel.MEMORY_AND_DISK)
     kept = norm.join(kept_keys, [_FILE, _REC], "left_semi")
     # 4. Stories, on the driver: the crate's sequential pass over the kept articles in
     # input order (their order key, id, date and signature), joined back by order key.
@@ -578,6 +579,7 @@ def run(
             order = ["entity_id"]
         _write(df, out, name, partitioning, single_files, order)
     norm.unpersist()
+    kept_keys.unpersist()
     analysed.unpersist()
     return {"seconds": round(time.time() - t0, 3)}
 
