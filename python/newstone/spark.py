@@ -298,20 +298,6 @@ def _scaled_mean(total, n):
     return F.when(n > 0, F.signum(q) * r / F.lit(10000.0)).otherwise(F.lit(0.0))
 
 
-def _round_float(x):
-    """A float rounded at 4 decimals, half away from zero (``tables::round_float``):
-    ``round(x * 10000) / 10000`` in doubles."""
-    from pyspark.sql import functions as F
-
-    y = x * F.lit(10000.0)
-    a = F.abs(y)
-    f = F.floor(a).cast("double")
-    # Not `floor(a + 0.5)`: that sum is rounded, and just below a half it gives the next
-    # whole number. `a - f` is exact.
-    r = F.when(a - f >= F.lit(0.5), f + F.lit(1.0)).otherwise(f)
-    return F.signum(y) * r / F.lit(10000.0)
-
-
 def company_daily_base(article_entities, order=(_FILE, _REC, _POS)):
     """The base columns of ``company_daily`` from ``article_entities`` rows (with their
     order key), as the aggregate stage computes them: per (date, company) the articles,
@@ -339,8 +325,10 @@ def company_daily_base(article_entities, order=(_FILE, _REC, _POS)):
         F.sum(F.when(F.col("label") == "positive", 1).otherwise(0)).cast("long").alias("positive"),
         F.sum(F.when(F.col("label") == "negative", 1).otherwise(0)).cast("long").alias("negative"),
         F.sum(F.when(F.col("label") == "neutral", 1).otherwise(0)).cast("long").alias("neutral"),
-        F.sum(F.coalesce(F.col("relevance"), F.lit(0.0))).alias("_r"),
-        F.sum(F.coalesce(F.col("relevance"), F.lit(0.0)) * F.coalesce(F.col("sentiment"), F.lit(0.0))).alias("_rw"),
+        F.sum(_units(F.coalesce(F.col("relevance"), F.lit(0.0)))).alias("_r"),
+        F.sum(
+            _units(F.coalesce(F.col("relevance"), F.lit(0.0))) * _units(F.coalesce(F.col("sentiment"), F.lit(0.0)))
+        ).alias("_rw"),
         F.sum(F.when(F.col("novel"), 1).otherwise(0)).cast("long").alias("novel_articles"),
         F.first("_first_name").alias("_first_name"),
         F.first("_day_name").alias("_day_name"),
@@ -356,9 +344,7 @@ def company_daily_base(article_entities, order=(_FILE, _REC, _POS)):
         F.col("mentions").cast("long").alias("mentions"),
         _scaled_mean(F.col("_s"), F.col("articles")).alias("sentiment_mean"),
         _scaled_mean(F.col("_w"), F.col("mentions")).alias("sentiment_weighted"),
-        F.when(F.col("_r") > 0, _round_float(F.col("_rw") / F.col("_r")))
-        .otherwise(F.lit(0.0))
-        .alias("relevance_weighted_sentiment"),
+        _scaled_mean(F.col("_rw"), F.col("_r")).alias("relevance_weighted_sentiment"),
         "positive",
         "negative",
         "neutral",

@@ -120,9 +120,10 @@ fn partial_sums(
         let units = to_units(s);
         rows.sentiment.push(units);
         rows.weighted.push(units * m as f64);
-        let r = relevance.get(i).unwrap_or(0.0);
+        // In units too (products of whole numbers below 10^10: their sums are exact).
+        let r = to_units(relevance.get(i).unwrap_or(0.0));
         rows.relevance.push(r);
-        rows.relevance_weighted.push(r * s);
+        rows.relevance_weighted.push(r * units);
         rows.novel.push(i64::from(novel.get(i).unwrap_or(false)));
         let label = labels.get(i);
         for (l, v) in ["positive", "negative", "neutral"]
@@ -457,13 +458,14 @@ fn finish(sums: &DataFrame, seen: &Seen) -> Result<DataFrame> {
         .map(|(s, n)| scaled_mean(*s, *n))
         .collect();
     // Relevance-weighted: Σ relevance × sentiment / Σ relevance (0 when every article
-    // has relevance 0).
+    // has relevance 0), from exact sums of units, so that it does not depend on the order
+    // of the additions either (see `scaled_mean`).
     let by_relevance: Vec<f64> = col_f64("relevance_weighted_sum")?
         .iter()
         .zip(col_f64("relevance_sum")?)
         .map(|(s, r)| {
             if r > 0.0 {
-                crate::tables::round_float(s / r)
+                (s / r).round() / 10f64.powi(crate::tables::FLOAT_DECIMALS)
             } else {
                 0.0
             }
