@@ -538,6 +538,53 @@ mod tests {
     }
 
     #[test]
+    fn the_relevance_weighted_sentiment_does_not_depend_on_the_row_order() {
+        // (relevance, sentiment) of four articles naming one company on one day.
+        let rows = [
+            (87.3512, -0.4021),
+            (12.0004, 0.7313),
+            (55.5, 0.1),
+            (3.2417, -0.9999),
+        ];
+        let frame = |order: &[usize]| {
+            let n = order.len();
+            let pick =
+                |f: fn(&(f64, f64)) -> f64| order.iter().map(|&i| f(&rows[i])).collect::<Vec<_>>();
+            DataFrame::new_infer_height(vec![
+                date_col("date", std::iter::repeat_n(Some(19000), n)),
+                Column::new("entity_id".into(), vec!["renault"; n]),
+                Column::new("name".into(), vec!["Renault"; n]),
+                Column::new("type".into(), vec!["company"; n]),
+                Column::new("mentions".into(), vec![1i64; n]),
+                Column::new("sentiment".into(), pick(|r| r.1)),
+                Column::new("label".into(), vec!["neutral"; n]),
+                Column::new("relevance".into(), pick(|r| r.0)),
+                Column::new("novel".into(), vec![true; n]),
+            ])
+            .unwrap()
+        };
+        let value = |order: &[usize]| {
+            let mut seen = Seen::default();
+            let sums = partial_sums(&frame(order), &mut seen, &|_| true).unwrap();
+            let df = finish(&sums, &seen).unwrap();
+            let v = df
+                .column("relevance_weighted_sentiment")
+                .unwrap()
+                .f64()
+                .unwrap()
+                .get(0);
+            v.unwrap()
+        };
+        let a = value(&[0, 1, 2, 3]);
+        assert_eq!(a, value(&[3, 2, 1, 0]));
+        assert_eq!(a, value(&[2, 0, 3, 1]));
+        let exact: f64 =
+            rows.iter().map(|(r, s)| r * s).sum::<f64>() / rows.iter().map(|r| r.0).sum::<f64>();
+        assert!((a - exact).abs() <= 0.00005 + 1e-12, "{a} vs {exact}");
+        assert_eq!(a, (a * 10_000.0).round() / 10_000.0);
+    }
+
+    #[test]
     fn company_names_are_per_day_and_discovered_ones_keep_their_first_name() {
         let mut seen = Seen::default();
         seen.company("lumen-arc", "Brightwave", Some(10));
