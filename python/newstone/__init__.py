@@ -43,6 +43,8 @@ __all__ = [
     "sentiment",
     "normalize",
     "analyze_articles",
+    "assign_stories",
+    "enrich_daily",
     "to_arrow",
 ]
 
@@ -192,9 +194,11 @@ def normalize(
     table: Any, lang: Optional[str] = None, *, pipeline: Optional[str] = None
 ) -> Dict[str, pa.Table]:
     """Cleans the records of ``table`` without de-duplicating them: ``articles`` (the
-    normalized articles, with ``row``, the index of their record in ``table``, and
+    normalized articles, with ``row``, the index of their record in ``table``,
     ``content_key``, equal for articles with the same title and text up to case and
-    spacing) and ``rejects``. The Spark job de-duplicates these across partitions."""
+    spacing, and ``signature``, the article's story signature for
+    :func:`assign_stories`) and ``rejects``. The Spark job de-duplicates these across
+    partitions."""
     out = _native.normalize(_stream(_raw(table)), pipeline, lang)
     return {name: _import(pair) for name, pair in out.items()}
 
@@ -207,3 +211,26 @@ def analyze_articles(
     t = to_arrow(articles)
     out = _native.analyze_articles(_stream(t), pipeline, with_text)
     return {name: _import(pair) for name, pair in out.items()}
+
+
+def assign_stories(articles: Any, *, pipeline: Optional[str] = None) -> pa.Table:
+    """The stories of kept (de-duplicated) articles given IN INPUT ORDER, as a local
+    run's normalize stage assigns them: ``articles`` has ``article_id``, ``date`` and
+    ``signature`` (as :func:`normalize` gives them). Returns ``article_id``,
+    ``story_id`` (the id of the story's first article) and ``novel`` (the article starts
+    its story), one row per row, in order. The pass is sequential: each article is
+    compared with the earlier ones of the pipeline's ``story_window_days``."""
+    t = to_arrow(articles).select(["article_id", "date", "signature"])
+    return _import(_native.assign_stories(_stream(t), pipeline))
+
+
+def enrich_daily(base: Any, *, pipeline: Optional[str] = None) -> pa.Table:
+    """The ``company_daily`` table from its base columns (one row per company and day:
+    ``date``, ``entity_id``, ``name``, ``articles``, ``mentions``, ``sentiment_mean``,
+    ``sentiment_weighted``, ``relevance_weighted_sentiment``, ``positive``,
+    ``negative``, ``neutral``, ``novel_articles``), as a local run's aggregate stage
+    finishes it: ``articles_7d``/``30d``, ``sentiment_7d``/``30d``, ``buzz_z`` and
+    ``sentiment_z`` added (zero rows filled in with the pipeline's ``[aggregate]
+    dense``), sorted by date and company."""
+    t = to_arrow(base)
+    return _import(_native.enrich_daily(_stream(t), pipeline))

@@ -22,11 +22,18 @@ through the ``newstone`` package on the executors, with ``mapInArrow``):
    becomes the new reference). Window functions over the (small) key columns; only
    groups of two or more copies are scanned in order (an ``aggregate`` over their sorted
    keys, in Spark SQL);
-4. analyse the kept articles (entities and sentiment) with ``mapInArrow``: one pass
-   gives the ``articles``, ``mentions`` and ``article_entities`` rows;
-5. aggregate ``company_daily`` and ``discovered_companies`` with Spark SQL, with the
-   definitions of the aggregate stage (src/stages/aggregate.rs);
-6. write the tables: partitioned by date (Hive style, ``date=YYYY-MM-DD`` or
+4. stories (a driver-side step): the kept articles' (order key, id, date, signature),
+   about 300 bytes each, are collected to the driver in input order and given their
+   ``story_id`` and ``novel`` by the crate's sequential pass
+   (:func:`newstone.assign_stories`, as a local run's normalize stage), then joined back;
+5. analyse the kept articles (entities and sentiment) with ``mapInArrow``: one pass
+   gives the ``articles``, ``mentions`` and ``article_entities`` rows (with the
+   articles' ``story_id`` and ``novel``);
+6. aggregate ``company_daily`` and ``discovered_companies`` with Spark SQL, with the
+   definitions of the aggregate stage (src/stages/aggregate/): the base columns of
+   ``company_daily`` from sums, then its rolling and z-score columns on the driver
+   (:func:`newstone.enrich_daily`; one row per company and day, a small table);
+7. write the tables: partitioned by date (Hive style, ``date=YYYY-MM-DD`` or
    ``month=YYYY-MM``) or, with ``single_files``, one ``<table>.parquet`` each as a local run.
 
 The output columns are those the crate gives: a column added to the crate's tables
@@ -72,6 +79,8 @@ def _small_strings(schema: pa.Schema) -> pa.Schema:
     def conv(t: pa.DataType) -> pa.DataType:
         if pa.types.is_large_string(t) or pa.types.is_string_view(t):
             return pa.string()
+        if pa.types.is_large_binary(t) or pa.types.is_binary_view(t):
+            return pa.binary()
         if pa.types.is_struct(t):
             return pa.struct([pa.field(f.name, conv(f.type), f.nullable) for f in t])
         return t
@@ -92,7 +101,8 @@ def _sample_schemas(pipeline: Optional[str], with_text: bool) -> Dict[str, pa.Sc
     )
     norm = newstone.normalize(sample, pipeline=pipeline)["articles"]
     tables = newstone.analyze_articles(norm, pipeline=pipeline, with_text=with_text)
-    out = {"normalized": _small_strings(norm.schema)}
+    stories = newstone.assign_stories(norm, pipeline=pipeline)
+    out = {"normalized": _small_strings(norm.schema), "stories": _small_strings(stories.schema)}
     for name, t in tables.items():
         out[name] = _small_strings(t.schema)
     return out
@@ -223,6 +233,28 @@ def _analyze(pipeline: Optional[str], with_text: bool, schemas: Dict[str, pa.Sch
     return analyze
 
 
+def _stories(spark, kept, pipeline: Optional[str], schema: pa.Schema):
+    """``story_id`` and ``novel`` of the kept articles by order key: their (order key,
+    ``article_id``, ``date``, ``signature``) collected to the driver in input order (about
+    300 bytes an article) and given to the crate's sequential story pass
+    (:func:`newstone.assign_stories`). The result goes back as a Spark DataFrame."""
+    keys = kept.select(_FILE, _REC, "article_id", "date", "signature").orderBy(_FILE, _REC).toArrow()
+    stories = newstone.assign_stories(keys, pipeline=pipeline)
+    out = pa.table(
+        {
+            _FILE: keys.column(_FILE),
+            _REC: keys.column(_REC),
+            "story_id": stories.column("story_id"),
+            "novel": stories.column("novel"),
+        }
+    )
+    target = pa.schema(
+        [pa.field(_FILE, pa.int64()), pa.field(_REC, pa.int64())]
+        + [schema.field("story_id"), schema.field("novel")]
+    )
+    return spark.createDataFrame(out.cast(target))
+
+
 def _content_scan(window: int) -> str:
     """A Spark SQL expression over ``copies`` (the articles of one content key, sorted
     in input order, as structs of ``f``, ``r`` and ``d``, their order key and date): the
@@ -266,13 +298,15 @@ def _scaled_mean(total, n):
     return F.when(n > 0, F.signum(q) * r / F.lit(10000.0)).otherwise(F.lit(0.0))
 
 
-def company_daily(article_entities, order=(_FILE, _REC, _POS)):
-    """``company_daily`` from ``article_entities`` rows (with their order key), as the
-    aggregate stage computes it: per (date, company) the articles, mentions, mean
-    sentiment per article and per mention (exact means of the 4-decimal scores, rounded
-    like every float of the tables), the
-    labels' counts, and the company's name of the day (the first name its rows carry
-    that day; a discovered company keeps the first name it was seen with)."""
+def company_daily_base(article_entities, order=(_FILE, _REC, _POS)):
+    """The base columns of ``company_daily`` from ``article_entities`` rows (with their
+    order key), as the aggregate stage computes them: per (date, company) the articles,
+    mentions, mean sentiment per article and per mention (exact means of the 4-decimal
+    scores, rounded like every float of the tables), the relevance-weighted sentiment
+    (Σ relevance × sentiment / Σ relevance, 0 when the relevances sum to 0), the labels'
+    counts, the novel articles, and the company's name of the day (the first name its
+    rows carry that day; a discovered company keeps the first name it was seen with).
+    :func:`newstone.enrich_daily` adds the rolling columns."""
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
@@ -291,6 +325,11 @@ def company_daily(article_entities, order=(_FILE, _REC, _POS)):
         F.sum(F.when(F.col("label") == "positive", 1).otherwise(0)).cast("long").alias("positive"),
         F.sum(F.when(F.col("label") == "negative", 1).otherwise(0)).cast("long").alias("negative"),
         F.sum(F.when(F.col("label") == "neutral", 1).otherwise(0)).cast("long").alias("neutral"),
+        F.sum(_units(F.coalesce(F.col("relevance"), F.lit(0.0)))).alias("_r"),
+        F.sum(
+            _units(F.coalesce(F.col("relevance"), F.lit(0.0))) * _units(F.coalesce(F.col("sentiment"), F.lit(0.0)))
+        ).alias("_rw"),
+        F.sum(F.when(F.col("novel"), 1).otherwise(0)).cast("long").alias("novel_articles"),
         F.first("_first_name").alias("_first_name"),
         F.first("_day_name").alias("_day_name"),
     )
@@ -305,10 +344,21 @@ def company_daily(article_entities, order=(_FILE, _REC, _POS)):
         F.col("mentions").cast("long").alias("mentions"),
         _scaled_mean(F.col("_s"), F.col("articles")).alias("sentiment_mean"),
         _scaled_mean(F.col("_w"), F.col("mentions")).alias("sentiment_weighted"),
+        _scaled_mean(F.col("_rw"), F.col("_r")).alias("relevance_weighted_sentiment"),
         "positive",
         "negative",
         "neutral",
-    ).orderBy("date", "entity_id")
+        "novel_articles",
+    )
+
+
+def company_daily(spark, article_entities, pipeline: Optional[str] = None):
+    """``company_daily``: the base columns summed in Spark (:func:`company_daily_base`),
+    then collected to the driver (one row per company and day) for the rolling and
+    z-score columns, which the crate adds (:func:`newstone.enrich_daily`)."""
+    base = company_daily_base(article_entities).toArrow()
+    daily = newstone.enrich_daily(base, pipeline=pipeline)
+    return spark.createDataFrame(_for_spark(daily, _small_strings(daily.schema)))
 
 
 def discovered_companies(article_entities, order=(_FILE, _REC, _POS)):
@@ -473,9 +523,14 @@ def run(
         .select(F.explode(F.expr(_content_scan(window))).alias("k"))
         .select(F.col("k.f").alias(_FILE), F.col("k.r").alias(_REC))
     )
-    kept_keys = single.unionByName(multi)
+    # Kept once: read by the story step and by the analysis.
+    kept_keys = single.unionByName(multi).persist(StorageLevel.MEMORY_AND_DISK)
     kept = norm.join(kept_keys, [_FILE, _REC], "left_semi")
-    # 4. Analyse.
+    # 4. Stories, on the driver: the crate's sequential pass over the kept articles in
+    # input order (their order key, id, date and signature), joined back by order key.
+    kept = kept.join(_stories(spark, kept, pipeline, schemas["stories"]), [_FILE, _REC], "left")
+    kept = kept.drop("signature")
+    # 5. Analyse.
     names = ["articles", "mentions", "article_entities"]
     out_schema = pa.schema(
         [
@@ -495,10 +550,10 @@ def run(
         n: analysed.filter(F.col("_table") == n).select(_FILE, _REC, _POS, f"{n}.*")
         for n in names
     }
-    # 5. Aggregate.
-    tables["company_daily"] = company_daily(tables["article_entities"])
+    # 6. Aggregate.
+    tables["company_daily"] = company_daily(spark, tables["article_entities"], pipeline)
     tables["discovered_companies"] = discovered_companies(tables["article_entities"])
-    # 6. Write.
+    # 7. Write.
     if "://" not in out:
         os.makedirs(out, exist_ok=True)
     for name, df in tables.items():
@@ -510,6 +565,7 @@ def run(
             order = ["entity_id"]
         _write(df, out, name, partitioning, single_files, order)
     norm.unpersist()
+    kept_keys.unpersist()
     analysed.unpersist()
     return {"seconds": round(time.time() - t0, 3)}
 

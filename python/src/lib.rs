@@ -282,6 +282,36 @@ fn analyze_articles<'py>(
     export_tables(py, &tables, &[])
 }
 
+/// The stories of kept articles in input order (`article_id`, `date`, `signature`, as
+/// [`normalize`] gives them): `article_id`, `story_id`, `novel`, one row per input row.
+#[pyfunction]
+#[pyo3(signature = (stream, pipeline=None))]
+fn assign_stories<'py>(
+    py: Python<'py>,
+    stream: &Bound<'py, PyAny>,
+    pipeline: Option<&str>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let df = import_stream(stream)?;
+    let a = analyzer(pipeline)?;
+    let out = py.detach(|| a.assign_stories(&df)).map_err(value_error)?;
+    export_frame(py, &out)
+}
+
+/// The `company_daily` table from its base columns (one row per company and day): the
+/// rolling and z-score columns added, sorted by date and company.
+#[pyfunction]
+#[pyo3(signature = (stream, pipeline=None))]
+fn enrich_daily<'py>(
+    py: Python<'py>,
+    stream: &Bound<'py, PyAny>,
+    pipeline: Option<&str>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let df = import_stream(stream)?;
+    let a = analyzer(pipeline)?;
+    let out = py.detach(|| a.enrich_daily(&df)).map_err(value_error)?;
+    export_frame(py, &out)
+}
+
 /// The input files of a pipeline (a file's path or text, see [`load_pipeline`]; its
 /// inputs, or `inputs` instead when given), sorted
 /// as a run reads them: a list of `(input number, path, name shown in the tables)`.
@@ -360,6 +390,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(analyze, m)?)?;
     m.add_function(wrap_pyfunction!(normalize, m)?)?;
     m.add_function(wrap_pyfunction!(analyze_articles, m)?)?;
+    m.add_function(wrap_pyfunction!(assign_stories, m)?)?;
+    m.add_function(wrap_pyfunction!(enrich_daily, m)?)?;
     m.add_function(wrap_pyfunction!(list_inputs, m)?)?;
     m.add_function(wrap_pyfunction!(read_file, m)?)?;
     m.add_function(wrap_pyfunction!(pipeline_settings, m)?)?;

@@ -40,7 +40,7 @@ MENTION_COLUMNS = [
 ]
 ARTICLE_ENTITY_COLUMNS = [
     "article_id", "date", "entity_id", "name", "type", "mentions", "in_title",
-    "sentiment", "label", "evidence",
+    "relevance", "novel", "sentiment", "label", "evidence",
 ]
 
 
@@ -167,3 +167,55 @@ def test_a_batch_gives_the_rows_of_a_local_run(newstone_cli, tmp_path):
         assert local.num_rows > 0
         mine = got[name].cast(local.select(cols).schema)
         assert rows(local, *cols) == rows(mine, *cols), name
+
+
+def test_stories_and_the_daily_signals_are_the_crates_sequential_steps():
+    """assign_stories follows the input order; enrich_daily adds the rolling columns."""
+    table = pa.table(
+        {
+            "id": ["s-1", "s-2", "s-3"],
+            "title": ["Renault recalls its electric vans"] * 2 + ["Danone raises its dividend"],
+            "text": [
+                "Renault is recalling thousands of electric delivery vans after a battery fault "
+                "caused fires in depots near Lyon and Lille, the carmaker said on Tuesday.",
+                "Renault is recalling thousands of electric delivery vans after a battery fault "
+                "caused fires in depots near Lyon and Lille, the carmaker confirmed on Wednesday.",
+                "Danone will raise its dividend this year as yogurt sales in Europe and bottled "
+                "water in Asia grew faster than analysts had expected.",
+            ],
+            "date": ["2022-05-10", "2022-05-11", "2022-05-11"],
+        }
+    )
+    norm = newstone.normalize(table)["articles"]
+    assert pa.types.is_large_binary(norm.schema.field("signature").type)
+    st = newstone.assign_stories(norm)
+    assert st.column("story_id").to_pylist() == ["s-1", "s-1", "s-3"]
+    assert st.column("novel").to_pylist() == [True, False, True]
+    # In another order, the follow-up comes first and starts the story.
+    st = newstone.assign_stories(norm.take([1, 0, 2]))
+    assert st.column("story_id").to_pylist() == ["s-2", "s-2", "s-3"]
+    # The same flags in the analysed tables.
+    out = newstone.analyze(table)
+    flags = dict(zip(out["articles"].column("article_id").to_pylist(), out["articles"].column("novel").to_pylist()))
+    assert flags == {"s-1": True, "s-2": False, "s-3": True}
+    base = pa.table(
+        {
+            "date": pa.array([dt.date(2022, 5, 10), dt.date(2022, 5, 12)], pa.date32()),
+            "entity_id": ["renault", "renault"],
+            "name": ["Renault", "Renault"],
+            "articles": [2, 1],
+            "mentions": [3, 1],
+            "sentiment_mean": [-0.5, 0.25],
+            "sentiment_weighted": [-0.5, 0.25],
+            "relevance_weighted_sentiment": [-0.5, 0.25],
+            "positive": [0, 1],
+            "negative": [2, 0],
+            "neutral": [0, 0],
+            "novel_articles": [1, 1],
+        }
+    )
+    daily = newstone.enrich_daily(base)
+    assert daily.column("articles_7d").to_pylist() == [2, 3]
+    # (2 × -0.5 + 1 × 0.25) / 3
+    assert daily.column("sentiment_7d").to_pylist() == [-0.5, -0.25]
+    assert {"articles_30d", "sentiment_30d", "buzz_z", "sentiment_z"} <= set(daily.column_names)

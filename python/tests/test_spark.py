@@ -80,10 +80,11 @@ def test_duplicates_across_partitions_follow_the_local_rule(spark, tmp_path):
         ("f", text(3), None),      # no date: kept, with a null date
         ("g", text(3), day(0)),    # same content as a kept copy without a date: duplicate
         ("h", text(4), day(3)),
+        ("i", text(1) + " Les analystes saluent la commande.", day(21)),  # c's story, not a copy
     ]
     table = pa.table({"id": [r[0] for r in records], "text": [r[1] for r in records], "date": [r[2] for r in records]})
     expected = sorted(newstone.analyze(table)["articles"].column("article_id").to_pylist())
-    assert expected == ["a", "c", "e", "f", "h"]
+    assert expected == ["a", "c", "e", "f", "h", "i"]
     from newstone.spark import run
 
     df = spark.createDataFrame(records, "id string, text string, date string")
@@ -93,6 +94,11 @@ def test_duplicates_across_partitions_follow_the_local_rule(spark, tmp_path):
     run(spark, out=str(out), articles=df, partitions=3, single_files=True)
     got = read_table(str(out), "articles")
     assert sorted(got.column("article_id").to_pylist()) == expected
+    # The stories of the kept articles, assigned in input order across the partitions
+    # (e is novel: c, 20 days later, came before it, and a left the story window).
+    stories = lambda t: sorted(zip(*(t.column(c).to_pylist() for c in ("article_id", "story_id", "novel"))))  # noqa: E731
+    assert stories(got) == stories(newstone.analyze(table)["articles"])
+    assert ("i", "c", False) in stories(got), stories(got)
     # The analysis of the kept articles is the package's.
     ref = newstone.analyze(table)["article_entities"]
     mine = read_table(str(out), "article_entities")

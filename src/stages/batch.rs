@@ -5,20 +5,29 @@
 //! This is what the Python package (`python/`) and its Spark job call. The work is the
 //! stages' own ([`normalize_part`], [`find_part`], [`score`], [`articles_table`],
 //! [`mentions_table`]): a batch analysed here gives the rows a run gives for the same
-//! articles.
+//! articles. The two sequential steps of a run, the story assignment (in input order over
+//! the kept articles, [`Analyzer::assign_stories`]) and the rolling `company_daily`
+//! columns ([`Analyzer::enrich_daily`]), are offered apart, so that a distributed job
+//! can run them once over all its batches.
 
 use anyhow::Result;
-use polars::prelude::DataFrame;
+use polars::prelude::{
+    BinaryChunked, Column, DataFrame, IntoColumn, NewChunkedArray, SortMultipleOptions,
+};
 
 use crate::config::Pipeline;
 use crate::entities::EntityFinder;
 use crate::sentiment::SentimentModel;
+use crate::signals::stories::{self, Assigned, Signature, Stories};
+use crate::stages::aggregate::signals;
 use crate::stages::entities::{
     find_part, load_finder, mentions_frame, Exclusions, PIPELINE_GAZETTEER,
 };
 use crate::stages::export::{articles_table, mentions_table};
 use crate::stages::ingest::{read_one, ResolvedInput};
-use crate::stages::normalize::{content_key_hex, normalize_part, Dedup, Normalized};
+use crate::stages::normalize::{
+    content_key_hex, normalize_part, replay_stories, Dedup, Normalized, STORY_COLUMNS,
+};
 use crate::stages::reference_data;
 use crate::stages::sentiment::{load_model, score, PIPELINE_LEXICONS};
 use crate::tables::{
@@ -42,6 +51,9 @@ pub struct NormalizedBatch {
     pub rows: Vec<usize>,
     /// For each article, its content key (see [`content_key_hex`]).
     pub content_keys: Vec<String>,
+    /// For each article, its story signature (see [`stories::signature`]; `None` for too
+    /// short a text).
+    pub signatures: Vec<Option<Signature>>,
     /// The records that did not become articles, and why.
     pub rejects: Vec<RejectRow>,
     /// Articles dropped as duplicates (only when de-duplicating).
@@ -49,11 +61,12 @@ pub struct NormalizedBatch {
 }
 
 impl NormalizedBatch {
-    /// The normalize stage's `articles` artefact of the batch, plus the columns a
-    /// distributed de-duplication needs: `row` (the record's index in the batch) and
-    /// `content_key`.
+    /// The normalize stage's `articles` artefact of the batch (before its stories are
+    /// known), plus the columns a distributed de-duplication and story assignment need:
+    /// `row` (the record's index in the batch), `content_key` and `signature` (binary,
+    /// as the normalize artefact stores it; null for too short a text).
     pub fn frame(&self) -> Result<DataFrame> {
-        use polars::prelude::{Column, IntoColumn, NamedFrom, Series};
+        use polars::prelude::{NamedFrom, Series};
         let mut df = articles_to_frame(&self.articles)?;
         let rows: Vec<i64> = self.rows.iter().map(|&r| r as i64).collect();
         df.with_column(Series::new("row".into(), rows).into_column())?;
@@ -61,6 +74,7 @@ impl NormalizedBatch {
             "content_key".into(),
             self.content_keys.as_slice(),
         ))?;
+        df.with_column(signature_column(&self.signatures))?;
         Ok(df)
     }
 }
@@ -100,7 +114,7 @@ impl Analyzer {
     /// seen so far; without, every article is kept with its content key.
     pub fn normalize(&self, raw: &[RawRef<'_>], mut dedup: Option<&mut Dedup>) -> NormalizedBatch {
         let mut out = NormalizedBatch::default();
-        for (i, (n, id, key, _signature)) in normalize_part(raw, &self.pipeline.normalize, self.tz)
+        for (i, (n, id, key, signature)) in normalize_part(raw, &self.pipeline.normalize, self.tz)
             .into_iter()
             .enumerate()
         {
@@ -114,6 +128,7 @@ impl Analyzer {
                         }
                     }
                     out.content_keys.push(content_key_hex(&a));
+                    out.signatures.push(signature);
                     out.articles.push(*a);
                     out.rows.push(i);
                 }
@@ -124,9 +139,19 @@ impl Analyzer {
 
     /// The entities and sentiment of normalized articles: `articles` has the columns of
     /// the normalize stage's artefact ([`articles_to_frame`]; `text` is needed, extra
-    /// columns are ignored). With `with_text`, the exported `articles` rows keep the
-    /// body as their last column (`[export] article_text`).
+    /// columns are ignored). Its `story_id` and `novel` columns are taken as they are;
+    /// without them, the stories are assigned over the frame's rows in their order (as
+    /// [`Analyzer::assign_stories`], from the `signature` column when there is one).
+    /// With `with_text`, the exported `articles` rows keep the body as their last column
+    /// (`[export] article_text`).
     pub fn analyze_frame(&self, articles: &DataFrame, with_text: bool) -> Result<Tables> {
+        let with_stories;
+        let articles = if articles.column("story_id").is_ok() && articles.column("novel").is_ok() {
+            articles
+        } else {
+            with_stories = self.with_stories(articles)?;
+            &with_stories
+        };
         let texts = article_texts_from_frame(articles)?;
         let groups = find_part(
             &self.finder,
@@ -141,7 +166,7 @@ impl Analyzer {
         let scored = score(&self.model, &texts, &refs);
         drop(refs);
         drop(texts);
-        let art_keys = articles.select(["article_id", "date"])?;
+        let art_keys = articles.select(["article_id", "date", "novel"])?;
         let p = scored.merge();
         let scores = p.mention_scores()?;
         let article_entities = p.article_entities(&art_keys, &men_df)?;
@@ -167,9 +192,88 @@ impl Analyzer {
     ) -> Result<(Tables, NormalizedBatch)> {
         let mut dedup = Dedup::new(self.pipeline.normalize.duplicate_window_days);
         let batch = self.normalize(raw, Some(&mut dedup));
-        let tables = self.analyze_frame(&articles_to_frame(&batch.articles)?, with_text)?;
+        // The stories of the kept articles, in the batch's order.
+        let tables = self.analyze_frame(&batch.frame()?, with_text)?;
         Ok((tables, batch))
     }
+
+    /// The story state of the pipeline's `[normalize]` settings, empty.
+    fn stories(&self) -> Stories {
+        let cfg = &self.pipeline.normalize;
+        Stories::new(cfg.story_window_days, cfg.story_similarity)
+    }
+
+    /// The stories of kept articles given in input order (the normalize stage's sequential
+    /// pass): `df` has `article_id`, `date` (a date) and `signature` (binary, as
+    /// [`NormalizedBatch::frame`] gives it). Gives `article_id`, `story_id` and `novel`,
+    /// one row per row of `df`, in its order.
+    pub fn assign_stories(&self, df: &DataFrame) -> Result<DataFrame> {
+        let assigned = replay_stories(&mut self.stories(), &df.select(STORY_COLUMNS)?)?;
+        let mut out = df.select(["article_id"])?;
+        out.hstack_mut(&story_columns(&assigned))?;
+        Ok(out)
+    }
+
+    /// `df` with `story_id` and `novel` assigned over its rows in order (see
+    /// [`Analyzer::analyze_frame`]).
+    fn with_stories(&self, df: &DataFrame) -> Result<DataFrame> {
+        let mut df = df.clone();
+        if df.column("signature").is_err() {
+            let (titles, texts) = (df.column("title")?.str()?, df.column("text")?.str()?);
+            let sigs: Vec<Option<Signature>> = titles
+                .iter()
+                .zip(texts.iter())
+                .map(|(t, x)| stories::signature(t.unwrap_or(""), x.unwrap_or("")))
+                .collect();
+            df.with_column(signature_column(&sigs))?;
+        }
+        let assigned = replay_stories(&mut self.stories(), &df)?;
+        for c in story_columns(&assigned) {
+            df.with_column(c)?;
+        }
+        Ok(df)
+    }
+
+    /// The `company_daily` table from its base columns, as the aggregate stage finishes
+    /// it: the rolling and z-score columns added by [`signals::enrich`] (with the
+    /// pipeline's `[aggregate] dense`), sorted by date and company. `base` has one row
+    /// per company and day (`date`, `entity_id`, `name`, `articles`, `mentions`,
+    /// `sentiment_mean`, `sentiment_weighted`, `relevance_weighted_sentiment`,
+    /// `positive`, `negative`, `neutral`, `novel_articles`), in any order.
+    pub fn enrich_daily(&self, base: &DataFrame) -> Result<DataFrame> {
+        Ok(signals::enrich(base, self.pipeline.aggregate.dense)?
+            .sort(["date", "entity_id"], SortMultipleOptions::default())?)
+    }
+}
+
+/// The `signature` column of the normalize artefact (see [`stories::to_bytes`]).
+fn signature_column(sigs: &[Option<Signature>]) -> Column {
+    let bytes: Vec<Option<[u8; stories::SIGNATURE_BYTES]>> = sigs
+        .iter()
+        .map(|s| s.as_ref().map(stories::to_bytes))
+        .collect();
+    BinaryChunked::from_iter_options(
+        "signature".into(),
+        bytes.iter().map(|b| b.as_ref().map(|b| &b[..])),
+    )
+    .into_column()
+}
+
+/// The `story_id` and `novel` columns of assigned articles.
+fn story_columns(assigned: &[Assigned]) -> [Column; 2] {
+    [
+        Column::new(
+            "story_id".into(),
+            assigned
+                .iter()
+                .map(|a| a.story_id.as_str())
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "novel".into(),
+            assigned.iter().map(|a| a.novel).collect::<Vec<_>>(),
+        ),
+    ]
 }
 
 /// The settings of batches analysed without a pipeline file: the pipeline file's
@@ -278,5 +382,140 @@ mod tests {
             names(&again.articles).last().map(String::as_str),
             Some("text")
         );
+    }
+
+    #[test]
+    fn stories_are_assigned_in_input_order_and_reach_the_entity_rows() {
+        let analyzer = Analyzer::new(default_pipeline().unwrap()).unwrap();
+        let rows = [
+            raw(
+                "s1",
+                "Renault recalls its electric vans",
+                "Renault is recalling thousands of electric delivery vans after a battery fault \
+                 caused fires in depots near Lyon and Lille, the carmaker said on Tuesday.",
+                "2022-05-10T08:00:00Z",
+            ),
+            // The same story told again the next day, with a few words changed.
+            raw(
+                "s2",
+                "Renault recalls its electric vans",
+                "Renault is recalling thousands of electric delivery vans after a battery fault \
+                 caused fires in depots near Lyon and Lille, the carmaker confirmed on Wednesday.",
+                "2022-05-11T08:00:00Z",
+            ),
+            raw(
+                "s3",
+                "Danone raises its dividend",
+                "Danone will raise its dividend this year as yogurt sales in Europe and bottled \
+                 water in Asia grew faster than analysts had expected.",
+                "2022-05-11T09:00:00Z",
+            ),
+        ];
+        let refs: Vec<RawRef> = rows.iter().map(RawRef::from).collect();
+        let (t, batch) = analyzer.analyze(&refs, false).unwrap();
+        let strs = |df: &DataFrame, c: &str| -> Vec<String> {
+            df.column(c)
+                .unwrap()
+                .str()
+                .unwrap()
+                .iter()
+                .map(|v| v.unwrap_or("").to_string())
+                .collect()
+        };
+        let bools = |df: &DataFrame, c: &str| -> Vec<bool> {
+            df.column(c)
+                .unwrap()
+                .bool()
+                .unwrap()
+                .iter()
+                .map(|v| v.unwrap())
+                .collect()
+        };
+        assert_eq!(strs(&t.articles, "story_id"), ["s1", "s1", "s3"]);
+        assert_eq!(bools(&t.articles, "novel"), [true, false, true]);
+        // The entity rows carry their article's flag, and a relevance.
+        let ae = &t.article_entities;
+        for (id, novel) in strs(ae, "article_id").iter().zip(bools(ae, "novel")) {
+            assert_eq!(novel, id != "s2", "{ae:?}");
+        }
+        assert!(ae
+            .column("relevance")
+            .unwrap()
+            .f64()
+            .unwrap()
+            .get(0)
+            .is_some());
+        // The same from the normalized frame (its `signature`), in input order...
+        let frame = batch.frame().unwrap();
+        assert_eq!(
+            frame
+                .column("signature")
+                .unwrap()
+                .binary()
+                .unwrap()
+                .get(0)
+                .map(<[u8]>::len),
+            Some(stories::SIGNATURE_BYTES)
+        );
+        let st = analyzer.assign_stories(&frame).unwrap();
+        assert_eq!(strs(&st, "story_id"), ["s1", "s1", "s3"]);
+        assert_eq!(bools(&st, "novel"), [true, false, true]);
+        // ...and the follow-up alone, seen first, starts its own story.
+        let st = analyzer.assign_stories(&frame.slice(1, 2)).unwrap();
+        assert_eq!(strs(&st, "story_id"), ["s2", "s3"]);
+    }
+
+    #[test]
+    fn a_base_daily_table_gets_the_rolling_columns() {
+        use crate::tables::date_col;
+        let analyzer = Analyzer::new(default_pipeline().unwrap()).unwrap();
+        let n = 3;
+        let mut cols = vec![
+            date_col("date", [19000, 19002, 19001].into_iter().map(Some)),
+            Column::new("entity_id".into(), vec!["renault"; n]),
+            Column::new("name".into(), vec!["Renault"; n]),
+        ];
+        for c in [
+            "articles",
+            "mentions",
+            "positive",
+            "negative",
+            "neutral",
+            "novel_articles",
+        ] {
+            cols.push(Column::new(c.into(), vec![2i64, 1, 1]));
+        }
+        for c in [
+            "sentiment_mean",
+            "sentiment_weighted",
+            "relevance_weighted_sentiment",
+        ] {
+            cols.push(Column::new(c.into(), vec![0.5f64, -0.25, 0.0]));
+        }
+        let base = DataFrame::new_infer_height(cols).unwrap();
+        let daily = analyzer.enrich_daily(&base).unwrap();
+        let days: Vec<i32> = daily
+            .column("date")
+            .unwrap()
+            .date()
+            .unwrap()
+            .physical()
+            .iter()
+            .flatten()
+            .collect();
+        assert_eq!(days, [19000, 19001, 19002]);
+        let a7: Vec<i64> = daily
+            .column("articles_7d")
+            .unwrap()
+            .i64()
+            .unwrap()
+            .iter()
+            .flatten()
+            .collect();
+        assert_eq!(a7, [2, 3, 4]);
+        // (2 × 0.5 + 1 × 0 + 1 × -0.25) / 4
+        let s7 = daily.column("sentiment_7d").unwrap().f64().unwrap().get(2);
+        assert_eq!(s7, Some(0.1875));
+        assert!(daily.column("buzz_z").is_ok() && daily.column("sentiment_z").is_ok());
     }
 }

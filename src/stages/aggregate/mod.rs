@@ -120,9 +120,10 @@ fn partial_sums(
         let units = to_units(s);
         rows.sentiment.push(units);
         rows.weighted.push(units * m as f64);
-        let r = relevance.get(i).unwrap_or(0.0);
+        // In units too (products of whole numbers below 10^10: their sums are exact).
+        let r = to_units(relevance.get(i).unwrap_or(0.0));
         rows.relevance.push(r);
-        rows.relevance_weighted.push(r * s);
+        rows.relevance_weighted.push(r * units);
         rows.novel.push(i64::from(novel.get(i).unwrap_or(false)));
         let label = labels.get(i);
         for (l, v) in ["positive", "negative", "neutral"]
@@ -457,13 +458,14 @@ fn finish(sums: &DataFrame, seen: &Seen) -> Result<DataFrame> {
         .map(|(s, n)| scaled_mean(*s, *n))
         .collect();
     // Relevance-weighted: Σ relevance × sentiment / Σ relevance (0 when every article
-    // has relevance 0).
+    // has relevance 0), from exact sums of units, so that it does not depend on the order
+    // of the additions either (see `scaled_mean`).
     let by_relevance: Vec<f64> = col_f64("relevance_weighted_sum")?
         .iter()
         .zip(col_f64("relevance_sum")?)
         .map(|(s, r)| {
             if r > 0.0 {
-                crate::tables::round_float(s / r)
+                (s / r).round() / 10f64.powi(crate::tables::FLOAT_DECIMALS)
             } else {
                 0.0
             }
@@ -533,6 +535,53 @@ mod tests {
         assert_eq!(scaled_mean(to_units(0.1234) + to_units(0.1235), 2), 0.1235);
         assert_eq!(scaled_mean(to_units(0.9), 1), 0.9);
         assert_eq!(scaled_mean(0.0, 0), 0.0);
+    }
+
+    #[test]
+    fn the_relevance_weighted_sentiment_does_not_depend_on_the_row_order() {
+        // (relevance, sentiment) of four articles naming one company on one day.
+        let rows = [
+            (87.3512, -0.4021),
+            (12.0004, 0.7313),
+            (55.5, 0.1),
+            (3.2417, -0.9999),
+        ];
+        let frame = |order: &[usize]| {
+            let n = order.len();
+            let pick =
+                |f: fn(&(f64, f64)) -> f64| order.iter().map(|&i| f(&rows[i])).collect::<Vec<_>>();
+            DataFrame::new_infer_height(vec![
+                date_col("date", std::iter::repeat_n(Some(19000), n)),
+                Column::new("entity_id".into(), vec!["renault"; n]),
+                Column::new("name".into(), vec!["Renault"; n]),
+                Column::new("type".into(), vec!["company"; n]),
+                Column::new("mentions".into(), vec![1i64; n]),
+                Column::new("sentiment".into(), pick(|r| r.1)),
+                Column::new("label".into(), vec!["neutral"; n]),
+                Column::new("relevance".into(), pick(|r| r.0)),
+                Column::new("novel".into(), vec![true; n]),
+            ])
+            .unwrap()
+        };
+        let value = |order: &[usize]| {
+            let mut seen = Seen::default();
+            let sums = partial_sums(&frame(order), &mut seen, &|_| true).unwrap();
+            let df = finish(&sums, &seen).unwrap();
+            let v = df
+                .column("relevance_weighted_sentiment")
+                .unwrap()
+                .f64()
+                .unwrap()
+                .get(0);
+            v.unwrap()
+        };
+        let a = value(&[0, 1, 2, 3]);
+        assert_eq!(a, value(&[3, 2, 1, 0]));
+        assert_eq!(a, value(&[2, 0, 3, 1]));
+        let exact: f64 =
+            rows.iter().map(|(r, s)| r * s).sum::<f64>() / rows.iter().map(|r| r.0).sum::<f64>();
+        assert!((a - exact).abs() <= 0.00005 + 1e-12, "{a} vs {exact}");
+        assert_eq!(a, (a * 10_000.0).round() / 10_000.0);
     }
 
     #[test]
