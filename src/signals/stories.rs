@@ -426,6 +426,45 @@ impl Stories {
         }
     }
 
+    /// Puts back the next article of a stored run, with the story it was given then: the
+    /// state changes exactly as [`Stories::assign`] changed it, without comparing the
+    /// article with the others (what an incremental run does for the parts it keeps).
+    pub fn restore(&mut self, date: Option<i32>, sig: Option<&Signature>, story_id: &str) {
+        let (Some(date), Some(sig)) = (date, sig) else {
+            return;
+        };
+        if self.newest.is_none_or(|n| date > n) {
+            self.newest = Some(date);
+            self.evict(date);
+        }
+        if self.newest.is_some_and(|n| date < self.keep_from(n)) {
+            return;
+        }
+        self.insert(date, sig, std::sync::Arc::from(story_id));
+    }
+
+    /// Holds an article of the window, with its story.
+    fn insert(&mut self, date: i32, sig: &Signature, story: std::sync::Arc<str>) {
+        let id = self.next;
+        self.next += 1;
+        for (band, map) in self.bands.iter_mut().enumerate() {
+            let ids = map.entry(Self::band_key(sig, band)).or_default();
+            if ids.len() == BUCKET_CAP {
+                ids.remove(0);
+            }
+            ids.push(id);
+        }
+        self.by_date.entry(date).or_default().push(id);
+        self.entries.insert(
+            id,
+            Entry {
+                sig: *sig,
+                date,
+                story,
+            },
+        );
+    }
+
     /// The story of the next article in input order. An article without a date or a
     /// signature is a story of its own.
     pub fn assign(
@@ -481,24 +520,7 @@ impl Stories {
         if self.newest.is_some_and(|n| date < self.keep_from(n)) {
             return Assigned { story_id, novel };
         }
-        let id = self.next;
-        self.next += 1;
-        for (band, map) in self.bands.iter_mut().enumerate() {
-            let ids = map.entry(Self::band_key(sig, band)).or_default();
-            if ids.len() == BUCKET_CAP {
-                ids.remove(0);
-            }
-            ids.push(id);
-        }
-        self.by_date.entry(date).or_default().push(id);
-        self.entries.insert(
-            id,
-            Entry {
-                sig: *sig,
-                date,
-                story,
-            },
-        );
+        self.insert(date, sig, story);
         Assigned { story_id, novel }
     }
 }

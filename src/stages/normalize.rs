@@ -556,6 +556,21 @@ pub fn replay_stories(state: &mut Stories, df: &DataFrame) -> Result<Vec<Assigne
         .collect())
 }
 
+/// Puts the articles of a kept normalize part back into `state` with the stories they
+/// were given ([`Stories::restore`]): the state a run that computed the part would have,
+/// without comparing signatures again.
+fn restore_stories(state: &mut Stories, part: &std::path::Path) -> Result<()> {
+    let df = crate::artefact::read_parquet_columns(part, &["date", "signature", "story_id"])?;
+    let dates = df.column("date")?.date()?.physical();
+    let sigs = df.column("signature")?.binary()?;
+    let stories_col = df.column("story_id")?.str()?;
+    for i in 0..df.height() {
+        let sig = sigs.get(i).and_then(stories::from_bytes);
+        state.restore(dates.get(i), sig.as_ref(), stories_col.get(i).unwrap_or(""));
+    }
+    Ok(())
+}
+
 /// Runs the normalize stage over the ingest parts, keeping the chunks `reuse` holds.
 pub fn run(ctx: &Context, manifest: Manifest, reuse: &Reuse) -> Result<Manifest> {
     let t0 = Instant::now();
@@ -612,11 +627,10 @@ pub fn run(ctx: &Context, manifest: Manifest, reuse: &Reuse) -> Result<Manifest>
                 while replayed < i {
                     if !computed[chunk_of[replayed]] {
                         replay(&dir.path(&part_name("keys", replayed)), &mut seen)?;
-                        let stored = crate::artefact::read_parquet_columns(
+                        restore_stories(
+                            &mut story_state,
                             &dir.path(&part_name("articles", replayed)),
-                            &STORY_COLUMNS,
                         )?;
-                        replay_stories(&mut story_state, &stored)?;
                     }
                     replayed += 1;
                 }

@@ -128,19 +128,48 @@ impl PartitionSink {
     }
 }
 
-/// A digest of a frame's rows (for `company_daily`'s partitions).
+/// A digest of a frame's rows (for `company_daily`'s partitions): each column's values
+/// in their own type, nulls marked.
 fn frame_digest(df: &DataFrame) -> Result<String> {
     let mut f = Fingerprint::new();
     for col in df.columns() {
-        let s = col.cast(&DataType::String)?;
-        let mut bytes = Vec::new();
-        for v in s.str()?.iter() {
+        let mut bytes: Vec<u8> = Vec::with_capacity(col.len() * 9);
+        fn put(bytes: &mut Vec<u8>, v: Option<u64>) {
             match v {
                 Some(v) => {
-                    bytes.extend_from_slice(&(v.len() as u64).to_le_bytes());
-                    bytes.extend_from_slice(v.as_bytes());
+                    bytes.push(1);
+                    bytes.extend_from_slice(&v.to_le_bytes());
                 }
-                None => bytes.extend_from_slice(&u64::MAX.to_le_bytes()),
+                None => bytes.push(0),
+            }
+        }
+        let b = &mut bytes;
+        match col.dtype() {
+            DataType::Float64 => col.f64()?.iter().for_each(|v| put(b, v.map(f64::to_bits))),
+            DataType::Int64 => col.i64()?.iter().for_each(|v| put(b, v.map(|v| v as u64))),
+            DataType::Date => col
+                .date()?
+                .physical()
+                .iter()
+                .for_each(|v| put(b, v.map(|v| v as u64))),
+            DataType::Boolean => col.bool()?.iter().for_each(|v| put(b, v.map(u64::from))),
+            DataType::String => {
+                for v in col.str()?.iter() {
+                    match v {
+                        Some(v) => {
+                            put(b, Some(v.len() as u64));
+                            b.extend_from_slice(v.as_bytes());
+                        }
+                        None => put(b, None),
+                    }
+                }
+            }
+            _ => {
+                let s = col.cast(&DataType::String)?;
+                for v in s.str()?.iter() {
+                    put(b, v.map(|v| v.len() as u64));
+                    b.extend_from_slice(v.unwrap_or("").as_bytes());
+                }
             }
         }
         f.add(col.name().as_str(), &bytes);
