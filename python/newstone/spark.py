@@ -111,21 +111,8 @@ def _sample_schemas(pipeline: Optional[str], with_text: bool) -> Dict[str, pa.Sc
 def _raw_schema() -> pa.Schema:
     return pa.schema(
         [pa.field(_FILE, pa.int64()), pa.field(_REC, pa.int64())]
-        + [
-            pa.field(c, pa.string())
-            for c in [
-                "source_file",
-                "record",
-                "id",
-                "title",
-                "text",
-                "date",
-                "url",
-                "source",
-                "lang",
-                "section",
-            ]
-        ]
+        # The columns of a raw record, as the package's readers give them.
+        + [pa.field(c, pa.string()) for c in newstone._RAW_COLUMNS]
         + [pa.field("lang_fixed", pa.bool_())]
     )
 
