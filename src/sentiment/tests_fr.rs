@@ -90,8 +90,9 @@ fn a_participle_is_passive_and_an_own_object_falls_on_the_subject() {
         labels(&m, text, &["Volantis", "Streamo"]),
         vec![Label::Neutral, Label::Neutral]
     );
-    // The agent of a passive is not what the participle says of its subject.
-    let text = "Les fabricants historiques sont menacés par la concurrence de Biovex.";
+    // The agent of a passive is not what the participle says of its subject (a
+    // rivalry's agent is its winner: see below).
+    let text = "Les riverains sont gênés par le chantier de Biovex.";
     assert_eq!(labels(&m, text, &["Biovex"]), vec![Label::Neutral]);
 }
 
@@ -184,4 +185,82 @@ fn fixed_expressions_come_before_their_words() {
     assert_eq!(labels(&m, text, &["Voltis"]), vec![Label::Negative]);
     let text = "Voltis a le vent en poupe en Espagne.";
     assert_eq!(labels(&m, text, &["Voltis"]), vec![Label::Positive]);
+}
+
+#[test]
+fn the_winner_of_a_rivalry_is_the_agent_of_the_participle() {
+    let m = shipped();
+    let text = "Les opérateurs historiques, comme Telcora, sont menacés par la concurrence \
+                des nouveaux venus, comme Fibralis et Ondix.";
+    assert_eq!(
+        labels(&m, text, &["Telcora", "Fibralis", "Ondix"]),
+        vec![Label::Negative, Label::Positive, Label::Positive]
+    );
+    let text = "Lumio, détrôné par Vantor, n'est plus le premier vendeur de vélos du pays.";
+    assert_eq!(
+        labels(&m, text, &["Vantor", "Lumio"]),
+        vec![Label::Positive, Label::Negative]
+    );
+    // Any other threat says nothing of its agent.
+    let text = "Les fournisseurs sont menacés par la faillite de Brivane.";
+    assert_ne!(labels(&m, text, &["Brivane"]), vec![Label::Positive]);
+}
+
+#[test]
+fn news_verbs_of_success_and_setback() {
+    let m = shipped();
+    for (text, name, want) in [
+        (
+            "Quantex engrange des commandes.",
+            "Quantex",
+            Label::Positive,
+        ),
+        (
+            "Le service de streaming Vidora revendique douze millions d'abonnés.",
+            "Vidora",
+            Label::Positive,
+        ),
+        (
+            "Ondix se renforce encore en Afrique de l'Ouest.",
+            "Ondix",
+            Label::Positive,
+        ),
+        (
+            "Avec sa nouvelle console, Lumio a fait fortune.",
+            "Lumio",
+            Label::Positive,
+        ),
+        (
+            "Fabrikor essuie un sérieux revers devant ses actionnaires.",
+            "Fabrikor",
+            Label::Negative,
+        ),
+        (
+            "Chimirex contraint de réduire sa production.",
+            "Chimirex",
+            Label::Negative,
+        ),
+        (
+            "Le gouvernement ferme le bureau de la radio Ondix.",
+            "Ondix",
+            Label::Negative,
+        ),
+        (
+            "Velonor peine à écouler ses stocks.",
+            "Velonor",
+            Label::Negative,
+        ),
+        (
+            "La rémunération du patron de Stellix choque les actionnaires.",
+            "Stellix",
+            Label::Negative,
+        ),
+    ] {
+        assert_eq!(labels(&m, text, &[name]), vec![want], "{text}");
+    }
+    // `ferme` as an adjective keeps its own sense, and a union's demands are not praise.
+    let text = "Stellix maintient une position ferme sur les salaires.";
+    assert_ne!(labels(&m, text, &["Stellix"]), vec![Label::Negative]);
+    let text = "Les revendications des salariés de Stellix portent sur les salaires.";
+    assert_ne!(labels(&m, text, &["Stellix"]), vec![Label::Positive]);
 }

@@ -77,7 +77,10 @@ pub fn target_contributions(
         }
         // `menacés par Acme`: the agent of a passive participle is not what it hurts
         // or helps.
-        if cue.role.is_none() && passive_agent(toks, s, cue, ta) {
+        // `concurrencés par Acme`, `menacés par la concurrence d'Acme`: the agent of a
+        // rivalry is the one that wins, the opposite of what the participle says.
+        let rival_agent = cue.role.is_none() && passive_agent(toks, s, cue, ta);
+        if rival_agent && !rivalry_participle(toks, cue) {
             continue;
         }
         // Words inside a company name ("Best Buy", "Bankrupt Corp") are not sentiment.
@@ -136,6 +139,7 @@ pub fn target_contributions(
                 }
             }
             Some(role) if role.split => 0.0,
+            _ if rival_agent => -cue.value(),
             _ => cue.value(),
         };
         if value != 0.0 {
@@ -192,16 +196,6 @@ pub(super) const RELATION_NOUNS: &[&str] = &[
     "fondatrice",
     "cofondateur",
     "cofondatrice",
-    "patron",
-    "patronne",
-    "président",
-    "présidente",
-    "pdg",
-    "directeur",
-    "directrice",
-    "dirigeant",
-    "dirigeante",
-    "dirigeants",
     "actionnaire",
     "actionnaires",
     "client",
@@ -221,8 +215,6 @@ pub(super) const RELATION_NOUNS: &[&str] = &[
     "repreneurs",
     "ancien",
     "ancienne",
-    "ex-patron",
-    "ex-président",
 ];
 
 /// Whether the target completes a relation noun: `filiale de la Banque X`, `le fondateur
@@ -353,6 +345,23 @@ pub(super) fn passive_agent(toks: &[LexToken], s: &Sentence, cue: &Cue, ta: usiz
     cue.end < ta
         && toks.get(cue.end).is_some_and(|p| p.lower() == "par")
         && s.clause_of.get(ta) == Some(&cue.clause)
+}
+
+/// Participles of a rivalry (`concurrencé`, `détrôné`, `devancé`, `supplanté`,
+/// `bousculé`, and `menacé` when the threat is `la concurrence`): what they say of their subject, the
+/// agent after `par` gains.
+pub(super) fn rivalry_participle(toks: &[LexToken], cue: &Cue) -> bool {
+    let word = |k: usize| toks.get(k).map_or("", |t| t.lower());
+    let head = word(cue.end.saturating_sub(1));
+    let stem = head.trim_end_matches('s').trim_end_matches('e');
+    match stem {
+        "concurrencé" | "détrôné" | "devancé" | "supplanté" | "bousculé" => true,
+        "menacé" => {
+            // `menacés par la concurrence`, `menacés par les concurrents`
+            (cue.end + 1..cue.end + 4).any(|k| word(k).starts_with("concurren"))
+        }
+        _ => false,
+    }
 }
 
 /// Whether the target names who gives the approval that the cue is ("gets regulator
