@@ -796,4 +796,6 @@ where
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_en;
+#[cfg(test)]
 mod tests_fr;

@@ -175,6 +175,8 @@ fn is_clause_punct(t: &LexToken) -> bool {
 
 /// Minimum strength of a bare direction word ("grew", "increase").
 const MIN_DIRECTION: f32 = 0.3;
+/// Strength of a failure with nothing to negate ("fail to find reserves"): a plain cue.
+const FAILURE: f32 = 0.45;
 /// Longest target (in tokens) treated as a name whose own words carry no sentiment.
 const MAX_NAME_TOKENS: usize = 8;
 /// Negation factor: negated cues flip and soften ("not bad" is mildly positive).
@@ -365,7 +367,10 @@ pub fn analyze_into(
         let updown = lang != Lang::Fr
             && roles.class(t).flags & BARE_MOVE != 0
             && (toks.get(i + 1).is_some_and(|u| {
-                u.kind == TokenKind::Number || matches!(u.lower(), "by" | "from" | "to")
+                u.kind == TokenKind::Number
+                    || matches!(u.lower(), "by" | "from")
+                    // "up to six years", "up to 500 jobs": a bound, not a move.
+                    || u.lower() == "to" && t.lower() != "up"
             }) || bare_move(toks, i));
         if signed || updown {
             let pos = t.lower().starts_with('+') || t.lower() == "up";
@@ -382,7 +387,9 @@ pub fn analyze_into(
         cues,
         (&mut scratch.nouns, &mut scratch.used_nouns),
     );
+    legal_endings(toks, clause_of, cues);
     let mods = &scratch.mods;
+    failure_without_object(toks, mods, (clause_of, segment_of), cues);
 
     let question = toks
         .iter()
@@ -506,6 +513,130 @@ pub fn analyze_into(
             };
         }
         cue.ev = (ev_start, ev_end);
+    }
+}
+
+/// "Lawsuit against Acme dismissed", "EU drops Acme from its probe", "la plainte contre
+/// Acme classée sans suite": the end of a legal threat is good news for whoever it
+/// threatened. A legal noun's negative cue turns into a plain positive when a word that
+/// ends it stands in the same clause (within six words; `drop … from` up to twelve
+/// before it), and that word's own cue
+/// ("drops" as a fall) is dropped.
+fn legal_endings(toks: &[LexToken], clause_of: &[usize], cues: &mut [Cue]) {
+    let n = toks.len();
+    let word = |k: usize| toks.get(k).map_or("", |t| t.lower());
+    let legal = |w: &str| {
+        matches!(
+            w,
+            "lawsuit"
+                | "lawsuits"
+                | "suit"
+                | "probe"
+                | "probes"
+                | "investigation"
+                | "investigations"
+                | "charges"
+                | "allegations"
+                | "complaint"
+                | "complaints"
+                | "plainte"
+                | "plaintes"
+                | "enquête"
+                | "poursuites"
+                | "procès"
+                | "accusations"
+        )
+    };
+    // Words that end a legal threat wherever they stand ("dismissed", "quashes",
+    // "thrown out", "classée sans suite", "abandonne les poursuites").
+    let ends = |k: usize| {
+        let w = word(k);
+        w.starts_with("dismiss")
+            || w.starts_with("quash")
+            || w.starts_with("overturn")
+            || (matches!(w, "thrown" | "throws" | "tossed") && word(k + 1) == "out")
+            || (w.starts_with("class") && word(k + 1) == "sans" && word(k + 2) == "suite")
+            || w == "non-lieu"
+            || w.starts_with("abandonn")
+            || w == "relaxé"
+            || w == "relaxée"
+    };
+    // "drop": only as the verb whose object is the threat ("drops the probe", "drops
+    // Acme from its probe") or right after it ("charges dropped", "case was dropped"),
+    // not in "shares drop on probe".
+    let drops = |k: usize, noun: usize| {
+        matches!(
+            word(k),
+            "drop" | "drops" | "dropped" | "dropping" | "withdraws" | "withdrawn"
+        ) && if k < noun {
+            (k + 1..noun).any(|j| word(j) == "from")
+                || (k + 1..noun).all(|j| matches!(word(j), "the" | "its" | "their" | "all"))
+        } else {
+            k == noun + 1
+                || (k == noun + 2 && matches!(word(noun + 1), "was" | "were" | "is" | "are"))
+        }
+    };
+    for ci in 0..cues.len() {
+        let c = &cues[ci];
+        if c.end - c.head != 1 || c.base >= 0.0 || !legal(word(c.head)) {
+            continue;
+        }
+        let noun = c.head;
+        // "drops Acme, Beta and Gamma from its probe": a list may stand between.
+        let window = noun.saturating_sub(12)..(noun + 7).min(n);
+        let Some(k) = window
+            .filter(|&k| k != noun && clause_of[k] == clause_of[noun])
+            .find(|&k| (ends(k) && k.abs_diff(noun) <= 6) || drops(k, noun))
+        else {
+            continue;
+        };
+        cues[ci].base = FAILURE;
+        // The ending word's own cue, and what qualified the threat ("the fraud
+        // investigation", "fraud lawsuit … dismissed") are no longer news.
+        let (lo, hi) = (k.min(noun.saturating_sub(1)), k.max(noun));
+        for c in cues.iter_mut() {
+            let ending = c.head == k && c.end == k + 1;
+            let qualifier = lo <= c.head && c.end <= hi && c.head != noun && c.base < 0.0;
+            if ending || qualifier {
+                c.base = 0.0;
+            }
+        }
+    }
+}
+
+/// "Oil majors fail to find reserves": a failure (`fail to`, `failed to`) negates the
+/// cue that follows it ("failed to meet forecasts"); with no cue in the next words of
+/// its segment, the failure itself is the news, a plain negative.
+fn failure_without_object(
+    toks: &[LexToken],
+    mods: &[Option<Modifier>],
+    (clause_of, segment_of): (&[usize], &[usize]),
+    cues: &mut Vec<Cue>,
+) {
+    let n = toks.len();
+    let mut added = false;
+    for k in 0..n {
+        let starts = mods[k].is_some_and(|m| m.kind == ModKind::Negator)
+            && toks[k].lower().starts_with("fail")
+            && toks.get(k + 1).is_some_and(|t| t.lower() == "to");
+        if !starts {
+            continue;
+        }
+        let scope = (k + 2..(k + 7).min(n)).take_while(|&j| segment_of[j] == segment_of[k]);
+        if scope
+            .clone()
+            .any(|j| cues.iter().any(|c| c.head <= j && j < c.end))
+        {
+            continue;
+        }
+        let mut cue = Cue::single(k, &toks[k], -FAILURE, clause_of[k], segment_of[k]);
+        cue.end = k + 2;
+        cue.ev = (toks[k].start, toks[k + 1].end);
+        cues.push(cue);
+        added = true;
+    }
+    if added {
+        cues.sort_by_key(|c| c.head);
     }
 }
 
