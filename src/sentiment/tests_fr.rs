@@ -258,9 +258,50 @@ fn news_verbs_of_success_and_setback() {
     ] {
         assert_eq!(labels(&m, text, &[name]), vec![want], "{text}");
     }
+    for (text, name, want) in [
+        (
+            "Le financement de Radiophon est remis en cause par la réforme.",
+            "Radiophon",
+            Label::Negative,
+        ),
+        (
+            "Chimirex annonce l'arrêt de la production sur son site de Lyon.",
+            "Chimirex",
+            Label::Negative,
+        ),
+        (
+            "Fabrikor n'est pas parvenu à convaincre ses créanciers.",
+            "Fabrikor",
+            Label::Negative,
+        ),
+        (
+            "Vidora retire un film des salles pour mieux négocier avec les exploitants.",
+            "Vidora",
+            Label::Neutral,
+        ),
+        (
+            "Le conseiller de Stellix rejoint le gouvernement.",
+            "Stellix",
+            Label::Neutral,
+        ),
+    ] {
+        assert_eq!(labels(&m, text, &[name]), vec![want], "{text}");
+    }
     // `ferme` as an adjective keeps its own sense, and a union's demands are not praise.
     let text = "Stellix maintient une position ferme sur les salaires.";
     assert_ne!(labels(&m, text, &["Stellix"]), vec![Label::Negative]);
     let text = "Les revendications des salariés de Stellix portent sur les salaires.";
     assert_ne!(labels(&m, text, &["Stellix"]), vec![Label::Positive]);
+}
+
+#[test]
+fn a_sale_says_nothing_of_the_buyer_an_approval_nothing_of_the_giver() {
+    let m = shipped();
+    let text = "Le théâtre a été cédé en 2021 au groupe Hotelia.";
+    assert_eq!(labels(&m, text, &["Hotelia"]), vec![Label::Neutral]);
+    let text = "Le conseil de Presso a donné son agrément à l'offre de Navalis.";
+    assert_eq!(
+        labels(&m, text, &["Presso", "Navalis"]),
+        vec![Label::Neutral, Label::Positive]
+    );
 }

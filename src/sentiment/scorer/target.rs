@@ -87,7 +87,10 @@ pub fn target_contributions(
         if overlaps_target(cue.head, cue.end) {
             continue;
         }
-        if gives_approval(toks, cue, (ta, tb)) {
+        if gives_approval(toks, cue, (ta, tb))
+            || grants_approval(toks, cue, ta)
+            || buyer_of_sale(toks, s, cue, ta)
+        {
             continue;
         }
         let same_clause = cue.clause <= tc && tc <= cue.reach;
@@ -392,6 +395,76 @@ pub(super) fn gives_approval(toks: &[LexToken], cue: &Cue, (ta, tb): (usize, usi
                 | "autorisation"
                 | "approbation"
         )
+}
+
+/// Whether the target is the subject that grants the approval the cue is (`Acme a donné
+/// son feu vert à …`, `Acme gives its approval to …`): the approval is the receiver's
+/// good news, not the giver's.
+pub(super) fn grants_approval(toks: &[LexToken], cue: &Cue, ta: usize) -> bool {
+    let word = |k: usize| toks.get(k).map_or("", |t| t.lower());
+    let h = cue.head;
+    if h < 2 || ta + 2 > h {
+        return false;
+    }
+    let approval = matches!(
+        word(h),
+        "agrément"
+            | "accord"
+            | "feu"
+            | "aval"
+            | "autorisation"
+            | "approbation"
+            | "approval"
+            | "green"
+            | "nod"
+            | "blessing"
+            | "consent"
+    );
+    approval
+        && matches!(word(h - 1), "son" | "sa" | "leur" | "its" | "their")
+        && matches!(
+            word(h - 2),
+            "donne"
+                | "donné"
+                | "donnent"
+                | "accorde"
+                | "accordé"
+                | "accordent"
+                | "gives"
+                | "gave"
+                | "given"
+                | "grants"
+                | "granted"
+        )
+}
+
+/// Whether the target is the buyer in a sale the cue is (`l'usine a été cédée en 2021 au
+/// groupe Acme`, `sells its stake to Acme`): what a sale says of the seller is not said
+/// of whoever buys.
+pub(super) fn buyer_of_sale(toks: &[LexToken], s: &Sentence, cue: &Cue, ta: usize) -> bool {
+    let word = |k: usize| toks.get(k).map_or("", |t| t.lower());
+    let sale = matches!(
+        word(cue.end.saturating_sub(1)),
+        "cède"
+            | "cèdent"
+            | "cédé"
+            | "cédée"
+            | "cédés"
+            | "cédées"
+            | "vend"
+            | "vendent"
+            | "vendu"
+            | "vendue"
+            | "vendus"
+            | "vendues"
+            | "sells"
+            | "sold"
+            | "sell"
+    );
+    sale && cue.end < ta
+        && ta - cue.end <= 8
+        && s.clause_of.get(ta) == Some(&cue.clause)
+        && (cue.end..ta).any(|k| matches!(word(k), "à" | "au" | "aux" | "to"))
 }
 
 /// Weight of the cues outside a cause phrase for the target inside it.
