@@ -64,9 +64,9 @@ from newstone import _native
 
 # Order key of a record: file number (sorted paths) and record number in the file.
 _FILE, _REC, _POS = "_file", "_rec", "_pos"
-# What a normalized row is (see _KINDS), and a reject's columns (a struct of the
-# exported `rejects` columns: source, record, reason); the reader's reason for an
-# ingest reject in the raw stream.
+# What a normalized row is (one of the kinds below), a reject's columns (a struct of the
+# exported `rejects` columns: source, record, reason), and the reader's reason for a
+# reject in the stream of read records.
 _KIND, _REJECT, _REASON = "_kind", "_reject", "_reason"
 # The kinds of normalized rows: an article, a record the reader rejected (its order key:
 # the file and the reject's number among the file's rejects), a record normalize
@@ -216,9 +216,13 @@ def _normalize(pipeline: Optional[str], schema: pa.Schema):
         _task_threads()
         for b in batches:
             t = pa.Table.from_batches([b])
-            read_rejects = pc.is_valid(t.column(_REASON))
-            records = t.filter(pc.invert(read_rejects))
-            passed = t.filter(read_rejects)
+            if t.column(_REASON).null_count == t.num_rows:
+                # The usual batch: no reject of the reader (the texts are not copied).
+                records, passed = t, t.slice(0, 0)
+            else:
+                read_rejects = pc.is_valid(t.column(_REASON))
+                records = t.filter(pc.invert(read_rejects))
+                passed = t.filter(read_rejects)
             raw = records.drop_columns([_FILE, _REC, _REASON])
             out = _native.normalize(raw.__arrow_c_stream__(), pipeline, None)
             arts = newstone._import(out["articles"])
