@@ -104,6 +104,7 @@ def test_duplicates_across_partitions_follow_the_local_rule(spark, tmp_path):
         ("g", text(3), day(0)),    # same content as a kept copy without a date: duplicate
         ("h", text(4), day(3)),
         ("i", text(1) + " Les analystes saluent la commande.", day(21)),  # c's story, not a copy
+        ("j", "", day(4)),         # no text: a reject, not an article nor a duplicate
     ]
     table = pa.table({"id": [r[0] for r in records], "text": [r[1] for r in records], "date": [r[2] for r in records]})
     expected = sorted(newstone.analyze(table)["articles"].column("article_id").to_pylist())
@@ -115,8 +116,12 @@ def test_duplicates_across_partitions_follow_the_local_rule(spark, tmp_path):
     df = df.withColumn("date", df["date"].cast("timestamp"))
     out = tmp_path / "out"
     counts = run(spark, out=str(out), articles=df, partitions=3, single_files=True)
-    assert (counts["records_in"], counts["articles"], counts["rejects"], counts["duplicates"]) == (10, 6, 0, 4)
+    assert (counts["records_in"], counts["articles"], counts["rejects"], counts["duplicates"]) == (11, 6, 1, 4)
     assert counts["balanced"]
+    # A DataFrame's reject: no file, its row (Spark's row id).
+    rejects = read_table(str(out), "rejects").to_pylist()
+    assert len(rejects) == 1 and rejects[0]["source"] == "", rejects
+    assert rejects[0]["record"].startswith("row ") and rejects[0]["reason"].startswith("no text"), rejects
     got = read_table(str(out), "articles")
     assert sorted(got.column("article_id").to_pylist()) == expected
     # The stories of the kept articles, assigned in input order across the partitions
