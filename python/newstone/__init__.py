@@ -45,6 +45,7 @@ __all__ = [
     "analyze_articles",
     "assign_stories",
     "enrich_daily",
+    "entities_table",
     "to_arrow",
 ]
 
@@ -197,8 +198,8 @@ def normalize(
     normalized articles, with ``row``, the index of their record in ``table``,
     ``content_key``, equal for articles with the same title and text up to case and
     spacing, and ``signature``, the article's story signature for
-    :func:`assign_stories`) and ``rejects``. The Spark job de-duplicates these across
-    partitions."""
+    :func:`assign_stories`) and ``rejects`` (with ``row``, the index of the rejected
+    record in ``table``). The Spark job de-duplicates these across partitions."""
     out = _native.normalize(_stream(_raw(table)), pipeline, lang)
     return {name: _import(pair) for name, pair in out.items()}
 
@@ -234,3 +235,15 @@ def enrich_daily(base: Any, *, pipeline: Optional[str] = None) -> pa.Table:
     dense``), sorted by date and company."""
     t = to_arrow(base)
     return _import(_native.enrich_daily(_stream(t), pipeline))
+
+
+def entities_table(discovered: Any = None, *, pipeline: Optional[str] = None) -> pa.Table:
+    """The ``entities`` table of a run: the pipeline's gazetteer (one row per entity and
+    name period, without the entities its ``[entities] exclude`` drops), then the
+    discovered companies of ``discovered`` (a table with ``entity_id`` and ``name``, as
+    the ``discovered_companies`` table; none when ``None``), in that order."""
+    if discovered is None:
+        t = pa.table({"entity_id": pa.array([], pa.string()), "name": pa.array([], pa.string())})
+    else:
+        t = to_arrow(discovered).select(["entity_id", "name"])
+    return _import(_native.entities_table(_stream(t), pipeline))

@@ -12,9 +12,11 @@ through the ``newstone`` package on the executors, with ``mapInArrow``):
 
 1. read: one task per input file reads it with newstone's own readers (JSONL, CSV,
    Parquet, RSS/Atom, text, Markdown, HTML; as ``newstone run`` reads them), each
-   record keyed by (file number in sorted path order, record number in the file);
+   record keyed by (file number in sorted path order, record number in the file), and
+   the reader's rejects (broken lines, unreadable files) passed on with them;
 2. normalize: the records are spread over ``--partitions`` tasks and cleaned (text,
-   dates, language, ids) with their content key, without de-duplication;
+   dates, language, ids) with their content key, without de-duplication; each record
+   gives one row, an article or a reject;
 3. de-duplicate with the local rule, across partitions: in input order, an article whose
    id was seen before is dropped; then, among articles with the same content key, the
    first is kept and a later copy is dropped when it is dated within
@@ -32,9 +34,15 @@ through the ``newstone`` package on the executors, with ``mapInArrow``):
 6. aggregate ``company_daily`` and ``discovered_companies`` with Spark SQL, with the
    definitions of the aggregate stage (src/stages/aggregate/): the base columns of
    ``company_daily`` from sums, then its rolling and z-score columns on the driver
-   (:func:`newstone.enrich_daily`; one row per company and day, a small table);
-7. write the tables: partitioned by date (Hive style, ``date=YYYY-MM-DD`` or
-   ``month=YYYY-MM``) or, with ``single_files``, one ``<table>.parquet`` each as a local run.
+   (:func:`newstone.enrich_daily`; one row per company and day, a small table); the
+   ``entities`` table (the gazetteer, then the discovered companies) by the crate on the
+   driver (:func:`newstone.entities_table`);
+7. write the seven tables of a local run: the dated ones partitioned by date (Hive
+   style, ``date=YYYY-MM-DD`` or ``month=YYYY-MM``), ``entities``,
+   ``discovered_companies`` and ``rejects`` as one ``<table>.parquet`` each (every table
+   so with ``single_files``);
+8. check that nothing was lost or doubled: records in = articles + rejects +
+   duplicates, printed as a local run logs it.
 
 The output columns are those the crate gives: a column added to the crate's tables
 appears here without a change to this file (the schemas are read off a sample batch).
@@ -56,9 +64,22 @@ from newstone import _native
 
 # Order key of a record: file number (sorted paths) and record number in the file.
 _FILE, _REC, _POS = "_file", "_rec", "_pos"
+# What a normalized row is (one of the kinds below), a reject's columns (a struct of the
+# exported `rejects` columns: source, record, reason), and the reader's reason for a
+# reject in the stream of read records.
+_KIND, _REJECT, _REASON = "_kind", "_reject", "_reason"
+# The kinds of normalized rows: an article, a record the reader rejected (its order key:
+# the file and the reject's number among the file's rejects), a record normalize
+# rejected (the record's order key). Rejects are written in this order, as a local run
+# writes those of ingest, then those of normalize.
+ARTICLE, INGEST_REJECT, NORMALIZE_REJECT = 0, 1, 2
+# Columns of the job's own, never written.
+_PRIVATE = (_FILE, _REC, _POS, _KIND)
+_REJECT_TYPE = pa.struct([pa.field(c, pa.string()) for c in ("source", "record", "reason")])
 
 # The tables this job writes, as a local run names them.
 DATED_TABLES = ["articles", "mentions", "article_entities", "company_daily"]
+TABLES = DATED_TABLES + ["entities", "discovered_companies", "rejects"]
 
 
 def _spark_schema(schema: pa.Schema):
@@ -109,11 +130,20 @@ def _sample_schemas(pipeline: Optional[str], with_text: bool) -> Dict[str, pa.Sc
 
 
 def _raw_schema() -> pa.Schema:
+    """Records as read, and the reader's rejects (``_reason`` set; ``source_file`` and
+    ``record`` name the rejected record, the other columns are null)."""
     return pa.schema(
         [pa.field(_FILE, pa.int64()), pa.field(_REC, pa.int64())]
         # The columns of a raw record, as the package's readers give them.
         + [pa.field(c, pa.string()) for c in newstone._RAW_COLUMNS]
-        + [pa.field("lang_fixed", pa.bool_())]
+        + [pa.field("lang_fixed", pa.bool_()), pa.field(_REASON, pa.string())]
+    )
+
+
+def _with_nulls(schema: pa.Schema, n: int, cols: Dict[str, pa.Array]) -> pa.Table:
+    """A table of ``schema`` with ``n`` rows: ``cols`` where given, nulls elsewhere."""
+    return pa.table(
+        [cols[f.name] if f.name in cols else pa.nulls(n, f.type) for f in schema], schema=schema
     )
 
 
@@ -136,7 +166,8 @@ def _task_threads() -> None:
 
 
 def _read_files(pipeline: str, inputs: Optional[List[str]]):
-    """mapInArrow function: reads the files named by each row (file, spec, path, shown)."""
+    """mapInArrow function: reads the files named by each row (file, spec, path, shown):
+    their records, then their rejects (a broken line, a file that cannot be read)."""
     schema = _raw_schema()
 
     def read(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
@@ -148,28 +179,91 @@ def _read_files(pipeline: str, inputs: Optional[List[str]]):
                 n = raw.num_rows
                 raw = raw.append_column(_FILE, pa.array([task["file"]] * n, pa.int64()))
                 raw = raw.append_column(_REC, pa.array(range(n), pa.int64()))
+                raw = raw.append_column(_REASON, pa.nulls(n, pa.string()))
                 for rb in _for_spark(raw, schema).to_batches(max_chunksize=2000):
                     yield rb
+                rej = newstone._import(out["rejects"])
+                m = rej.num_rows
+                if m:
+                    rows = _with_nulls(
+                        schema,
+                        m,
+                        {
+                            _FILE: pa.array([task["file"]] * m, pa.int64()),
+                            _REC: pa.array(range(m), pa.int64()),
+                            "source_file": rej.column("source").cast(pa.string()),
+                            "record": rej.column("record").cast(pa.string()),
+                            "lang_fixed": pa.array([False] * m, pa.bool_()),
+                            _REASON: rej.column("reason").cast(pa.string()),
+                        },
+                    )
+                    for rb in rows.to_batches(max_chunksize=2000):
+                        yield rb
 
     return read
 
 
 def _normalize(pipeline: Optional[str], schema: pa.Schema):
-    """mapInArrow function: normalizes raw records, keeping their order key."""
+    """mapInArrow function: normalizes raw records, keeping their order key. Every row
+    in gives one row out (``_kind``): an article, or a reject (``_reject``), normalize's
+    or the reader's (passed on)."""
     from pyarrow import compute as pc
+
+    def kind(k: int, n: int) -> pa.Array:
+        return pa.array([k] * n, pa.int8())
 
     def normalize(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         _task_threads()
         for b in batches:
             t = pa.Table.from_batches([b])
-            raw = t.drop_columns([_FILE, _REC])
+            if t.column(_REASON).null_count == t.num_rows:
+                # The usual batch: no reject of the reader (the texts are not copied).
+                records, passed = t, t.slice(0, 0)
+            else:
+                read_rejects = pc.is_valid(t.column(_REASON))
+                records = t.filter(pc.invert(read_rejects))
+                passed = t.filter(read_rejects)
+            raw = records.drop_columns([_FILE, _REC, _REASON])
             out = _native.normalize(raw.__arrow_c_stream__(), pipeline, None)
             arts = newstone._import(out["articles"])
+            rejs = newstone._import(out["rejects"])
+            if arts.num_rows + rejs.num_rows != records.num_rows:
+                raise RuntimeError(
+                    f"internal error: normalize gave {arts.num_rows} articles and {rejs.num_rows} "
+                    f"rejects for {records.num_rows} records; please report this as a bug"
+                )
             rows = arts.column("row")
-            arts = arts.append_column(_FILE, pc.take(t.column(_FILE), rows))
-            arts = arts.append_column(_REC, pc.take(t.column(_REC), rows))
+            arts = arts.append_column(_FILE, pc.take(records.column(_FILE), rows))
+            arts = arts.append_column(_REC, pc.take(records.column(_REC), rows))
+            arts = arts.append_column(_KIND, kind(ARTICLE, arts.num_rows))
+            arts = arts.append_column(_REJECT, pa.nulls(arts.num_rows, _REJECT_TYPE))
             for rb in _for_spark(arts, schema).to_batches():
                 yield rb
+            rows = rejs.column("row")
+            reasons = pa.StructArray.from_arrays(
+                [rejs.column(c).cast(pa.string()).combine_chunks() for c in ("source", "record", "reason")],
+                fields=list(_REJECT_TYPE),
+            )
+            theirs = pa.StructArray.from_arrays(
+                [passed.column(c).combine_chunks() for c in ("source_file", "record", _REASON)],
+                fields=list(_REJECT_TYPE),
+            )
+            for part in (
+                _with_nulls(schema, rejs.num_rows, {
+                    _FILE: pc.take(records.column(_FILE), rows),
+                    _REC: pc.take(records.column(_REC), rows),
+                    _KIND: kind(NORMALIZE_REJECT, rejs.num_rows),
+                    _REJECT: reasons,
+                }),
+                _with_nulls(schema, passed.num_rows, {
+                    _FILE: passed.column(_FILE),
+                    _REC: passed.column(_REC),
+                    _KIND: kind(INGEST_REJECT, passed.num_rows),
+                    _REJECT: theirs,
+                }),
+            ):
+                if part.num_rows:
+                    yield from part.to_batches()
 
     return normalize
 
@@ -368,12 +462,23 @@ def discovered_companies(article_entities, order=(_FILE, _REC, _POS)):
     )
 
 
+def entities(spark, discovered: pa.Table, pipeline: Optional[str] = None):
+    """``entities``: the pipeline's gazetteer, then the discovered companies
+    (``discovered``, the ``discovered_companies`` rows), made by the crate on the driver
+    (:func:`newstone.entities_table`), with their order (``_pos``)."""
+    t = newstone.entities_table(discovered, pipeline=pipeline)
+    t = _for_spark(t, _small_strings(t.schema))
+    t = t.append_column(_POS, pa.array(range(t.num_rows), pa.int64()))
+    return spark.createDataFrame(t)
+
+
 def _write(df, out: str, table: str, partitioning: str, single_files: bool, order: List[str]):
     """Writes one table sorted by ``order``, without the order-key columns: partitioned
-    by date (Hive style, as ``[export] partitioning``), or as one ``<table>.parquet``."""
+    by date (Hive style, as ``[export] partitioning``), or as one ``<table>.parquet``.
+    Returns the path written."""
     from pyspark.sql import functions as F
 
-    body = [c for c in df.columns if c not in (_FILE, _REC, _POS)]
+    body = [c for c in df.columns if c not in _PRIVATE]
     if single_files or partitioning == "none" or "date" not in body:
         tmp = os.path.join(out, f".{table}.parquet.tmp")
         df.orderBy(*order).coalesce(1).select(*body).write.mode("overwrite").parquet(tmp)
@@ -383,7 +488,7 @@ def _write(df, out: str, table: str, partitioning: str, single_files: bool, orde
         shutil.rmtree(os.path.join(out, table), ignore_errors=True)
         os.replace(os.path.join(tmp, parts[0]), os.path.join(out, f"{table}.parquet"))
         shutil.rmtree(tmp, ignore_errors=True)
-        return
+        return os.path.join(out, f"{table}.parquet")
     key = "date"
     if partitioning == "month":
         # The files keep their `date`, as a local run's.
@@ -402,6 +507,7 @@ def _write(df, out: str, table: str, partitioning: str, single_files: bool, orde
     stale = os.path.join(out, f"{table}.parquet")
     if "://" not in out and os.path.exists(stale):
         os.remove(stale)
+    return target
 
 
 def run(
@@ -424,7 +530,12 @@ def run(
     parallelism). ``partitioning``: ``day``, ``month`` or ``none`` (default: the
     pipeline's ``[export] partitioning``, ``day`` when it is ``none``);
     ``single_files``: one ``<table>.parquet`` per table, as a local run without
-    partitioning writes them. Returns the seconds taken (``{"seconds": …}``).
+    partitioning writes them.
+
+    Returns the run's balance, as a local run logs it: ``records_in`` (the records read,
+    the reader's rejects included), ``articles`` and ``rejects`` (the rows written),
+    ``duplicates`` (the articles de-duplication dropped), ``balanced`` (``records_in``
+    is their sum) and ``seconds``; the balance line is printed to stderr.
     """
     from pyspark import StorageLevel
     from pyspark.sql import Window
@@ -444,8 +555,14 @@ def run(
     with_text = bool(settings["article_text"])
     partitions = partitions or spark.sparkContext.defaultParallelism
     schemas = _sample_schemas(pipeline, with_text)
-    norm_schema = schemas["normalized"].append(pa.field(_FILE, pa.int64())).append(
-        pa.field(_REC, pa.int64())
+    norm_schema = pa.schema(
+        list(schemas["normalized"])
+        + [
+            pa.field(_FILE, pa.int64()),
+            pa.field(_REC, pa.int64()),
+            pa.field(_KIND, pa.int8()),
+            pa.field(_REJECT, _REJECT_TYPE),
+        ]
     )
 
     # 1. Read.
@@ -469,6 +586,7 @@ def run(
             F.concat(F.lit("row "), (F.monotonically_increasing_id() + 1).cast("string")).alias("record"),
             *cols,
             F.lit(False).alias("lang_fixed"),
+            F.lit(None).cast("string").alias(_REASON),
         ).select(raw_schema.names)
     else:
         if pipeline is None:
@@ -486,10 +604,12 @@ def run(
         _normalize(pipeline, norm_schema), _spark_schema(norm_schema)
     )
     norm = norm.persist(StorageLevel.MEMORY_AND_DISK)
+    arts = norm.filter(F.col(_KIND) == ARTICLE).drop(_KIND, _REJECT)
+    rejects = norm.filter(F.col(_KIND) != ARTICLE).select(_KIND, _FILE, _REC, f"{_REJECT}.*")
     # 3. De-duplicate: first copy of each id, then the content rule.
     by_id = Window.partitionBy("article_id").orderBy(_FILE, _REC)
     cand = (
-        norm.select("article_id", "content_key", "date", _FILE, _REC)
+        arts.select("article_id", "content_key", "date", _FILE, _REC)
         .withColumn("_n", F.row_number().over(by_id))
         .filter(F.col("_n") == 1)
         .withColumn("_copies", F.count(F.lit(1)).over(Window.partitionBy("content_key")))
@@ -512,7 +632,7 @@ def run(
     )
     # Kept once: read by the story step and by the analysis.
     kept_keys = single.unionByName(multi).persist(StorageLevel.MEMORY_AND_DISK)
-    kept = norm.join(kept_keys, [_FILE, _REC], "left_semi")
+    kept = arts.join(kept_keys, [_FILE, _REC], "left_semi")
     # 4. Stories, on the driver: the crate's sequential pass over the kept articles in
     # input order (their order key, id, date and signature), joined back by order key.
     kept = kept.join(_stories(spark, kept, pipeline, schemas["stories"]), [_FILE, _REC], "left")
@@ -537,24 +657,53 @@ def run(
         n: analysed.filter(F.col("_table") == n).select(_FILE, _REC, _POS, f"{n}.*")
         for n in names
     }
-    # 6. Aggregate.
+    # 6. Aggregate; the entities (the gazetteer, then the discovered companies) on the
+    # driver.
     tables["company_daily"] = company_daily(spark, tables["article_entities"], pipeline)
-    tables["discovered_companies"] = discovered_companies(tables["article_entities"])
+    discovered = discovered_companies(tables["article_entities"]).toArrow()
+    tables["discovered_companies"] = spark.createDataFrame(_for_spark(discovered, _small_strings(discovered.schema)))
+    tables["entities"] = entities(spark, discovered, pipeline)
+    tables["rejects"] = rejects
     # 7. Write.
     if "://" not in out:
         os.makedirs(out, exist_ok=True)
-    for name, df in tables.items():
-        if _FILE in df.columns:
+    written = {}
+    for name in TABLES:
+        df = tables[name]
+        if name == "rejects":
+            order = [_KIND, _FILE, _REC]
+        elif _FILE in df.columns:
             order = [_FILE, _REC, _POS]
+        elif _POS in df.columns:
+            order = [_POS]
         elif name == "company_daily":
             order = ["date", "entity_id"]
         else:
             order = ["entity_id"]
-        _write(df, out, name, partitioning, single_files, order)
+        written[name] = _write(df, out, name, partitioning, single_files, order)
+    # 8. Nothing lost, nothing doubled: every record read is an article, a reject or a
+    # duplicate, counted as a local run does (the articles and rejects as written, from
+    # the Parquet footers).
+    kinds = {r[_KIND]: r["n"] for r in norm.groupBy(_KIND).agg(F.count(F.lit(1)).alias("n")).collect()}
+    counts = {
+        "records_in": sum(kinds.values()),
+        "articles": spark.read.parquet(written["articles"]).count(),
+        "rejects": spark.read.parquet(written["rejects"]).count(),
+        "duplicates": kinds.get(ARTICLE, 0) - kept_keys.count(),
+    }
+    counts["balanced"] = counts["records_in"] == counts["articles"] + counts["rejects"] + counts["duplicates"]
+    line = (
+        f"balance: {counts['records_in']} records in = {counts['articles']} articles + "
+        f"{counts['rejects']} rejects + {counts['duplicates']} duplicates"
+    )
+    if not counts["balanced"]:
+        line += " does NOT add up: please report this as a bug"
+    print(line, file=sys.stderr, flush=True)
     norm.unpersist()
     kept_keys.unpersist()
     analysed.unpersist()
-    return {"seconds": round(time.time() - t0, 3)}
+    counts["seconds"] = round(time.time() - t0, 3)
+    return counts
 
 
 def session(master: Optional[str] = None, app: str = "newstone"):

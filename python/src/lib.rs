@@ -238,7 +238,7 @@ fn analyze<'py>(
 
 /// Normalizes raw rows without de-duplicating them: `articles` (the normalize stage's
 /// artefact columns plus `row`, the record's index in the batch, and `content_key`)
-/// and `rejects`.
+/// and `rejects` (plus `row`, the index of the rejected record).
 #[pyfunction]
 #[pyo3(signature = (stream, pipeline=None, lang=None))]
 fn normalize<'py>(
@@ -255,7 +255,7 @@ fn normalize<'py>(
         let batch = a.normalize(&refs, None);
         Ok((
             batch.frame().map_err(value_error)?,
-            rejects_to_frame(&batch.rejects).map_err(value_error)?,
+            batch.rejects_frame().map_err(value_error)?,
         ))
     })?;
     let d = PyDict::new(py);
@@ -309,6 +309,21 @@ fn enrich_daily<'py>(
     let df = import_stream(stream)?;
     let a = analyzer(pipeline)?;
     let out = py.detach(|| a.enrich_daily(&df)).map_err(value_error)?;
+    export_frame(py, &out)
+}
+
+/// The exported `entities` table (the gazetteer, then the discovered companies of
+/// `stream`: `entity_id` and `name`, as the `discovered_companies` table).
+#[pyfunction]
+#[pyo3(signature = (stream, pipeline=None))]
+fn entities_table<'py>(
+    py: Python<'py>,
+    stream: &Bound<'py, PyAny>,
+    pipeline: Option<&str>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let df = import_stream(stream)?;
+    let a = analyzer(pipeline)?;
+    let out = py.detach(|| a.entities_table(&df)).map_err(value_error)?;
     export_frame(py, &out)
 }
 
@@ -392,6 +407,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(analyze_articles, m)?)?;
     m.add_function(wrap_pyfunction!(assign_stories, m)?)?;
     m.add_function(wrap_pyfunction!(enrich_daily, m)?)?;
+    m.add_function(wrap_pyfunction!(entities_table, m)?)?;
     m.add_function(wrap_pyfunction!(list_inputs, m)?)?;
     m.add_function(wrap_pyfunction!(read_file, m)?)?;
     m.add_function(wrap_pyfunction!(pipeline_settings, m)?)?;

@@ -5,6 +5,7 @@ missing)."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -38,6 +39,28 @@ def local_run(cli: str, pipeline: Path, out: Path, *extra: str) -> Path:
     """Runs `newstone run PIPELINE --out OUT` and returns OUT."""
     subprocess.run([cli, "run", str(pipeline), "--out", str(out), "-q", *extra], check=True)
     return out
+
+
+BALANCE = re.compile(
+    r"balance: (\d+) records in = (\d+) articles \+ (\d+) rejects \+ (\d+) duplicates"
+)
+
+
+def balance(log: str) -> dict:
+    """The balance line of a run's log (local or Spark) as a dict of counts."""
+    m = BALANCE.search(log)
+    assert m, f"no balance line in the log:\n{log[-2000:]}"
+    keys = ("records_in", "articles", "rejects", "duplicates")
+    return dict(zip(keys, map(int, m.groups())))
+
+
+def local_run_balance(cli: str, pipeline: Path, out: Path, *extra: str) -> dict:
+    """Runs `newstone run PIPELINE --out OUT` (OUT new) and returns the balance it logs."""
+    r = subprocess.run(
+        [cli, "run", str(pipeline), "--out", str(out), *extra],
+        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )
+    return balance(r.stderr)
 
 
 def java_missing() -> str | None:

@@ -124,6 +124,8 @@ def test_normalize_keeps_duplicates_with_their_content_key():
     keys = a.column("content_key").to_pylist()
     assert keys[0] == keys[2] and keys[0] != keys[1]
     assert n["rejects"].num_rows == 1
+    # The rejected record's place in the table (the fourth row: no title, no text).
+    assert n["rejects"].column("row").to_pylist() == [3]
     # The normalized articles analysed give analyze()'s rows (plus the duplicate's).
     again = newstone.analyze_articles(a)
     ref = newstone.analyze(pa.table(ARTICLES))
@@ -167,6 +169,23 @@ def test_a_batch_gives_the_rows_of_a_local_run(newstone_cli, tmp_path):
         assert local.num_rows > 0
         mine = got[name].cast(local.select(cols).schema)
         assert rows(local, *cols) == rows(mine, *cols), name
+
+
+def test_the_entities_table_is_the_local_runs(newstone_cli, tmp_path):
+    """The gazetteer then the discovered companies, as the local run's export writes them."""
+    from compare import read_table
+
+    pipeline = REPO / "pipelines" / "default.toml"
+    out = local_run(newstone_cli, pipeline, tmp_path / "out")
+    local = read_table(str(out), "entities")
+    discovered = read_table(str(out), "discovered_companies")
+    assert discovered.num_rows > 0
+    mine = newstone.entities_table(discovered, pipeline=str(pipeline))
+    assert mine.column_names == local.column_names
+    assert mine.cast(local.schema).equals(local)
+    # Without discovered companies: the gazetteer's rows only.
+    alone = newstone.entities_table(pipeline=str(pipeline))
+    assert alone.num_rows == local.num_rows - discovered.num_rows
 
 
 def test_stories_and_the_daily_signals_are_the_crates_sequential_steps():

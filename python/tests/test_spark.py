@@ -13,7 +13,7 @@ import pytest
 
 import newstone
 from compare import compare_float_tables, differences, read_table
-from conftest import LEMONDE, REPO, java_missing, local_run
+from conftest import LEMONDE, REPO, balance, java_missing, local_run, local_run_balance
 
 
 def spark_submit() -> str:
@@ -33,29 +33,52 @@ def test_spark_job_gives_the_tables_of_a_local_run_on_le_monde(newstone_cli, tmp
     if not LEMONDE.is_dir():
         pytest.skip(f"SKIPPED: the Le Monde corpus is not at {LEMONDE}")
     pipeline = REPO / "pipelines" / "lemonde.toml"
-    local = local_run(newstone_cli, pipeline, tmp_path / "local")
+    local = tmp_path / "local"
+    local_balance = local_run_balance(newstone_cli, pipeline, local)
     out = tmp_path / "spark"
     env = dict(os.environ, PYSPARK_PYTHON=sys.executable, PYSPARK_DRIVER_PYTHON=sys.executable)
-    subprocess.run(
+    job = subprocess.run(
         [
             submit, "--master", "local[2]", "--conf", "spark.ui.enabled=false",
             str(REPO / "python" / "newstone_spark.py"),
             "--pipeline", str(pipeline), "--out", str(out),
         ],
-        check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
+    assert job.returncode == 0, job.stderr[-3000:]
+    # Nothing lost, nothing doubled, and the same counts as the local run (the RSS feeds
+    # repeat their items: most records are duplicates). spark-submit passes the driver's
+    # stderr on to its stdout.
+    assert balance(job.stdout + job.stderr) == local_balance
+    assert local_balance["duplicates"] > 1000
     # Partitioned by day (the pipeline says none): Hive folders for the dated tables.
     assert (out / "article_entities").is_dir() and (out / "mentions").is_dir()
-    assert (out / "discovered_companies.parquet").is_file()
+    for table in ("discovered_companies", "entities", "rejects"):
+        assert (out / f"{table}.parquet").is_file(), table
     problems = []
     for table in ("articles", "mentions", "article_entities", "discovered_companies"):
         a, b = read_table(str(local), table), read_table(str(out), table)
         assert a.num_rows > 0, table
         problems += differences(a, b, table)
+    problems += same_entities_and_rejects(local, out)
     daily_local, daily_spark = read_table(str(local), "company_daily"), read_table(str(out), "company_daily")
     assert daily_local.num_rows > 100
     problems += compare_float_tables(daily_local, daily_spark, ["date", "entity_id"], "company_daily", 1e-9)
     assert not problems, "\n".join(problems)
+
+
+def same_entities_and_rejects(local, out) -> list:
+    """`entities` identical to the local run's (rows, types and order: the gazetteer,
+    then the discovered companies); `rejects` the same set of rows, every column
+    included (`source` is the input's path as the pipeline file names it, the same in
+    both when the job is given the same pipeline file)."""
+    problems = []
+    a, b = read_table(str(local), "entities"), read_table(str(out), "entities")
+    assert a.num_rows > 1000
+    if not a.equals(b):
+        problems += differences(a, b, "entities") or ["entities: same rows in another order"]
+    problems += differences(read_table(str(local), "rejects"), read_table(str(out), "rejects"), "rejects")
+    return problems
 
 
 def text(n: int) -> str:
@@ -81,6 +104,7 @@ def test_duplicates_across_partitions_follow_the_local_rule(spark, tmp_path):
         ("g", text(3), day(0)),    # same content as a kept copy without a date: duplicate
         ("h", text(4), day(3)),
         ("i", text(1) + " Les analystes saluent la commande.", day(21)),  # c's story, not a copy
+        ("j", "", day(4)),         # no text: a reject, not an article nor a duplicate
     ]
     table = pa.table({"id": [r[0] for r in records], "text": [r[1] for r in records], "date": [r[2] for r in records]})
     expected = sorted(newstone.analyze(table)["articles"].column("article_id").to_pylist())
@@ -91,7 +115,13 @@ def test_duplicates_across_partitions_follow_the_local_rule(spark, tmp_path):
     # Timestamp columns of a DataFrame are read as instants (midnight UTC here).
     df = df.withColumn("date", df["date"].cast("timestamp"))
     out = tmp_path / "out"
-    run(spark, out=str(out), articles=df, partitions=3, single_files=True)
+    counts = run(spark, out=str(out), articles=df, partitions=3, single_files=True)
+    assert (counts["records_in"], counts["articles"], counts["rejects"], counts["duplicates"]) == (11, 6, 1, 4)
+    assert counts["balanced"]
+    # A DataFrame's reject: no file, its row (Spark's row id).
+    rejects = read_table(str(out), "rejects").to_pylist()
+    assert len(rejects) == 1 and rejects[0]["source"] == "", rejects
+    assert rejects[0]["record"].startswith("row ") and rejects[0]["reason"].startswith("no text"), rejects
     got = read_table(str(out), "articles")
     assert sorted(got.column("article_id").to_pylist()) == expected
     # The stories of the kept articles, assigned in input order across the partitions
@@ -147,12 +177,20 @@ def test_every_input_format_of_the_sample_gives_the_local_tables(spark, newstone
     from newstone.spark import run
 
     pipeline = REPO / "pipelines" / "default.toml"
-    local = local_run(newstone_cli, pipeline, tmp_path / "local")
+    local = tmp_path / "local"
+    local_balance = local_run_balance(newstone_cli, pipeline, local)
     out = tmp_path / "spark"
-    run(spark, out=str(out), pipeline=str(pipeline), partitions=3, partitioning="month")
+    counts = run(spark, out=str(out), pipeline=str(pipeline), partitions=3, partitioning="month")
+    # A broken JSON line (the reader's reject), a record without text and one with an
+    # unreadable date (normalize's), a duplicate: counted as the local run counts them.
+    assert {k: counts[k] for k in local_balance} == local_balance
+    assert counts["balanced"] and local_balance["rejects"] >= 3 and local_balance["duplicates"] >= 1
+    reasons = read_table(str(out), "rejects").column("reason").to_pylist()
+    assert any(r.startswith("broken JSON") for r in reasons), reasons
+    assert any(r.startswith("no text") for r in reasons), reasons
     months = sorted(p.name for p in (out / "articles").iterdir() if p.name.startswith("month="))
     assert months and months[0].startswith("month=2022-")
-    problems = []
+    problems = same_entities_and_rejects(local, out)
     for table in ("articles", "mentions", "article_entities", "discovered_companies"):
         problems += differences(read_table(str(local), table), read_table(str(out), table), table)
     problems += compare_float_tables(

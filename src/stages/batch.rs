@@ -23,7 +23,7 @@ use crate::stages::aggregate::signals;
 use crate::stages::entities::{
     find_part, load_finder, mentions_frame, Exclusions, PIPELINE_GAZETTEER,
 };
-use crate::stages::export::{articles_table, mentions_table};
+use crate::stages::export::{articles_table, entities_frame, mentions_table};
 use crate::stages::ingest::{read_one, ResolvedInput};
 use crate::stages::normalize::{
     content_key_hex, normalize_part, replay_stories, Dedup, Normalized, STORY_COLUMNS,
@@ -31,8 +31,8 @@ use crate::stages::normalize::{
 use crate::stages::reference_data;
 use crate::stages::sentiment::{load_model, score, PIPELINE_LEXICONS};
 use crate::tables::{
-    article_texts_from_frame, articles_to_frame, mention_refs_from_frame, Article, RawRef, RawRow,
-    RejectRow,
+    article_texts_from_frame, articles_to_frame, mention_refs_from_frame, rejects_to_frame,
+    Article, RawRef, RawRow, RejectRow,
 };
 
 /// The exported tables of one batch (same columns as the exported tables).
@@ -56,6 +56,8 @@ pub struct NormalizedBatch {
     pub signatures: Vec<Option<Signature>>,
     /// The records that did not become articles, and why.
     pub rejects: Vec<RejectRow>,
+    /// For each reject, the index of its record in the batch.
+    pub reject_rows: Vec<usize>,
     /// Articles dropped as duplicates (only when de-duplicating).
     pub duplicates: u64,
 }
@@ -75,6 +77,17 @@ impl NormalizedBatch {
             self.content_keys.as_slice(),
         ))?;
         df.with_column(signature_column(&self.signatures))?;
+        Ok(df)
+    }
+
+    /// The batch's rejects (the exported `rejects` columns: `source`, `record`,
+    /// `reason`) plus `row`, the index of each reject's record in the batch, so that a
+    /// distributed job can put them back in input order.
+    pub fn rejects_frame(&self) -> Result<DataFrame> {
+        use polars::prelude::{NamedFrom, Series};
+        let mut df = rejects_to_frame(&self.rejects)?;
+        let rows: Vec<i64> = self.reject_rows.iter().map(|&r| r as i64).collect();
+        df.with_column(Series::new("row".into(), rows).into_column())?;
         Ok(df)
     }
 }
@@ -119,7 +132,10 @@ impl Analyzer {
             .enumerate()
         {
             match n {
-                Normalized::Reject(r) => out.rejects.push(r),
+                Normalized::Reject(r) => {
+                    out.rejects.push(r);
+                    out.reject_rows.push(i);
+                }
                 Normalized::Article(a) => {
                     if let Some(d) = dedup.as_deref_mut() {
                         if !d.keep(id, key, a.date) {
@@ -234,6 +250,23 @@ impl Analyzer {
         Ok(df)
     }
 
+    /// The exported `entities` table: the pipeline's gazetteer (one row per name period,
+    /// without the `entities.exclude` entities) followed by the discovered companies
+    /// (`discovered` has their `entity_id` and `name`, as the `discovered_companies`
+    /// table, in its order), as the export stage writes it. Loads the gazetteer (about a
+    /// second).
+    pub fn entities_table(&self, discovered: &DataFrame) -> Result<DataFrame> {
+        let reference = reference_data(&self.pipeline);
+        let dir = reference.gazetteer_dir()?;
+        let gazetteer = crate::entities::Gazetteer::load(&dir).map_err(|e| {
+            anyhow::anyhow!(
+                "cannot load the gazetteer from {}: {e} (check {PIPELINE_GAZETTEER})",
+                dir.display()
+            )
+        })?;
+        entities_frame(&gazetteer, discovered, &self.exclusions)
+    }
+
     /// The `company_daily` table from its base columns, as the aggregate stage finishes
     /// it: the rolling and z-score columns added by [`signals::enrich`] (with the
     /// pipeline's `[aggregate] dense`), sorted by date and company. `base` has one row
@@ -345,6 +378,14 @@ mod tests {
         let (t, batch) = analyzer.analyze(&refs, false).unwrap();
         assert_eq!(batch.duplicates, 1);
         assert_eq!(batch.rejects.len(), 1);
+        // The reject keeps its record's place in the batch.
+        assert_eq!(batch.reject_rows, [2]);
+        let rej = batch.rejects_frame().unwrap();
+        assert_eq!(rej.column("row").unwrap().i64().unwrap().get(0), Some(2));
+        assert_eq!(
+            rej.column("reason").unwrap().str().unwrap().get(0),
+            Some("no text: the record has no title and no body")
+        );
         assert_eq!(t.articles.height(), 1);
         let names = |df: &DataFrame| -> Vec<String> {
             df.get_column_names()
@@ -463,6 +504,42 @@ mod tests {
         // ...and the follow-up alone, seen first, starts its own story.
         let st = analyzer.assign_stories(&frame.slice(1, 2)).unwrap();
         assert_eq!(strs(&st, "story_id"), ["s2", "s3"]);
+    }
+
+    #[test]
+    fn the_entities_table_is_the_gazetteer_without_exclusions_then_the_discovered() {
+        let mut p = default_pipeline().unwrap();
+        p.entities.exclude = vec!["Renault".into()];
+        let analyzer = Analyzer::new(p).unwrap();
+        let discovered = DataFrame::new_infer_height(vec![
+            Column::new("entity_id".into(), ["new:acme-robotique"]),
+            Column::new("name".into(), ["Acme Robotique"]),
+        ])
+        .unwrap();
+        let t = analyzer.entities_table(&discovered).unwrap();
+        let ids: Vec<&str> = t
+            .column("entity_id")
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .flatten()
+            .collect();
+        assert!(ids.len() > 1000, "{} rows", ids.len());
+        assert!(ids.contains(&"airbus"));
+        assert!(!ids.contains(&"renault"), "excluded by name");
+        // The discovered company comes last, a current company without a ticker.
+        assert_eq!(ids.last(), Some(&"new:acme-robotique"));
+        let last = t.height() - 1;
+        assert_eq!(
+            t.column("type").unwrap().str().unwrap().get(last),
+            Some("company")
+        );
+        assert_eq!(
+            t.column("current").unwrap().bool().unwrap().get(last),
+            Some(true)
+        );
+        assert_eq!(t.column("ticker").unwrap().str().unwrap().get(last), None);
     }
 
     #[test]

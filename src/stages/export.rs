@@ -238,8 +238,8 @@ impl EntityRows {
 }
 
 /// The `entities` table: the gazetteer (one row per name period, see [`EntityRows`])
-/// plus discovered companies.
-fn entities_frame(
+/// plus discovered companies (`discovered` has their `entity_id` and `name`).
+pub(crate) fn entities_frame(
     gaz: &Gazetteer,
     discovered: &DataFrame,
     exclusions: &Exclusions,
