@@ -54,3 +54,18 @@ fn the_end_of_a_legal_threat_is_good_news() {
         assert_eq!(label(&m, text, "Corvane"), Label::Negative, "{text}");
     }
 }
+
+#[test]
+fn the_target_of_a_takeover_gets_a_premium() {
+    let m = shipped();
+    for (text, name) in [
+        ("Pellix to buy Corvane for $4 billion", "Corvane"),
+        ("Ambrose considers offer for UK rival Corvane", "Corvane"),
+        ("Pellix bids for Corvane after a long pursuit", "Corvane"),
+    ] {
+        assert_eq!(label(&m, text, name), Label::Positive, "{text}");
+    }
+    // The buyer's own news stays a fact unless something else is said.
+    let text = "Pellix to buy Corvane for $4 billion";
+    assert_ne!(label(&m, text, "Pellix"), Label::Negative);
+}

@@ -16,6 +16,9 @@ pub struct Role {
     /// The phrase also separates clauses (`au détriment de`, `at the expense of`), so the
     /// targets on each side get their own side's score.
     pub split: bool,
+    /// A purchase: its object is a company bought (`buy Acme`), not an instrument
+    /// (`buy Acme bonds`).
+    pub purchase: bool,
 }
 
 /// A multi-word role expression (`au détriment de`) and its role.
@@ -28,11 +31,19 @@ pub(super) fn role_table(lang: Lang) -> (Vec<(&'static str, Role)>, Vec<RolePhra
         subj,
         obj,
         split: false,
+        purchase: false,
     };
     let split = |subj, obj| Role {
         subj,
         obj,
         split: true,
+        purchase: false,
+    };
+    let purchase = |subj, obj| Role {
+        subj,
+        obj,
+        split: false,
+        purchase: true,
     };
     match lang {
         Lang::Fr => (
@@ -96,7 +107,10 @@ pub(super) fn role_table(lang: Lang) -> (Vec<(&'static str, Role)>, Vec<RolePhra
                 ("fin", r(0.0, -0.6)),
                 ("penal", r(0.0, -0.5)),
                 ("sanction", r(0.0, -0.5)),
-                ("acquir", r(0.1, 0.3)),
+                // The target of a takeover gets a premium: good news for the bought.
+                ("acquir", purchase(0.1, 0.3)),
+                ("buy", purchase(0.1, 0.3)),
+                ("bought", purchase(0.1, 0.3)),
                 ("win", r(0.5, 0.0)),
                 ("won", r(0.5, 0.0)),
             ],
@@ -111,6 +125,11 @@ pub(super) fn role_table(lang: Lang) -> (Vec<(&'static str, Role)>, Vec<RolePhra
                 (&["sanctions", "on"], r(0.0, -0.6)),
                 (&["ban", "on"], r(0.0, -0.6)),
                 (&["curbs", "on"], r(0.0, -0.5)),
+                (&["bid", "for"], purchase(0.1, 0.3)),
+                (&["bids", "for"], purchase(0.1, 0.3)),
+                (&["offer", "for"], purchase(0.1, 0.3)),
+                (&["acquisition", "of"], purchase(0.1, 0.3)),
+                (&["takeover", "of"], purchase(0.1, 0.3)),
                 (&["restrictions", "on"], r(0.0, -0.5)),
             ],
         ),

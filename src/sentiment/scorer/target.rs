@@ -691,7 +691,30 @@ pub(super) fn role_score(
         }
     } else if passive && (cue.end..ta).any(|k| toks.get(k).is_some_and(is_by)) {
         role.subj
+    } else if role.purchase
+        && toks
+            .get(tb)
+            .is_some_and(|t| INSTRUMENTS.contains(&t.lower()))
+    {
+        // `Investors buy Acme bonds`: an instrument changes hands, not the company.
+        0.0
     } else {
         role.obj
     }
 }
+
+/// What is bought without buying the company (`buy Acme bonds`, `acquires Acme shares`).
+const INSTRUMENTS: &[&str] = &[
+    "bonds",
+    "bond",
+    "notes",
+    "shares",
+    "share",
+    "stock",
+    "stocks",
+    "debt",
+    "securities",
+    "paper",
+    "loans",
+    "assets",
+];
