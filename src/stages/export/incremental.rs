@@ -197,10 +197,21 @@ pub(super) fn frame_digest(df: &DataFrame) -> Result<String> {
 }
 
 /// The partitions of `df` (a table with a `date` column), each with its rows.
+/// A partition whose rows follow each other (`company_daily` is sorted by date) is a
+/// slice of `df`, not a copy.
 fn split_frame(df: &DataFrame, p: Partitioning) -> Result<BTreeMap<String, DataFrame>> {
     group_rows(p, df.column("date")?.date()?.physical().iter())
         .into_iter()
-        .map(|(k, rows)| Ok((k, df.take(&IdxCa::from_vec("rows".into(), rows))?)))
+        .map(|(k, rows)| {
+            let (first, last) = (rows.first().copied(), rows.last().copied());
+            let part = match (first, last) {
+                (Some(a), Some(b)) if (b - a) as usize + 1 == rows.len() => {
+                    df.slice(a as i64, rows.len())
+                }
+                _ => df.take(&IdxCa::from_vec("rows".into(), rows))?,
+            };
+            Ok((k, part))
+        })
         .collect()
 }
 
