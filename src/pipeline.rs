@@ -432,6 +432,18 @@ fn run_locked(ctx: &Context, selection: Selection, report: &mut RunReport) -> Re
             }
         }
     }
+    // A run that brings an existing output up to date (a day's file added) computes
+    // little besides the fixed cost of the entity finder: it is built while the earlier
+    // stages run.
+    if matches!(selection, Selection::Stale) {
+        let entities = &plans[Stage::Entities as usize];
+        let runs = plans
+            .iter()
+            .any(|p| p.stage <= Stage::Entities && p.state != State::UpToDate);
+        if runs && entities.existing.is_some() {
+            stages::entities::build_ahead(ctx)?;
+        }
+    }
     let mut ran_any_before = false;
     for p in &plans {
         // Once a stage has run, every later stage's input changed: the chain forces them.

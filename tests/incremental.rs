@@ -361,3 +361,45 @@ fn a_backfill_rewrites_only_the_partitions_of_its_days() {
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("FROM..TO"));
 }
+
+#[test]
+fn a_daily_run_goes_on_from_the_saved_state_and_keeps_unchanged_undated_tables() {
+    let tmp = tempdir();
+    let dir = tmp.path().join("run");
+    let p = pipeline(&dir, "day");
+    let out = dir.join("out");
+    for day in 1..=2 {
+        write_day(&dir, day);
+        newstone_ok(&["run", &p]);
+    }
+    let entities = out.join("entities.parquet");
+    let written = fs::metadata(&entities).unwrap().modified().unwrap();
+    let discovered = fs::read(out.join("discovered_companies.parquet")).unwrap();
+    write_day(&dir, 3);
+    let log = newstone_ok(&["-v", "run", &p]);
+    // The de-duplication and story state of days 1 and 2 is loaded, not rebuilt.
+    assert!(log.contains("normalize: state of 2 chunks loaded"), "{log}");
+    // `entities` shows the gazetteer and the discovered companies: unchanged, not written.
+    if fs::read(out.join("discovered_companies.parquet")).unwrap() == discovered {
+        assert_eq!(
+            fs::metadata(&entities).unwrap().modified().unwrap(),
+            written
+        );
+    }
+    // Day 3 brings a reject: that table is written again.
+    assert_eq!(rows(&out, "rejects").len(), 3);
+    // What a run over the three files gives.
+    let fresh = tmp.path().join("fresh");
+    let fresh_p = pipeline(&fresh, "day");
+    for day in 1..=3 {
+        write_day(&fresh, day);
+    }
+    newstone_ok(&["run", &fresh_p]);
+    for table in TABLES {
+        assert_eq!(
+            rows(&out, table),
+            rows(&fresh.join("out"), table),
+            "{table}"
+        );
+    }
+}

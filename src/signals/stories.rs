@@ -51,6 +51,9 @@ pub const BUCKET_CAP: usize = 8;
 /// A MinHash signature.
 pub type Signature = [u32; HASHES];
 
+// A saved article records its buckets in one bit per band ([`Held::bands`]).
+const _: () = assert!(BANDS <= 64);
+
 /// Common French and English words left out of signatures (three letters or more:
 /// shorter words are always left out).
 const STOPWORDS: &[&str] = &[
@@ -525,6 +528,92 @@ impl Stories {
     }
 }
 
+/// An article held by a [`Stories`] state, as saved between runs ([`Stories::save`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Held {
+    /// Its number in the state (the order it was put in).
+    pub entry: u64,
+    pub date: i32,
+    pub sig: Signature,
+    pub story: String,
+    /// Bit `b` set: the article is still in its bucket of band `b` (a full bucket drops
+    /// its oldest article, see [`BUCKET_CAP`]).
+    pub bands: u64,
+}
+
+/// A [`Stories`] state as plain data: what a run saves so that the next one goes on
+/// from it without putting every earlier article back ([`Stories::load`]).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Saved {
+    /// The articles held, by `entry`.
+    pub held: Vec<Held>,
+    pub newest: Option<i32>,
+    /// The `entry` of the next article put in.
+    pub next: u64,
+}
+
+impl Stories {
+    /// The state as plain data (see [`Saved`]).
+    pub fn save(&self) -> Saved {
+        let mut held: Vec<Held> = self
+            .entries
+            .iter()
+            .map(|(&entry, e)| Held {
+                entry,
+                date: e.date,
+                sig: e.sig,
+                story: e.story.to_string(),
+                bands: 0,
+            })
+            .collect();
+        held.sort_unstable_by_key(|h| h.entry);
+        for h in &mut held {
+            for (band, map) in self.bands.iter().enumerate() {
+                let in_bucket = map
+                    .get(&Self::band_key(&h.sig, band))
+                    .is_some_and(|ids| ids.contains(&h.entry));
+                h.bands |= u64::from(in_bucket) << band;
+            }
+        }
+        Saved {
+            held,
+            newest: self.newest,
+            next: self.next,
+        }
+    }
+
+    /// The state [`Stories::save`] saved, with the same window and similarity: it assigns
+    /// the next articles exactly as the saved state would have.
+    ///
+    /// A bucket holds its articles in the order they were put in, which is the order of
+    /// their `entry`; so the buckets are rebuilt from the articles' band bits.
+    pub fn load(window_days: u32, similarity: f64, mut saved: Saved) -> Stories {
+        let mut s = Stories::new(window_days, similarity);
+        saved.held.sort_unstable_by_key(|h| h.entry);
+        for h in saved.held {
+            for (band, map) in s.bands.iter_mut().enumerate() {
+                if h.bands >> band & 1 == 1 {
+                    map.entry(Self::band_key(&h.sig, band))
+                        .or_default()
+                        .push(h.entry);
+                }
+            }
+            s.by_date.entry(h.date).or_default().push(h.entry);
+            s.entries.insert(
+                h.entry,
+                Entry {
+                    sig: h.sig,
+                    date: h.date,
+                    story: std::sync::Arc::from(h.story),
+                },
+            );
+        }
+        s.newest = saved.newest;
+        s.next = saved.next;
+        s
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -631,6 +720,57 @@ mod tests {
         }
         // An article dated before its story's first one still joins it.
         assert_eq!(all[4].story_id, "w1");
+    }
+
+    #[test]
+    fn a_saved_and_loaded_state_goes_on_as_the_original() {
+        // Signatures from a small alphabet: many articles share band values, so buckets
+        // fill up (and drop their oldest) while days pass and evict articles.
+        let mut x = 7u64;
+        let mut next = || {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (x >> 33) as u32
+        };
+        let input: Vec<(String, i32, Signature)> = (0..400)
+            .map(|i| {
+                let base = next() % 5;
+                let sig: Signature = std::array::from_fn(|_| {
+                    let v = next();
+                    if v % 3 == 0 {
+                        v % 4
+                    } else {
+                        base
+                    }
+                });
+                // About chronological, some articles a few days late.
+                let day = 100 + i / 25 - (next() % 4) as i32 * i32::from(i % 7 == 0);
+                (format!("a{i}"), day, sig)
+            })
+            .collect();
+        let mut whole = Stories::new(3, 0.3);
+        let expected: Vec<Assigned> = input
+            .iter()
+            .map(|(id, d, sig)| whole.assign(id, Some(*d), Some(sig)))
+            .collect();
+        assert!(expected.iter().any(|a| !a.novel));
+        for cut in [1, 37, 200, 399] {
+            let mut first = Stories::new(3, 0.3);
+            for (id, d, sig) in &input[..cut] {
+                first.assign(id, Some(*d), Some(sig));
+            }
+            let saved = first.save();
+            assert!(saved.held.iter().any(|h| h.bands != (1 << BANDS) - 1) || cut < 50);
+            let mut loaded = Stories::load(3, 0.3, saved.clone());
+            assert_eq!(loaded.save(), saved);
+            let rest: Vec<Assigned> = input[cut..]
+                .iter()
+                .map(|(id, d, sig)| loaded.assign(id, Some(*d), Some(sig)))
+                .collect();
+            assert_eq!(rest[..], expected[cut..], "cut at {cut}");
+            assert_eq!(loaded.save(), whole.save());
+        }
     }
 
     #[test]

@@ -8,6 +8,7 @@ mod csv_format;
 mod incremental;
 mod parquet_sink;
 mod partition;
+mod undated;
 
 pub use partition::DATED_TABLES;
 
@@ -511,43 +512,53 @@ fn stage_tables(out: &Path, csv: bool) -> Result<Staged> {
     Ok((staged, sums, obsolete))
 }
 
-/// Writes the tables without a date (`entities`, `discovered_companies`, `rejects`)
-/// under their temporary names; returns their rows.
-fn write_undated(ctx: &Context) -> Result<std::collections::BTreeMap<String, u64>> {
+/// Writes the tables without a date ([`undated::TABLES`]) named in `tables` under their
+/// temporary names; returns their rows. `discovered` is the aggregate's
+/// `discovered_companies`.
+fn write_undated(
+    ctx: &Context,
+    discovered: &DataFrame,
+    tables: &[&str],
+) -> Result<std::collections::BTreeMap<String, u64>> {
     let (p, out, csv) = (ctx.pipeline, &ctx.pipeline.out, ctx.pipeline.export.csv);
     let mut rows = std::collections::BTreeMap::new();
-    let discovered = aggregate::read_outputs(&ctx.stage_dir(Stage::Aggregate))?.1;
-    let gazetteer = ctx.reference.gazetteer_dir()?;
-    let finder_gaz = Gazetteer::load(&gazetteer).map_err(|e| {
-        anyhow::anyhow!(
-            "cannot load the gazetteer from {}: {e}",
-            gazetteer.display()
-        )
-    })?;
-    let entities = entities_frame(
-        &finder_gaz,
-        &discovered,
-        &Exclusions::new(&p.entities.exclude),
-    );
-    rows.insert(
-        "entities".to_string(),
-        export_one(out, "entities", csv, entities)?,
-    );
-    rows.insert(
-        "discovered_companies".to_string(),
-        export_one(out, "discovered_companies", csv, Ok(discovered))?,
-    );
-    let mut rejects: Vec<RejectRow> = Vec::new();
-    // Chunk by chunk, those of ingest then those of normalize, as one run would.
-    for stage in [Stage::Ingest, Stage::Normalize] {
-        for part in list_parts(&ctx.stage_dir(stage), "rejects")? {
-            rejects.extend(rejects_from_frame(&read_parquet(&part)?)?);
-        }
+    if tables.contains(&"entities") {
+        let gazetteer = ctx.reference.gazetteer_dir()?;
+        let finder_gaz = Gazetteer::load(&gazetteer).map_err(|e| {
+            anyhow::anyhow!(
+                "cannot load the gazetteer from {}: {e}",
+                gazetteer.display()
+            )
+        })?;
+        let entities = entities_frame(
+            &finder_gaz,
+            discovered,
+            &Exclusions::new(&p.entities.exclude),
+        );
+        rows.insert(
+            "entities".to_string(),
+            export_one(out, "entities", csv, entities)?,
+        );
     }
-    rows.insert(
-        "rejects".to_string(),
-        export_one(out, "rejects", csv, rejects_to_frame(&rejects))?,
-    );
+    if tables.contains(&"discovered_companies") {
+        rows.insert(
+            "discovered_companies".to_string(),
+            export_one(out, "discovered_companies", csv, Ok(discovered.clone()))?,
+        );
+    }
+    if tables.contains(&"rejects") {
+        let mut rejects: Vec<RejectRow> = Vec::new();
+        // Chunk by chunk, those of ingest then those of normalize, as one run would.
+        for stage in [Stage::Ingest, Stage::Normalize] {
+            for part in list_parts(&ctx.stage_dir(stage), "rejects")? {
+                rejects.extend(rejects_from_frame(&read_parquet(&part)?)?);
+            }
+        }
+        rows.insert(
+            "rejects".to_string(),
+            export_one(out, "rejects", csv, rejects_to_frame(&rejects))?,
+        );
+    }
     Ok(rows)
 }
 
@@ -561,7 +572,9 @@ fn run_partitioned(
     let t0 = Instant::now();
     fs::create_dir_all(&ctx.pipeline.out)
         .with_context(|| format!("cannot create {}", ctx.pipeline.out.display()))?;
-    let w = incremental::run(ctx, &manifest, reuse, || write_undated(ctx))?;
+    let w = incremental::run(ctx, &manifest, reuse, |discovered, tables| {
+        write_undated(ctx, discovered, tables)
+    })?;
     let dir = StageDir::create(&ctx.stages_dir, Stage::Export.name())?;
     let total: u64 = w.rows.values().sum();
     let m = Manifest {
@@ -662,12 +675,12 @@ pub fn run(
         done("article_entities", n)
     };
     let small = || -> Result<()> {
-        let daily = aggregate::read_outputs(&ctx.stage_dir(Stage::Aggregate))?.0;
+        let (daily, discovered) = aggregate::read_outputs(&ctx.stage_dir(Stage::Aggregate))?;
         done(
             "company_daily",
             export_one(&out, "company_daily", csv, Ok(daily)),
         )?;
-        for (table, n) in write_undated(ctx)? {
+        for (table, n) in write_undated(ctx, &discovered, &undated::TABLES)? {
             done(&table, Ok(n))?;
         }
         Ok(())

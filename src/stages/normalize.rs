@@ -6,7 +6,9 @@
 //! thread count. The only state kept across parts is a set of 128-bit digests (and
 //! the day of each kept text).
 
-use std::collections::{HashMap, HashSet};
+mod state;
+
+use std::collections::HashSet;
 use std::time::Instant;
 
 use anyhow::Result;
@@ -16,6 +18,7 @@ use rayon::prelude::*;
 
 use crate::artefact::{part_name, read_parquet, write_parquet, Manifest, StageDir};
 use crate::config::{DatePolicy, NormalizeConfig};
+use crate::sentiment::lexicon::{FastMap, FxHasher};
 use crate::signals::stories::{self, Assigned, Signature, Stories};
 use crate::stages::chunks::{self, ChunkInput, Reuse};
 use crate::stages::{list_parts, secs, Context, PartWriter, ReadAhead, Stage};
@@ -25,6 +28,9 @@ use crate::tables::{
 use crate::text::clean::{clean_line, clean_text};
 use crate::text::dates::{local_day, parse_date};
 use crate::text::lang::{detect_among, Lang};
+
+/// Hash set with [`FxHasher`]: the keys are digests already.
+type FastSet<K> = HashSet<K, std::hash::BuildHasherDefault<FxHasher>>;
 
 /// Days from 0001-01-01 (chrono's CE day 1) to 1970-01-01.
 const EPOCH_DAYS_FROM_CE: i32 = 719_163;
@@ -388,8 +394,8 @@ pub enum Verdict {
 /// match the edit. Only a kept article's content counts.
 #[derive(Debug, Default)]
 pub struct Dedup {
-    ids: HashSet<u128>,
-    content: HashMap<u128, Option<i32>>,
+    ids: FastSet<u128>,
+    content: FastMap<u128, Option<i32>>,
     window: u32,
 }
 
@@ -602,10 +608,39 @@ pub fn run(ctx: &Context, manifest: Manifest, reuse: &Reuse) -> Result<Manifest>
         &["articles", "keys"],
         &["rejects"],
     )?;
-    let mut seen = Dedup::new(cfg.duplicate_window_days);
-    let mut story_state = Stories::new(cfg.story_window_days, cfg.story_similarity);
-    // Kept parts before the next part to compute are replayed into `seen` first.
-    let mut replayed = 0usize;
+    // The state after the kept chunks: the one the previous run saved when it covers
+    // them, else a fresh one into which kept parts are put back before the next part to
+    // compute (`replayed`: the parts done so far).
+    let base = manifest.base_fingerprint();
+    let kept_prefix = prep.computed.iter().take_while(|c| !**c).count();
+    let windows = (
+        cfg.duplicate_window_days,
+        cfg.story_window_days,
+        cfg.story_similarity,
+    );
+    let t_state = Instant::now();
+    let loaded = match state::load(reuse, &base, &inputs, kept_prefix, windows) {
+        Ok(l) => l,
+        Err(e) => {
+            tracing::warn!("normalize: the saved state cannot be read ({e:#}); rebuilding it from the kept parts");
+            None
+        }
+    };
+    let (mut seen, mut story_state, covered) = match loaded {
+        Some(l) => (l.dedup, l.stories, l.chunks),
+        None => (
+            Dedup::new(cfg.duplicate_window_days),
+            Stories::new(cfg.story_window_days, cfg.story_similarity),
+            0,
+        ),
+    };
+    if covered > 0 {
+        tracing::debug!(
+            "normalize: state of {covered} chunks loaded in {:.3} s",
+            secs(t_state)
+        );
+    }
+    let mut replayed: usize = inputs[..covered].iter().map(|c| c.parts).sum();
     let mut rejects: Vec<Vec<RejectRow>> = vec![Vec::new(); inputs.len()];
     let mut dates: Vec<std::collections::BTreeSet<i32>> = vec![Default::default(); inputs.len()];
     let bar = ctx.bar(Stage::Normalize, prep.todo.len() as u64, "parts");
@@ -682,6 +717,36 @@ pub fn run(ctx: &Context, manifest: Manifest, reuse: &Reuse) -> Result<Manifest>
         })
     })?;
     bar.finish_and_clear();
+    // The state after every chunk, for the next run: kept as it is when it already
+    // covers them all, else completed with the kept parts after the last computed one.
+    let state_keys = if covered == inputs.len() && covered > 0 {
+        let files =
+            [state::DEDUP_FILE, state::STORIES_FILE].map(|f| (f.to_string(), f.to_string()));
+        if reuse.link(&dir, &[], (0, 0, 0), &files, &mut prep.known)? {
+            state::keys_of(reuse.keys())
+        } else {
+            Default::default()
+        }
+    } else {
+        let t_replay = Instant::now();
+        while replayed < parts.len() {
+            if !prep.computed[prep.chunk_of[replayed]] {
+                replay(&dir.path(&part_name("keys", replayed)), &mut seen)?;
+                restore_stories(
+                    &mut story_state,
+                    &dir.path(&part_name("articles", replayed)),
+                )?;
+            }
+            replayed += 1;
+        }
+        let keys = state::save(&dir, &base, &inputs, &seen, &story_state)?;
+        tracing::debug!(
+            "normalize: state completed and saved in {:.3} s",
+            secs(t_replay)
+        );
+        keys
+    };
+    drop((seen, story_state));
     for (c, record) in prep.records.iter_mut().enumerate() {
         if prep.computed[c] {
             record.rejects = rejects[c].len() as u64;
@@ -700,6 +765,7 @@ pub fn run(ctx: &Context, manifest: Manifest, reuse: &Reuse) -> Result<Manifest>
         seconds: secs(t0),
         extra: chunks::sum_counts(&prep.records),
         chunks: prep.records,
+        keys: state_keys,
         ..manifest
     };
     dir.commit_chunked(&m, prep.known, &["articles"], |c| {

@@ -292,6 +292,7 @@ pub fn run(ctx: &Context, manifest: Manifest, reuse: &Reuse) -> Result<Manifest>
         let df = read_parquet(&dir.path(&chunks::chunk_file("discovered", c)))?;
         merge_discovered(&mut seen.discovered, &df)?;
     }
+    tracing::debug!("aggregate: parts summed at {:.3} s", secs(t0));
     let sums = match pending {
         Some(p) => reduce(&p)?,
         None => Rows::default().into_frame()?,
@@ -300,6 +301,7 @@ pub fn run(ctx: &Context, manifest: Manifest, reuse: &Reuse) -> Result<Manifest>
     // (its rows with articles: a dense table's zero rows are made again); the rolling and
     // z-score columns are derived again from the whole series.
     let mut base = finish(&sums, &seen)?;
+    let mut derived = None;
     if let Some(old) = previous {
         let days: std::collections::HashSet<i32> = keys
             .keys()
@@ -315,12 +317,36 @@ pub fn run(ctx: &Context, manifest: Manifest, reuse: &Reuse) -> Result<Manifest>
             touched.len(),
             keys.len()
         );
+        // The derived columns change only after the days summed again and the days
+        // that no longer have articles.
+        let mut changed = touched.clone();
+        changed.extend(
+            reuse
+                .keys()
+                .keys()
+                .filter(|k| !keys.contains_key(*k))
+                .filter_map(|k| k.strip_prefix("day:")?.parse::<i32>().ok()),
+        );
+        let old = rename_discovered(old, &seen)?;
+        derived = Some(signals::enrich_changed(
+            &old,
+            &base,
+            &changed,
+            ctx.pipeline.aggregate.dense,
+        )?);
     }
-    let base = base.sort(["date", "entity_id"], SortMultipleOptions::default())?;
-    let mut daily = signals::enrich(&base, ctx.pipeline.aggregate.dense)?
-        .sort(["date", "entity_id"], SortMultipleOptions::default())
-        .map_err(anyhow::Error::from)
-        .context("sorting company_daily")?;
+    tracing::debug!("aggregate: base columns at {:.3} s", secs(t0));
+    let mut daily = match derived {
+        Some(daily) => daily,
+        None => {
+            let base = base.sort(["date", "entity_id"], SortMultipleOptions::default())?;
+            signals::enrich(&base, ctx.pipeline.aggregate.dense)?
+                .sort(["date", "entity_id"], SortMultipleOptions::default())
+                .map_err(anyhow::Error::from)
+                .context("sorting company_daily")?
+        }
+    };
+    tracing::debug!("aggregate: signals derived at {:.3} s", secs(t0));
     let discovered = seen.discovered;
     write_parquet(&dir.path("company_daily.parquet"), &mut daily)?;
     let mut disc = discovered_frame(&discovered)?;

@@ -20,6 +20,8 @@
 //! Calendar days are meant whether the table is dense or not: a sparse series simply
 //! has no rows for its zero days.
 
+use std::collections::HashMap;
+
 use anyhow::{Context as _, Result};
 use polars::prelude::*;
 
@@ -149,6 +151,16 @@ impl Series {
 /// `articles_7d`, `articles_30d`, `sentiment_7d`, `sentiment_30d`, `buzz_z` and
 /// `sentiment_z` added (see the module documentation).
 pub fn enrich(base: &DataFrame, dense: bool) -> Result<DataFrame> {
+    derive(base, dense, None)
+}
+
+/// What [`enrich`] computes for some companies only, from a day on: for each company of
+/// `limits`, the first day whose row is wanted (`base` holds all its rows).
+type Limits<'a> = HashMap<&'a str, i32>;
+
+/// [`enrich`], with the rows of companies outside `limits` and the days before their
+/// `from` left out (see [`Limits`]).
+fn derive(base: &DataFrame, dense: bool, limits: Option<&Limits<'_>>) -> Result<DataFrame> {
     let col = |n: &str| {
         base.column(n)
             .map_err(anyhow::Error::from)
@@ -206,6 +218,8 @@ pub fn enrich(base: &DataFrame, dense: bool) -> Result<DataFrame> {
     let mut out_counts: Vec<Vec<i64>> = vec![Vec::with_capacity(n_rows); COUNTS.len()];
     let mut out_means: Vec<Vec<f64>> = vec![Vec::with_capacity(n_rows); MEANS.len()];
     let mut out_names: Vec<&str> = Vec::with_capacity(n_rows);
+    let mut out_days: Vec<i32> = Vec::with_capacity(n_rows);
+    let mut out_ids: Vec<&str> = Vec::with_capacity(n_rows);
     let (mut a7, mut a30, mut s7, mut s30) = (
         Vec::with_capacity(n_rows),
         Vec::with_capacity(n_rows),
@@ -216,6 +230,14 @@ pub fn enrich(base: &DataFrame, dense: bool) -> Result<DataFrame> {
     let articles = &counts[0];
     let sentiment = &means[0];
     for group in rows.chunk_by(|a, b| a.1 == b.1) {
+        let id = group[0].1;
+        let from = match limits {
+            Some(l) => match l.get(id) {
+                Some(&from) => from,
+                None => continue,
+            },
+            None => i32::MIN,
+        };
         let series = Series::new(
             &group
                 .iter()
@@ -227,7 +249,12 @@ pub fn enrich(base: &DataFrame, dense: bool) -> Result<DataFrame> {
             if let Some(i) = i {
                 name = names[i];
             }
+            if day < from {
+                continue;
+            }
             out_names.push(name);
+            out_days.push(day);
+            out_ids.push(id);
             for (out, v) in out_counts.iter_mut().zip(&counts) {
                 out.push(i.map_or(0, |i| v[i]));
             }
@@ -246,11 +273,8 @@ pub fn enrich(base: &DataFrame, dense: bool) -> Result<DataFrame> {
         }
     }
     let mut cols = vec![
-        date_col("date", rows.iter().map(|r| Some(r.2))),
-        Column::new(
-            "entity_id".into(),
-            rows.iter().map(|r| r.1).collect::<Vec<_>>(),
-        ),
+        date_col("date", out_days.into_iter().map(Some)),
+        Column::new("entity_id".into(), out_ids),
         Column::new("name".into(), out_names),
     ];
     let count = |name: &str, v: Vec<i64>| Column::new(name.into(), v);
@@ -276,6 +300,97 @@ pub fn enrich(base: &DataFrame, dense: bool) -> Result<DataFrame> {
         Column::new("sentiment_z".into(), sent_z),
     ]);
     Ok(DataFrame::new_infer_height(cols)?)
+}
+
+/// The `company_daily` table (sorted by date then company) after the rows of some days
+/// changed: `old` is the previous table (every column, sorted by date then company, its
+/// discovered companies already renamed), `base` the base columns of every row now (as
+/// for [`enrich`]), `changed` the days whose base rows may differ from those `old` was
+/// derived from. The same table as `enrich(base, dense)` sorted by date and company, but
+/// the derived columns are computed only where a changed day can change them: for a
+/// company with a row on a changed day, its rows from its first such day on (in a dense
+/// table, from the day after its last row before: the quiet days in between take the
+/// name of that row and end at the new row).
+/// The other rows are kept from `old`.
+pub fn enrich_changed(
+    old: &DataFrame,
+    base: &DataFrame,
+    changed: &std::collections::HashSet<i32>,
+    dense: bool,
+) -> Result<DataFrame> {
+    fn days_of(df: &DataFrame) -> Result<Vec<Option<i32>>> {
+        Ok(df.column("date")?.date()?.physical().iter().collect())
+    }
+    fn ids_of(df: &DataFrame) -> Result<Vec<Option<&str>>> {
+        Ok(df.column("entity_id")?.str()?.iter().collect())
+    }
+    let (base_ids, base_days) = (ids_of(base)?, days_of(base)?);
+    let (old_ids, old_days) = (ids_of(old)?, days_of(old)?);
+    // Per company: its first row on a changed day (now or before).
+    let mut start: HashMap<&str, i32> = HashMap::new();
+    for (id, d) in base_ids.iter().zip(&base_days) {
+        if let (Some(id), Some(d)) = (*id, *d) {
+            if changed.contains(&d) {
+                let s = start.entry(id).or_insert(d);
+                *s = (*s).min(d);
+            }
+        }
+    }
+    for (id, d) in old_ids.iter().zip(&old_days) {
+        if let (Some(id), Some(d)) = (*id, *d) {
+            if changed.contains(&d) {
+                let s = start.entry(id).or_insert(d);
+                *s = (*s).min(d);
+            }
+        }
+    }
+    if dense {
+        // From the day after the last row before: the quiet days since then change too.
+        let mut before: HashMap<&str, i32> = HashMap::new();
+        for (id, d) in base_ids.iter().zip(&base_days) {
+            if let (Some(id), Some(d)) = (*id, *d) {
+                if start.get(id).is_some_and(|&s| d < s) {
+                    let b = before.entry(id).or_insert(d);
+                    *b = (*b).max(d);
+                }
+            }
+        }
+        for (id, s) in start.iter_mut() {
+            *s = before.get(id).map_or(i32::MIN, |b| b + 1);
+        }
+    }
+    let Some(&lowest) = start.values().min() else {
+        return Ok(old.clone());
+    };
+    // The base rows the new rows are derived from: every row of their companies, so that
+    // the window sums (differences of prefix sums from the company's first day) are the
+    // very floats a whole derivation gives.
+    let mask: BooleanChunked = base_ids
+        .iter()
+        .zip(&base_days)
+        .map(|(id, d)| Some(d.is_some() && id.is_some_and(|id| start.contains_key(id))))
+        .collect();
+    let new_rows = derive(&base.filter(&mask)?, dense, Some(&start))?;
+    // The rows kept from `old`: before `lowest`, a prefix in date order; from it on,
+    // sorted again with the new rows.
+    let keep = |i: usize| match (old_ids[i], old_days[i]) {
+        (Some(id), Some(d)) => start.get(id).is_none_or(|&s| d < s),
+        _ => false,
+    };
+    let head: BooleanChunked = (0..old.height())
+        .map(|i| Some(keep(i) && old_days[i].is_some_and(|d| d < lowest)))
+        .collect();
+    let tail: BooleanChunked = (0..old.height())
+        .map(|i| Some(keep(i) && old_days[i].is_some_and(|d| d >= lowest)))
+        .collect();
+    let mut tail = old.filter(&tail)?;
+    tail.vstack_mut(&new_rows.select(old.get_column_names_owned())?)
+        .map_err(anyhow::Error::from)
+        .context("company_daily: the previous table's columns differ")?;
+    let tail = tail.sort(["date", "entity_id"], SortMultipleOptions::default())?;
+    let mut out = old.filter(&head)?;
+    out.vstack_mut(&tail)?;
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -401,6 +516,84 @@ mod tests {
         flat.push((6, 1, 0.3));
         let df = enrich(&base("acme", &flat), false).unwrap();
         assert_eq!(f64s(&df, "sentiment_z")[6], Some(2.0));
+    }
+
+    /// A base table of several companies from (company, day, articles, sentiment).
+    fn bases(rows: &[(usize, i32, i64, f64)]) -> DataFrame {
+        let mut df: Option<DataFrame> = None;
+        for &(c, d, n, s) in rows {
+            let b = base(&format!("c{c}"), &[(d, n, s)]);
+            match &mut df {
+                None => df = Some(b),
+                Some(df) => {
+                    df.vstack_mut(&b).unwrap();
+                }
+            }
+        }
+        df.unwrap()
+    }
+
+    #[test]
+    fn changed_days_give_the_table_of_a_whole_derivation() {
+        let mut x = 11u64;
+        let mut next = |m: u64| {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (x >> 33) % m
+        };
+        for round in 0..40 {
+            let dense = round % 2 == 0;
+            // Five companies over 300 days, some days without articles.
+            let mut before: Vec<(usize, i32, i64, f64)> = Vec::new();
+            for c in 0..5 {
+                let from = next(60) as i32;
+                for d in from..300 {
+                    if next(3) == 0 {
+                        before.push((c, d, 1 + next(4) as i64, (next(21) as f64 - 10.0) / 10.0));
+                    }
+                }
+            }
+            // Changed days: appended (the usual run), in the middle, before a company's
+            // first day; rows added, removed, changed; a new company.
+            let changed: std::collections::HashSet<i32> = match round % 4 {
+                0 => (296..305).collect(),
+                1 => [150, 151, 220].into(),
+                2 => [0, 1, 2, 40].into(),
+                _ => (0..300).filter(|_| next(30) == 0).collect(),
+            };
+            let mut after: Vec<(usize, i32, i64, f64)> = Vec::new();
+            for &r in &before {
+                if !changed.contains(&r.1) {
+                    after.push(r);
+                } else if next(3) != 0 {
+                    after.push(if next(2) == 0 {
+                        (r.0, r.1, r.2 + 1, -r.3)
+                    } else {
+                        r
+                    });
+                }
+            }
+            for &d in &changed {
+                for c in 0..6 {
+                    let exists = after.iter().any(|r| r.0 == c && r.1 == d);
+                    if !exists && next(3) == 0 {
+                        after.push((c, d, 1 + next(3) as i64, 0.3));
+                    }
+                }
+            }
+            let sorted = |df: DataFrame| {
+                df.sort(["date", "entity_id"], SortMultipleOptions::default())
+                    .unwrap()
+            };
+            let old = sorted(enrich(&bases(&before), dense).unwrap());
+            let whole = sorted(enrich(&bases(&after), dense).unwrap());
+            let part = enrich_changed(&old, &bases(&after), &changed, dense).unwrap();
+            assert!(
+                part.equals_missing(&whole),
+                "round {round} (dense {dense}):\n{part}\n{whole}"
+            );
+        }
     }
 
     #[test]

@@ -7,14 +7,14 @@
 //! rows. The export's manifest records them; a run writes the partitions whose key changed
 //! (new days, days of a changed or removed input file, a backfill) and removes those that
 //! no longer have rows. The small undated tables (`entities`, `discovered_companies`,
-//! `rejects`) are written whole every time.
+//! `rejects`) are written whole when their key changed ([`super::undated`]).
 //!
 //! New partitions are written under `<out>/.publish.tmp/`, then published like every
 //! table: `_SUCCESS` removed, each changed partition folder swapped in (the old one moved
 //! aside), `_SUCCESS` written with every file of the output, the old folders removed. A run
 //! stopped half-way leaves no `_SUCCESS`; the next run then writes every partition again.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fs;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -22,7 +22,7 @@ use std::time::Instant;
 use anyhow::{Context as _, Result};
 use polars::prelude::*;
 
-use super::{articles_part, mentions_part, parquet_sink, partition, TABLES};
+use super::{articles_part, mentions_part, parquet_sink, partition, undated, TABLES};
 use crate::artefact::{
     file_sum, named_sums, read_parquet, remove, write_atomic, FileSums, Fingerprint, Manifest,
     Published, MARKER,
@@ -45,6 +45,29 @@ const FLUSH_ROWS: usize = 300_000;
 /// The partition of a day (or of [`NULL_DAY`]).
 fn partition_of(p: Partitioning, day: i32) -> String {
     partition::key(p, (day != NULL_DAY).then_some(day))
+}
+
+/// The row numbers of each partition of the rows dated `days`, in row order. The key of
+/// a day is formatted once, not once per row.
+fn group_rows(
+    p: Partitioning,
+    days: impl Iterator<Item = Option<i32>>,
+) -> BTreeMap<String, Vec<IdxSize>> {
+    let mut of_day: HashMap<i32, usize> = HashMap::new();
+    let mut of_key: HashMap<String, usize> = HashMap::new();
+    let mut groups: Vec<(String, Vec<IdxSize>)> = Vec::new();
+    for (i, day) in days.enumerate() {
+        let day = day.unwrap_or(NULL_DAY);
+        let g = *of_day.entry(day).or_insert_with(|| {
+            let k = partition_of(p, day);
+            *of_key.entry(k.clone()).or_insert_with(|| {
+                groups.push((k, Vec::new()));
+                groups.len() - 1
+            })
+        });
+        groups[g].1.push(i as IdxSize);
+    }
+    groups.into_iter().collect()
 }
 
 /// Rows of one table sorted into partitions and written as
@@ -72,15 +95,11 @@ impl PartitionSink {
 
     /// Adds the rows of `df` whose partition is in `wanted`.
     fn push(&mut self, df: DataFrame, wanted: &BTreeSet<String>) -> Result<()> {
-        let days: Vec<Option<i32>> = df.column("date")?.date()?.physical().iter().collect();
-        let mut groups: BTreeMap<String, Vec<IdxSize>> = BTreeMap::new();
-        for (i, day) in days.into_iter().enumerate() {
-            let k = partition_of(self.partitioning, day.unwrap_or(NULL_DAY));
-            if wanted.contains(&k) {
-                groups.entry(k).or_default().push(i as IdxSize);
-            }
-        }
-        for (k, rows) in groups {
+        let groups = group_rows(
+            self.partitioning,
+            df.column("date")?.date()?.physical().iter(),
+        );
+        for (k, rows) in groups.into_iter().filter(|(k, _)| wanted.contains(k)) {
             let part = df.take(&IdxCa::from_vec("rows".into(), rows))?;
             self.buffered += part.height();
             *self.rows.entry(k.clone()).or_insert(0) += part.height() as u64;
@@ -130,7 +149,7 @@ impl PartitionSink {
 
 /// A digest of a frame's rows (for `company_daily`'s partitions): each column's values
 /// in their own type, nulls marked.
-fn frame_digest(df: &DataFrame) -> Result<String> {
+pub(super) fn frame_digest(df: &DataFrame) -> Result<String> {
     let mut f = Fingerprint::new();
     for col in df.columns() {
         let mut bytes: Vec<u8> = Vec::with_capacity(col.len() * 9);
@@ -178,18 +197,21 @@ fn frame_digest(df: &DataFrame) -> Result<String> {
 }
 
 /// The partitions of `df` (a table with a `date` column), each with its rows.
+/// A partition whose rows follow each other (`company_daily` is sorted by date) is a
+/// slice of `df`, not a copy.
 fn split_frame(df: &DataFrame, p: Partitioning) -> Result<BTreeMap<String, DataFrame>> {
-    let days: Vec<Option<i32>> = df.column("date")?.date()?.physical().iter().collect();
-    let mut groups: BTreeMap<String, Vec<IdxSize>> = BTreeMap::new();
-    for (i, day) in days.into_iter().enumerate() {
-        groups
-            .entry(partition_of(p, day.unwrap_or(NULL_DAY)))
-            .or_default()
-            .push(i as IdxSize);
-    }
-    groups
+    group_rows(p, df.column("date")?.date()?.physical().iter())
         .into_iter()
-        .map(|(k, rows)| Ok((k, df.take(&IdxCa::from_vec("rows".into(), rows))?)))
+        .map(|(k, rows)| {
+            let (first, last) = (rows.first().copied(), rows.last().copied());
+            let part = match (first, last) {
+                (Some(a), Some(b)) if (b - a) as usize + 1 == rows.len() => {
+                    df.slice(a as i64, rows.len())
+                }
+                _ => df.take(&IdxCa::from_vec("rows".into(), rows))?,
+            };
+            Ok((k, part))
+        })
         .collect()
 }
 
@@ -211,7 +233,7 @@ pub fn run(
     ctx: &Context,
     manifest: &Manifest,
     reuse: &Reuse,
-    write_small: impl FnOnce() -> Result<BTreeMap<String, u64>> + Send,
+    write_small: impl FnOnce(&DataFrame, &[&str]) -> Result<BTreeMap<String, u64>> + Send,
 ) -> Result<Written> {
     let t0 = Instant::now();
     let p = ctx.pipeline;
@@ -253,12 +275,16 @@ pub fn run(
         .into_iter()
         .map(|(k, f)| (format!("rows:{k}"), f.hex()))
         .collect();
-    let (daily, _) = aggregate::read_outputs(&ctx.stage_dir(Stage::Aggregate))?;
+    let (daily, discovered) = aggregate::read_outputs(&ctx.stage_dir(Stage::Aggregate))?;
     let daily_parts = split_frame(&daily, part)?;
     for (k, df) in &daily_parts {
         keys.insert(format!("daily:{k}"), frame_digest(df)?);
     }
 
+    tracing::debug!(
+        "export: company_daily partitions digested at {:.3} s",
+        secs(t0)
+    );
     // What changed since the last export (everything without one).
     let old = reuse.keys();
     let full = !reuse.is_some() || old.is_empty();
@@ -271,6 +297,44 @@ pub fn run(
             .collect()
     };
     let (rows_changed, daily_changed) = (changed("rows:"), changed("daily:"));
+
+    // The files of the previous export (none without one).
+    let previous: FileSums = if full {
+        FileSums::new()
+    } else {
+        Manifest::read(&ctx.stage_dir(Stage::Export))
+            .map(|m| m.outputs)
+            .unwrap_or_default()
+    };
+    // The undated tables: kept as they are when their key is unchanged and their files
+    // are there.
+    let files_of = |t: &str| -> Vec<String> {
+        let mut f = vec![format!("{t}.parquet")];
+        if p.export.csv {
+            f.push(format!("{t}.csv"));
+        }
+        f
+    };
+    let undated_keys = undated::keys(ctx, manifest, &discovered)?;
+    let mut kept_rows: BTreeMap<String, u64> = BTreeMap::new();
+    let mut to_write: Vec<&str> = Vec::new();
+    for (t, key) in &undated_keys {
+        let key_name = format!("{}{t}", undated::KEY);
+        let rows_name = format!("{}{t}", undated::ROWS);
+        let old_rows = old.get(&rows_name).and_then(|v| v.parse::<u64>().ok());
+        let unchanged = !full
+            && old.get(&key_name) == Some(key)
+            && files_of(t)
+                .iter()
+                .all(|f| previous.contains_key(f) && out.join(f).is_file());
+        match old_rows.filter(|_| unchanged) {
+            Some(n) => {
+                kept_rows.insert(t.to_string(), n);
+            }
+            None => to_write.push(t),
+        }
+        keys.insert(key_name, key.clone());
+    }
 
     let staging = out.join(STAGING);
     if staging.exists() {
@@ -316,7 +380,12 @@ pub fn run(
     };
     let ((articles, mentions), (entities, small)) = rayon::join(
         || rayon::join(|| table("articles"), || table("mentions")),
-        || rayon::join(|| table("article_entities"), write_small),
+        || {
+            rayon::join(
+                || table("article_entities"),
+                || write_small(&discovered, &to_write),
+            )
+        },
     );
     let written = [
         ("articles", articles?),
@@ -361,6 +430,12 @@ pub fn run(
         }
     }
     let mut rows: BTreeMap<String, u64> = small;
+    rows.extend(kept_rows);
+    for (t, n) in &rows {
+        if undated::TABLES.contains(&t.as_str()) {
+            keys.insert(format!("{}{t}", undated::ROWS), n.to_string());
+        }
+    }
     for (k, v) in keys.iter().filter(|(k, _)| k.starts_with("count:")) {
         let t = k["count:".len()..].split('/').next().unwrap_or("");
         *rows.entry(t.to_string()).or_insert(0) += v.parse::<u64>().unwrap_or(0);
@@ -370,15 +445,14 @@ pub fn run(
     }
     tracing::debug!("export: partitions written at {:.2} s", secs(t0));
 
-    // The output files: the previous ones outside the rewritten partitions, and the new.
+    // The output files: the previous ones outside the rewritten partitions and undated
+    // tables, and the new.
     let mut outputs = FileSums::new();
-    let previous: FileSums = if full {
-        FileSums::new()
-    } else {
-        Manifest::read(&ctx.stage_dir(Stage::Export))
-            .map(|m| m.outputs)
-            .unwrap_or_default()
-    };
+    let kept_files: HashSet<String> = undated::TABLES
+        .iter()
+        .filter(|t| !to_write.contains(t))
+        .flat_map(|t| files_of(t))
+        .collect();
     let partition_of_file = |name: &str| -> Option<(String, String)> {
         let mut it = name.splitn(3, '/');
         let (t, k) = (it.next()?, it.next()?);
@@ -389,7 +463,7 @@ pub fn run(
         let keep = match partition_of_file(&name) {
             Some((t, k)) if t == "company_daily" => !daily_changed.contains(&k),
             Some((t, k)) if ROW_TABLES.contains(&t.as_str()) => !rows_changed.contains(&k),
-            _ => false,
+            _ => kept_files.contains(&name),
         };
         if keep {
             outputs.insert(name, sum);
@@ -419,14 +493,8 @@ pub fn run(
     }
     let small_files: Vec<String> = TABLES
         .iter()
-        .filter(|t| !partition::DATED_TABLES.contains(t))
-        .flat_map(|t| {
-            let mut f = vec![format!("{t}.parquet")];
-            if p.export.csv {
-                f.push(format!("{t}.csv"));
-            }
-            f
-        })
+        .filter(|t| !partition::DATED_TABLES.contains(t) && to_write.contains(t))
+        .flat_map(|t| files_of(t))
         .collect();
     for name in &small_files {
         let tmp = crate::artefact::tmp_sibling(&out.join(name));
