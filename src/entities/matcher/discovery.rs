@@ -336,9 +336,7 @@ pub(super) fn discover_learned(art: &mut Article<'_>) {
             n.strip_prefix(l)
                 .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_uppercase()))
         });
-        let nationality =
-            !n.contains(' ') && with_folded_word(n, |f| NATIONALITY_ADJECTIVES.contains(&f));
-        !acronym && !given && !glued && !nationality && !art.covered(s, e)
+        !acronym && !given && !glued && !art.covered(s, e)
     };
     // English has a lower threshold than French (see `threshold_for`); a name shaped
     // like a person's (`Girish Pai`: plain capitalised words, no company word) still
@@ -346,6 +344,9 @@ pub(super) fn discover_learned(art: &mut Article<'_>) {
     let general = rec.threshold();
     let scored = rec.scored_candidates(text, art.lang, keep);
     for (s, e, p) in scored {
+        if p < t {
+            continue;
+        }
         let name = text.get(s..e).unwrap_or("");
         let public = crate::entities::recognizer::is_public_body(name);
         // Below the general threshold the model alone is not enough: the name must also
@@ -354,7 +355,10 @@ pub(super) fn discover_learned(art: &mut Article<'_>) {
         // places (`the oracle at Delphi`) and products (`Prime Day helped…`) lack.
         let sure = p >= general
             || (!person_shaped(name) && (art.evidence_near(s, e) || agent_verb_after(text, e)));
-        if p >= t && sure && !public && !in_caps_line(text, s) && !topic_label(text, s, e) {
+        // `the French operator`: checked on the few accepted spans only.
+        let nationality =
+            !name.contains(' ') && with_folded_word(name, |f| NATIONALITY_ADJECTIVES.contains(&f));
+        if sure && !nationality && !public && !in_caps_line(text, s) && !topic_label(text, s, e) {
             let (s, e) = trim_title_case_words(text, s, e);
             let s = trim_descriptor(text, s, e);
             art.add_discovered(s, e, p, Cue::Strong);
