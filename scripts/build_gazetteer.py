@@ -169,7 +169,9 @@ def short_forms(name: str) -> list[str]:
             cur = cur[: m.start()].rstrip(" ,")
     if cur and cur != name:
         forms.append(cur)
-    return uniq(forms)
+    # 'Q2 Holdings' -> not 'Q2': a reporting period is never a company form.
+    from gazetteer_listings import PERIOD_RE
+    return uniq(f for f in forms if not PERIOD_RE.match(f))
 
 
 # ---------------------------------------------------------------------------------------
@@ -656,6 +658,41 @@ def apply_renames(companies, periods):
         periods.append((new, r["new_name"], r["date"], "", "curated"))
 
 
+def add_index_initialisms(companies, words) -> None:
+    """'London Stock Exchange Group' -> 'LSEG', 'LSE'; 'Intercontinental Hotels Group' ->
+    'IHG': the initials of an index member's current name of three to five significant words are the short
+    form financial news uses. Added flagged ambiguous (a company reading needs context:
+    LSE is also a university), and only when the letters are no word and no other
+    company's name or alias. Minor listed companies get none (their initials are not a
+    known short form)."""
+    import gazetteer_listings as gl
+
+    taken = {norm_key(a) for rec in companies.values() for a in [rec["name"]] + rec["aliases"]}
+    added = 0
+    for eid in sorted(companies):
+        rec = companies[eid]
+        if not rec.get("indices"):
+            continue
+        # From the current name only (a former name's initials are history), with and
+        # without a closing 'Group'/'Holdings' (`LSEG` and `LSE`).
+        base = gl.strip_legal(rec["name"])
+        bare = gl.GROUP_RE.sub("", base)
+        acrs = []
+        for form in (base, bare):
+            acr = gl.initialism(form)
+            if acr and acr not in acrs and 3 <= len(acr) <= 4:
+                acrs.append(acr)
+        for acr in acrs:
+            k = norm_key(acr)
+            if k in taken or is_word(acr.capitalize(), words):
+                continue
+            taken.add(k)
+            rec["aliases"] = uniq(rec["aliases"] + [acr])
+            rec["curated_ambiguous"] = rec.get("curated_ambiguous", []) + [acr]
+            added += 1
+    print(f"index initialisms: {added}")
+
+
 def build_companies(words, en_names, person_surnames, location_keys, ref, person_keys):
     en_words, fr_words, first_names = words
     companies, pts = load_index_companies(en_names, lambda f: generic(f) or is_word(f, words))
@@ -705,6 +742,7 @@ def build_companies(words, en_names, person_surnames, location_keys, ref, person
 
     periods = add_listings(companies, ref, words, en_names, person_keys, location_keys)
     apply_renames(companies, periods)
+    add_index_initialisms(companies, words)
 
     # Global alias decisions: ambiguous / unambiguous / drop.
     decisions_ = decisions()

@@ -61,6 +61,7 @@ NON_EQUITY_RE = re.compile(
     r"%|\d{6}|\d+/\d+|-,\d|,\d",
     re.I,
 )
+PERIOD_RE = re.compile(r"^(?:Q[1-4]|H[12]|[1-9]M|FY\s?\d{0,4}|CY\d{2,4}|\d{4})$", re.I)
 WORDISH = re.compile(r"[A-Za-zÀ-ÿ]")
 
 # Tokens that never make a company name on their own, nor together ('Global Energy',
@@ -328,6 +329,10 @@ class Policy:
         k = self.norm_key(form)
         letters = re.sub(r"[^A-Za-zÀ-ÿ0-9]", "", form)
         if len(letters) <= 2:
+            return False
+        # Reporting periods ('Q2 Holdings' -> 'Q2', 'H1', 'FY24', '9M') are what results
+        # headlines are full of: never a company form.
+        if PERIOD_RE.match(form):
             return False
         if all_generic(form, self.place_tokens):
             return False

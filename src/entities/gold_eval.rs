@@ -121,3 +121,28 @@ fn gold_precision_and_recall_meet_targets() {
     assert!(fr.precision() >= 0.90, "FR precision {:.3}", fr.precision());
     assert!(fr.recall() >= 0.80, "FR recall {:.3}", fr.recall());
 }
+
+#[test]
+fn shipped_gazetteer_short_forms_follow_the_build_rules() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let gaz = Gazetteer::load(&root.join("data/gazetteer")).expect("gazetteer loads");
+    // The initials of an index member's name are one of its forms.
+    let lse = gaz.get("london-stock-exchange").expect("listed");
+    assert!(lse.aliases.iter().any(|a| a == "LSE"), "{:?}", lse.aliases);
+    // A reporting period (`Q2 Holdings` -> `Q2`) is never a company's name or form.
+    let period = |f: &str| {
+        let f = f.to_ascii_uppercase();
+        matches!(
+            f.as_str(),
+            "Q1" | "Q2" | "Q3" | "Q4" | "H1" | "H2" | "FY" | "9M"
+        ) || (f.starts_with("FY") && f[2..].chars().all(|c| c.is_ascii_digit()))
+    };
+    for e in gaz.entities() {
+        if e.kind != EntityKind::Company {
+            continue;
+        }
+        for f in std::iter::once(&e.name).chain(&e.aliases) {
+            assert!(!period(f), "{}: {f}", e.id);
+        }
+    }
+}

@@ -33,6 +33,12 @@ pub const EVIDENCE: &[&str] = &[
     "outlook", "guidance", "quarter", "sales", "business", "stake", "store", "deal",
     "contract", "takeover", "ventes", "contrat", "offre publique", "factory", "factories",
     "warehouse", "entrepot", "entrepots", "workers", "jobs", "emplois", "postes",
+    // English headline words about a firm's people, deals and results (`RBS bosses`,
+    // `Drugmaker X`, `X readies £6bn float`)
+    "boss", "bosses", "executives", "cfo", "coo", "broker", "brokers", "bid", "buyout",
+    "privatisation", "privatization", "float", "flotation", "payout", "buyback",
+    "writedown", "profit warning", "drugmaker", "miner", "brewer", "airline", "grocer",
+    "supermarket", "supermarkets", "bank's", "utility", "telecoms", "oil major",
 ];
 
 /// Verbs of corporate action: right after a capitalised ambiguous name (`Amazon va
@@ -69,6 +75,9 @@ pub const AGENT_VERBS: &[&str] = &[
     "confirms", "confirmed", "reports", "freezes", "froze", "axes", "axed", "shuts",
     "settles", "settled", "pays", "paid", "merge", "merges", "merged",
     "outperforms", "underperforms", "trims", "boosts", "lifts", "sinks", "sank",
+    "invites", "returns", "slips", "leads", "joins", "readies", "considers", "mulls",
+    "eyes", "weighs", "explores", "approaches", "backs", "scraps", "delays", "sheds",
+    "targets", "hikes", "shares", "steps", "impresses", "faces",
     // French headline verbs (`Carrefour mise sur`, `Renault renonce à`)
     "mise", "misent", "renonce", "recule", "chute", "grimpe", "bondit", "plonge",
     "accelere", "rachete", "supprimera", "investira", "quitte", "cede", "vise", "double",
@@ -294,6 +303,28 @@ pub const COMMON_WORDS: &[&str] = &[
     "brands", "retail", "consumer", "consumers", "investors", "workers",
 ];
 
+/// Nationality and regional adjectives (folded; `the French operator`, `the German
+/// market`, `l'opérateur allemand`): capitalised in English, they are never a company
+/// name on their own. Checked by the learned discovery only (not a model feature).
+#[rustfmt::skip]
+pub const NATIONALITY_ADJECTIVES: &[&str] = &[
+    "french", "german", "italian", "spanish", "portuguese", "dutch", "belgian", "swiss",
+    "austrian", "swedish", "norwegian", "danish", "finnish", "irish", "scottish", "welsh",
+    "english", "polish", "czech", "hungarian", "romanian", "greek", "turkish", "russian",
+    "ukrainian", "chinese", "japanese", "korean", "indian", "pakistani", "indonesian",
+    "malaysian", "thai", "vietnamese", "filipino", "taiwanese", "australian", "canadian",
+    "mexican", "brazilian", "argentine", "argentinian", "chilean", "colombian", "african",
+    "nigerian", "egyptian", "moroccan", "algerian", "tunisian", "israeli", "iranian",
+    "iraqi", "saudi", "emirati", "qatari", "asian", "arab", "nordic", "scandinavian",
+    "western", "eastern", "northern", "southern", "allemand", "allemande", "italien",
+    "italienne", "espagnol", "espagnole", "britannique", "americain", "americaine",
+    "chinois", "chinoise", "japonais", "japonaise", "russe", "ukrainien", "ukrainienne",
+    "europeen", "europeenne", "africain", "africaine", "indien", "indienne", "belge",
+    "neerlandais", "grec", "grecque", "turc", "turque", "polonais", "suedois", "norvegien",
+    "danois", "irlandais", "autrichien", "canadien", "mexicain", "bresilien", "australien",
+    "coreen", "saoudien", "marocain", "algerien", "tunisien", "israelien", "iranien",
+];
+
 /// Head words (folded) that open the name of a non-company body: public agencies,
 /// federations, unions, associations, NGOs, parties (`Agence nationale…`, `Fonds
 /// monétaire international`, `Observatoire français…`). A discovered name starting
@@ -387,6 +418,16 @@ pub const COMPANY_NAME_WORDS: &[&str] = &[
     "entertainment", "store", "stores", "shop", "watch", "business", "web", "cloud", "corp",
     "corporation", "incorporated", "company", "limited", "sa", "sas", "se", "ag", "nv",
     "plc", "inc", "ltd", "llc", "gmbh", "spa", "co", "france", "europe", "usa", "uk",
+];
+
+/// Industry words that end company names more often than surnames (`Mecklai
+/// Financial`, `Johnston Press`): with [`COMPANY_NAME_WORDS`], they keep a plain
+/// two-word name from reading as a person's (discovery only, not a model feature).
+#[rustfmt::skip]
+pub const INDUSTRY_NAME_WORDS: &[&str] = &[
+    "financial", "securities", "press", "resources", "mining", "oil", "petroleum", "steel",
+    "pharmaceuticals", "networks", "power", "infra", "infrastructure", "projects",
+    "developers", "chemicals", "logistics", "software",
 ];
 
 /// Nouns (folded) of an appositive that says a name is not a firm (`X, une association

@@ -294,7 +294,7 @@ fn next_word_across_line(text: &str, end: usize) -> Option<(usize, usize)> {
 
 /// `Amazon va construire`, `Visa processed`: a verb of corporate action right after
 /// the name (optionally after an auxiliary) shows an agent, not a fruit or a colour.
-fn agent_verb_after(text: &str, end: usize) -> bool {
+pub(super) fn agent_verb_after(text: &str, end: usize) -> bool {
     let mut p = end;
     let rest = text.get(p..).unwrap_or("");
     // `Meta's new app`: a possessive marks an owner, i.e. an agent.
