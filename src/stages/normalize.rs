@@ -562,6 +562,12 @@ pub fn replay_stories(state: &mut Stories, df: &DataFrame) -> Result<Vec<Assigne
         .collect())
 }
 
+/// A kept part's state: its de-duplication keys replayed and its stories restored.
+fn restore_part(dir: &StageDir, i: usize, seen: &mut Dedup, stories: &mut Stories) -> Result<()> {
+    replay(&dir.path(&part_name("keys", i)), seen)?;
+    restore_stories(stories, &dir.path(&part_name("articles", i)))
+}
+
 /// Puts the articles of a kept normalize part back into `state` with the stories they
 /// were given ([`Stories::restore`]): the state a run that computed the part would have,
 /// without comparing signatures again.
@@ -661,11 +667,7 @@ pub fn run(ctx: &Context, manifest: Manifest, reuse: &Reuse) -> Result<Manifest>
                 let i = todo[j];
                 while replayed < i {
                     if !computed[chunk_of[replayed]] {
-                        replay(&dir.path(&part_name("keys", replayed)), &mut seen)?;
-                        restore_stories(
-                            &mut story_state,
-                            &dir.path(&part_name("articles", replayed)),
-                        )?;
+                        restore_part(&dir, replayed, &mut seen, &mut story_state)?;
                     }
                     replayed += 1;
                 }
@@ -731,11 +733,7 @@ pub fn run(ctx: &Context, manifest: Manifest, reuse: &Reuse) -> Result<Manifest>
         let t_replay = Instant::now();
         while replayed < parts.len() {
             if !prep.computed[prep.chunk_of[replayed]] {
-                replay(&dir.path(&part_name("keys", replayed)), &mut seen)?;
-                restore_stories(
-                    &mut story_state,
-                    &dir.path(&part_name("articles", replayed)),
-                )?;
+                restore_part(&dir, replayed, &mut seen, &mut story_state)?;
             }
             replayed += 1;
         }
