@@ -456,11 +456,18 @@ def add_listings(companies, ref: Path, words, en_names, person_keys, location_ke
                 return owners[0]
         return None
 
+    # Forms admitted only as context-dependent ('Standard Life'): flagged ambiguous on the
+    # entity that gains them here, never on one that already had them as plain names.
+    context_keys = set()
+
     def forms_of(f, head_ok):
         out = []
         for kind in ("full", "base", "short"):
             if pol.keep(f[kind], kind):
                 out.append(f[kind])
+            elif pol.context_form(f[kind], kind):
+                out.append(f[kind])
+                context_keys.add(norm_key(f[kind]))
         if f["head"] and head_ok(f["head"]) and pol.keep(f["head"], "head"):
             out.append(f["head"])
         return out
@@ -475,6 +482,12 @@ def add_listings(companies, ref: Path, words, en_names, person_keys, location_ke
         while f"{base}-{n}" in companies:
             n += 1
         return f"{base}-{n}"
+
+    def mark_context(rec, forms, prior):
+        ctx = [x for x in forms if norm_key(x) in context_keys and norm_key(x) not in prior
+               and x in rec["aliases"]]
+        if ctx:
+            rec["curated_ambiguous"] = uniq(rec.get("curated_ambiguous", []) + ctx)
 
     rows = gl.load_financedatabase(ref, en_names) + gl.load_us(ref)
     groups = gl.group_listings(rows, norm_key, lambda w: word_test(w))
@@ -504,8 +517,10 @@ def add_listings(companies, ref: Path, words, en_names, person_keys, location_ke
                    if r["delisted"] and norm_key(r["forms"]["base"]) != norm_key(f["base"])
                    and pol.keep(r["forms"]["base"], "former"))
         industries = [x for r in g for x in r["industries"] if x]
+        prior = set()
         if eid is not None:
             rec = companies[eid]
+            prior = {norm_key(a) for a in [rec["name"]] + rec["aliases"]}
             # An ISIN or ticker match with an unrelated name is a data error of the listing
             # (a fund line carrying Meta's ISIN): keep the tickers, not the names.
             own = {norm_key(a).split(" ")[0] for a in [rec["name"]] + rec["aliases"] if a.strip()}
@@ -522,7 +537,10 @@ def add_listings(companies, ref: Path, words, en_names, person_keys, location_ke
         else:
             if not forms:
                 continue  # nothing safe to match ('Gold Inc', 'Global Energy Ltd')
-            name = f["base"] if f["base"] in forms else forms[0]
+            # A plain form names the entity when there is one, so that an entity id does
+            # not change when a context-dependent form is admitted beside it.
+            plain = [x for x in forms if norm_key(x) not in context_keys]
+            name = f["base"] if f["base"] in plain else (plain or forms)[0]
             eid = new_id(name, country, rep["symbol"])
             rec = companies[eid] = {
                 "entity_id": eid, "name": name, "aliases": [name] + forms,
@@ -531,6 +549,7 @@ def add_listings(companies, ref: Path, words, en_names, person_keys, location_ke
                 "delisted": all(r["delisted"] for r in g),
             }
             n_new += 1
+        mark_context(rec, forms, prior)
         if old:
             rec["aliases"] = uniq(rec["aliases"] + old)
             for o in old:
@@ -587,6 +606,7 @@ def add_listings(companies, ref: Path, words, en_names, person_keys, location_ke
                 "indices": set(), "source": "sec", "delisted": False,
             }
             n_sec_new += 1
+            mark_context(companies[eid], forms, set())
         rec = companies[eid]
         if len(merged) < 2:
             index(rec)

@@ -99,6 +99,21 @@ STOP = {"a", "an", "the", "of", "and", "de", "du", "des", "la", "le", "les", "et
 
 SAINT = {"saint", "sainte", "san", "santa", "st", "ste", "sao"}
 
+# Generic words that only qualify another ('First', 'Standard', 'Northern', 'British'): a
+# pair of two of them ('First National', 'North West') names nothing in particular.
+QUALIFIERS = set("""
+international global world worldwide universal general national american america united
+first new old great royal standard common central continental pacific atlantic north south
+east west northern southern eastern western asia asian europe european euro africa african
+china chinese india indian japan japanese korea korean canada canadian british uk us usa
+australia australian emerging one two three alpha beta omega prime smart advanced
+innovative green clean
+""".split())
+# Last words that make a pair a holding's label ('Science Group', 'World Holdings').
+HOLDING_WORDS = {"group", "groupe", "holding", "holdings", "company", "companies", "corp",
+                 "corporation", "inc", "ltd", "limited", "plc", "co", "partners",
+                 "partnership", "enterprises", "enterprise", "reit"}
+
 
 def _read(path: Path):
     with path.open(newline="", encoding="utf-8") as f:
@@ -359,6 +374,32 @@ class Policy:
                 if k in self.person_keys or any(c.isdigit() for c in form):
                     return False
         return True
+
+
+    def context_form(self, form: str | None, kind: str) -> bool:
+        """A listed company's own short name made of two generic words ('Standard Life',
+        'Old Mutual', 'Royal Gold'), which `keep` refuses: kept as a context-dependent
+        form (flagged ambiguous, so found only with company evidence around it).
+
+        Only the base or short form (the name itself, not a head word), two capitalised
+        words, one of them a noun rather than a qualifier ('First National' and 'North
+        West' stay out), not a holding label ('Science Group'), no place name ('Georgia
+        Power' is left to context rules) and not a place or person as a whole.
+        """
+        if not form or kind not in ("base", "short") or not all_generic(form, self.place_tokens):
+            return False
+        words = form.split()
+        toks = tokens(form)
+        if len(words) != 2 or len(toks) != 2:
+            return False
+        if not all(w[:1].isupper() and w.isalpha() and len(w) >= 3 for w in words):
+            return False
+        if any(t in STOP or t not in GENERIC for t in toks) or toks[-1] in HOLDING_WORDS:
+            return False
+        if all(t in QUALIFIERS for t in toks):
+            return False
+        k = self.norm_key(form)
+        return k not in self.location_keys and k not in self.person_keys
 
 
 def _uf_find(parent, x):

@@ -146,3 +146,70 @@ fn shipped_gazetteer_short_forms_follow_the_build_rules() {
         }
     }
 }
+
+/// (surface, id) of the company mentions found by name in `text`.
+fn company_mentions(f: &EntityFinder, text: &str, lang: Lang) -> Vec<(String, String)> {
+    f.find(text, lang)
+        .into_iter()
+        .filter(|m| m.kind == EntityKind::Company && m.via != Via::Coref)
+        .map(|m| (text[m.start..m.end].to_string(), m.entity_id))
+        .collect()
+}
+
+#[test]
+fn listed_names_of_two_generic_words_need_company_context() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let gaz = Gazetteer::load(&root.join("data/gazetteer")).expect("gazetteer loads");
+    // The build admits them as forms flagged ambiguous, never plain ones; a pair of two
+    // qualifiers names nothing in particular and stays out.
+    for id in ["standard-life", "old-mutual", "royal-gold"] {
+        let ix = gaz.entities().iter().position(|e| e.id == id);
+        let ix = ix.unwrap_or_else(|| panic!("{id} listed"));
+        let forms: Vec<_> = gaz.forms().iter().filter(|f| f.entity == ix).collect();
+        assert!(
+            !forms.is_empty() && forms.iter().all(|f| f.ambiguous),
+            "{id}: {forms:?}"
+        );
+    }
+    for e in gaz.entities() {
+        for f in std::iter::once(&e.name).chain(&e.aliases) {
+            assert!(
+                !["First National", "North West"].contains(&f.as_str()),
+                "{}: {f}",
+                e.id
+            );
+        }
+    }
+    let finder = EntityFinder::new(gaz);
+    let found = |text: &str, id: &str| {
+        company_mentions(&finder, text, Lang::En)
+            .iter()
+            .any(|(_, e)| e == id)
+    };
+    // With company evidence: shares, an insurer, profit, a takeover.
+    assert!(found(
+        "Standard Life shares fell 3% after the insurer cut its annuity sales forecast.",
+        "standard-life"
+    ));
+    assert!(found(
+        "Old Mutual profit beats forecasts as emerging markets recover",
+        "old-mutual"
+    ));
+    assert!(found(
+        "Analysts expect Royal Gold to report higher royalty revenue this quarter.",
+        "royal-gold"
+    ));
+    // Without it, the words are read as words.
+    assert!(!found(
+        "The standard life expectancy of a British man has risen again.",
+        "standard-life"
+    ));
+    assert!(!found(
+        "Royal Gold Medal For Architecture Goes To Lagos Designer",
+        "royal-gold"
+    ));
+    assert!(!found(
+        "Life Science Week Opens In Cambridge With Record Crowds",
+        "life-science"
+    ));
+}
