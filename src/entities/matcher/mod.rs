@@ -23,6 +23,7 @@ use super::trie::Trie;
 use super::{EntityKind, Mention, Via};
 use crate::text::lang::Lang;
 
+mod deal_words;
 mod discovery;
 mod evidence;
 #[cfg(test)]

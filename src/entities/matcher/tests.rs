@@ -720,3 +720,40 @@ fn nationality_adjectives_and_glued_section_labels_are_not_discovered() {
     }
     assert!(found("The CompaniesRenault label", Lang::En).is_empty());
 }
+
+#[test]
+fn headline_deal_words_stay_out_of_discovered_names() {
+    let f = finder();
+    let deal = [
+        "Buy", "Buying", "Takeover", "Bid", "Offer", "Offers", "Win", "of", "for",
+    ];
+    let headlines = [
+        (
+            "BP Plans to Cut 2,800 Jobs After Buying Larkspur Group",
+            "Larkspur",
+        ),
+        (
+            "BP Eyes Gains From Brazil With Takeover of Larkspur Group",
+            "Larkspur",
+        ),
+        (
+            "Microsoft to Buy Larkspur Group for Nearly $7 Billion",
+            "Larkspur",
+        ),
+    ];
+    for (h, name) in headlines {
+        let found = companies(&f, h, Lang::En);
+        assert!(
+            found.iter().any(|(s, _)| s == name),
+            "{name} not found in {h:?}: {found:?}"
+        );
+        for (s, _) in &found {
+            let first = s.split(' ').next().unwrap_or("");
+            let last = s.rsplit(' ').next().unwrap_or("");
+            assert!(
+                !deal.contains(&first) && !deal.contains(&last),
+                "deal word kept in {s:?} ({h:?})"
+            );
+        }
+    }
+}
