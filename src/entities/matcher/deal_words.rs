@@ -51,6 +51,56 @@ const TRAILING: &[&str] = &[
 /// `of`, `for` between a leading deal word and the name (`Takeover of BG`).
 const LINKS: &[&str] = &["of", "for"];
 
+/// Verbs whose object is the company taken over (`to buy NPS`, `acquires Dyax`).
+const TAKING_VERBS: &[&str] = &[
+    "buy",
+    "buys",
+    "buying",
+    "bought",
+    "acquire",
+    "acquires",
+    "acquiring",
+    "acquired",
+];
+
+/// Nouns whose `of`/`for` object is the company taken over (`bid for BG`, `acquisition of
+/// SABMiller`, `deal for NPS`).
+const TAKING_NOUNS: &[&str] = &[
+    "bid",
+    "bids",
+    "offer",
+    "offers",
+    "takeover",
+    "acquisition",
+    "deal",
+    "approach",
+];
+
+/// Does the name at `s` follow a takeover verb (`to buy X`) or a takeover noun with
+/// `of`/`for` (`bid for X`, `takeover of X`), in any case? The object of such a word is a
+/// business in English news, so it counts as company context for the recogniser.
+pub(super) fn after_taking_word(text: &str, s: usize) -> bool {
+    use crate::entities::discover::word_before;
+    let Some((a, b)) = word_before(text, s, false) else {
+        return false;
+    };
+    // Only spaces between the word and the name (`buy: X` or `buy, X` is no object).
+    if !text.get(b..s).is_some_and(|g| g.chars().all(|c| c == ' ')) {
+        return false;
+    }
+    let w = text.get(a..b).unwrap_or("");
+    if with_folded_word(w, |f| TAKING_VERBS.contains(&f)) {
+        return true;
+    }
+    if !with_folded_word(w, |f| LINKS.contains(&f)) {
+        return false;
+    }
+    word_before(text, a, false).is_some_and(|(c, d)| {
+        text.get(d..a).is_some_and(|g| g.chars().all(|c| c == ' '))
+            && with_folded_word(text.get(c..d).unwrap_or(""), |f| TAKING_NOUNS.contains(&f))
+    })
+}
+
 /// The span `s..e` without the deal words at its edges; unchanged when nothing of the
 /// name would be left or the words are lower-case (then they are prose, not a span edge).
 pub(super) fn trim_deal_words(text: &str, s: usize, e: usize) -> (usize, usize) {
@@ -91,7 +141,7 @@ pub(super) fn trim_deal_words(text: &str, s: usize, e: usize) -> (usize, usize) 
 
 #[cfg(test)]
 mod tests {
-    use super::trim_deal_words;
+    use super::{after_taking_word, trim_deal_words};
 
     fn trimmed(text: &str, span: &str) -> String {
         let s = text.find(span).expect("span in text");
@@ -111,6 +161,22 @@ mod tests {
         assert_eq!(trimmed(t, "Larkspur Bid"), "Larkspur");
         let t = "Latest Bid Said Unlikely to Win Larkspur's Approval";
         assert_eq!(trimmed(t, "Win Larkspur"), "Larkspur");
+    }
+
+    #[test]
+    fn takeover_objects_are_recognised_by_the_word_before() {
+        let at = |t: &str, name: &str| after_taking_word(t, t.find(name).expect("name"));
+        assert!(at("Northwind to buy Larkspur for $5 billion", "Larkspur"));
+        assert!(at(
+            "Northwind bid for Larkspur runs into trouble",
+            "Larkspur"
+        ));
+        assert!(at("Northwind plans acquisition of Larkspur", "Larkspur"));
+        assert!(at("Northwind Increases Offer for Larkspur", "Larkspur"));
+        assert!(!at("Northwind says Larkspur talks stalled", "Larkspur"));
+        assert!(!at("Northwind buys: Larkspur", "Larkspur"));
+        assert!(!at("Larkspur opens", "Larkspur"));
+        assert!(!at("the case for Larkspur", "Larkspur"));
     }
 
     #[test]

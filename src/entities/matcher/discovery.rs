@@ -368,6 +368,51 @@ pub(super) fn discover_learned(art: &mut Article<'_>) {
     }
 }
 
+/// Recogniser score from which the object of a takeover word (`to buy X`, `bid for X`,
+/// `acquisition of X`) is accepted in English: the word is the company context, so the
+/// model only has to rule out places, persons and products (which score lower).
+const TAKING_OBJECT_FLOOR: f32 = 0.1;
+
+/// `Shire to buy NPS`, `AB InBev plans acquisition of SABMiller`: in English, a
+/// capitalised span right after a takeover word ([`super::deal_words::after_taking_word`])
+/// that the recogniser scores at [`TAKING_OBJECT_FLOOR`] or more is a company, acronyms
+/// included (which the general pass leaves out).
+pub(super) fn discover_taking_objects(art: &mut Article<'_>) {
+    if art.lang != Lang::En {
+        return;
+    }
+    let rec = crate::entities::recognizer::CompanyRecognizer::shipped();
+    let text = art.text;
+    let keep = |s: usize, e: usize| {
+        super::deal_words::after_taking_word(text, s)
+            && text.get(s..e).is_some_and(|n| {
+                let first = n.split([' ', '-']).next().unwrap_or(n);
+                !with_folded_word(first, |f| art.given_names.contains(f))
+            })
+            && !art.covered(s, e)
+    };
+    for (s, e, p) in rec.scored_candidates(text, art.lang, keep) {
+        let name = text.get(s..e).unwrap_or("");
+        let nationality =
+            !name.contains(' ') && with_folded_word(name, |f| NATIONALITY_ADJECTIVES.contains(&f));
+        // `buys Rs 11.50-crore Radico shares`: a unit before an amount is no company.
+        let amount = word_after(text, e).is_some_and(|(a, _)| {
+            text.get(e..a).is_some_and(|g| g.trim().is_empty())
+                && text[a..].starts_with(|c: char| c.is_ascii_digit())
+        });
+        if p >= TAKING_OBJECT_FLOOR
+            && !amount
+            && !person_shaped(name)
+            && !nationality
+            && !crate::entities::recognizer::is_public_body(name)
+            && !in_caps_line(text, s)
+        {
+            let (s, e) = trim_title_case_words(text, s, e);
+            art.add_discovered(s, e, p, Cue::Strong);
+        }
+    }
+}
+
 /// `Girish Pai`, `Sandra Keller Moss`: two to four words that are each a capital and
 /// lower-case letters (no acronym, digit, `&` or inner capital), none of them a word
 /// that continues company names (`Mecklai Financial`, `Home Retail` are not person-shaped).

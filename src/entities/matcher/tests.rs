@@ -757,3 +757,31 @@ fn headline_deal_words_stay_out_of_discovered_names() {
         }
     }
 }
+
+#[test]
+fn the_object_of_a_takeover_word_is_a_company() {
+    let f = finder();
+    for (h, name) in [
+        (
+            "Microsoft to buy KLV for $5.2 billion to boost rare disease drugs",
+            "KLV",
+        ),
+        (
+            "Netflix agrees acquisition of Quorvex for $4 billion",
+            "Quorvex",
+        ),
+    ] {
+        let found = companies(&f, h, Lang::En);
+        assert!(
+            found.iter().any(|(s, _)| s == name),
+            "{name} not found in {h:?}: {found:?}"
+        );
+    }
+    // A currency before an amount, and a place, are no takeover targets.
+    let h = "Veteran investor buys Rs 11.50-crore stake in Accor";
+    let found = companies(&f, h, Lang::En);
+    assert!(!found.iter().any(|(s, _)| s == "Rs"), "{found:?}");
+    let h = "Microsoft to buy London offices for $2 billion";
+    let found = companies(&f, h, Lang::En);
+    assert!(!found.iter().any(|(s, _)| s == "London"), "{found:?}");
+}
