@@ -101,6 +101,19 @@ pub(super) fn after_taking_word(text: &str, s: usize) -> bool {
     })
 }
 
+/// Does any capitalised word of `text` follow a takeover word (see [`after_taking_word`])?
+/// A cheap scan, so that the recogniser re-reads only the texts that have one.
+pub(super) fn any_taking_object(text: &str) -> bool {
+    let b = text.as_bytes();
+    (1..b.len()).any(|i| {
+        b[i - 1] == b' '
+            && (b[i].is_ascii_uppercase() || b[i] >= 0x80)
+            && text.is_char_boundary(i)
+            && text[i..].starts_with(char::is_uppercase)
+            && after_taking_word(text, i)
+    })
+}
+
 /// The span `s..e` without the deal words at its edges; unchanged when nothing of the
 /// name would be left or the words are lower-case (then they are prose, not a span edge).
 pub(super) fn trim_deal_words(text: &str, s: usize, e: usize) -> (usize, usize) {
@@ -141,7 +154,7 @@ pub(super) fn trim_deal_words(text: &str, s: usize, e: usize) -> (usize, usize) 
 
 #[cfg(test)]
 mod tests {
-    use super::{after_taking_word, trim_deal_words};
+    use super::{after_taking_word, any_taking_object, trim_deal_words};
 
     fn trimmed(text: &str, span: &str) -> String {
         let s = text.find(span).expect("span in text");
@@ -177,6 +190,9 @@ mod tests {
         assert!(!at("Northwind buys: Larkspur", "Larkspur"));
         assert!(!at("Larkspur opens", "Larkspur"));
         assert!(!at("the case for Larkspur", "Larkspur"));
+        assert!(any_taking_object("Northwind to buy Larkspur"));
+        assert!(!any_taking_object("Northwind to buy larkspur, Élan opens"));
+        assert!(!any_taking_object(""));
     }
 
     #[test]

@@ -378,7 +378,7 @@ const TAKING_OBJECT_FLOOR: f32 = 0.1;
 /// that the recogniser scores at [`TAKING_OBJECT_FLOOR`] or more is a company, acronyms
 /// included (which the general pass leaves out).
 pub(super) fn discover_taking_objects(art: &mut Article<'_>) {
-    if art.lang != Lang::En {
+    if art.lang != Lang::En || !super::deal_words::any_taking_object(art.text) {
         return;
     }
     let rec = crate::entities::recognizer::CompanyRecognizer::shipped();
