@@ -91,6 +91,8 @@ impl Article<'_> {
     }
 
     fn add_discovered(&mut self, s: usize, e: usize, conf: f32, cue: Cue) -> bool {
+        // `Buying BG`, `Shire Offers`: a deal word at the span's edge is not the name.
+        let (s, e) = super::deal_words::trim_deal_words(self.text, s, e);
         let Some(name) = self.text.get(s..e) else {
             return false;
         };
@@ -361,6 +363,51 @@ pub(super) fn discover_learned(art: &mut Article<'_>) {
         if sure && !nationality && !public && !in_caps_line(text, s) && !topic_label(text, s, e) {
             let (s, e) = trim_title_case_words(text, s, e);
             let s = trim_descriptor(text, s, e);
+            art.add_discovered(s, e, p, Cue::Strong);
+        }
+    }
+}
+
+/// Recogniser score from which the object of a takeover word (`to buy X`, `bid for X`,
+/// `acquisition of X`) is accepted in English: the word is the company context, so the
+/// model only has to rule out places, persons and products (which score lower).
+const TAKING_OBJECT_FLOOR: f32 = 0.1;
+
+/// `Shire to buy NPS`, `AB InBev plans acquisition of SABMiller`: in English, a
+/// capitalised span right after a takeover word ([`super::deal_words::after_taking_word`])
+/// that the recogniser scores at [`TAKING_OBJECT_FLOOR`] or more is a company, acronyms
+/// included (which the general pass leaves out).
+pub(super) fn discover_taking_objects(art: &mut Article<'_>) {
+    if art.lang != Lang::En || !super::deal_words::any_taking_object(art.text) {
+        return;
+    }
+    let rec = crate::entities::recognizer::CompanyRecognizer::shipped();
+    let text = art.text;
+    let keep = |s: usize, e: usize| {
+        super::deal_words::after_taking_word(text, s)
+            && text.get(s..e).is_some_and(|n| {
+                let first = n.split([' ', '-']).next().unwrap_or(n);
+                !with_folded_word(first, |f| art.given_names.contains(f))
+            })
+            && !art.covered(s, e)
+    };
+    for (s, e, p) in rec.scored_candidates(text, art.lang, keep) {
+        let name = text.get(s..e).unwrap_or("");
+        let nationality =
+            !name.contains(' ') && with_folded_word(name, |f| NATIONALITY_ADJECTIVES.contains(&f));
+        // `buys Rs 11.50-crore Radico shares`: a unit before an amount is no company.
+        let amount = word_after(text, e).is_some_and(|(a, _)| {
+            text.get(e..a).is_some_and(|g| g.trim().is_empty())
+                && text[a..].starts_with(|c: char| c.is_ascii_digit())
+        });
+        if p >= TAKING_OBJECT_FLOOR
+            && !amount
+            && !person_shaped(name)
+            && !nationality
+            && !crate::entities::recognizer::is_public_body(name)
+            && !in_caps_line(text, s)
+        {
+            let (s, e) = trim_title_case_words(text, s, e);
             art.add_discovered(s, e, p, Cue::Strong);
         }
     }

@@ -23,6 +23,7 @@ use super::trie::Trie;
 use super::{EntityKind, Mention, Via};
 use crate::text::lang::Lang;
 
+mod deal_words;
 mod discovery;
 mod evidence;
 #[cfg(test)]
@@ -30,7 +31,7 @@ mod tests;
 
 use discovery::{
     coreference, discover_companies, discover_learned, discover_listed, discover_persons,
-    trim_legal_tail,
+    discover_taking_objects, trim_legal_tail,
 };
 use evidence::{cited_as_medium, contraction_before, sponsor_of_venue};
 
@@ -431,6 +432,7 @@ impl EntityFinder {
         discover_companies(&mut art, &self.pats);
         if self.learned {
             discover_learned(&mut art);
+            discover_taking_objects(&mut art);
         }
         discover_listed(&mut art);
         discover_persons(&mut art, &self.pats);

@@ -720,3 +720,68 @@ fn nationality_adjectives_and_glued_section_labels_are_not_discovered() {
     }
     assert!(found("The CompaniesRenault label", Lang::En).is_empty());
 }
+
+#[test]
+fn headline_deal_words_stay_out_of_discovered_names() {
+    let f = finder();
+    let deal = [
+        "Buy", "Buying", "Takeover", "Bid", "Offer", "Offers", "Win", "of", "for",
+    ];
+    let headlines = [
+        (
+            "BP Plans to Cut 2,800 Jobs After Buying Larkspur Group",
+            "Larkspur",
+        ),
+        (
+            "BP Eyes Gains From Brazil With Takeover of Larkspur Group",
+            "Larkspur",
+        ),
+        (
+            "Microsoft to Buy Larkspur Group for Nearly $7 Billion",
+            "Larkspur",
+        ),
+    ];
+    for (h, name) in headlines {
+        let found = companies(&f, h, Lang::En);
+        assert!(
+            found.iter().any(|(s, _)| s == name),
+            "{name} not found in {h:?}: {found:?}"
+        );
+        for (s, _) in &found {
+            let first = s.split(' ').next().unwrap_or("");
+            let last = s.rsplit(' ').next().unwrap_or("");
+            assert!(
+                !deal.contains(&first) && !deal.contains(&last),
+                "deal word kept in {s:?} ({h:?})"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_object_of_a_takeover_word_is_a_company() {
+    let f = finder();
+    for (h, name) in [
+        (
+            "Microsoft to buy KLV for $5.2 billion to boost rare disease drugs",
+            "KLV",
+        ),
+        (
+            "Netflix agrees acquisition of Quorvex for $4 billion",
+            "Quorvex",
+        ),
+    ] {
+        let found = companies(&f, h, Lang::En);
+        assert!(
+            found.iter().any(|(s, _)| s == name),
+            "{name} not found in {h:?}: {found:?}"
+        );
+    }
+    // A currency before an amount, and a place, are no takeover targets.
+    let h = "Veteran investor buys Rs 11.50-crore stake in Accor";
+    let found = companies(&f, h, Lang::En);
+    assert!(!found.iter().any(|(s, _)| s == "Rs"), "{found:?}");
+    let h = "Microsoft to buy London offices for $2 billion";
+    let found = companies(&f, h, Lang::En);
+    assert!(!found.iter().any(|(s, _)| s == "London"), "{found:?}");
+}
