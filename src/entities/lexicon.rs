@@ -471,7 +471,7 @@ pub const MEDIUM_NOUNS: &[&str] = &[
 pub const MEDIUM_LINKS: &[&str] = &["selon", "apres", "sur", "told", "according", "on"];
 
 /// Section labels that scraped headlines carry glued to their first word
-/// (`CompaniesTesco sheds…`, `MarketsShire up 2.5%`, `News FeedFTSE 100 movers`); case
+/// (`CompaniesAcme sheds…`, `MarketsPellix up 2.5%`, `News FeedFTSE 100 risers`); case
 /// sensitive, checked at the start of a line only.
 pub const SECTION_LABELS: &[&str] = &[
     "Companies",

@@ -1,12 +1,12 @@
 //! Deal words at the edge of a discovered name. In a headline every word may be
-//! capitalised (`Shell Plans to Shed Jobs After Buying BG Group`, `Shire Offers to Buy
-//! Baxalta`), so a capitalised span can take in the takeover verb or noun next to the
-//! name: `Buying BG`, `Takeover of BG`, `Win SABMiller`, `Shire Offers`, `InBev Offer`.
+//! capitalised (`Voltix Plans to Cut Jobs After Buying Corvane Group`, `Pellix Offers to Buy
+//! Corvane`), so a capitalised span can take in the takeover verb or noun next to the
+//! name: `Buying Corvane`, `Takeover of Corvane`, `Win Ambrose`, `Pellix Offers`, `Brewco Offer`.
 //! Such a word names the deal, never the company, so it is cut off and the name kept.
 
 use crate::entities::fold::with_folded_word;
 
-/// Words that open a span only as the deal around the name (`Buy BG`, `Bid for X`).
+/// Words that open a span only as the deal around the name (`Buy Corvane`, `Bid for X`).
 const LEADING: &[&str] = &[
     "buy",
     "buys",
@@ -33,7 +33,7 @@ const LEADING: &[&str] = &[
     "approaches",
 ];
 
-/// Words that close a span only as the deal after the name (`Shire Offers`, `InBev Offer`);
+/// Words that close a span only as the deal after the name (`Pellix Offers`, `Brewco Offer`);
 /// `Buy` and `Deal` are left out, as names end with them (`Best Buy`).
 const TRAILING: &[&str] = &[
     "offer",
@@ -48,10 +48,10 @@ const TRAILING: &[&str] = &[
     "approaches",
 ];
 
-/// `of`, `for` between a leading deal word and the name (`Takeover of BG`).
+/// `of`, `for` between a leading deal word and the name (`Takeover of Corvane`).
 const LINKS: &[&str] = &["of", "for"];
 
-/// Verbs whose object is the company taken over (`to buy NPS`, `acquires Dyax`).
+/// Verbs whose object is the company taken over (`to buy Dravix`, `acquires Dravix`).
 const TAKING_VERBS: &[&str] = &[
     "buy",
     "buys",
@@ -63,8 +63,8 @@ const TAKING_VERBS: &[&str] = &[
     "acquired",
 ];
 
-/// Nouns whose `of`/`for` object is the company taken over (`bid for BG`, `acquisition of
-/// SABMiller`, `deal for NPS`).
+/// Nouns whose `of`/`for` object is the company taken over (`bid for Corvane`, `acquisition of
+/// Ambrose`, `deal for Dravix`).
 const TAKING_NOUNS: &[&str] = &[
     "bid",
     "bids",

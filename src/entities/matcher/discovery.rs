@@ -91,12 +91,12 @@ impl Article<'_> {
     }
 
     fn add_discovered(&mut self, s: usize, e: usize, conf: f32, cue: Cue) -> bool {
-        // `Buying BG`, `Shire Offers`: a deal word at the span's edge is not the name.
+        // `Buying Corvane`, `Pellix Offers`: a deal word at the span's edge is not the name.
         let (s, e) = super::deal_words::trim_deal_words(self.text, s, e);
         let Some(name) = self.text.get(s..e) else {
             return false;
         };
-        // `BUZZ-BG Group`, `UPDATE 1-Acme`: a wire tag or a number glued by a hyphen
+        // `BUZZ-Corvane Group`, `UPDATE 1-Acme`: a wire tag or a number glued by a hyphen
         // is not part of the name.
         let (s, name) = match name.split_once('-') {
             Some((tag, rest))
@@ -353,7 +353,7 @@ pub(super) fn discover_learned(art: &mut Article<'_>) {
         let public = crate::entities::recognizer::is_public_body(name);
         // Below the general threshold the model alone is not enough: the name must also
         // have company context (an evidence word nearby, a corporate verb or a
-        // possessive right after: `SABMiller soars`, `Baxalta shareholders`), which
+        // possessive right after: `Ambrose soars`, `Corvane shareholders`), which
         // places (`the oracle at Delphi`) and products (`Prime Day helped…`) lack.
         let sure = p >= general
             || (!person_shaped(name) && (art.evidence_near(s, e) || agent_verb_after(text, e)));
@@ -373,7 +373,7 @@ pub(super) fn discover_learned(art: &mut Article<'_>) {
 /// model only has to rule out places, persons and products (which score lower).
 const TAKING_OBJECT_FLOOR: f32 = 0.1;
 
-/// `Shire to buy NPS`, `AB InBev plans acquisition of SABMiller`: in English, a
+/// `Pellix to buy Dravix`, `Brewco plans acquisition of Ambrose`: in English, a
 /// capitalised span right after a takeover word ([`super::deal_words::after_taking_word`])
 /// that the recogniser scores at [`TAKING_OBJECT_FLOOR`] or more is a company, acronyms
 /// included (which the general pass leaves out).
@@ -513,7 +513,7 @@ pub(super) fn discover_listed(art: &mut Article<'_>) {
     }
 }
 
-/// `Shire Offers`, `Takeover of BG`: a Title Case headline capitalises the words
+/// `Pellix Offers`, `Takeover of Corvane`: a Title Case headline capitalises the words
 /// around a name too, so a discovered span there loses the leading words that are the
 /// entity rules' own vocabulary (context words, corporate verbs, titles; company nouns
 /// stay, as in `Bank BPH`) and the trailing corporate verbs (a name may end with
@@ -548,7 +548,7 @@ fn trim_title_case_words(text: &str, mut s: usize, mut e: usize) -> (usize, usiz
     (s, e)
 }
 
-/// `Drugmaker Shire to buy…`, `Insurer Old Mutual picks…`: a sentence opens with the
+/// `Drugmaker Pellix to buy…`, `Insurer Corvane Life picks…`: a sentence opens with the
 /// company's descriptor (a context word such as `drugmaker`, `insurer`, `lender`) or
 /// the story's label (`Scandale`, `Affaire`), capitalised only because it comes first;
 /// the name starts after it. Returns the new

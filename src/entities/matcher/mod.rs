@@ -532,7 +532,7 @@ impl EntityFinder {
     }
 
     /// Names glued to a section label at the start of a line, as scraped headlines
-    /// have them (`CompaniesTesco sheds…`, `MarketsShire up 2.5%`): the scan needs a
+    /// have them (`CompaniesAcme sheds…`, `MarketsPellix up 2.5%`): the scan needs a
     /// separator before a name, so each such line start is looked up on its own.
     fn scan_glued(&self, text: &str, out: &mut Vec<Hit>) {
         let Some(trie) = &self.trie else {
