@@ -282,6 +282,20 @@ fn analyze_articles<'py>(
     export_tables(py, &tables, &[])
 }
 
+/// Runs one frame-to-frame step of the analyzer of `pipeline` on an Arrow stream, with
+/// the GIL released, and returns the result as an Arrow stream.
+fn frame_to_frame<'py>(
+    py: Python<'py>,
+    stream: &Bound<'py, PyAny>,
+    pipeline: Option<&str>,
+    step: impl FnOnce(&Analyzer, &DataFrame) -> anyhow::Result<DataFrame> + Send,
+) -> PyResult<Bound<'py, PyAny>> {
+    let df = import_stream(stream)?;
+    let a = analyzer(pipeline)?;
+    let out = py.detach(|| step(&a, &df)).map_err(value_error)?;
+    export_frame(py, &out)
+}
+
 /// The stories of kept articles in input order (`article_id`, `date`, `signature`, as
 /// [`normalize`] gives them): `article_id`, `story_id`, `novel`, one row per input row.
 #[pyfunction]
@@ -291,10 +305,7 @@ fn assign_stories<'py>(
     stream: &Bound<'py, PyAny>,
     pipeline: Option<&str>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let df = import_stream(stream)?;
-    let a = analyzer(pipeline)?;
-    let out = py.detach(|| a.assign_stories(&df)).map_err(value_error)?;
-    export_frame(py, &out)
+    frame_to_frame(py, stream, pipeline, |a, df| a.assign_stories(df))
 }
 
 /// The `company_daily` table from its base columns (one row per company and day): the
@@ -306,10 +317,7 @@ fn enrich_daily<'py>(
     stream: &Bound<'py, PyAny>,
     pipeline: Option<&str>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let df = import_stream(stream)?;
-    let a = analyzer(pipeline)?;
-    let out = py.detach(|| a.enrich_daily(&df)).map_err(value_error)?;
-    export_frame(py, &out)
+    frame_to_frame(py, stream, pipeline, |a, df| a.enrich_daily(df))
 }
 
 /// The exported `entities` table (the gazetteer, then the discovered companies of
@@ -321,10 +329,7 @@ fn entities_table<'py>(
     stream: &Bound<'py, PyAny>,
     pipeline: Option<&str>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let df = import_stream(stream)?;
-    let a = analyzer(pipeline)?;
-    let out = py.detach(|| a.entities_table(&df)).map_err(value_error)?;
-    export_frame(py, &out)
+    frame_to_frame(py, stream, pipeline, |a, df| a.entities_table(df))
 }
 
 /// The input files of a pipeline (a file's path or text, see [`load_pipeline`]; its
