@@ -297,9 +297,9 @@ fn news_verbs_of_success_and_setback() {
 #[test]
 fn a_sale_says_nothing_of_the_buyer_an_approval_nothing_of_the_giver() {
     let m = shipped();
-    let text = "Le théâtre a été cédé en 2021 au groupe Hotelia.";
+    let text = "Sa filiale de logistique a été vendue l'an dernier à l'industriel Hotelia.";
     assert_eq!(labels(&m, text, &["Hotelia"]), vec![Label::Neutral]);
-    let text = "Le conseil de Presso a donné son agrément à l'offre de Navalis.";
+    let text = "Presso accorde son feu vert au projet de Navalis.";
     assert_eq!(
         labels(&m, text, &["Presso", "Navalis"]),
         vec![Label::Neutral, Label::Positive]
