@@ -1,5 +1,5 @@
 //! Deal words at the edge of a discovered name. In a headline every word may be
-//! capitalised (`Voltix Plans to Cut Jobs After Buying Corvane Group`, `Pellix Offers to Buy
+//! capitalised (`Voltix Expands Into Frozen Meals After Buying Corvane Group`, `Pellix Offers to Buy
 //! Corvane`), so a capitalised span can take in the takeover verb or noun next to the
 //! name: `Buying Corvane`, `Takeover of Corvane`, `Win Ambrose`, `Pellix Offers`, `Brewco Offer`.
 //! Such a word names the deal, never the company, so it is cut off and the name kept.
@@ -164,15 +164,15 @@ mod tests {
 
     #[test]
     fn deal_verbs_and_nouns_are_cut_from_headline_spans() {
-        let t = "Northwind Plans to Cut Jobs After Buying Larkspur Foods";
+        let t = "Northwind Expands Into Frozen Meals After Buying Larkspur Foods";
         assert_eq!(trimmed(t, "Buying Larkspur"), "Larkspur");
         let t = "Northwind Eyes Growth With Takeover of Larkspur Group";
         assert_eq!(trimmed(t, "Takeover of Larkspur"), "Larkspur");
         let t = "Northwind Offers to Buy Larkspur for $3 Billion";
         assert_eq!(trimmed(t, "Northwind Offers"), "Northwind");
-        let t = "Board Divided on Larkspur Bid";
+        let t = "Investors Cool on Larkspur Bid";
         assert_eq!(trimmed(t, "Larkspur Bid"), "Larkspur");
-        let t = "Latest Bid Said Unlikely to Win Larkspur's Approval";
+        let t = "Sweetened Terms Fail to Win Larkspur's Approval";
         assert_eq!(trimmed(t, "Win Larkspur"), "Larkspur");
     }
 
