@@ -27,6 +27,7 @@ dangling parent/company ids, an alias owned by two companies, too few companies)
 
 from __future__ import annotations
 
+import bisect
 import csv
 import io
 import re
@@ -713,6 +714,45 @@ def add_index_initialisms(companies, words) -> None:
     print(f"index initialisms: {added}")
 
 
+def add_press_forms(companies, words, location_keys, person_keys) -> None:
+    """Press forms of the names (`L&G`, `Glaxo`, `RSA Insurance`, `IHG`, `Barclay's`):
+    see scripts/gazetteer_forms.py."""
+    import gazetteer_forms as gf
+    import gazetteer_listings as gl
+    from wordfreq import zipf_frequency
+
+    def frequent(tok):
+        low = tok.lower()
+        return zipf_frequency(low, "en") >= 3.0 or zipf_frequency(low, "fr") >= 3.0
+
+    import names as census_names
+    from wordfreq import top_n_list
+
+    folder = Path(census_names.__file__).parent
+    with (folder / "dist.all.last").open(encoding="utf-8") as f:
+        surnames = {}
+        for line in f:
+            if line.strip():
+                surnames.setdefault(line.split()[0].lower(), len(surnames))
+    frequent_words = sorted({norm_key(w) for lang in ("en", "fr") for w in top_n_list(lang, 30000)})
+
+    def word_prefix(head, name):
+        h, n = norm_key(head), norm_key(name)
+        i = bisect.bisect_left(frequent_words, h)
+        while i < len(frequent_words) and frequent_words[i].startswith(h):
+            w = frequent_words[i]
+            if w != h and not n.startswith(w) and not w.startswith(n):
+                return True
+            i += 1
+        return False
+
+    counts = gf.add_press_forms(
+        companies, norm_key, lambda f: is_word(f, words), frequent,
+        lambda k: k in location_keys or k in person_keys, gl.GENERIC, gl.strip_legal,
+        surnames, word_prefix, verbose="-v" in sys.argv)
+    print("press forms: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+
+
 def build_companies(words, en_names, person_surnames, location_keys, ref, person_keys):
     en_words, fr_words, first_names = words
     companies, pts = load_index_companies(en_names, lambda f: generic(f) or is_word(f, words))
@@ -763,6 +803,7 @@ def build_companies(words, en_names, person_surnames, location_keys, ref, person
     periods = add_listings(companies, ref, words, en_names, person_keys, location_keys)
     apply_renames(companies, periods)
     add_index_initialisms(companies, words)
+    add_press_forms(companies, words, location_keys, person_keys)
 
     # Global alias decisions: ambiguous / unambiguous / drop.
     decisions_ = decisions()
