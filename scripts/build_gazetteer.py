@@ -562,7 +562,9 @@ def add_listings(companies, ref: Path, words, en_names, person_keys, location_ke
 
     # ---- SEC name histories ----------------------------------------------------------
     meta, names = gl.load_sec(ref)
-    n_sec_new = n_hist = 0
+    import gazetteer_forms as gf
+
+    n_sec_new = n_hist = n_ticker = 0
     for cik in sorted(meta):
         m = meta[cik]
         hist = names.get(cik) or [(m["name"], m.get("start_date", ""), "")]
@@ -574,16 +576,20 @@ def add_listings(companies, ref: Path, words, en_names, person_keys, location_ke
         keys = [norm_key(x) for x in (cur_forms["full"], cur_forms["base"], cur_forms["short"]) if x]
         country = "US" if m.get("business_stateOrCountry") in gl.US_STATE_CODES else ""
         eid = find(keys, [], [], "")
+        by_ticker = False
         if eid is None:
             # Tickers are reused after delistings: a ticker match counts only when one of
-            # the filer's names starts like the entity's name or one of its aliases.
-            firsts = {norm_key(n).split(" ")[0] for n, _, _ in hist if n.strip()}
+            # the filer's names is related to the entity's (same first word up to
+            # punctuation, or initials: see gazetteer_forms.related_names).
             cand = find([], m["tickers"], [], "")
             if cand is not None:
-                own = {norm_key(a).split(" ")[0] for a in [companies[cand]["name"]]
-                       + companies[cand]["aliases"] if a.strip()}
-                if firsts & own:
-                    eid = cand
+                filer = [gl.strip_legal(gl.smart_case(gl.clean_legal(n), word_test))
+                         for n, _, _ in hist if n.strip()]
+                own = [companies[cand]["name"]] + companies[cand]["aliases"]
+                firsts = {norm_key(n).split(" ")[0] for n, _, _ in hist if n.strip()}
+                own_firsts = {norm_key(a).split(" ")[0] for a in own if a.strip()}
+                if firsts & own_firsts or gf.related_names(filer, own):
+                    eid, by_ticker = cand, True
         # Merge consecutive periods that give the same news form (FACEBOOK INC, Facebook Inc).
         merged = []
         for nm, start, end in hist:
@@ -609,6 +615,11 @@ def add_listings(companies, ref: Path, words, en_names, person_keys, location_ke
             n_sec_new += 1
             mark_context(companies[eid], forms, set())
         rec = companies[eid]
+        if by_ticker:
+            # The filer's own name is one of the entity's (`Intercontinental Hotels Group`
+            # for `IHG Hotels & Resorts`).
+            n_ticker += 1
+            rec["aliases"] = uniq(rec["aliases"] + forms_of(cur_forms, lambda h: False))
         if len(merged) < 2:
             index(rec)
             continue
@@ -628,7 +639,8 @@ def add_listings(companies, ref: Path, words, en_names, person_keys, location_ke
             shown = fm["base"] if pol.keep(fm["base"], "former") else fm["full"]
             periods.append((eid, shown, start, end, "sec"))
         index(rec)
-    print(f"sec: {len(meta)} filers, {n_sec_new} new entities, {n_hist} with a name history")
+    print(f"sec: {len(meta)} filers, {n_sec_new} new entities, {n_hist} with a name history, "
+          f"{n_ticker} joined to a listed company by ticker")
     return periods
 
 

@@ -6,8 +6,7 @@ show; each rule below derives one kind, from the whole reference, and reports ho
 forms it added (`python scripts/build_gazetteer.py --reference DIR -v` lists them):
 
 * ampersand initials: `Legal & General` -> `L&G`, `Procter & Gamble` -> `P&G`;
-* a ticker that abbreviates the name: `InterContinental Hotels Group` with symbol `IHG`,
-  or a name that opens with its own ticker (`IHG Hotels & Resorts` -> `IHG`);
+* a ticker that abbreviates the name: `InterContinental Hotels Group` with symbol `IHG`;
 * the head of a glued CamelCase name: `GlaxoSmithKline` -> `Glaxo`, `ExxonMobil` -> `Exxon`;
 * the name before a closing `Group`/`Holdings` when it ends with an industry noun:
   `RSA Insurance Group` -> `RSA Insurance` (the listing rules keep `Group` there);
@@ -99,7 +98,8 @@ def initials(form: str) -> str:
 
 def ticker_forms(rec: dict, strip_legal) -> list[str]:
     """Tickers that abbreviate the company's name: the initials of one of its names of
-    three or more words, or the name's own first word."""
+    three or more words. (A name that opens with its ticker, `CMS Energy`, gives no form:
+    such letters open other names too, `CMS Francis Lefebvre`.)"""
     bases = set()
     for t in rec.get("ticker", []):
         b = t.split(".")[0].upper()
@@ -112,9 +112,6 @@ def ticker_forms(rec: dict, strip_legal) -> list[str]:
             words = [w for w in form.split() if w[:1].isupper()]
             if len(words) >= 3 and initials(form) in bases:
                 out.append(initials(form))
-        first = base.split()[0] if base.split() else ""
-        if len(base.split()) >= 2 and first in bases:
-            out.append(first)
     return sorted(set(out))
 
 
@@ -124,6 +121,38 @@ def current_names(rec: dict, norm_key) -> list[str]:
     first = norm_key(rec["name"]).split(" ")[0] if rec["name"].strip() else ""
     return [a for a in [rec["name"]] + list(rec["aliases"])
             if a.strip() and norm_key(a).split(" ")[0] == first]
+
+
+def compact(s: str) -> str:
+    """Letters and digits only, lowercase: 'Domino's' and 'Dominos', 'Gorman-Rupp' and
+    'Gorman Rupp' are one spelling."""
+    return re.sub(r"[^a-z0-9]", "", s.lower())
+
+
+def related_names(names_a, names_b) -> bool:
+    """Whether two lists of names can be one company's (used with a shared ticker, which
+    is reused after delistings): the same first word up to punctuation, the same name up
+    to punctuation, or one name's initials as the other's first word
+    (`Intercontinental Hotels Group` and `IHG Hotels & Resorts`)."""
+    def firsts(names):
+        return {compact(n.split()[0]) for n in names if n.split()}
+
+    def inits(names):
+        out = set()
+        for n in names:
+            ws = [w for w in re.split(r"[\s\-]+", n) if w[:1].isalpha()]
+            if len(ws) >= 3:
+                out.add("".join(w[0] for w in ws).lower())
+        return out
+
+    fa, fb = firsts(names_a), firsts(names_b)
+    ca = {compact(n) for n in names_a}
+    cb = {compact(n) for n in names_b}
+    if (fa & fb) - {""} or (ca & cb) - {""}:
+        return True
+    if any(c.startswith(d) or d.startswith(c) for c in ca for d in cb if min(len(c), len(d)) >= 6):
+        return True
+    return bool(inits(names_a) & fb or inits(names_b) & fa)
 
 
 def add_press_forms(companies: dict, norm_key, is_word, frequent, blocked, generic: set[str],

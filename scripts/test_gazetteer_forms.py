@@ -55,7 +55,7 @@ class FormRules(unittest.TestCase):
         rec = {"name": "Pellix Corvane Hotels Group", "aliases": [], "ticker": ["PCH.L"]}
         self.assertEqual(gf.ticker_forms(rec, strip_legal), ["PCH"])
         rec = {"name": "PCH Hotels & Resorts", "aliases": [], "ticker": ["PCH"]}
-        self.assertEqual(gf.ticker_forms(rec, strip_legal), ["PCH"])
+        self.assertEqual(gf.ticker_forms(rec, strip_legal), [])
         rec = {"name": "Pellix Corvane Hotels", "aliases": [], "ticker": ["PXH"]}
         self.assertEqual(gf.ticker_forms(rec, strip_legal), [])
 

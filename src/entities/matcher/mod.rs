@@ -23,6 +23,7 @@ use super::trie::Trie;
 use super::{EntityKind, Mention, Via};
 use crate::text::lang::Lang;
 
+mod contraction;
 mod deal_words;
 mod discovery;
 mod evidence;
@@ -108,6 +109,8 @@ pub struct EntityFinder {
     entity_forms: Vec<Vec<usize>>,
     /// Run the learned recogniser ([`super::recognizer`]) after pattern discovery.
     learned: bool,
+    /// Two-word company names for read-time contractions (`StanChart`).
+    contractions: contraction::Contractions,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -344,6 +347,7 @@ impl EntityFinder {
         }
         EntityFinder {
             learned: true,
+            contractions: contraction::Contractions::new(&gazetteer),
             entity_forms,
             tickers,
             given_names,
@@ -429,6 +433,7 @@ impl EntityFinder {
             }
         }
         self.resolve_gazetteer(&mut art);
+        self.resolve_contractions(&mut art);
         discover_companies(&mut art, &self.pats);
         if self.learned {
             discover_learned(&mut art);
