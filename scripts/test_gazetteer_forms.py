@@ -59,6 +59,15 @@ class FormRules(unittest.TestCase):
         rec = {"name": "Pellix Corvane Hotels", "aliases": [], "ticker": ["PXH"]}
         self.assertEqual(gf.ticker_forms(rec, strip_legal), [])
 
+    def test_related_names(self):
+        # Punctuation, initials and a glued spelling relate two names; a bare shared
+        # ticker with unrelated names does not.
+        self.assertTrue(gf.related_names(["Pellixs Foods"], ["Pellix's Foods"]))
+        self.assertTrue(gf.related_names(["Corvane Hotels Group"], ["CHG Hotels & Resorts"]))
+        self.assertTrue(gf.related_names(["Fabri Kor Systems"], ["FabriKor Systems"]))
+        self.assertFalse(gf.related_names(["Voltix Mining"], ["Brewco Drinks"]))
+        self.assertEqual(gf.compact("Gorman-Rupp"), gf.compact("Gorman Rupp"))
+
     def test_add_press_forms_flags_and_clashes(self):
         companies = {
             "legal": {"entity_id": "legal", "name": "Pellix & Grant", "aliases": ["Pellix & Grant plc"],

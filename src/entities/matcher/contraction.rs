@@ -295,6 +295,58 @@ mod tests {
         assert!(companies("CorvaneMining opens a mine").is_empty());
     }
 
+    /// The shipped gazetteer with its press forms (`scripts/gazetteer_forms.py`) and the
+    /// read-time contractions, on headlines written for this test.
+    #[test]
+    fn shipped_gazetteer_finds_press_forms_of_listed_names() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let gaz = Gazetteer::load(&root.join("data/gazetteer")).expect("gazetteer loads");
+        let finder = EntityFinder::new(gaz);
+        let cases = [
+            (
+                "StanChart posts a quarterly loss",
+                "StanChart",
+                "standard-chartered",
+            ),
+            (
+                "L&G lifts its dividend after a strong year",
+                "L&G",
+                "legal-and-general",
+            ),
+            ("Shares in Glaxo rise after a drug approval", "Glaxo", "gsk"),
+            (
+                "Zurich weighs an offer for RSA Insurance",
+                "RSA Insurance",
+                "rsa-insurance-group",
+            ),
+            ("Investors dump Barclay's shares", "Barclay's", "barclays"),
+            (
+                "IHG profit beats forecasts as hotel bookings rise",
+                "IHG",
+                "ihg-hotels-and-resorts",
+            ),
+            (
+                "M&S and Tesco report Christmas sales",
+                "M&S",
+                "marks-and-spencer",
+            ),
+        ];
+        for (text, surface, id) in cases {
+            let found: Vec<(&str, String)> = finder
+                .find(text, Lang::En)
+                .into_iter()
+                .map(|m| (&text[m.start..m.end], m.entity_id))
+                .collect();
+            assert!(
+                found.iter().any(|(s, e)| *s == surface && e == id),
+                "{text}: {found:?}"
+            );
+        }
+        // The CamelCase head needs company evidence: a bare one stays unknown.
+        let bare = finder.find("Glaxo", Lang::En);
+        assert!(bare.iter().all(|m| m.entity_id != "gsk"), "{bare:?}");
+    }
+
     #[test]
     fn odd_input_does_not_panic() {
         for t in [
