@@ -9,7 +9,8 @@ forms it added (`python scripts/build_gazetteer.py --reference DIR -v` lists the
 * a ticker that abbreviates the name: `InterContinental Hotels Group` with symbol `IHG`;
 * the head of a glued CamelCase name: `GlaxoSmithKline` -> `Glaxo`, `ExxonMobil` -> `Exxon`;
 * the name before a closing `Group`/`Holdings` when it ends with an industry noun:
-  `RSA Insurance Group` -> `RSA Insurance` (the listing rules keep `Group` there);
+  `RSA Insurance Group` -> `RSA Insurance` (the listing rules keep `Group` there), and
+  for a well-known company its opening acronym (`RSA`);
 * the possessive spelling of a name ending in `s` (`Barclays` -> `Barclay's`) and the
   apostrophe-less spelling of one ending in `'s` (`Sainsbury's` -> `Sainsburys`).
 
@@ -187,10 +188,13 @@ def add_press_forms(companies: dict, norm_key, is_word, frequent, blocked, gener
         known = prominent(rec)
         # A well-known company's former names are still in the news it is dated by
         # (`GlaxoSmithKline` before `GSK`); a minor one's are not.
-        for a in [rec["name"]] + list(rec["aliases"]) if known else current_names(rec, norm_key):
+        current = current_names(rec, norm_key)
+        for a in [rec["name"]] + list(rec["aliases"]) if known else current:
             base = strip_legal(a)
             acr = ampersand_initials(GROUP_TAIL_RE.sub("", base))
-            if acr:
+            # Initials stay with the name they abbreviate: `D&B` is Dun & Bradstreet's,
+            # not that of the company that once filed under that name.
+            if acr and a in current:
                 # A minor company's initials need company context around them.
                 add(rec, acr, "ampersand", not known)
             short = industry_short(base, generic)
@@ -199,6 +203,10 @@ def add_press_forms(companies: dict, norm_key, is_word, frequent, blocked, gener
                 # read as text; company evidence decides.
                 first = short.split()[0]
                 add(rec, short, "industry", not first.isupper() and frequent(first))
+                # `RSA` from `RSA Insurance Group`: a well-known company's own acronym,
+                # which many bodies share, so flagged.
+                if known and first.isupper() and first.isalpha() and 3 <= len(first) <= 4:
+                    add(rec, first, "industry", True)
             head = camel_head(base)
             if (head and known and not frequent(head) and not is_word(head)
                     and not word_prefix(head, base)):
