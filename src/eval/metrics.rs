@@ -350,12 +350,18 @@ const LEGAL_SUFFIXES: &[&str] = &[
     "pte",
 ];
 
-/// [`fold_key`] with trailing legal forms removed (repeatedly, never down to nothing):
-/// `Lloyds Banking Group PLC` → `lloyds banking`.
+/// [`fold_key`] with trailing legal forms and a closing possessive `'s` removed
+/// (repeatedly, never down to nothing): `Lloyds Banking Group PLC` → `lloyds banking`,
+/// `Sotheby’s` and `Sotheby's` → `sotheby`, the same key as a finder that reports the
+/// name without its `'s`.
 pub fn company_key(s: &str) -> String {
     let key = fold_key(s);
     let mut words: Vec<&str> = key.split(' ').filter(|w| !w.is_empty()).collect();
-    while words.len() > 1 && words.last().is_some_and(|w| LEGAL_SUFFIXES.contains(w)) {
+    while words.len() > 1
+        && words
+            .last()
+            .is_some_and(|w| LEGAL_SUFFIXES.contains(w) || *w == "s")
+    {
         words.pop();
     }
     words.join(" ")
@@ -381,6 +387,15 @@ pub fn surface_in_text(text: &str, gold: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn company_key_drops_legal_forms_and_a_possessive() {
+        assert_eq!(company_key("Lloyds Banking Group PLC"), "lloyds banking");
+        assert_eq!(company_key("Brewco's"), company_key("Brewco"));
+        assert_eq!(company_key("Brewco’s Holdings"), "brewco");
+        // Never down to nothing.
+        assert_eq!(company_key("S"), "s");
+    }
 
     #[test]
     fn metrics_from_pairs() {

@@ -3,7 +3,7 @@
 //!
 //! Company recall: the gold company counts as found when a company the finder returns
 //! for the headline has a canonical name or surface whose [`company_key`] (folded,
-//! trailing legal forms such as `PLC`, `Inc.`, `Group` removed) equals the key of the
+//! trailing legal forms such as `PLC`, `Inc.`, `Group` and a closing `'s` removed) equals the key of the
 //! gold name, or of the gold company's surface in the headline ([`surface_in_text`]:
 //! the longest leading run of the gold name's words that occurs there, so `Lloyds`
 //! stands for `Lloyds Banking Group PLC`).
