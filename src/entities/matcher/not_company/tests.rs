@@ -1,0 +1,1 @@
+//! Tests of the not-a-company rules, on sentences written for them.
