@@ -26,8 +26,8 @@ use std::sync::OnceLock;
 
 use super::{Article, Taken};
 use crate::entities::discover::{
-    char_before, chunk_after, elision_before, is_capitalised, is_given_name_like, is_legal_suffix,
-    is_sentence_initial, word_after, word_before,
+    char_before, chunk_after, chunk_before, elision_before, is_capitalised, is_given_name_like,
+    is_legal_suffix, is_sentence_initial, word_after, word_before,
 };
 use crate::entities::fold::{fold_str, with_folded_word};
 use crate::entities::lexicon::{NON_COMPANY_ORGS, TITLES};
@@ -124,7 +124,6 @@ const POSSESSIVES: &[&str] = &["son", "sa", "ses", "leur", "leurs", "its", "thei
 #[rustfmt::skip]
 const QUANTITY_NOUNS: &[&str] = &[
     "dose", "doses", "comprimes", "boites", "flacons", "injections", "pilules", "gelules",
-    "doses of",
 ];
 
 /// Titles that take a surname with its particle (`le général de Gaulle`, `M. de
@@ -152,6 +151,14 @@ const COMPLEMENT_HEADS: &[&str] = &["etat", "etats", "eglise", "republique", "na
 const LINK_WORDS: &[&str] = &[
     "de", "d'", "du", "des", "la", "le", "l'", "les", "a", "au", "aux", "et", "en", "of", "the",
     "for",
+];
+
+/// The words that may follow a title to open its complement (`ministre de la
+/// défense`, `ministre délégué aux transports`, `secretary of state`).
+#[rustfmt::skip]
+const COMPLEMENT_OPENERS: &[&str] = &[
+    "de", "d'", "du", "des", "aux", "au", "of", "for", "delegue", "deleguee", "adjoint",
+    "adjointe", "charge", "chargee", "francais", "francaise", "americain", "americaine",
 ];
 
 /// The folded, space-normalised key of a name (`Moyen-Âge` → `moyen age`).
@@ -302,12 +309,18 @@ fn prize_after(text: &str, e: usize) -> bool {
     with_folded_word(w, |f| matches!(f, "d'or" | "d'argent" | "d'honneur"))
 }
 
-/// `est une BD`, `via une SCI`: an indefinite article inside a sentence right before a
-/// one-word name makes it a thing of that kind (a comic book, a property company), not
+/// `est une BD`, `via une SCI`: an indefinite article inside a sentence right before an
+/// acronym makes it a thing of that kind (a comic book, a property company), not
 /// the company (French only). A model or shop after the name (`un Boeing 737`, `un
 /// Apple Store`) and a headline's opening article (`Une SNCF sous contrainte`) keep it.
 fn indefinite_before(text: &str, s: usize, e: usize) -> bool {
-    let one_word = text.get(s..e).is_some_and(|n| !n.contains(' '));
+    // Acronyms only: `un Carrefour de banlieue` is still the company's shop.
+    let one_word = text.get(s..e).is_some_and(|n| {
+        !n.contains(' ')
+            && n.chars()
+                .filter(|c| c.is_alphabetic())
+                .all(char::is_uppercase)
+    });
     let model_after = word_after(text, e).is_some_and(|(a, b)| {
         text.get(e..a).is_some_and(|g| g == " " || g == "\u{a0}")
             && text
@@ -329,10 +342,8 @@ fn indefinite_before(text: &str, s: usize, e: usize) -> bool {
 /// product named like a person (`l'assistant Alexa d'Amazon`).
 fn surname_after_particle(art: &Article<'_>, s: usize, discovered: bool) -> bool {
     let text = art.text;
-    let ws = words_before(text, s, 2);
-    let [(pa, pb), (ta, tb)] = match ws.as_slice() {
-        [p, t, ..] => [*p, *t],
-        _ => return false,
+    let Some(&(pa, pb)) = words_before(text, s, 1).first() else {
+        return false;
     };
     let particle = text
         .get(pa..pb)
@@ -340,11 +351,18 @@ fn surname_after_particle(art: &Article<'_>, s: usize, discovered: bool) -> bool
     if !particle {
         return false;
     }
+    // The word before the particle, with the full stop of an abbreviation (`M.`).
+    let Some((ta, tb)) = chunk_before(text, pa) else {
+        return false;
+    };
     let Some(before) = text.get(ta..tb) else {
         return false;
     };
-    // `M.` folds to `m`; a title may be capitalised at a sentence start only.
-    let honorific = matches!(before, "M" | "Mme" | "Mlle" | "Mgr");
+    let honorific = matches!(before, "M." | "Mme" | "Mme." | "Mlle" | "Mgr" | "Mgr.");
+    let before = before
+        .strip_suffix('.')
+        .unwrap_or(before)
+        .trim_start_matches(|c: char| !c.is_alphanumeric());
     // `le général de Gaulle`, not `directeur général de Pellix` (the adjective).
     let determined = || {
         words_before(text, ta, 1).first().is_none_or(|&(a, b)| {
@@ -401,12 +419,20 @@ fn person_after_title(text: &str, s: usize, e: usize) -> bool {
     {
         return false;
     }
-    for &(a, b) in &ws {
+    for (i, &(a, b)) in ws.iter().enumerate() {
         let Some(w) = text.get(a..b) else {
             return false;
         };
         if with_folded_word(w, |f| TITLES.contains(&f)) {
-            return w.starts_with(char::is_lowercase) || is_sentence_initial(text, a);
+            // The title right before the name, or opening its complement (`ministre de
+            // la défense`, `ministre délégué aux…`), not a verb (`le ministre a visité`).
+            let opens_complement = i == 0
+                || ws.get(i - 1).is_some_and(|&(c, d)| {
+                    text.get(c..d)
+                        .is_some_and(|n| with_folded_word(n, |f| COMPLEMENT_OPENERS.contains(&f)))
+                });
+            return opens_complement
+                && (w.starts_with(char::is_lowercase) || is_sentence_initial(text, a));
         }
         let lower = w
             .chars()
