@@ -79,6 +79,7 @@ fn main() {
     for f in [
         "data/models/company_ner.bin",
         "data/gazetteer/given_names.txt",
+        "data/gazetteer/subdivisions.txt",
     ] {
         println!("cargo:rerun-if-changed={f}");
         std::fs::read(f).unwrap_or_default().hash(&mut compiled);

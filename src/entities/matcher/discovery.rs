@@ -93,6 +93,8 @@ impl Article<'_> {
     fn add_discovered(&mut self, s: usize, e: usize, conf: f32, cue: Cue) -> bool {
         // `Buying Corvane`, `Pellix Offers`: a deal word at the span's edge is not the name.
         let (s, e) = super::deal_words::trim_deal_words(self.text, s, e);
+        // `médias d'Etat Voltix`: a capitalised complement noun is not the name.
+        let s = super::not_company::trim_complement_head(self.text, s, e);
         let Some(name) = self.text.get(s..e) else {
             return false;
         };

@@ -27,6 +27,7 @@ mod contraction;
 mod deal_words;
 mod discovery;
 mod evidence;
+mod not_company;
 #[cfg(test)]
 mod tests;
 
@@ -107,6 +108,9 @@ pub struct EntityFinder {
     tickers: HashMap<String, Vec<usize>>,
     /// Entity index → indices of its gazetteer forms (for exact-spelling checks).
     entity_forms: Vec<Vec<usize>>,
+    /// Folded surnames (last words) of the gazetteer's persons: `les Bolloré`, a list
+    /// `Bolloré, Arnault, Niel` name persons ([`not_company`]).
+    surnames: HashSet<String>,
     /// Run the learned recogniser ([`super::recognizer`]) after pattern discovery.
     learned: bool,
     /// Two-word company names for read-time contractions (`StanChart`).
@@ -339,6 +343,14 @@ impl EntityFinder {
                 }
             }
         }
+        let surnames: HashSet<String> = gazetteer
+            .entities()
+            .iter()
+            .filter(|e| e.kind == EntityKind::Person)
+            .filter_map(|e| e.name.split_whitespace().last())
+            .filter(|last| last.chars().count() >= 3)
+            .map(fold_word)
+            .collect();
         let mut entity_forms = vec![Vec::new(); gazetteer.entities().len()];
         for (fi, f) in gazetteer.forms().iter().enumerate() {
             if let Some(v) = entity_forms.get_mut(f.entity) {
@@ -349,6 +361,7 @@ impl EntityFinder {
             learned: true,
             contractions: contraction::Contractions::new(&gazetteer),
             entity_forms,
+            surnames,
             tickers,
             given_names,
             gaz: gazetteer,
@@ -439,7 +452,11 @@ impl EntityFinder {
             discover_learned(&mut art);
             discover_taking_objects(&mut art);
         }
+        // Places, products, persons… that context shows are no companies: before the
+        // listing rule grows lists from them, and again after it.
+        not_company::drop_not_companies(&mut art, &self.surnames);
         discover_listed(&mut art);
+        not_company::drop_not_companies(&mut art, &self.surnames);
         discover_persons(&mut art, &self.pats);
         coreference(&mut art, &self.pats);
         finish(art.mentions)
