@@ -11,6 +11,7 @@
 //! * [`business_event`] keeps a listed outlet that the cited-medium rule would drop;
 //! * [`cited_as_source`] adds the programme, speech and job cues to that rule.
 
+use super::evidence::cited_as_medium;
 use super::{Article, EntityFinder, PatInfo};
 use crate::entities::discover::{char_before, is_stopword, slug};
 use crate::entities::fold::with_folded_word;
@@ -120,7 +121,7 @@ const SPEECH_VERBS: &[&str] = &[
 #[rustfmt::skip]
 const MEDIA_JOBS: &[&str] = &[
     "producteur", "productrice", "redacteur", "redactrice", "antennes", "vedette",
-    "speakerine", "chroniqueurs",
+    "speakerine", "chroniqueurs", "fondateur", "fondatrice", "cofondateur", "cofondatrice",
 ];
 
 /// Leader nouns (folded) that, after `ancien`/`ex`, make the outlet a former employer.
@@ -153,12 +154,14 @@ struct Tok {
     word: bool,
 }
 
+/// Opening quotes, and the straight quote that cleaned texts use for both.
 fn is_open_quote(c: char) -> bool {
-    matches!(c, '«' | '“' | '„' | '‘')
+    matches!(c, '«' | '“' | '„' | '‘' | '"')
 }
 
+/// Closing quotes, and the straight quote.
 fn is_close_quote(c: char) -> bool {
-    matches!(c, '»' | '”' | '’')
+    matches!(c, '»' | '”' | '’' | '"')
 }
 
 /// Tokens of `text[lo..hi]` (clipped to char boundaries): words are runs of letters,
@@ -278,10 +281,10 @@ impl Toks<'_> {
     /// The name starting at token `i`: a quoted title, a capital article and a
     /// capitalised run, or a capitalised run (`France 24`, `Deutsche Welle`).
     fn name_at(&self, i: usize) -> Option<(Name, usize)> {
-        if self.punct(i).is_some_and(is_open_quote) || self.str(i) == "\"" {
+        if self.punct(i).is_some_and(is_open_quote) {
             let mut j = i + 1;
             while j < self.t.len() && j <= i + 10 && !self.broken(j - 1, j) {
-                let closing = self.punct(j).is_some_and(is_close_quote) || self.str(j) == "\"";
+                let closing = self.punct(j).is_some_and(is_close_quote);
                 let opened = j > i + 1 && (self.capitalised(i + 1) || self.article(i + 1));
                 if closing && opened && !is_stopword(self.str(j - 1)) {
                     let n = Name {
@@ -306,7 +309,9 @@ impl Toks<'_> {
         let start = j;
         j += 1;
         while j < self.t.len() && j - start < 5 && !self.broken(j - 1, j) {
-            if self.capitalised(j) || self.digits(j) {
+            // Inside a name a capitalised function word belongs to it (`Russia Today`).
+            let cap = self.t[j].word && self.str(j).starts_with(char::is_uppercase);
+            if cap || self.digits(j) {
                 j += 1;
             } else if self.folded_in(j, &["de", "du", "des", "of", "&"])
                 && self.capitalised(j + 1)
@@ -327,14 +332,14 @@ impl Toks<'_> {
 
     /// The name ending at token `j` (inclusive), read backwards.
     fn name_ending(&self, j: usize) -> Option<Name> {
-        if self.punct(j).is_some_and(is_close_quote) || self.str(j) == "\"" {
+        if self.punct(j).is_some_and(is_close_quote) {
             let mut i = j;
             while i > 0 && i + 10 > j {
                 i -= 1;
                 if self.broken(i, i + 1) {
                     return None;
                 }
-                if self.punct(i).is_some_and(is_open_quote) || self.str(i) == "\"" {
+                if self.punct(i).is_some_and(is_open_quote) {
                     return self
                         .name_at(i)
                         .map(|(n, _)| n)
@@ -415,6 +420,10 @@ pub(super) fn media_outlets(finder: &EntityFinder, art: &mut Article<'_>) {
                 let Some(complement) = noun_phrase_head(&tk, k).filter(|_| lower) else {
                     return;
                 };
+                // `selon le quotidien X`, `fondateur du quotidien X`: a medium.
+                if cited_as_medium(text, h.s) || cited_as_source(text, h.s) {
+                    return;
+                }
                 after_noun(&tk, k, complement, &mut names);
                 appositive(&tk, k, &mut names);
             } else if EVENT_NOUNS.contains(&f) || WEAK_EVENT_NOUNS.contains(&f) && about_media {
@@ -514,6 +523,14 @@ fn noun_phrase_head(tk: &Toks<'_>, k: usize) -> Option<bool> {
     head.then_some(false)
 }
 
+/// Is the outlet noun at `s..e` cited as a medium or an employer (`selon le quotidien
+/// X`, `fondateur du quotidien X`)? The other discovery passes leave its name alone.
+pub(super) fn medium_noun_cited(text: &str, s: usize, e: usize) -> bool {
+    text.get(s..e)
+        .is_some_and(|w| with_folded_word(w, |f| OUTLET_NOUNS.contains(&f)))
+        && (cited_as_medium(text, s) || cited_as_source(text, s))
+}
+
 /// `X et Y`, `X, Y et Z` after a first name ending before token `i`.
 fn coordinated_after(tk: &Toks<'_>, mut i: usize, titled_only: bool, names: &mut Vec<Name>) {
     for _ in 0..3 {
@@ -566,9 +583,7 @@ fn after_preposition(tk: &Toks<'_>, s: usize) -> bool {
                     "au", "aux", "en", "a", "dans", "pour", "chez", "sur", "vers", "depuis",
                 ],
             )
-            || tk
-                .punct(i - 1)
-                .is_some_and(|c| is_open_quote(c) || c == '"'))
+            || tk.punct(i - 1).is_some_and(is_open_quote))
 }
 
 /// `« X » pourrait licencier`, `X et Y ont été interdits`: the names before the verb
@@ -823,10 +838,10 @@ pub(super) fn article_outside_quotes(text: &str, start: usize) -> bool {
     };
     let q = if c == ' ' || c == '\u{a0}' || c == '\u{202f}' {
         match char_before(text, q) {
-            Some((q2, c2)) if is_open_quote(c2) || c2 == '"' => q2,
+            Some((q2, c2)) if is_open_quote(c2) => q2,
             _ => return false,
         }
-    } else if is_open_quote(c) || c == '"' {
+    } else if is_open_quote(c) {
         q
     } else {
         return false;

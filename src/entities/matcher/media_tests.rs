@@ -53,6 +53,39 @@ fn an_outlet_after_a_media_noun_is_discovered() {
 }
 
 #[test]
+fn an_outlet_named_as_a_source_or_an_employer_is_not_discovered() {
+    assert!(companies("Selon le quotidien Brelune, la grève continue.").is_empty());
+    assert!(
+        companies("Jean Durand, fondateur du quotidien italien « La Brelune », est mort.")
+            .is_empty()
+    );
+    assert!(companies("La chaîne publique voulait imposer Dravo Kessler au débat.").is_empty());
+}
+
+#[test]
+fn straight_quotes_count_as_quotes() {
+    assert!(
+        companies("Le syndicaliste juge, dans \"Le Courrier du Soir\", que tout va mal.")
+            .is_empty()
+    );
+    assert!(companies("L'ex-vedette du \"20 heures\" de Voltix TV est visée.").is_empty());
+    assert_eq!(
+        companies("\"La Gazette de Norvane\" pourrait licencier cent salariés."),
+        ["La Gazette de Norvane"]
+    );
+    // A title ends with a name, not with a function word (`"Rendez-vous avec "X""`).
+    assert!(companies("Le tchat \"Rendez-vous avec \"Brelune\"\" a répondu.").is_empty());
+}
+
+#[test]
+fn a_capitalised_function_word_continues_a_name() {
+    assert_eq!(
+        companies("La radio dénonce l'interdiction de Brelune Today en Norvane."),
+        ["Brelune Today"]
+    );
+}
+
+#[test]
 fn an_outlet_in_apposition_to_a_media_noun_is_discovered() {
     assert_eq!(
         companies("Des aides vont à « Brelune », hebdomadaire le plus lu du canton."),
