@@ -35,52 +35,57 @@ fn companies(text: &str) -> Vec<String> {
 #[test]
 fn an_outlet_after_a_media_noun_is_discovered() {
     assert_eq!(
-        companies("Moscou ferme le bureau de la radio Brewco Welle."),
+        companies("Les grévistes occupent le studio de la radio Brewco Welle depuis lundi."),
         ["Brewco Welle"]
     );
     assert_eq!(
-        companies("Au Mali, les médias français Fabrikor et France 12 suspendus."),
+        companies(
+            "Pour la junte, les médias étrangers Fabrikor et France 12 restent indésirables."
+        ),
         ["Fabrikor", "France 12"]
     );
     assert_eq!(
-        companies("Les plateformes bloquent les médias d'Etat TKO et Zeltar en Europe."),
+        companies("Les annonceurs boudent les médias d'Etat TKO et Zeltar depuis l'été."),
         ["TKO", "Zeltar"]
     );
     assert_eq!(
-        companies("Le journal russe indépendant « Gazeta Norvy » a tenu un mois."),
+        companies("Le journal satirique « Gazeta Norvy » fête ses dix ans."),
         ["Gazeta Norvy"]
     );
 }
 
 #[test]
 fn an_outlet_named_as_a_source_or_an_employer_is_not_discovered() {
-    assert!(companies("Selon le quotidien Brelune, la grève continue.").is_empty());
+    assert!(companies("Selon le quotidien Brelune, les négociations piétinent.").is_empty());
+    assert!(companies(
+        "Léa Morin, fondatrice du quotidien régional « La Brelune », publie ses mémoires."
+    )
+    .is_empty());
     assert!(
-        companies("Jean Durand, fondateur du quotidien italien « La Brelune », est mort.")
+        companies("La chaîne locale souhaitait recruter Dravo Kessler comme consultant.")
             .is_empty()
     );
-    assert!(companies("La chaîne publique voulait imposer Dravo Kessler au débat.").is_empty());
 }
 
 #[test]
 fn straight_quotes_count_as_quotes() {
-    assert!(
-        companies("Le syndicaliste juge, dans \"Le Courrier du Soir\", que tout va mal.")
-            .is_empty()
-    );
-    assert!(companies("L'ex-vedette du \"20 heures\" de Voltix TV est visée.").is_empty());
+    assert!(companies(
+        "L'économiste estime, dans \"Le Courrier du Soir\", que les prix vont baisser."
+    )
+    .is_empty());
+    assert!(companies("Le jury du \"Grand Quiz\" de Voltix TV a changé.").is_empty());
     assert_eq!(
-        companies("\"La Gazette de Norvane\" pourrait licencier cent salariés."),
+        companies("\"La Gazette de Norvane\" va supprimer son édition du lundi."),
         ["La Gazette de Norvane"]
     );
     // A title ends with a name, not with a function word (`"Rendez-vous avec "X""`).
-    assert!(companies("Le tchat \"Rendez-vous avec \"Brelune\"\" a répondu.").is_empty());
+    assert!(companies("Le podcast \"Un café avec \"Brelune\"\" revient.").is_empty());
 }
 
 #[test]
 fn a_capitalised_function_word_continues_a_name() {
     assert_eq!(
-        companies("La radio dénonce l'interdiction de Brelune Today en Norvane."),
+        companies("Le syndicat de la presse conteste la suspension de Brelune Today en Norvane."),
         ["Brelune Today"]
     );
 }
@@ -88,7 +93,7 @@ fn a_capitalised_function_word_continues_a_name() {
 #[test]
 fn an_outlet_in_apposition_to_a_media_noun_is_discovered() {
     assert_eq!(
-        companies("Des aides vont à « Brelune », hebdomadaire le plus lu du canton."),
+        companies("Les élus soutiennent « Brelune », hebdomadaire agricole fondé en 1950."),
         ["Brelune"]
     );
 }
@@ -97,25 +102,25 @@ fn an_outlet_in_apposition_to_a_media_noun_is_discovered() {
 fn titles_in_business_events_are_outlets() {
     // A quoted title with a strong event needs no media context.
     assert_eq!(
-        companies("« La Gazette de Norvane » pourrait licencier cent salariés."),
+        companies("« La Gazette de Norvane » licencie quarante personnes."),
         ["La Gazette de Norvane"]
     );
     assert_eq!(
-        companies("Rachat de « La Norvane » : le tribunal suspend le vote."),
+        companies("La cession de « La Norvane » à un fonds inquiète les lecteurs."),
         ["La Norvane"]
     );
     // `vente` also sells paintings: only in a text about media.
     assert_eq!(
-        companies("Vente de La Norvane : le tribunal tranche."),
+        companies("Les enchères ouvrent la vente de La Norvane à Lyon."),
         Vec::<String>::new()
     );
     assert_eq!(
-        companies("Vente de La Norvane : le tribunal tranche pour le quotidien régional."),
+        companies("Les salariés du quotidien craignent la vente de La Norvane à un fonds."),
         ["La Norvane"]
     );
     // A capital article opening the sentence is no title: the region stays a place.
     assert_eq!(
-        companies("La Norvane ferme ses frontières aux journalistes."),
+        companies("La Norvane a suspendu les visas des journalistes."),
         Vec::<String>::new()
     );
 }
@@ -123,40 +128,35 @@ fn titles_in_business_events_are_outlets() {
 #[test]
 fn sanctioned_names_in_a_text_about_media_are_outlets() {
     assert_eq!(
-        companies("Depuis que TKO et Zeltar ont été interdits, la presse prorusse se tait."),
+        companies("Les rédactions notent que TKO et Zeltar sont interdits de diffusion."),
         ["TKO", "Zeltar"]
     );
     assert_eq!(
-        companies("Au Mali, Fabrikor et France 12 privées d'antenne par la junte."),
+        companies("Le régulateur confirme : Fabrikor et France 12 privées d'antenne jusqu'en mai."),
         ["Fabrikor", "France 12"]
     );
     // Without any media word, a sanctioned plain name is left to the other rules.
     assert_eq!(
-        companies("Depuis que Zeltar a été interdit, rien ne bouge."),
+        companies("Le tribunal note que Zeltar a été interdit en mars."),
         Vec::<String>::new()
     );
 }
 
 #[test]
 fn a_listed_outlet_as_a_source_or_venue_is_not_a_company() {
-    assert!(
-        companies("Le syndicaliste juge, dans « Le Courrier du Soir », que tout va mal.")
-            .is_empty()
-    );
-    assert!(
-        companies("L'ex-vedette du « 20 heures » de Voltix TV est visée par une plainte.")
-            .is_empty()
-    );
-    assert!(
-        companies("L'historienne et productrice à Pellix Culture retrace l'épopée.").is_empty()
-    );
-    assert!(companies("Il l'a déclaré mardi à Pellix Radio.").is_empty());
     assert!(companies(
-        "Jean Durand, ancien président du Centre Norvane et de Pellix Radio, est mort."
+        "L'économiste estime, dans « Le Courrier du Soir », que les prix vont baisser."
+    )
+    .is_empty());
+    assert!(companies("Le jury du « Grand Quiz » de Voltix TV a changé.").is_empty());
+    assert!(companies("Le romancier et producteur à Pellix Culture sort un disque.").is_empty());
+    assert!(companies("Elle l'a confié jeudi à Pellix Radio.").is_empty());
+    assert!(companies(
+        "Paul Roux, ancien directeur du musée Norvane et de Pellix Radio, a reçu un prix."
     )
     .is_empty());
     assert!(
-        companies("Le directeur musical des antennes de Pellix Radio lance un festival.")
+        companies("La directrice des antennes de Pellix Radio présente la grille d'été.")
             .is_empty()
     );
 }
@@ -180,7 +180,7 @@ fn a_listed_outlet_in_a_business_event_counts_even_when_cited() {
 #[test]
 fn an_article_outside_the_quotes_counts_as_part_of_the_title() {
     assert_eq!(
-        companies("Le « Courrier du Soir » change à nouveau de directeur."),
+        companies("Le « Courrier du Soir » change de directrice."),
         ["Courrier du Soir"]
     );
     assert!(article_outside_quotes("Le « Courrier", "Le « ".len()));
@@ -190,7 +190,7 @@ fn an_article_outside_the_quotes_counts_as_part_of_the_title() {
 #[test]
 fn a_listed_name_inside_an_outlet_gives_way() {
     assert_eq!(
-        companies("Le rachat de Corvane News, propriétaire du titre, inquiète la rédaction."),
+        companies("Le rachat de Corvane News par un fonds agite la rédaction."),
         ["Corvane News"]
     );
 }
