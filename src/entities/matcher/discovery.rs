@@ -229,6 +229,10 @@ pub(super) fn discover_companies(art: &mut Article<'_>, pats: &[PatInfo]) {
             }
             continue;
         }
+        // `selon le quotidien X`: an outlet named as a medium (see `media`).
+        if noun && super::media::medium_noun_cited(text, h.s, h.e) {
+            continue;
+        }
         if noun {
             let cue = noun_cue(text, h.s, h.e);
             // `la société X`, `the company X`

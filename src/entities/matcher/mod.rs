@@ -28,6 +28,7 @@ mod deal_words;
 mod discovery;
 mod evidence;
 mod not_company;
+mod media;
 #[cfg(test)]
 mod tests;
 
@@ -318,6 +319,8 @@ impl EntityFinder {
         flag(LEADERS, LEADER | EVID, &mut pats);
         flag(TITLES, TITLE, &mut pats);
         flag(LEGAL_SUFFIXES, LEGAL, &mut pats);
+        let media_words: Vec<&str> = media::media_words().collect();
+        flag(&media_words, media::MEDIA, &mut pats);
 
         // Every pattern starts with a space (the fold turns punctuation, apostrophes
         // and hyphens into spaces), so the automaton never reports a match that starts
@@ -447,6 +450,7 @@ impl EntityFinder {
         }
         self.resolve_gazetteer(&mut art);
         self.resolve_contractions(&mut art);
+        media::media_outlets(self, &mut art);
         discover_companies(&mut art, &self.pats);
         if self.learned {
             discover_learned(&mut art);
@@ -653,7 +657,11 @@ impl EntityFinder {
             for &fi in &info.forms {
                 let fm = &self.forms[fi];
                 let fit = self.case_fit(fm, surface);
-                if fit == CaseFit::No || (fm.contracted && !contraction_before(text, h.s)) {
+                if fit == CaseFit::No
+                    || (fm.contracted
+                        && !contraction_before(text, h.s)
+                        && !media::article_outside_quotes(text, h.s))
+                {
                     continue;
                 }
                 if fm.kind != EntityKind::Company {
@@ -736,7 +744,9 @@ impl EntityFinder {
             };
             if ent.kind == EntityKind::Company
                 && (sponsor_of_venue(text, h.e)
-                    || ent.sector.as_deref() == Some("Media") && cited_as_medium(text, h.s))
+                    || ent.sector.as_deref() == Some("Media")
+                        && (cited_as_medium(text, h.s) || media::cited_as_source(text, h.s))
+                        && !media::business_event(text, h.s, h.e))
             {
                 continue;
             }
