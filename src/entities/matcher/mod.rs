@@ -23,6 +23,7 @@ use super::trie::Trie;
 use super::{EntityKind, Mention, Via};
 use crate::text::lang::Lang;
 
+mod context_fr;
 mod deal_words;
 mod discovery;
 mod evidence;
@@ -311,6 +312,8 @@ impl EntityFinder {
         flag(LEADERS, LEADER | EVID, &mut pats);
         flag(TITLES, TITLE, &mut pats);
         flag(LEGAL_SUFFIXES, LEGAL, &mut pats);
+        flag(context_fr::DESCRIPTORS, context_fr::DESC, &mut pats);
+        flag(context_fr::DEAL_NOUNS, context_fr::DEAL, &mut pats);
 
         // Every pattern starts with a space (the fold turns punctuation, apostrophes
         // and hyphens into spaces), so the automaton never reports a match that starts
@@ -431,10 +434,12 @@ impl EntityFinder {
         self.resolve_gazetteer(&mut art);
         discover_companies(&mut art, &self.pats);
         if self.learned {
+            context_fr::discover_context_fr(&mut art, &self.pats);
             discover_learned(&mut art);
             discover_taking_objects(&mut art);
         }
         discover_listed(&mut art);
+        context_fr::discover_listed_before(&mut art);
         discover_persons(&mut art, &self.pats);
         coreference(&mut art, &self.pats);
         finish(art.mentions)
