@@ -49,7 +49,7 @@ pub(super) const DESCRIPTORS: &[&str] = &[
     "equipementiers", "assureurs", "banques", "compagnies", "laboratoires", "start-up",
     "startups", "jeunes pousses", "boutiques", "magasins", "grand magasin", "grands magasins",
     "minier", "petrolier", "gazier", "armateur", "transporteur",
-    "voyagiste", "cimentier", "chimiste", "sidérurgiste", "siderurgiste", "semencier",
+    "voyagiste", "cimentier", "chimiste", "siderurgiste", "semencier",
     "brasseur", "joaillier", "horloger", "lunetier", "chausseur", "malletier", "volailler",
     "leader", "numero un", "numero deux", "specialiste", "bancassureur", "courtier",
     "negociant", "grossiste", "loueur", "concessionnaire", "exploitant", "promoteur",
@@ -100,7 +100,7 @@ pub(super) const DEAL_NOUNS: &[&str] = &[
 /// Recogniser score from which a name after a descriptor is taken.
 const DESCRIPTOR_FLOOR: f32 = 0.05;
 /// Recogniser score from which a name before an apposition is taken.
-const APPOSITION_FLOOR: f32 = 0.1;
+const APPOSITION_FLOOR: f32 = 0.05;
 /// Recogniser score from which a name before an apposition headed by a
 /// [`PERSON_DESCRIPTORS`] noun is taken (`Pellix, le numéro un du…`).
 const PERSON_APPOSITION_FLOOR: f32 = 0.3;

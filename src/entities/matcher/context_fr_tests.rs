@@ -165,3 +165,14 @@ fn english_text_and_odd_input_are_left_alone() {
     assert!(companies("’s").is_empty());
     let _ = companies("la marque «");
 }
+
+#[test]
+fn an_apposition_with_a_business_head_is_enough_for_a_low_score() {
+    // The model alone scores such a one-word name low (under 0.1).
+    assert!(has(
+        "Pellixbank, la discrète banque suisse chère aux oligarques",
+        "Pellixbank"
+    ));
+    // A sentence adverb before the comma is no name.
+    assert!(!has("Finalement, la banque a cédé", "Finalement"));
+}
