@@ -20,7 +20,7 @@ use crate::entities::{EntityKind, Mention, Via};
 use tokens::{is_close_quote, is_open_quote, tokens, Name, Toks};
 
 /// Pattern flag of the words below (set in `EntityFinder::new`).
-pub(super) const MEDIA: u8 = 64;
+pub(super) const MEDIA: u16 = 256;
 
 /// Confidence of an outlet found by these rules.
 const CONF_OUTLET: f32 = 0.6;

@@ -23,12 +23,13 @@ use super::trie::Trie;
 use super::{EntityKind, Mention, Via};
 use crate::text::lang::Lang;
 
+mod context_fr;
 mod contraction;
 mod deal_words;
 mod discovery;
 mod evidence;
-mod not_company;
 mod media;
+mod not_company;
 #[cfg(test)]
 mod tests;
 
@@ -38,12 +39,12 @@ use discovery::{
 };
 use evidence::{cited_as_medium, contraction_before, sponsor_of_venue};
 
-const EVID: u8 = 1;
-const NOUN: u8 = 2;
-const COREF: u8 = 4;
-const LEADER: u8 = 8;
-const TITLE: u8 = 16;
-const LEGAL: u8 = 32;
+const EVID: u16 = 1;
+const NOUN: u16 = 2;
+const COREF: u16 = 4;
+const LEADER: u16 = 8;
+const TITLE: u16 = 16;
+const LEGAL: u16 = 32;
 
 /// Confidence of each way of finding a mention.
 const CONF_PLAIN: f32 = 0.95;
@@ -64,7 +65,7 @@ const WINDOW_AFTER: usize = 80;
 #[derive(Debug, Default, Clone)]
 struct PatInfo {
     forms: Vec<usize>,
-    flags: u8,
+    flags: u16,
 }
 
 /// Precomputed case policy of a gazetteer form.
@@ -307,7 +308,7 @@ impl EntityFinder {
                 }
             }
         }
-        let mut flag = |words: &[&str], fl: u8, pats: &mut Vec<PatInfo>| {
+        let mut flag = |words: &[&str], fl: u16, pats: &mut Vec<PatInfo>| {
             for w in words {
                 let i = slot(fold_str(w).trim().to_string(), pats);
                 pats[i].flags |= fl;
@@ -321,6 +322,8 @@ impl EntityFinder {
         flag(LEGAL_SUFFIXES, LEGAL, &mut pats);
         let media_words: Vec<&str> = media::media_words().collect();
         flag(&media_words, media::MEDIA, &mut pats);
+        flag(context_fr::DESCRIPTORS, context_fr::DESC, &mut pats);
+        flag(context_fr::DEAL_NOUNS, context_fr::DEAL, &mut pats);
 
         // Every pattern starts with a space (the fold turns punctuation, apostrophes
         // and hyphens into spaces), so the automaton never reports a match that starts
@@ -453,6 +456,7 @@ impl EntityFinder {
         media::media_outlets(self, &mut art);
         discover_companies(&mut art, &self.pats);
         if self.learned {
+            context_fr::discover_context_fr(&mut art, &self.pats);
             discover_learned(&mut art);
             discover_taking_objects(&mut art);
         }
@@ -460,6 +464,7 @@ impl EntityFinder {
         // listing rule grows lists from them, and again after it.
         not_company::drop_not_companies(&mut art, &self.surnames);
         discover_listed(&mut art);
+        context_fr::discover_listed_before(&mut art);
         not_company::drop_not_companies(&mut art, &self.surnames);
         discover_persons(&mut art, &self.pats);
         coreference(&mut art, &self.pats);
