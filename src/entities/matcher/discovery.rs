@@ -25,7 +25,7 @@ use crate::text::lang::Lang;
 /// What introduced a discovered name; weak cues also introduce parties, unions, NGOs
 /// and public bodies (`le groupe LR`, `le patron du Medef`), so they need more checks.
 #[derive(Debug, Clone, Copy, PartialEq)]
-enum Cue {
+pub(super) enum Cue {
     /// A legal form (`Acme SA`) or a noun that only names firms (`la société X`,
     /// `l'entreprise X`, `X, a Paris-based startup`).
     Strong,
@@ -76,7 +76,7 @@ impl Article<'_> {
             .any(|&(a, b)| b <= s || a >= e)
     }
 
-    fn covered(&self, s: usize, e: usize) -> bool {
+    pub(super) fn covered(&self, s: usize, e: usize) -> bool {
         sorted_overlap(&self.form_spans, s, e) || self.mention_at(s, e)
     }
 
@@ -90,7 +90,7 @@ impl Article<'_> {
         taken.overlaps(s, e)
     }
 
-    fn add_discovered(&mut self, s: usize, e: usize, conf: f32, cue: Cue) -> bool {
+    pub(super) fn add_discovered(&mut self, s: usize, e: usize, conf: f32, cue: Cue) -> bool {
         // `Buying Corvane`, `Pellix Offers`: a deal word at the span's edge is not the name.
         let (s, e) = super::deal_words::trim_deal_words(self.text, s, e);
         let Some(name) = self.text.get(s..e) else {

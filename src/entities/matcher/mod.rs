@@ -26,6 +26,9 @@ use crate::text::lang::Lang;
 mod deal_words;
 mod discovery;
 mod evidence;
+mod headline_context;
+#[cfg(test)]
+mod headline_tests;
 #[cfg(test)]
 mod tests;
 
@@ -433,6 +436,7 @@ impl EntityFinder {
         if self.learned {
             discover_learned(&mut art);
             discover_taking_objects(&mut art);
+            headline_context::discover_headline_context(&mut art);
         }
         discover_listed(&mut art);
         discover_persons(&mut art, &self.pats);
