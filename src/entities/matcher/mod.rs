@@ -28,6 +28,9 @@ mod contraction;
 mod deal_words;
 mod discovery;
 mod evidence;
+mod headline_context;
+#[cfg(test)]
+mod headline_tests;
 mod media;
 mod not_company;
 #[cfg(test)]
@@ -459,6 +462,7 @@ impl EntityFinder {
             context_fr::discover_context_fr(&mut art, &self.pats);
             discover_learned(&mut art);
             discover_taking_objects(&mut art);
+            headline_context::discover_headline_context(&mut art);
         }
         // Places, products, persons… that context shows are no companies: before the
         // listing rule grows lists from them, and again after it.

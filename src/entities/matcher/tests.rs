@@ -712,10 +712,13 @@ fn nationality_adjectives_and_glued_section_labels_are_not_discovered() {
         "Siemens and SAP lifted the German stock market.",
         "Chinese exporters face new tariffs.",
     ] {
+        // `Siemens`, listed with SAP, is a company (headline context); the adjectives
+        // are not.
+        let got = found(t, Lang::En);
         assert!(
-            found(t, Lang::En).is_empty(),
-            "{t}: {:?}",
-            found(t, Lang::En)
+            !got.iter()
+                .any(|n| ["French", "German", "Chinese"].contains(&n.as_str())),
+            "{t}: {got:?}"
         );
     }
     assert!(found("The CompaniesRenault label", Lang::En).is_empty());
