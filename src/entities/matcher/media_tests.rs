@@ -99,6 +99,14 @@ fn an_outlet_in_apposition_to_a_media_noun_is_discovered() {
 }
 
 #[test]
+fn a_capital_article_after_a_line_break_opens_no_title() {
+    // The previous line ends in a lower-case word: the article still opens a sentence.
+    let found =
+        companies("Brewco ouvre trois usines\n\nLa Fabrikor Nord, une chaîne régionale, suit.");
+    assert!(found.contains(&"Fabrikor Nord".to_string()), "{found:?}");
+}
+
+#[test]
 fn titles_in_business_events_are_outlets() {
     // A quoted title with a strong event needs no media context.
     assert_eq!(

@@ -227,7 +227,9 @@ impl Toks<'_> {
         let titled = i >= 2
             && self.article(i - 1)
             && self.t.get(i - 2).is_some_and(|t| t.word)
-            && self.str(i - 2).starts_with(char::is_lowercase);
+            && self.str(i - 2).starts_with(char::is_lowercase)
+            && !self.broken(i - 2, i - 1)
+            && !self.broken(i - 1, i);
         if titled {
             i -= 1;
         }
