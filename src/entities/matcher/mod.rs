@@ -23,6 +23,7 @@ use super::trie::Trie;
 use super::{EntityKind, Mention, Via};
 use crate::text::lang::Lang;
 
+mod apposition_en;
 mod contraction;
 mod deal_words;
 mod discovery;
@@ -700,6 +701,7 @@ impl EntityFinder {
                 p.2 = Decision::Accept(CONF_ONE_SENSE);
             }
         }
+        self.accept_sector_peers(art, &mut pending);
         for (hi, fi, d, other) in pending {
             let h = art.hits[hi];
             let d = match (fi, d) {
