@@ -435,6 +435,7 @@ impl EntityFinder {
         }
         self.resolve_gazetteer(&mut art);
         self.resolve_contractions(&mut art);
+        self.resolve_role_tickers(&mut art);
         discover_companies(&mut art, &self.pats);
         if self.learned {
             discover_learned(&mut art);
@@ -702,6 +703,7 @@ impl EntityFinder {
             }
         }
         self.accept_sector_peers(art, &mut pending);
+        self.accept_after_role_noun(art, &mut pending);
         for (hi, fi, d, other) in pending {
             let h = art.hits[hi];
             let d = match (fi, d) {
