@@ -208,7 +208,7 @@ impl EntityFinder {
 }
 
 /// Whether a gazetteer form hit or a mention already overlaps `s..e`.
-fn covered(art: &Article<'_>, s: usize, e: usize) -> bool {
+pub(super) fn covered(art: &Article<'_>, s: usize, e: usize) -> bool {
     art.form_spans.iter().any(|&(a, b)| a < e && s < b)
         || art.mentions.iter().any(|m| m.start < e && s < m.end)
 }

@@ -23,6 +23,7 @@ use super::trie::Trie;
 use super::{EntityKind, Mention, Via};
 use crate::text::lang::Lang;
 
+mod apposition_en;
 mod context_fr;
 mod contraction;
 mod deal_words;
@@ -456,6 +457,7 @@ impl EntityFinder {
         }
         self.resolve_gazetteer(&mut art);
         self.resolve_contractions(&mut art);
+        self.resolve_role_tickers(&mut art);
         media::media_outlets(self, &mut art);
         discover_companies(&mut art, &self.pats);
         if self.learned {
@@ -734,6 +736,8 @@ impl EntityFinder {
                 p.2 = Decision::Accept(CONF_ONE_SENSE);
             }
         }
+        self.accept_sector_peers(art, &mut pending);
+        self.accept_after_role_noun(art, &mut pending);
         for (hi, fi, d, other) in pending {
             let h = art.hits[hi];
             let d = match (fi, d) {

@@ -30,7 +30,7 @@ use crate::entities::discover::{
     is_legal_suffix, is_sentence_initial, word_after, word_before,
 };
 use crate::entities::fold::{fold_str, with_folded_word};
-use crate::entities::lexicon::{NON_COMPANY_ORGS, TITLES};
+use crate::entities::lexicon::{COMPANY_NOUNS, EVIDENCE, LEADERS, NON_COMPANY_ORGS, TITLES};
 use crate::entities::{EntityKind, Via};
 use crate::text::lang::Lang;
 
@@ -265,9 +265,15 @@ fn named_thing(text: &str, s: usize, listed: bool) -> bool {
     let ws = words_before(text, s, 2);
     // One adjective after the noun (`le médicament anticovid X`).
     if let Some(&(a, b)) = ws.first() {
+        // Not a company or context noun: `the software company X`, `the drug maker X`.
         let adjective = text.get(a..b).is_some_and(|w| {
             w.chars().all(|c| c.is_lowercase() || c == '-')
-                && !LINK_WORDS.contains(&key(w).as_str())
+                && with_folded_word(w, |f| {
+                    !LINK_WORDS.contains(&f)
+                        && !COMPANY_NOUNS.contains(&f)
+                        && !EVIDENCE.contains(&f)
+                        && !LEADERS.contains(&f)
+                })
         });
         if adjective && noun_before(text, a, THING_NOUNS).is_some() {
             return true;

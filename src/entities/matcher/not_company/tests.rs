@@ -86,6 +86,12 @@ fn a_name_after_a_product_event_or_quantity_noun_is_a_thing() {
         // A maker after a product noun keeps a listed company (`le vaccin X`).
         ("le chatbot Pellix répond à tout", "Pellix", true, false),
         ("la société Corvax lève des fonds", "Corvax", false, false),
+        (
+            "IBM agreed to buy the software company Corvax.",
+            "Corvax",
+            false,
+            false,
+        ),
         ("Le Chatbot Pellix", "Pellix", false, false),
     ];
     for (text, name, listed, expected) in cases {
