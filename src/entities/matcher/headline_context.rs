@@ -115,6 +115,9 @@ const HEADLINE_VERBS: &[&str] = &[
     "issue", "repay", "acquire", "axe", "slash", "trim", "create", "scrap", "win",
 ];
 
+/// Verbs of speech, which persons use as much as companies (`X said`).
+const REPORTING_VERBS: &[&str] = &["said", "says", "told", "tells", "added", "wrote"];
+
 /// Auxiliaries besides [`AUXILIARIES`] between a name and its verb (`Pellix set to…`,
 /// `Pellix might…`).
 const MORE_AUXILIARIES: &[&str] = &["might", "should", "must", "plans", "aims", "wants", "seeks"];
@@ -468,6 +471,10 @@ fn verb_follows(line: &str, ws: &[Word], mut k: usize) -> bool {
     }
     for _ in 0..3 {
         let t = text(k);
+        // Persons say and tell as much as companies do.
+        if folded_in(t, REPORTING_VERBS) {
+            return false;
+        }
         if folded_in(t, AGENT_VERBS) || folded_in(t, HEADLINE_VERBS) {
             return true;
         }
@@ -535,6 +542,14 @@ fn acceptable(name: &str, ctx: Context, by_position: bool, art: &Article<'_>) ->
         return false;
     }
     let strong = matches!(ctx, Context::Business | Context::Period);
+    // `Mayor Dana Whitfield`: a given name anywhere makes a person.
+    if !strong
+        && words
+            .iter()
+            .any(|w| w.chars().count() >= 3 && with_folded_word(w, |f| art.given_names.contains(f)))
+    {
+        return false;
+    }
     if person_shaped(name) && !strong {
         return false;
     }

@@ -124,3 +124,18 @@ fn only_the_first_line_of_english_text_is_read() {
         ["Pellix"]
     );
 }
+
+#[test]
+fn persons_who_speak_or_carry_a_given_name_stay_out() {
+    let f = finder();
+    // A verb of speech after a lone name: persons say things as much as companies do.
+    assert!(companies(&f, "Whitcombe said the bill would pass the Senate").is_empty());
+    assert!(companies(&f, "Whitcombe tells voters to stay home").is_empty());
+    // A given name inside the name makes a person, whatever verb follows.
+    assert!(companies(&f, "Senator Robert Whitcombe opens inquiry").is_empty());
+    // A company verb still makes a company.
+    assert_eq!(
+        companies(&f, "Pellix readies £2bn London float"),
+        ["Pellix"]
+    );
+}
