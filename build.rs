@@ -80,6 +80,9 @@ fn main() {
         "data/models/company_ner.bin",
         "data/gazetteer/given_names.txt",
         "data/gazetteer/subdivisions.txt",
+        "data/gazetteer/en_common_words.txt",
+        "data/lexicons/en_base.tsv",
+        "data/lexicons/en_finance.tsv",
     ] {
         println!("cargo:rerun-if-changed={f}");
         std::fs::read(f).unwrap_or_default().hash(&mut compiled);
