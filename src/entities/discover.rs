@@ -5,7 +5,7 @@
 //! at character boundaries (positions come from `char_indices` or from the fold map,
 //! and slicing goes through `str::get`), so no input can make it panic.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 use std::sync::LazyLock;
 
 use super::fold::{fold_word, with_folded_word};
@@ -27,6 +27,8 @@ static NON_COMPANY_SET: LazyLock<HashSet<&'static str>> =
     LazyLock::new(|| NON_COMPANY_ORGS.iter().copied().collect());
 static HEAD_SET: LazyLock<HashSet<&'static str>> =
     LazyLock::new(|| INSTITUTION_HEADS.iter().copied().collect());
+static TAIL_SET: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| INSTITUTION_TAILS.iter().copied().collect());
 static TITLE_SET: LazyLock<HashSet<&'static str>> =
     LazyLock::new(|| TITLES.iter().copied().collect());
 /// Company nouns and context words: never a given name.
@@ -641,10 +643,8 @@ fn has_common_noun_ending(word: &str) -> bool {
     let lower_tail = word.chars().skip(1).all(char::is_lowercase);
     lower_tail
         && word.chars().count() >= 7
-        && (word.ends_with("ité") || {
-            let f = fold_word(word);
-            ENDINGS.iter().any(|e| f.ends_with(e))
-        })
+        && (word.ends_with("ité")
+            || with_folded_word(word, |f| ENDINGS.iter().any(|e| f.ends_with(e))))
 }
 
 /// A short acronym (`LR`, `PME`, `A&D`): at most three letters, all capitals. Too
@@ -661,41 +661,44 @@ pub fn is_short_acronym(name: &str) -> bool {
 /// or closed by one (`New Standard Institute`), and parties, unions, federations,
 /// NGOs and public bodies (`Medef`, `WWF`, `LR-UDI`).
 pub fn is_non_company_name(name: &str) -> bool {
-    let words: Vec<&str> = name.split_whitespace().collect();
-    let (Some(first), Some(last)) = (words.first(), words.last()) else {
+    // Called for every candidate span of the learned recogniser: no allocation.
+    let mut words = name.split_whitespace();
+    let Some(first) = words.next() else {
         return true;
     };
-    let ffirst = fold_word(first);
-    if HEAD_SET.contains(ffirst.as_str()) || NON_COMPANY_SET.contains(ffirst.as_str()) {
-        return true;
+    let (mut count, mut last, mut rest_numbers) = (1usize, first, true);
+    for w in words {
+        count += 1;
+        last = w;
+        rest_numbers &= w.chars().all(|c| c.is_ascii_digit());
     }
-    if words.len() >= 2 && INSTITUTION_TAILS.contains(&fold_word(last).as_str()) {
-        return true;
-    }
-    if words.len() > 1
-        && words[1..]
-            .iter()
-            .all(|w| w.chars().all(|c| c.is_ascii_digit()))
-    {
-        // `Assu 2000`, `CAC 40`: judge the word before the number.
-        return is_non_company_name(first);
-    }
-    if words.len() != 1 {
-        return false;
-    }
-    // `LR-UDI`, `Ecologiste-Nupes`: any part naming a party or body.
-    if ffirst.contains('-')
-        && ffirst
-            .split('-')
-            .any(|p| NON_COMPANY_SET.contains(p) || in_list_or_singular(&COMMON_SET, p))
-    {
-        return true;
-    }
-    let f = ffirst.as_str();
-    in_list_or_singular(&COMMON_SET, f)
-        || CONTEXT_SET.contains(f)
-        || TITLE_SET.contains(f)
-        || has_common_noun_ending(first)
+    with_folded_word(first, |ffirst| {
+        if HEAD_SET.contains(ffirst) || NON_COMPANY_SET.contains(ffirst) {
+            return true;
+        }
+        if count >= 2 && with_folded_word(last, |f| TAIL_SET.contains(f)) {
+            return true;
+        }
+        if count > 1 && rest_numbers {
+            // `Assu 2000`, `CAC 40`: judge the word before the number.
+            return is_non_company_name(first);
+        }
+        if count != 1 {
+            return false;
+        }
+        // `LR-UDI`, `Ecologiste-Nupes`: any part naming a party or body.
+        if ffirst.contains('-')
+            && ffirst
+                .split('-')
+                .any(|p| NON_COMPANY_SET.contains(p) || in_list_or_singular(&COMMON_SET, p))
+        {
+            return true;
+        }
+        in_list_or_singular(&COMMON_SET, ffirst)
+            || CONTEXT_SET.contains(ffirst)
+            || TITLE_SET.contains(ffirst)
+            || has_common_noun_ending(first)
+    })
 }
 
 /// True when the name ending at `end` is followed by an appositive naming a

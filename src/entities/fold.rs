@@ -225,6 +225,15 @@ pub fn fold_word(s: &str) -> String {
 /// checks run on every candidate word, and allocating a `String` each time showed up
 /// in profiles. Anything else takes the allocating path, with the same result.
 pub fn with_folded_word<R>(s: &str, f: impl FnOnce(&str) -> R) -> R {
+    // Most words are already in folded form (lower-case ASCII letters, digits, `'`,
+    // `-`, `.&+@`): then the fold is the word itself, with nothing to copy or check.
+    if s.bytes().all(|b| {
+        b.is_ascii_lowercase()
+            || b.is_ascii_digit()
+            || matches!(b, b'\'' | b'-' | b'.' | b'&' | b'+' | b'@')
+    }) {
+        return f(s);
+    }
     let mut buf = [0u8; 64];
     let mut n = 0;
     for c in s.chars() {

@@ -20,7 +20,7 @@
 //! then `2^bits` `f32` weights. Version 1 has no English threshold (the one threshold
 //! serves every language).
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 use std::sync::OnceLock;
 
 use super::discover::{in_caps_line, is_legal_suffix, is_non_company_name, is_stopword};
@@ -402,6 +402,10 @@ fn tokenize(text: &str) -> Vec<Tok> {
         } else {
             match text.get(i..).and_then(|r| r.chars().next()) {
                 Some(ch) if latin_letter(ch) => (true, ch.is_uppercase(), ch.len_utf8()),
+                // Frequent punctuation, answered without the Unicode tables.
+                Some(ch @ ('’' | '«' | '»' | '“' | '”' | '–' | '—' | '…')) => {
+                    (false, false, ch.len_utf8())
+                }
                 Some(ch) if ch.is_whitespace() => (false, false, ch.len_utf8()),
                 Some(ch) => (ch.is_alphanumeric(), ch.is_uppercase(), ch.len_utf8()),
                 None => {
@@ -411,7 +415,7 @@ fn tokenize(text: &str) -> Vec<Tok> {
             }
         };
         if alnum {
-            let (mut any_upper, mut apos) = (upper, false);
+            let (mut any_upper, mut apos, mut hyphen) = (upper, false, false);
             let mut j = i + len;
             while j < b.len() {
                 let d = b[j];
@@ -421,6 +425,7 @@ fn tokenize(text: &str) -> Vec<Tok> {
                 } else if d.is_ascii() {
                     if matches!(d, b'\'' | b'-' | b'&' | b'.') && alnum_at(text, j + 1) {
                         apos |= d == b'\'';
+                        hyphen |= d == b'-';
                         j += 1;
                     } else {
                         break;
@@ -430,11 +435,16 @@ fn tokenize(text: &str) -> Vec<Tok> {
                         break;
                     };
                     let dl = dc.len_utf8();
-                    if latin_letter(dc) || dc.is_alphanumeric() {
-                        any_upper |= dc.is_uppercase();
-                        j += dl;
-                    } else if is_apos(dc) && alnum_at(text, j + dl) {
+                    // The typographic apostrophe first: frequent, and no letter (`ʼ`,
+                    // U+02BC, is one, so it keeps the letter test's answer).
+                    if dc == '’' {
+                        if !alnum_at(text, j + dl) {
+                            break;
+                        }
                         apos = true;
+                        j += dl;
+                    } else if latin_letter(dc) || dc.is_alphanumeric() {
+                        any_upper |= dc.is_uppercase();
                         j += dl;
                     } else {
                         break;
@@ -444,7 +454,7 @@ fn tokenize(text: &str) -> Vec<Tok> {
             if apos {
                 push_word(text, i, j, &mut out);
             } else {
-                push_unglued(text, i, j, any_upper, &mut out);
+                push_unglued(text, i, j, any_upper, hyphen, &mut out);
             }
             i = j;
         } else {
@@ -469,11 +479,21 @@ fn tokenize(text: &str) -> Vec<Tok> {
 /// but no name) and a capitals or digits prefix before a hyphen (`CORRECTED-Pellix`,
 /// `UPDATE 1-Corvane`, `ICX-Globex`), kept as its own word; the hyphen between them
 /// gets no token, so the two never join into one candidate.
-fn push_unglued(text: &str, mut s: usize, e: usize, any_upper: bool, out: &mut Vec<Tok>) {
-    let line_start = text.get(..s).is_some_and(|b| {
-        b.trim_end_matches([' ', '\t']).is_empty()
-            || b.trim_end_matches([' ', '\t']).ends_with('\n')
-    });
+fn push_unglued(
+    text: &str,
+    mut s: usize,
+    e: usize,
+    any_upper: bool,
+    hyphen: bool,
+    out: &mut Vec<Tok>,
+) {
+    let b = text.as_bytes();
+    let mut p = s;
+    while p > 0 && matches!(b.get(p - 1), Some(b' ' | b'\t')) {
+        p -= 1;
+    }
+    let line_start = p == 0 || b.get(p - 1) == Some(&b'\n');
+    let first = s;
     if line_start {
         if let Some(l) = SECTION_LABELS.iter().find(|l| {
             text.get(s..e)
@@ -489,7 +509,7 @@ fn push_unglued(text: &str, mut s: usize, e: usize, any_upper: bool, out: &mut V
             s += l.len();
         }
     }
-    while let Some(h) = text.get(s..e).and_then(|w| w.find('-')) {
+    while let Some(h) = text.get(s..e).filter(|_| hyphen).and_then(|w| w.find('-')) {
         let left = &text[s..s + h];
         let upper_prefix = !left.is_empty()
             && left
@@ -511,12 +531,17 @@ fn push_unglued(text: &str, mut s: usize, e: usize, any_upper: bool, out: &mut V
         // would be a connector).
         s += h + 1;
     }
-    let rest = text.get(s..e).unwrap_or("");
+    // `any_upper` covers the whole word; only a split-off prefix needs a new look.
+    let name = any_upper
+        && (s == first
+            || text
+                .get(s..e)
+                .is_some_and(|r| r.chars().any(char::is_uppercase)));
     out.push(Tok {
         s,
         e,
         word: true,
-        name: any_upper && rest.chars().any(char::is_uppercase),
+        name,
     });
 }
 

@@ -124,9 +124,10 @@ impl EntityFinder {
         let bytes = text.as_bytes();
         let mut found: Vec<Mention> = Vec::new();
         let mut i = 1;
-        while i < bytes.len() {
+        while let Some(c) = super::next_capital(bytes, i) {
+            i = c;
             // A capital after a space: the only place such a token starts.
-            if !(bytes[i].is_ascii_uppercase() && bytes[i - 1] == b' ') {
+            if bytes[i - 1] != b' ' {
                 i += 1;
                 continue;
             }

@@ -481,9 +481,18 @@ fn possessive_names(text: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let b = text.as_bytes();
     let mut from = 0;
-    while let Some(off) = text.get(from..).and_then(|r| r.find(['\'', '’'])) {
+    // The next `'` or `’` (bytes E2 80 99): a byte search, then a check of the bytes
+    // after E2 (the lead byte of other punctuation too).
+    while let Some(off) = b.get(from..).and_then(|r| memchr::memchr2(b'\'', 0xE2, r)) {
         let at = from + off;
-        let apos_len = if b[at] == b'\'' { 1 } else { 3 };
+        let apos_len = if b[at] == b'\'' {
+            1
+        } else if b.get(at + 1..at + 3) == Some(&[0x80, 0x99]) {
+            3
+        } else {
+            from = at + 1;
+            continue;
+        };
         from = at + apos_len;
         if b.get(at + apos_len) != Some(&b's') {
             continue;

@@ -152,10 +152,11 @@ impl EntityFinder {
         let bytes = text.as_bytes();
         let mut found: Vec<Mention> = Vec::new();
         let mut i = 1;
-        while i < bytes.len() {
+        while let Some(c) = super::next_capital(bytes, i) {
+            i = c;
             // A lowercase letter right before a capital: the only place a contraction's
-            // second part starts, so most text is skipped at byte speed.
-            if !(bytes[i].is_ascii_uppercase() && bytes[i - 1].is_ascii_lowercase()) {
+            // second part starts, so most text is skipped at capital-search speed.
+            if !bytes[i - 1].is_ascii_lowercase() {
                 i += 1;
                 continue;
             }

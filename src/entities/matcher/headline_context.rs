@@ -26,7 +26,7 @@ use crate::entities::lexicon::{
     AGENT_VERBS, AUXILIARIES, NATIONALITY_ADJECTIVES, NON_COMPANY_ORGS, SECTION_LABELS,
 };
 use crate::entities::recognizer::{is_public_body, CompanyRecognizer};
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 use std::sync::LazyLock;
 
 /// English words that running text writes in lower case (`data/gazetteer/

@@ -23,6 +23,18 @@ pub(super) fn is_close_quote(c: char) -> bool {
     matches!(c, '»' | '”' | '’' | '"')
 }
 
+/// [`char::is_alphanumeric`], with ASCII and accented Latin letters (U+00C0–U+024F
+/// but `×` and `÷`, all letters) answered without the Unicode tables.
+fn alnum(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else if matches!(c, '\u{C0}'..='\u{24F}') {
+        c != '×' && c != '÷'
+    } else {
+        c.is_alphanumeric()
+    }
+}
+
 /// Tokens of `text[lo..hi]` (clipped to char boundaries): words are runs of letters,
 /// digits and inner `-`, `&`, `+` or apostrophes; an elided `d'`, `l'`, `qu'` is a word
 /// of its own; every other non-space character is a punctuation token.
@@ -39,10 +51,10 @@ pub(super) fn tokens(text: &str, lo: usize, hi: usize) -> Vec<Tok> {
     let mut out = Vec::new();
     let mut it = seg.char_indices().peekable();
     while let Some((i, c)) = it.next() {
-        if c.is_alphanumeric() {
+        if alnum(c) {
             let mut e = i + c.len_utf8();
             while let Some(&(j, d)) = it.peek() {
-                if d.is_alphanumeric() {
+                if alnum(d) {
                     e = j + d.len_utf8();
                     it.next();
                     continue;
@@ -51,7 +63,7 @@ pub(super) fn tokens(text: &str, lo: usize, hi: usize) -> Vec<Tok> {
                 let next_alnum = seg
                     .get(j + d.len_utf8()..)
                     .and_then(|r| r.chars().next())
-                    .is_some_and(char::is_alphanumeric);
+                    .is_some_and(alnum);
                 if !(inner && next_alnum) {
                     break;
                 }

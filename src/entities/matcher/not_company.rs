@@ -21,7 +21,7 @@
 //! never particular companies; the subdivision names come from ISO 3166-2
 //! (`data/gazetteer/subdivisions.txt`, built by `scripts/build_subdivisions.py`).
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 use std::sync::OnceLock;
 
 use super::{Article, Taken};
@@ -163,10 +163,16 @@ const COMPLEMENT_OPENERS: &[&str] = &[
 
 /// The folded, space-normalised key of a name (`Moyen-Âge` → `moyen age`).
 fn key(name: &str) -> String {
-    fold_str(name)
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    let folded = fold_str(name);
+    // Usually already normalised: single spaces between words, none at the ends.
+    let normal = !folded.starts_with(' ')
+        && !folded.ends_with(' ')
+        && !folded.contains("  ")
+        && !folded.chars().any(|c| c.is_whitespace() && c != ' ');
+    if normal {
+        return folded;
+    }
+    folded.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Folded names that are places, seats of power, periods or generic nouns.
@@ -225,16 +231,6 @@ fn words_before(text: &str, mut pos: usize, n: usize) -> Vec<(usize, usize)> {
     out
 }
 
-/// The folded words of `spans` (nearest first), joined the text's way round.
-fn phrase(text: &str, spans: &[(usize, usize)]) -> String {
-    let mut words: Vec<String> = spans
-        .iter()
-        .map(|&(a, b)| key(text.get(a..b).unwrap_or("")))
-        .collect();
-    words.reverse();
-    words.join(" ")
-}
-
 /// Is the noun phrase ending right before `s` (one to three words) in `list`?
 /// Returns the start of the words matched.
 fn noun_before(text: &str, s: usize, list: &[&str]) -> Option<usize> {
@@ -245,11 +241,26 @@ fn noun_before(text: &str, s: usize, list: &[&str]) -> Option<usize> {
             .and_then(|w| w.chars().next())
             .is_some_and(|c| c.is_lowercase() || is_sentence_initial(text, a))
     };
-    (1..=ws.len()).find_map(|k| {
-        let span = &ws[..k];
-        (span.iter().all(|&w| lower(w)) && list.contains(&phrase(text, span).as_str()))
-            .then(|| span[k - 1].0)
-    })
+    // One, two, then three words back; every word of the phrase must be lowercase, so
+    // the first capitalised one ends the search. Each word is folded once.
+    let mut keys: Vec<String> = Vec::with_capacity(ws.len());
+    for &(a, b) in &ws {
+        if !lower((a, b)) {
+            return None;
+        }
+        keys.push(key(text.get(a..b).unwrap_or("")));
+        let found = match keys.as_slice() {
+            [one] => list.contains(&one.as_str()),
+            more => {
+                let words: Vec<&str> = more.iter().rev().map(String::as_str).collect();
+                list.contains(&words.join(" ").as_str())
+            }
+        };
+        if found {
+            return Some(a);
+        }
+    }
+    None
 }
 
 /// `le chatbot X`, `l'antiviral oral X`, `des doses de X`, `le festival X`: the name
