@@ -14,6 +14,7 @@ use super::lexicon::{
     NON_COMPANY_APPOSITIVES, NON_COMPANY_ORGS, NON_COMPANY_QUALIFIERS, PARTICLES, POLITICAL_CUES,
     STOPWORDS, TITLES,
 };
+use crate::text::tokenize::is_alnum;
 
 /// Hashed copies of the word lists probed for every candidate word (a linear scan of
 /// the 350 stop words was a visible share of the run time).
@@ -180,15 +181,9 @@ fn line_around(text: &str, pos: usize, radius: usize) -> (usize, usize) {
     let bytes = text.as_bytes();
     let pos = floor_boundary(text, pos.min(bytes.len()));
     let lo = ceil_boundary(text, pos.saturating_sub(radius));
-    let s = bytes[lo..pos]
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(lo, |i| lo + i + 1);
+    let s = memchr::memrchr(b'\n', &bytes[lo..pos]).map_or(lo, |i| lo + i + 1);
     let hi = ceil_boundary(text, (pos + radius + 1).min(bytes.len()));
-    let e = bytes[pos..hi]
-        .iter()
-        .position(|&b| b == b'\n')
-        .map_or(hi, |i| pos + i);
+    let e = memchr::memchr(b'\n', &bytes[pos..hi]).map_or(hi, |i| pos + i);
     (s, e)
 }
 
@@ -241,18 +236,28 @@ pub fn in_title_case(text: &str, pos: usize, end: usize) -> bool {
     let (s, e) = line_around(text, pos, 160);
     let seg = text.get(s..e).unwrap_or("");
     let (mut cap, mut total) = (0usize, 0usize);
-    let base = seg.as_ptr() as usize;
-    for w in seg.split(|c: char| !c.is_alphanumeric()) {
+    // Words are runs of letters and digits: (start, first char, chars so far).
+    let mut word: Option<(usize, char, usize)> = None;
+    let mut close = |w: Option<(usize, char, usize)>| {
         // Skip short words and the candidate name itself.
-        let off = s + (w.as_ptr() as usize - base);
-        if w.chars().count() < 4 || (off >= pos && off < end) {
-            continue;
+        if let Some((off, first, n)) = w {
+            if n >= 4 && !(off >= pos && off < end) {
+                total += 1;
+                cap += usize::from(first.is_uppercase());
+            }
         }
-        total += 1;
-        if w.chars().next().is_some_and(char::is_uppercase) {
-            cap += 1;
+    };
+    for (i, c) in seg.char_indices() {
+        if is_alnum(c) {
+            match &mut word {
+                Some((_, _, n)) => *n += 1,
+                None => word = Some((s + i, c, 1)),
+            }
+        } else {
+            close(word.take());
         }
     }
+    close(word);
     total >= 4 && cap * 5 >= total * 4
 }
 
@@ -835,6 +840,16 @@ pub fn sentence_breaks(text: &str, a: usize, b: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn title_case_and_caps_lines() {
+        let t = "Acme Shares Jump After Strong Quarterly Results Beat Forecasts";
+        assert!(in_title_case(t, 0, 4));
+        let t = "les actions d'Acme bondissent après des résultats solides";
+        assert!(!in_title_case(t, 14, 18));
+        assert!(in_caps_line("ACME BONDIT APRÈS DES RÉSULTATS", 0));
+        assert!(!in_caps_line("Acme bondit après des résultats", 0));
+    }
 
     fn span(t: &str, r: Option<(usize, usize)>) -> Option<&str> {
         r.and_then(|(s, e)| t.get(s..e))

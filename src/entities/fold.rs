@@ -235,6 +235,19 @@ pub fn with_folded_word<R>(s: &str, f: impl FnOnce(&str) -> R) -> R {
         return f(s);
     }
     let mut buf = [0u8; 64];
+    // Other ASCII words (`Renault`, `l'Etat`): byte by byte, no char decoding.
+    if s.len() <= buf.len() && s.is_ascii() {
+        for (d, &b) in buf.iter_mut().zip(s.as_bytes()) {
+            *d = match b {
+                b'\'' | b'-' => b,
+                _ => fold_ascii(b),
+            };
+        }
+        return match std::str::from_utf8(&buf[..s.len()]) {
+            Ok(w) => f(w),
+            Err(_) => f(&fold_word(s)),
+        };
+    }
     let mut n = 0;
     for c in s.chars() {
         let mut one = [0u8; 1];
@@ -349,6 +362,14 @@ mod tests {
             "日本",
             "",
             "a-b'c",
+            // the fast paths: already folded, other ASCII, ASCII punctuation
+            "vaccin",
+            "l'etat",
+            "Renault",
+            "L'Etat",
+            "AT&T",
+            "S.A.",
+            "x«y",
         ] {
             assert_eq!(with_folded_word(w, str::to_string), fold_word(w));
         }

@@ -1153,6 +1153,18 @@ mod tests {
     }
 
     #[test]
+    fn apostrophes_split_elisions_but_a_modifier_letter_does_not() {
+        // `’` after `d` is an elision; `ʼ` (U+02BC) is a letter inside the word.
+        let t = "Le titre d’Acmex et celui de Zorbʼix ont bondi, comme Sotheby’s.";
+        let got: Vec<&str> = rec()
+            .candidates(t, Lang::Fr)
+            .into_iter()
+            .map(|(s, e)| &t[s..e])
+            .collect();
+        assert_eq!(got, ["Acmex", "Zorbʼix", "Sotheby"]);
+    }
+
+    #[test]
     fn odd_input_does_not_panic() {
         let long = "Zorbix ".repeat(20_000);
         let inputs = [

@@ -66,7 +66,7 @@ fn is_inline_space(c: char) -> bool {
 /// letters of French text (all alphabetic except `×` and `÷`), which otherwise go
 /// through the Unicode table look-up.
 #[inline]
-fn is_alnum(c: char) -> bool {
+pub fn is_alnum(c: char) -> bool {
     if c.is_ascii() {
         c.is_ascii_alphanumeric()
     } else if ('\u{c0}'..='\u{17f}').contains(&c) {

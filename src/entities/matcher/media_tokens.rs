@@ -4,6 +4,7 @@
 
 use crate::entities::discover::is_stopword;
 use crate::entities::fold::with_folded_word;
+use crate::text::tokenize::is_alnum as alnum;
 
 /// A word or a punctuation mark of a short stretch of text.
 #[derive(Debug, Clone, Copy)]
@@ -23,18 +24,6 @@ pub(super) fn is_close_quote(c: char) -> bool {
     matches!(c, '»' | '”' | '’' | '"')
 }
 
-/// [`char::is_alphanumeric`], with ASCII and accented Latin letters (U+00C0–U+024F
-/// but `×` and `÷`, all letters) answered without the Unicode tables.
-fn alnum(c: char) -> bool {
-    if c.is_ascii() {
-        c.is_ascii_alphanumeric()
-    } else if matches!(c, '\u{C0}'..='\u{24F}') {
-        c != '×' && c != '÷'
-    } else {
-        c.is_alphanumeric()
-    }
-}
-
 /// Tokens of `text[lo..hi]` (clipped to char boundaries): words are runs of letters,
 /// digits and inner `-`, `&`, `+` or apostrophes; an elided `d'`, `l'`, `qu'` is a word
 /// of its own; every other non-space character is a punctuation token.
@@ -48,45 +37,53 @@ pub(super) fn tokens(text: &str, lo: usize, hi: usize) -> Vec<Tok> {
         hi += 1;
     }
     let seg = &text[lo..hi];
-    let mut out = Vec::new();
-    let mut it = seg.char_indices().peekable();
-    while let Some((i, c)) = it.next() {
+    let bytes = seg.as_bytes();
+    // The char at byte `i` (a char boundary) and its length; ASCII without decoding.
+    let char_at = |i: usize| -> Option<(char, usize)> {
+        match bytes.get(i) {
+            Some(&b) if b.is_ascii() => Some((char::from(b), 1)),
+            Some(_) => seg.get(i..)?.chars().next().map(|c| (c, c.len_utf8())),
+            None => None,
+        }
+    };
+    // About one token per five bytes of news text.
+    let mut out = Vec::with_capacity(seg.len() / 4 + 1);
+    let mut i = 0;
+    while let Some((c, len)) = char_at(i) {
         if alnum(c) {
-            let mut e = i + c.len_utf8();
-            while let Some(&(j, d)) = it.peek() {
+            let mut e = i + len;
+            while let Some((d, dl)) = char_at(e) {
                 if alnum(d) {
-                    e = j + d.len_utf8();
-                    it.next();
+                    e += dl;
                     continue;
                 }
-                let inner = matches!(d, '-' | '&' | '+' | '\'' | '’');
-                let next_alnum = seg
-                    .get(j + d.len_utf8()..)
-                    .and_then(|r| r.chars().next())
-                    .is_some_and(alnum);
-                if !(inner && next_alnum) {
+                let inner = matches!(d, '-' | '&' | '+' | '\'' | '’')
+                    && char_at(e + dl).is_some_and(|(n, _)| alnum(n));
+                if !inner {
                     break;
                 }
                 if matches!(d, '\'' | '’') && e - i <= 2 {
                     // `d'OCS`, `l'hebdomadaire`: the elided word ends at the apostrophe.
-                    e = j + d.len_utf8();
-                    it.next();
+                    e += dl;
                     break;
                 }
-                e = j + d.len_utf8();
-                it.next();
+                e += dl;
             }
             out.push(Tok {
                 s: lo + i,
                 e: lo + e,
                 word: true,
             });
-        } else if !c.is_whitespace() {
-            out.push(Tok {
-                s: lo + i,
-                e: lo + i + c.len_utf8(),
-                word: false,
-            });
+            i = e;
+        } else {
+            if !c.is_whitespace() {
+                out.push(Tok {
+                    s: lo + i,
+                    e: lo + i + len,
+                    word: false,
+                });
+            }
+            i += len;
         }
     }
     out

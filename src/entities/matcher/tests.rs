@@ -788,3 +788,16 @@ fn the_object_of_a_takeover_word_is_a_company() {
     let found = companies(&f, h, Lang::En);
     assert!(!found.iter().any(|(s, _)| s == "London"), "{found:?}");
 }
+
+#[test]
+fn next_capital_finds_the_first_capital_across_blocks() {
+    let t = format!("{}Acme {}Zorbix", "a".repeat(40), "b".repeat(17));
+    let b = t.as_bytes();
+    assert_eq!(next_capital(b, 0), Some(40));
+    assert_eq!(next_capital(b, 41), Some(62));
+    assert_eq!(next_capital(b, 63), None);
+    assert_eq!(next_capital(b"", 0), None);
+    assert_eq!(next_capital(b"abc", 10), None);
+    // Accented capitals are not ASCII capitals.
+    assert_eq!(next_capital("été École".as_bytes(), 0), None);
+}
