@@ -199,6 +199,11 @@ fn fold_ascii(b: u8) -> u8 {
 
 /// Folds a pattern or a word the same way texts are folded (no offset map).
 pub fn fold_str(s: &str) -> String {
+    if s.is_ascii() {
+        // Byte by byte: ASCII folds to ASCII, one byte each.
+        let bytes: Vec<u8> = s.bytes().map(fold_ascii).collect();
+        return String::from_utf8(bytes).unwrap_or_default();
+    }
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         fold_char(c, &mut out);
