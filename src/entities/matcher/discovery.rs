@@ -346,19 +346,20 @@ pub(super) fn discover_learned(art: &mut Article<'_>) {
             n.strip_prefix(l)
                 .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_uppercase()))
         });
-        !acronym && !given && !glued && !art.covered(s, e)
+        // `Economie :` opening a line is a topic label (checked before scoring: cheap).
+        !acronym && !given && !glued && !art.covered(s, e) && !topic_label(text, s, e)
     };
     // English has a lower threshold than French (see `threshold_for`); a name shaped
     // like a person's (`Girish Pai`: plain capitalised words, no company word) still
     // needs the general one, since the model cannot see the words themselves.
     let general = rec.threshold();
-    let scored = rec.scored_candidates(text, art.lang, keep);
+    // Public and non-company bodies are left out before scoring.
+    let scored = rec.scored_companies(text, art.lang, keep);
     for (s, e, p) in scored {
         if p < t {
             continue;
         }
         let name = text.get(s..e).unwrap_or("");
-        let public = crate::entities::recognizer::is_public_body(name);
         // Below the general threshold the model alone is not enough: the name must also
         // have company context (an evidence word nearby, a corporate verb or a
         // possessive right after: `Ambrose soars`, `Corvane shareholders`), which
@@ -368,7 +369,7 @@ pub(super) fn discover_learned(art: &mut Article<'_>) {
         // `the French operator`: checked on the few accepted spans only.
         let nationality =
             !name.contains(' ') && with_folded_word(name, |f| NATIONALITY_ADJECTIVES.contains(&f));
-        if sure && !nationality && !public && !in_caps_line(text, s) && !topic_label(text, s, e) {
+        if sure && !nationality && !in_caps_line(text, s) {
             let (s, e) = trim_title_case_words(text, s, e);
             let s = trim_descriptor(text, s, e);
             art.add_discovered(s, e, p, Cue::Strong);
@@ -399,7 +400,7 @@ pub(super) fn discover_taking_objects(art: &mut Article<'_>) {
             })
             && !art.covered(s, e)
     };
-    for (s, e, p) in rec.scored_candidates(text, art.lang, keep) {
+    for (s, e, p) in rec.scored_companies(text, art.lang, keep) {
         let name = text.get(s..e).unwrap_or("");
         let nationality =
             !name.contains(' ') && with_folded_word(name, |f| NATIONALITY_ADJECTIVES.contains(&f));
@@ -412,7 +413,6 @@ pub(super) fn discover_taking_objects(art: &mut Article<'_>) {
             && !amount
             && !person_shaped(name)
             && !nationality
-            && !crate::entities::recognizer::is_public_body(name)
             && !in_caps_line(text, s)
         {
             let (s, e) = trim_title_case_words(text, s, e);

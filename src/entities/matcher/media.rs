@@ -175,6 +175,20 @@ pub(super) fn media_outlets(finder: &EntityFinder, art: &mut Article<'_>) {
     for h in art.hits.iter().filter(|h| pats[h.pat].flags & MEDIA != 0) {
         let word = text.get(h.s..h.e).unwrap_or("");
         let lower = word.starts_with(char::is_lowercase);
+        // The window is read only for a word that some rule below can use: a media
+        // noun or an event verb in lower case, or an event noun.
+        let usable = with_folded_word(word, |f| {
+            if OUTLET_NOUNS.contains(&f) {
+                lower
+            } else if EVENT_NOUNS.contains(&f) || WEAK_EVENT_NOUNS.contains(&f) && about_media {
+                true
+            } else {
+                (EVENT_VERBS.contains(&f) || WEAK_EVENT_VERBS.contains(&f) && about_media) && lower
+            }
+        });
+        if !usable {
+            continue;
+        }
         let tk = Toks {
             text,
             t: tokens(text, h.s.saturating_sub(160), h.e + 160),

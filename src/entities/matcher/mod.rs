@@ -166,6 +166,9 @@ struct Article<'a> {
     /// The spans of `mentions` (append-only) indexed for overlap tests, which discovery
     /// runs for every candidate: a linear scan made long texts quadratic.
     taken: RefCell<Taken>,
+    /// Company mentions (start, end, via) that passed the not-a-company checks, so a
+    /// second pass re-runs only the check that depends on the other mentions.
+    not_company_passed: Vec<(usize, usize, Via)>,
 }
 
 /// Spans in a sorted set plus the longest span's length: the spans that can overlap
@@ -459,6 +462,7 @@ impl EntityFinder {
             cue_phrases: Vec::new(),
             mentions: Vec::new(),
             taken: RefCell::new(Taken::default()),
+            not_company_passed: Vec::new(),
         };
         for h in hits {
             let info = &self.pats[h.pat];

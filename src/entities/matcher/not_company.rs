@@ -636,6 +636,13 @@ pub(super) fn trim_complement_head(text: &str, s: usize, e: usize) -> usize {
     }
 }
 
+/// `Delta Corp`: a legal form right after the name makes it a company.
+fn legal_after(text: &str, e: usize) -> bool {
+    word_after(text, e).is_some_and(|(a, b)| {
+        text.get(e..a) == Some(" ") && text.get(a..b).is_some_and(is_legal_suffix)
+    })
+}
+
 /// Why a company mention at `s..e` is not a company, if it is not.
 fn not_company(
     art: &Article<'_>,
@@ -647,11 +654,7 @@ fn not_company(
     let text = art.text;
     let discovered = via == Via::Discovered;
     let name = text.get(s..e).unwrap_or("");
-    // `Delta Corp`: a legal form right after the name makes it a company.
-    let legal_after = word_after(text, e).is_some_and(|(a, b)| {
-        text.get(e..a) == Some(" ") && text.get(a..b).is_some_and(is_legal_suffix)
-    });
-    if legal_after {
+    if legal_after(text, e) {
         return false;
     }
     (discovered && is_place_period_or_generic(name))
@@ -673,18 +676,30 @@ fn not_company(
 pub(super) fn drop_not_companies(art: &mut Article<'_>, surnames: &HashSet<String>) {
     let mut gone: Vec<usize> = Vec::new();
     let mut gone_ids: Vec<String> = Vec::new();
+    let mut passed: Vec<(usize, usize, Via)> = Vec::new();
     for (i, m) in art.mentions.iter().enumerate() {
         if m.kind != EntityKind::Company || m.via == Via::Coref {
             continue;
         }
-        if not_company(art, m.start, m.end, m.via, surnames) {
+        let key = (m.start, m.end, m.via);
+        // Every check but the list of surnames reads only the text: a mention that
+        // passed them in an earlier pass needs that one again (other mentions came).
+        let drop = if art.not_company_passed.contains(&key) {
+            !legal_after(art.text, m.end) && surname_list(art, m.start, m.end, surnames)
+        } else {
+            not_company(art, m.start, m.end, m.via, surnames)
+        };
+        if drop {
             gone.push(i);
             if m.via == Via::Discovered && !gone_ids.contains(&m.entity_id) {
                 gone_ids.push(m.entity_id.clone());
             }
+        } else {
+            passed.push(key);
         }
     }
     if gone.is_empty() {
+        art.not_company_passed = passed;
         return;
     }
     let mut i = 0;
@@ -698,4 +713,5 @@ pub(super) fn drop_not_companies(art: &mut Article<'_>, surnames: &HashSet<Strin
     });
     // The overlap index counted the removed mentions: rebuild it on next use.
     *art.taken.borrow_mut() = Taken::default();
+    art.not_company_passed = passed;
 }
