@@ -319,14 +319,14 @@ impl Gazetteer {
             .then(|| {
                 headers
                     .iter()
-                    .position(|h| h.trim_start_matches('\u{feff}') == SUCCESSOR_COL)
+                    .position(|h| h.trim().trim_start_matches('\u{feff}') == SUCCESSOR_COL)
             })
             .flatten();
         let mut pos = Vec::with_capacity(cols.len());
         for &c in cols {
             match headers
                 .iter()
-                .position(|h| h.trim_start_matches('\u{feff}') == c)
+                .position(|h| h.trim().trim_start_matches('\u{feff}') == c)
             {
                 Some(i) => pos.push(i),
                 None => {
@@ -537,7 +537,7 @@ impl Gazetteer {
         let find = |c: &str| {
             headers
                 .iter()
-                .position(|h| h.trim_start_matches('\u{feff}') == c)
+                .position(|h| h.trim().trim_start_matches('\u{feff}') == c)
         };
         let mut pos = [0usize; 4];
         for (p, c) in pos.iter_mut().zip(NAME_COLS) {
@@ -635,12 +635,11 @@ impl Gazetteer {
     }
 }
 
-/// Splits a `|`-separated list, trimming items and dropping empty ones.
-/// A reader of one gazetteer CSV file: a header row, fixed width, fields trimmed.
+/// A reader of one gazetteer CSV file: a header row, fixed width. The callers trim the
+/// headers and fields they use (`Trim::All` copied every record).
 fn csv_reader(data: &str) -> csv::Reader<&[u8]> {
     csv::ReaderBuilder::new()
         .flexible(false)
-        .trim(csv::Trim::All)
         .from_reader(data.as_bytes())
 }
 
@@ -653,6 +652,7 @@ fn csv_error(path: &Path, e: csv::Error) -> GazetteerError {
     }
 }
 
+/// Splits a `|`-separated list, trimming items and dropping empty ones.
 fn split_list(s: &str) -> Vec<String> {
     s.split('|')
         .map(str::trim)
@@ -687,6 +687,18 @@ mod tests {
             g.get("lvmh").and_then(|e| e.isin.clone()).as_deref(),
             Some("FR0000121014")
         );
+    }
+
+    #[test]
+    fn spaces_around_headers_and_fields_are_ignored() {
+        let spaced =
+            "\u{feff}entity_id , name,aliases ,country,sector,ticker,isin,parent_id,ambiguous\n\
+            dior ,  Christian Dior , Dior | CD ,FR,Luxury,CDI.PA,,, Dior\n";
+        let g = Gazetteer::from_csv_strs(spaced, "", "").expect("spaces are trimmed");
+        let dior = g.get("dior").expect("id trimmed");
+        assert_eq!(dior.name, "Christian Dior");
+        assert_eq!(dior.aliases, ["Dior", "CD"]);
+        assert!(g.forms().iter().any(|f| f.surface == "Dior" && f.ambiguous));
     }
 
     #[test]
