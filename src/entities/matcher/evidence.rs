@@ -232,12 +232,7 @@ impl EntityFinder {
             .and_then(|(a, b)| text.get(a..b))
             .map(fold_word)
             .unwrap_or_default();
-        if prev == "chez"
-            || art
-                .tickers
-                .get_or_init(|| self.find_tickers(text))
-                .contains(&fm.entity)
-        {
+        if prev == "chez" || self.ticker_in_text(text, fm.entity) {
             return Decision::Accept(CONF_EVIDENCE);
         }
         if self.coordinated_with_company(art, h) {
@@ -247,10 +242,10 @@ impl EntityFinder {
         if !surface.is_ascii() && self.exact_form(fm, surface) {
             return Decision::Accept(CONF_CASE);
         }
-        if !in_caps_line(text, h.s) && agent_verb_after(text, h.e) {
+        let caps = in_caps_line(text, h.s);
+        if !caps && agent_verb_after(text, h.e) {
             return Decision::Accept(CONF_CASE);
         }
-        let caps = in_caps_line(text, h.s);
         let elided = elision_before(text, h.s);
         // `Nikola Tesla`, `Apple Watch`: a capitalised word after may make it a first
         // name or a product; the capital alone is then no evidence.

@@ -10,7 +10,7 @@
 //!   the learned recogniser), persons, and coreference to earlier mentions.
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
-use std::cell::{OnceCell, RefCell};
+use std::cell::RefCell;
 
 use super::discover::{is_legal_suffix, slug, word_before};
 use super::fold::{fold_str, fold_word, Folded};
@@ -112,6 +112,8 @@ pub struct EntityFinder {
     given_names: HashSet<String>,
     /// Ticker (capitals, without exchange suffix: `ORA`, `AAPL`) → entities.
     tickers: HashMap<String, Vec<usize>>,
+    /// Entity index → its tickers in `tickers` (the ticker evidence looks for them).
+    ticker_bases: Vec<Vec<String>>,
     /// Entity index → indices of its gazetteer forms (for exact-spelling checks).
     entity_forms: Vec<Vec<usize>>,
     /// Folded surnames (last words) of the gazetteer's persons: `les Bolloré`, a list
@@ -155,9 +157,6 @@ struct Article<'a> {
     hits: &'a [Hit],
     /// Spans of company context words.
     evidence: Vec<(usize, usize)>,
-    /// Entities whose ticker appears in the article; computed on first use, since
-    /// most articles settle every name without looking at tickers.
-    tickers: OnceCell<Vec<usize>>,
     /// Spans of every gazetteer form hit (accepted or not): discovery never claims them.
     form_spans: Vec<(usize, usize)>,
     /// Spans of multi-word cue phrases (`CAC 40`, `Wall Street`): never company names.
@@ -335,6 +334,14 @@ impl EntityFinder {
                 }
             }
         }
+        let mut ticker_bases = vec![Vec::new(); gazetteer.entities().len()];
+        for (base, ents) in &tickers {
+            for &ei in ents {
+                if let Some(v) = ticker_bases.get_mut(ei) {
+                    v.push(base.clone());
+                }
+            }
+        }
         let mut flag = |words: &[&str], fl: u16, pats: &mut Vec<PatInfo>| {
             for w in words {
                 let i = slot(fold_str(w).trim().to_string(), pats);
@@ -396,6 +403,7 @@ impl EntityFinder {
             entity_forms,
             surnames,
             tickers,
+            ticker_bases,
             given_names,
             gaz: gazetteer,
             trie,
@@ -457,7 +465,6 @@ impl EntityFinder {
             given_names: &self.given_names,
             hits,
             evidence: Vec::new(),
-            tickers: OnceCell::new(),
             form_spans: Vec::new(),
             cue_phrases: Vec::new(),
             mentions: Vec::new(),
@@ -501,57 +508,25 @@ impl EntityFinder {
         finish(art.mentions)
     }
 
-    /// Entities whose ticker appears as a capitalised token (`ORA`, `AAPL`, `AT&T`)
-    /// of three or more characters.
-    fn find_tickers(&self, text: &str) -> Vec<usize> {
-        let mut found = Vec::new();
+    /// Whether one of entity `ei`'s tickers appears in `text` as a whole token in
+    /// capitals (`ORA`, `AAPL`; not the `ABC` of `xABC` or `ABCé`) of three to eight
+    /// characters.
+    fn ticker_in_text(&self, text: &str, ei: usize) -> bool {
         let bytes = text.as_bytes();
-        let n = bytes.len();
         let word = |b: u8| b.is_ascii_alphanumeric() || b == b'&' || b >= 0x80;
-        let mut i = 0;
-        while i < n {
-            // Skip 16-byte blocks without a capital or digit (most of a text; the
-            // branch-free test compiles to a few SIMD instructions), then go to the
-            // first capital or digit.
-            while let Some(block) = bytes.get(i..i + 16) {
-                let mut any = false;
-                for &b in block {
-                    any |= b.wrapping_sub(b'A') < 26 || b.wrapping_sub(b'0') < 10;
-                }
-                if any {
-                    break;
-                }
-                i += 16;
-            }
-            match bytes.get(i..).and_then(|rest| {
-                rest.iter()
-                    .position(|&b| b.is_ascii_uppercase() || b.is_ascii_digit())
-            }) {
-                Some(p) => i += p,
-                None => break,
-            }
-            let start = i;
-            while i < n && word(bytes[i]) {
-                i += 1;
-            }
-            // Whole tokens only (not the `ABC` of `xABC` or `ABCé`), in capitals.
-            if start > 0 && word(bytes[start - 1]) {
-                continue;
-            }
-            let t = &bytes[start..i];
-            // Every ticker has a capital letter: numbers (`2022`) need no look-up.
-            if t.len() < 3
-                || t.len() > 8
-                || t.iter().any(|&b| b.is_ascii_lowercase() || b >= 0x80)
-                || !t.iter().any(u8::is_ascii_uppercase)
-            {
-                continue;
-            }
-            if let Some(es) = text.get(start..i).and_then(|t| self.tickers.get(t)) {
-                found.extend_from_slice(es);
-            }
-        }
-        found
+        let Some(bases) = self.ticker_bases.get(ei) else {
+            return false;
+        };
+        bases.iter().any(|t| {
+            let t = t.as_bytes();
+            (3..=8).contains(&t.len())
+                && t.first()
+                    .is_some_and(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+                && memchr::memmem::find_iter(bytes, t).any(|s| {
+                    (s == 0 || !word(bytes[s - 1]))
+                        && bytes.get(s + t.len()).is_none_or(|&b| !word(b))
+                })
+        })
     }
 
     /// Leftmost-longest scan of the folded text; keeps hits with word boundaries on

@@ -485,6 +485,19 @@ fn tickers_in_capitals_are_evidence() {
     );
     assert!(companies(&f, "Apple dominated the chart, and aapl ended.", Lang::En).is_empty());
     assert!(companies(&f, "Apple dominated the chart.", Lang::En).is_empty());
+    // A whole token only, wherever it stands: not glued to letters, digits or accents.
+    for (text, found) in [
+        ("Apple dominated the chart. AAPL", true),
+        ("AAPL: Apple dominated the chart.", true),
+        ("Apple dominated the chart (xAAPL up).", false),
+        ("Apple dominated the chart (AAPL2 up).", false),
+        ("Apple dominated the chart (AAPLé up).", false),
+    ] {
+        let apple = companies(&f, text, Lang::En)
+            .iter()
+            .any(|(_, id)| id == "apple");
+        assert_eq!(apple, found, "{text}");
+    }
 }
 
 #[test]
