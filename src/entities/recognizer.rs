@@ -1209,6 +1209,22 @@ mod tests {
     }
 
     #[test]
+    fn scored_companies_are_the_candidates_that_are_no_public_body() {
+        let text = "Le ministère de l'Economie, la Banque de France et le Medef saluent \
+                    l'accord entre Velorix et Kandel, selon l'Autorité des marchés.";
+        let all = rec().scored_candidates(text, Lang::Fr, |_, _| true);
+        let companies = rec().scored_companies(text, Lang::Fr, |_, _| true);
+        let expected: Vec<_> = all
+            .iter()
+            .copied()
+            .filter(|&(s, e, _)| !is_public_body(&text[s..e]))
+            .collect();
+        assert_eq!(companies, expected);
+        assert!(companies.len() < all.len(), "{all:?}");
+        assert!(companies.iter().any(|&(s, e, _)| &text[s..e] == "Velorix"));
+    }
+
+    #[test]
     fn apostrophes_split_elisions_but_a_modifier_letter_does_not() {
         // `’` after `d` is an elision; `ʼ` (U+02BC) is a letter inside the word.
         let t = "Le titre d’Acmex et celui de Zorbʼix ont bondi, comme Sotheby’s.";
