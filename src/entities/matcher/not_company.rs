@@ -416,6 +416,32 @@ fn surname_after_particle(art: &Article<'_>, s: usize, discovered: bool) -> bool
     title || first_name
 }
 
+/// Inverted verbs of speech before the speaker of a quote (`…, says Dana Whitfield`).
+const SPEAKER_VERBS: &[&str] = &["says", "said", "adds", "added", "writes", "wrote"];
+
+/// `…: Dana Whitfield, Corvane Capital`, `…, says Dana Whitfield`: a person-shaped name
+/// given as the speaker of a quote, after a colon with the speaker's firm after a comma,
+/// or after an inverted verb of speech, is a person (financial headlines attribute
+/// views this way).
+fn quoted_speaker(text: &str, s: usize, e: usize) -> bool {
+    if !text.get(s..e).is_some_and(super::discovery::person_shaped) {
+        return false;
+    }
+    let after_speech_verb = words_before(text, s, 1)
+        .first()
+        .and_then(|&(a, b)| text.get(a..b))
+        .is_some_and(|w| with_folded_word(w, |f| SPEAKER_VERBS.contains(&f)));
+    let after_colon = text.get(..s).is_some_and(|b| {
+        b.trim_end_matches([' ', '\u{a0}', '\u{202f}'])
+            .ends_with(':')
+    });
+    let firm_after = text
+        .get(e..)
+        .and_then(|r| r.strip_prefix(','))
+        .is_some_and(|r| r.trim_start().starts_with(char::is_uppercase));
+    after_speech_verb || (after_colon && firm_after)
+}
+
 /// `le ministre de la défense Karim Velloux`, `la juge Elsa Marnier`: a person-shaped
 /// name after a title, directly or after the title's lowercase complement.
 fn person_after_title(text: &str, s: usize, e: usize) -> bool {
@@ -664,6 +690,7 @@ fn not_company(
         || (art.lang == Lang::Fr && indefinite_before(text, s, e))
         || surname_after_particle(art, s, discovered)
         || (discovered && person_after_title(text, s, e))
+        || (discovered && quoted_speaker(text, s, e))
         || glued_to_body(text, s, e)
         || family(art, s, e, surnames)
         || surname_list(art, s, e, surnames)

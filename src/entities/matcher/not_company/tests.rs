@@ -261,3 +261,28 @@ fn odd_input_never_panics() {
         let _ = is_place_period_or_generic(text);
     }
 }
+
+#[test]
+fn speakers_of_a_quote_are_persons() {
+    // After a colon with their firm after a comma, or after an inverted verb of speech.
+    let t = "Steel stocks look stretched: Rohan Velkar, Corvane Capital";
+    assert!(quoted_speaker(
+        t,
+        at(t, "Rohan"),
+        at(t, "Rohan Velkar") + 12
+    ));
+    let t = "Output will recover next quarter, says Rohan Velkar";
+    assert!(quoted_speaker(t, at(t, "Rohan"), t.len()));
+    let t = "Output will recover, Rohan Velkar said";
+    assert!(!quoted_speaker(
+        t,
+        at(t, "Rohan"),
+        at(t, "Rohan Velkar") + 12
+    ));
+    // A colon alone (a list of names, a topic) says nothing about the name after it.
+    let t = "Top gainers: Rohan Velkar";
+    assert!(!quoted_speaker(t, at(t, "Rohan"), t.len()));
+    // Not person-shaped: a firm named by its words.
+    let t = "Steel stocks look stretched, says Corvane Capital";
+    assert!(!quoted_speaker(t, at(t, "Corvane"), t.len()));
+}
